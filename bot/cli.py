@@ -1,0 +1,179 @@
+"""The `pejling` command: serve, demo, import, migrate, digest, chat, manifest."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot import manifest
+from bot.app import Runtime, build_runtime, create_app
+from bot.chat import cli as chat_cli
+from bot.digest import DigestResult, post_digest
+from bot.settings import Settings, from_environment
+from kort.tekster import texts
+from store import committees, migrate
+from store.db import create_engine, sessionmaker
+from store.errors import OrgFileError
+from store.importer import ImportReport, import_org
+from store.orgfile import OrgFile, read_org_file
+
+DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
+t = texts()
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    return int(args.run(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pejling", description=t("cli.beskrivelse"))
+    commands = parser.add_subparsers(metavar="KOMMANDO")
+    _add(commands, "serve", t("cli.serve"), _serve)
+    demo = _add(commands, "demo", t("cli.demo"), _demo)
+    demo.add_argument("--org", type=Path, default=DEMO_FILE, help=t("cli.org_fil"))
+    imported = _add(commands, "import", t("cli.import"), _import)
+    imported.add_argument("file", type=Path, metavar="FIL")
+    _add(commands, "migrate", t("cli.migrate"), _migrate)
+    digest = _add(commands, "digest", t("cli.digest"), _digest)
+    digest.add_argument("--committee", "--udvalg", dest="committee", help=t("cli.udvalg"))
+    chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
+    chat_cli.add_arguments(chat)
+    package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
+    manifest.add_arguments(package)
+    return parser
+
+
+def _add(
+    commands: argparse._SubParsersAction, name: str, help_text: str, run: Callable[..., int]
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = from_environment()
+    web.run_app(create_app(settings), port=settings.port, print=None)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    settings = from_environment()
+    code = _import_file(settings, args.org)
+    if code:
+        return code
+    org = read_org_file(args.org)
+    leader = next(p for p in org.people if any(r.role.value == "unit_leader" for r in p.roles))
+    print(t("cli.demo_klar", port=settings.port, leader=leader.key, name=leader.name))
+    return _serve(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    return _import_file(from_environment(), args.file)
+
+
+def _import_file(settings: Settings, path: Path) -> int:
+    try:
+        org = read_org_file(path)
+    except OrgFileError as error:
+        print(t("cli.org_fejl", path=path, problem=t(error.key, **error.params)), file=sys.stderr)
+        return 2
+    report = asyncio.run(_run_import(settings, org))
+    print(_report_line(org.municipality.name, report))
+    return 0
+
+
+async def _run_import(settings: Settings, org: OrgFile) -> ImportReport:
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        async with sessionmaker(engine).begin() as session:
+            return await import_org(session, org)
+    finally:
+        await engine.dispose()
+
+
+def _report_line(name: str, report: ImportReport) -> str:
+    if not report.changed:
+        return t("cli.import_uaendret", municipality=name)
+    created = sum(report.created.values())
+    updated = sum(report.updated.values())
+    return t("cli.import_gjort", municipality=name, created=created, updated=updated)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    async def run() -> None:
+        engine = create_engine(from_environment().database_url)
+        try:
+            await migrate.upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    print(t("cli.migrate_gjort"))
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    return asyncio.run(_post_digests(from_environment(), args.committee))
+
+
+@asynccontextmanager
+async def cli_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """The same engine, connector and adapter the server builds, for one command."""
+    engine = create_engine(settings.database_url)
+    await migrate.upgrade(engine)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+        try:
+            yield build_runtime(settings, engine, http)
+        finally:
+            await engine.dispose()
+
+
+async def _post_digests(settings: Settings, key: str | None) -> int:
+    async with cli_runtime(settings) as runtime:
+        async with runtime.sessions() as session:
+            chosen = await committees.for_digest(session, key)
+        if key and not chosen:
+            print(t("cli.udvalg_ukendt", key=key), file=sys.stderr)
+            return 2
+        results = [
+            await post_digest(
+                runtime.sessions,
+                runtime.connector,
+                committee_id,
+                datetime.now(UTC),
+                settings.bot_id,
+            )
+            for committee_id in chosen
+        ]
+    for result in results:
+        print(_digest_line(result))
+    return 0 if all(r.outcome.value in ("sent", "already", "no_channel") for r in results) else 1
+
+
+def _digest_line(result: DigestResult) -> str:
+    when = t.datetime(result.posted_at) if result.posted_at else ""
+    return t(f"cli.digest_{result.outcome.value}", committee=result.committee, time=when,
+             error=result.error or "")  # fmt: skip
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""Posting a committee's digest: the one code path the scheduler and `pejling digest` share.
+
+1. In one transaction: claim the digest period for the committee (the database guard
+   that makes a second run a no-op) and read what the digest holds.
+2. Build the card(s) and post them as a new post in the committee's channel.
+3. Mark the claim sent, or failed so a later run may try again.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.connector import PROACTIVE_POLICY, Connector, ConnectorError, Unreachable
+from bot.convert import message_body
+from kort.overblik import digest_cards
+from kort.tekster import texts
+from store import committees, conversations, digests
+from store.models import Committee, Municipality
+from store.views import ChannelTarget, DigestView, DigestWindow
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    ALREADY = "already"  # posted before in this digest period (or being posted right now)
+    NO_CHANNEL = "no_channel"
+    UNREACHABLE = "unreachable"  # Teams said 403: the bot is not in that team any more
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    outcome: Outcome
+    committee: str
+    window: DigestWindow
+    posted_at: datetime | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    digest: DigestView
+    target: ChannelTarget
+    language: str
+
+
+async def post_digest(
+    sessions: async_sessionmaker[AsyncSession],
+    connector: Connector,
+    committee_id: int,
+    at: datetime,
+    bot_id: str,
+) -> DigestResult:
+    """Post the digest for the period `at` falls in, unless it is already posted."""
+    async with sessions.begin() as session:
+        committee = await session.get_one(Committee, committee_id)
+        window = digests.digest_window(committee.digest_schedule, at)
+        prepared = await _prepare(session, committee, window, at)
+        if isinstance(prepared, DigestResult):
+            return prepared
+    try:
+        conversation_id, activity_id = await _send(connector, prepared, bot_id)
+    except ConnectorError as error:
+        return await _failed(sessions, committee_id, prepared, window, error, at)
+    async with sessions.begin() as session:
+        await digests.mark_sent(session, committee_id, window, conversation_id, activity_id, at)
+    log.info("digest for %s (%s) posted", prepared.digest.committee_key, window.key)
+    return DigestResult(Outcome.SENT, prepared.digest.committee_name, window, posted_at=at)
+
+
+async def _prepare(
+    session: AsyncSession, committee: Committee, window: DigestWindow, at: datetime
+) -> _Prepared | DigestResult:
+    target = await committees.channel_target(session, committee)
+    if target is None:
+        return DigestResult(Outcome.NO_CHANNEL, committee.name, window)
+    if not await digests.claim(session, committee, window, at):
+        previous = await digests.previous_post(session, committee.id, window)
+        posted = previous.posted_at if previous else None
+        return DigestResult(Outcome.ALREADY, committee.name, window, posted_at=posted)
+    digest = await digests.build_digest(session, committee, window, at)
+    language = await session.scalar(
+        select(Municipality.language).where(Municipality.id == committee.municipality_id)
+    )
+    return _Prepared(digest, target, language or "da")
+
+
+async def _send(connector: Connector, prepared: _Prepared, bot_id: str) -> tuple[str, str | None]:
+    """The first card opens a new post in the channel; further parts go in its thread."""
+    cards = digest_cards(prepared.digest, texts(prepared.language))
+    target = prepared.target
+    parameters: dict[str, Any] = {
+        "isGroup": True,
+        "bot": {"id": bot_id},
+        "channelData": {"channel": {"id": target.channel_id}, "tenant": {"id": target.tenant_id}},
+        "tenantId": target.tenant_id,
+        "activity": message_body(None, cards[0]),
+    }
+    conversation_id, activity_id = await connector.create_conversation(
+        target.service_url, parameters
+    )
+    for part in cards[1:]:
+        await connector.send(
+            target.service_url, conversation_id, message_body(None, part), policy=PROACTIVE_POLICY
+        )
+    return conversation_id, activity_id
+
+
+async def _failed(
+    sessions: async_sessionmaker[AsyncSession],
+    committee_id: int,
+    prepared: _Prepared,
+    window: DigestWindow,
+    error: ConnectorError,
+    at: datetime,
+) -> DigestResult:
+    unreachable = isinstance(error, Unreachable)
+    log.warning("digest for %s not posted: %s", prepared.digest.committee_key, error)
+    async with sessions.begin() as session:
+        await digests.mark_failed(session, committee_id, window, f"{error.status} {error.body}")
+        if unreachable:
+            municipality_id = await session.scalar(
+                select(Committee.municipality_id).where(Committee.id == committee_id)
+            )
+            await conversations.mark_unreachable(
+                session, municipality_id or 0, prepared.target.channel_id, at
+            )
+    outcome = Outcome.UNREACHABLE if unreachable else Outcome.FAILED
+    return DigestResult(outcome, prepared.digest.committee_name, window, error=str(error))

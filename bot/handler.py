@@ -1,0 +1,143 @@
+"""The bot: an activity becomes a turn, the turn goes to `dialoger`, the replies go back.
+
+Replies are sent after the turn's transaction has committed (inside `router.handle`),
+so a failure while sending never loses what the person answered.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from botbuilder.core import Bot, TurnContext
+from botbuilder.schema import ActivityTypes
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.adapter import PejlingAdapter
+from bot.connector import Connector
+from bot.convert import (
+    invoke_card_response,
+    invoke_message_response,
+    message_body,
+    reply_activity,
+    to_turn,
+)
+from dialoger import router
+from dialoger.turn import Reply, Target, Turn, TurnResult, Via
+from kort.tekster import texts
+
+log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe(value: object) -> str:
+    """An id from outside, fit for a log line: no control characters, no forged lines."""
+    return _UNSAFE.sub("?", str(value))[:200]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class PejlingBot(Bot):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        connector: Connector,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.connector = connector
+        self.clock = clock
+
+    async def on_turn(self, context: TurnContext) -> None:
+        turn = to_turn(context.activity, self.clock())
+        if turn is None:
+            if context.activity.type == ActivityTypes.invoke:
+                PejlingAdapter.set_invoke_response(context, 200, {})  # accepted, not for us
+            return
+        result = await router.handle(self.sessions, turn)
+        await _Delivery(self, context, turn, result).run()
+
+    async def on_error(self, context: TurnContext, error: Exception) -> None:
+        """The one error handler for turns: log with ids only, apologise in Danish."""
+        activity = context.activity
+        log.error(
+            "turn failed: %s in conversation %s, activity %s",
+            type(error).__name__,
+            safe(activity.conversation.id if activity.conversation else "-"),
+            safe(activity.id),
+            exc_info=error,
+        )
+        apology = texts()("fejl.teknisk")
+        if activity.type == ActivityTypes.invoke:
+            PejlingAdapter.set_invoke_response(context, 200, invoke_message_response(apology))
+            return
+        try:
+            await self.connector.send(
+                activity.service_url, activity.conversation.id, message_body(apology, None)
+            )
+        except Exception:
+            log.warning("could not send the apology either")
+
+
+@dataclass
+class _Delivery:
+    """Sends one turn's replies: new messages, updated cards and the invoke response."""
+
+    bot: PejlingBot
+    context: TurnContext
+    turn: Turn
+    result: TurnResult
+    answered_invoke: bool = False
+    card_message: str | None = None
+
+    async def run(self) -> None:
+        replies = list(self.result.replies)
+        if self.turn.via is Via.EXECUTE and not any(r.target is Target.REPLACE for r in replies):
+            replies = self._answer_invoke_with_text(replies)
+        for reply in replies:
+            await self._send(reply)
+        if self.turn.via is Via.EXECUTE and not self.answered_invoke:
+            PejlingAdapter.set_invoke_response(self.context, 200, {"statusCode": 200})
+        if self.result.card_owner and self.card_message:
+            await router.remember_card(self.bot.sessions, self.result.card_owner, self.card_message)
+
+    def _answer_invoke_with_text(self, replies: list[Reply]) -> list[Reply]:
+        # With no card to replace, Teams shows the invoke's text answer by the card.
+        first = next((r for r in replies if r.text and r.card is None), None)
+        if first is None:
+            return replies
+        body = invoke_message_response(first.text or "")
+        PejlingAdapter.set_invoke_response(self.context, 200, body)
+        self.answered_invoke = True
+        return [r for r in replies if r is not first]
+
+    async def _send(self, reply: Reply) -> None:
+        turn, connector = self.turn, self.bot.connector
+        if reply.target is Target.REPLACE and turn.via is Via.EXECUTE and not self.answered_invoke:
+            body = invoke_card_response(reply.card or {})
+            PejlingAdapter.set_invoke_response(self.context, 200, body)
+            self.answered_invoke = True
+            self.card_message = turn.reply_to_id
+            return
+        target = reply.update_id if reply.target is Target.UPDATE else None
+        if reply.target is Target.REPLACE and turn.via is Via.SUBMIT:
+            target = turn.reply_to_id  # Action.Submit cannot answer with a card: update it
+        if target:
+            await connector.update(
+                turn.service_url, turn.conversation_id, target, reply_activity(reply, turn)
+            )
+            self.card_message = target if reply.target is Target.REPLACE else self.card_message
+            return
+        message_id = await connector.send(
+            turn.service_url,
+            turn.conversation_id,
+            reply_activity(reply, turn),
+            reply_to_id=turn.activity_id,
+        )
+        if reply.card is not None and message_id:
+            self.card_message = message_id

@@ -1,0 +1,65 @@
+"""APScheduler wiring: one cron job per committee with a digest schedule.
+
+The job is a thin shell around `bot.digest.post_digest`, the same function `pejling
+digest` calls. APScheduler coalesces missed runs, but the guarantee of one digest per
+committee and period is the database claim inside `post_digest`, which also holds
+across restarts and several running instances.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import RUNTIME, Runtime
+from bot.digest import post_digest
+from store import committees, digests
+
+log = logging.getLogger(__name__)
+# A run missed while Pejling was down is made up for if it is at most this late.
+MISFIRE_GRACE = 6 * 3600
+
+
+async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
+    runtime = app[RUNTIME]
+    scheduler = AsyncIOScheduler(
+        timezone=digests.LOCAL_TIME,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
+    )
+    async with runtime.sessions() as session:
+        planned = await committees.scheduled(session)
+    for committee in planned:
+        scheduler.add_job(
+            scheduled_digest,
+            digests.schedule_trigger(committee.digest_schedule),
+            args=(runtime, committee.id),
+            id=f"digest:{committee.id}",
+            name=f"digest {committee.key}",
+        )
+    scheduler.start()
+    log.info("scheduler started with %d digest job(s)", len(planned))
+    yield
+    scheduler.shutdown(wait=False)
+
+
+async def scheduled_digest(runtime: Runtime, committee_id: int) -> None:
+    """One scheduled digest. Errors are logged here: a failing job must not stop the others."""
+    try:
+        # Shielded, so shutting down mid-post does not leave a post without its mark.
+        result = await asyncio.shield(
+            post_digest(
+                runtime.sessions,
+                runtime.connector,
+                committee_id,
+                datetime.now(UTC),
+                runtime.settings.bot_id,
+            )
+        )
+        log.info("scheduled digest %s: %s", result.committee, result.outcome)
+    except Exception:
+        log.exception("scheduled digest for committee %s failed", committee_id)

@@ -1,0 +1,46 @@
+"""Card buttons in a personal chat. The ids a card carries are never trusted: the
+dialogue must be the person's own and still open, or the card is closed with a note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialoger import runner
+from dialoger.context import Context
+from dialoger.flows import FLOWS, status
+from dialoger.turn import Target, TurnResult, say, show
+from kort import actions
+from kort.common import notice_card
+from store import progress
+
+
+async def handle(ctx: Context) -> TurnResult:
+    action = ctx.turn.action
+    if action == actions.START_STATUS:
+        return await runner.start(ctx, FLOWS[status.NAME])
+    if action in (actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL):
+        return await _in_dialogue(ctx, action, ctx.turn.data.get("progress"))
+    return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
+
+
+async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResult:
+    actor = ctx.require_actor()
+    found = None
+    if isinstance(progress_id, str) and progress_id:
+        found = await progress.find(
+            ctx.session, actor.municipality_id, actor.person_id, progress_id[:36]
+        )
+    if found is None or found[1] in (progress.DONE, progress.CANCELLED):
+        return _stale(ctx)
+    current, state = found
+    if action == actions.CANCEL:
+        return await runner.cancel(ctx, current)
+    if state == progress.PAUSED:
+        current = await runner.reopen(ctx, current)
+    return await runner.answer(ctx, current)
+
+
+def _stale(ctx: Context) -> TurnResult:
+    """A card from a finished, cancelled or foreign dialogue: close it, change nothing."""
+    note = ctx.texts("dialog.kort_ikke_aktivt")
+    return TurnResult((show(notice_card(note), Target.REPLACE), say(note)))

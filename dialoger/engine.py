@@ -1,0 +1,195 @@
+"""Guided dialogues as declarative flows, and `advance`, the pure step function that runs them.
+
+A flow is an ordered list of steps. Each step asks one question (a text, a card or both)
+and parses one answer into `answers[step.name]`; a card input with the step's name
+answers the step too, so one form can answer several steps in one go. The next step is
+the first applicable one still unanswered, which makes `tilbage` (back) and editing a
+single answer plain jumps. `advance` does no I/O: the shell in `dialoger.runner` loads
+what a flow needs, calls it, and saves the progress it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from dialoger.turn import Reply, Turn, say
+from kort.tekster import Texts
+from store.errors import DomainError
+from store.text import fold
+from store.views import ProgressView
+
+PENDING = "_pending"  # answers that failed their check, kept so nothing typed is lost
+SKIP_WORDS = frozenset({"spring over", "spring", "skip", "-", "nej", "ingen", "no"})
+BACK_WORDS = frozenset({"tilbage", "back", "forrige"})
+
+
+@dataclass(frozen=True)
+class Ok:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an answer was refused: a catalogue key and its parameters."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, error: DomainError) -> Problem:
+        return cls(error.key, error.params)
+
+
+Parsed = Ok | Problem
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a step has at hand when it asks its question."""
+
+    turn: Turn
+    progress: ProgressView
+    data: Any
+    texts: Texts
+    repeat: bool = False  # asked again after a refused answer
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    ask: Callable[[Ask], list[Reply]]
+    parse: Callable[[Any, Any], Parsed]
+    optional: bool = False
+    applies: Callable[[Mapping[str, Any]], bool] = lambda answers: True
+    # How a value from card data is read, when it differs from a typed one (an id, not a number).
+    parse_card: Callable[[Any, Any], Parsed] | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A named dialogue. The name is stored with every progress row: never rename one."""
+
+    name: str
+    steps: tuple[Step, ...]
+    load: Callable[[Any], Awaitable[Any]]
+    finish: Callable[[Any, ProgressView, Any], Awaitable[list[Reply]]]
+    refuse: Callable[[Any, Texts], str | None] = lambda data, texts: None
+    # When saving is refused with one of these keys, the named step is asked again.
+    redo_on: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = [step.name for step in self.steps]
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"flow {self.name!r} needs steps with unique names")
+        if any(name.startswith("_") for name in names):
+            raise ValueError(f"flow {self.name!r}: step names starting with _ are reserved")
+
+    def step(self, name: str) -> Step | None:
+        return next((step for step in self.steps if step.name == name), None)
+
+    def applicable(self, answers: Mapping[str, Any]) -> list[Step]:
+        return [step for step in self.steps if step.applies(answers)]
+
+
+@dataclass(frozen=True)
+class Advance:
+    progress: ProgressView
+    replies: tuple[Reply, ...]
+    complete: bool = False
+
+
+def first_step(flow: Flow, answers: Mapping[str, Any] | None = None) -> Step:
+    return next_step(flow, answers or {}, None) or flow.steps[0]
+
+
+def next_step(flow: Flow, answers: Mapping[str, Any], after: str | None) -> Step | None:
+    """The first applicable unanswered step after `after`, wrapping round; None when done."""
+    steps = flow.applicable(answers)
+    names = [step.name for step in steps]
+    start = names.index(after) + 1 if after in names else 0
+    for step in steps[start:] + steps[:start]:
+        if step.name not in answers:
+            return step
+    return None
+
+
+def ask(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Texts) -> list[Reply]:
+    """The question of the step `progress` stands at."""
+    step = flow.step(progress.step) or first_step(flow, progress.answers)
+    return step.ask(Ask(turn, replace(progress, step=step.name), data, texts))
+
+
+def advance(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Texts) -> Advance:
+    """Apply one turn (a typed answer, a card submit or `tilbage`) to a dialogue."""
+    if not turn.from_card and fold(turn.text) in BACK_WORDS:
+        return _back(flow, progress, turn, data, texts)
+    answers = dict(progress.answers)
+    raw = _raw_answers(flow, progress, turn)
+    refused: tuple[Step, Problem] | None = None
+    for step in flow.steps:
+        if step.name not in raw or not step.applies(answers):
+            continue
+        outcome = _parse(step, raw[step.name], turn, data)
+        pending = dict(answers.get(PENDING, {}))
+        if isinstance(outcome, Problem):
+            pending[step.name] = raw[step.name]
+            refused = refused or (step, outcome)
+        else:
+            answers[step.name] = outcome.value
+            pending.pop(step.name, None)
+        answers[PENDING] = pending
+    if refused is not None:
+        step, problem = refused
+        return _ask_again(step, problem, progress, answers, turn, data, texts)
+    following = next_step(flow, answers, progress.step)
+    if following is None:
+        return Advance(replace(progress, answers=answers), (), complete=True)
+    moved = replace(progress, step=following.name, answers=answers)
+    return Advance(moved, tuple(following.ask(Ask(turn, moved, data, texts))))
+
+
+def _raw_answers(flow: Flow, progress: ProgressView, turn: Turn) -> dict[str, Any]:
+    if turn.from_card:
+        return {step.name: turn.data[step.name] for step in flow.steps if step.name in turn.data}
+    return {progress.step: turn.text}
+
+
+def _parse(step: Step, raw: Any, turn: Turn, data: Any) -> Parsed:
+    blank = raw is None or (isinstance(raw, str) and not raw.strip())
+    if step.optional and (blank or (not turn.from_card and fold(str(raw)) in SKIP_WORDS)):
+        return Ok(None)
+    if not turn.from_card and fold(str(raw)) in SKIP_WORDS:
+        return Problem("dialog.kan_ikke_springes_over")
+    if blank:
+        return Problem("dialog.tomt_svar")
+    if turn.from_card and step.parse_card is not None:
+        return step.parse_card(raw, data)
+    return step.parse(raw, data)
+
+
+def _ask_again(
+    step: Step,
+    problem: Problem,
+    progress: ProgressView,
+    answers: dict[str, Any],
+    turn: Turn,
+    data: Any,
+    texts: Texts,
+) -> Advance:
+    staying = replace(progress, step=step.name, answers=answers)
+    question = step.ask(Ask(turn, staying, data, texts, repeat=True))
+    return Advance(staying, (say(texts(problem.key, **problem.params)), *question))
+
+
+def _back(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Texts) -> Advance:
+    steps = flow.applicable(progress.answers)
+    names = [step.name for step in steps]
+    here = names.index(progress.step) if progress.step in names else 0
+    if here == 0:
+        question = steps[0].ask(Ask(turn, progress, data, texts, repeat=True))
+        return Advance(progress, (say(texts("dialog.ingen_tilbage")), *question))
+    previous = steps[here - 1]
+    moved = replace(progress, step=previous.name)
+    return Advance(moved, tuple(previous.ask(Ask(turn, moved, data, texts))))

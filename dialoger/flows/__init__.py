@@ -1,0 +1,8 @@
+"""Every flow, by the name its progress rows are stored under."""
+
+from __future__ import annotations
+
+from dialoger.engine import Flow
+from dialoger.flows import status
+
+FLOWS: dict[str, Flow] = {flow.name: flow for flow in (status.FLOW,)}

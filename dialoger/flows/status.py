@@ -1,0 +1,172 @@
+"""The status dialogue: choose a goal → red / yellow / green → narrative → evidence → saved.
+
+Every step can be answered by typing or on the card; the form card answers colour,
+narrative and evidence at once. The goal id a card sends is checked against the
+leader's own goals here for a friendly answer, and again by the store when saving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dialoger.context import Context
+from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.turn import Reply, Target, card_reply, say, show
+from kort.status import goal_list_card, status_form_card, status_saved_card
+from store import status
+from store.enums import Color
+from store.errors import DomainError
+from store.text import fold
+from store.views import GoalView, ProgressView
+
+NAME = "status"
+COLOR_WORDS = {
+    Color.RED: {"roed", "rod", "red", "r", "🔴"},
+    Color.YELLOW: {"gul", "yellow", "y", "🟡"},
+    Color.GREEN: {"groen", "gron", "green", "🟢"},
+}
+
+
+@dataclass(frozen=True)
+class StatusData:
+    goals: tuple[GoalView, ...]
+    leads_units: bool
+
+    def goal(self, goal_id: Any) -> GoalView | None:
+        return next((g for g in self.goals if str(g.id) == str(goal_id)), None)
+
+
+async def load(ctx: Context) -> StatusData:
+    actor = ctx.require_actor()
+    goals = await status.goals_of_leader(ctx.session, actor, ctx.today)
+    return StatusData(tuple(goals), bool(actor.led_unit_ids))
+
+
+def refuse(data: StatusData, texts: Any) -> str | None:
+    if not data.leads_units:
+        return texts("status.ingen_enheder")
+    if not data.goals:
+        return texts("status.ingen_maal")
+    return None
+
+
+# --- choose a goal -------------------------------------------------------------------
+
+
+def ask_goal(a: Ask) -> list[Reply]:
+    card = goal_list_card(list(a.data.goals), a.progress.id, a.progress.step, a.texts)
+    if a.repeat:
+        return [] if a.turn.from_card else [say(a.texts("status.vaelg_maal"))]
+    return [say(a.texts("status.vaelg_maal")), card_reply(a.turn, card)]
+
+
+def parse_goal(raw: Any, data: StatusData) -> Parsed:
+    """A typed number from the list, or a word of the goal's title."""
+    text = str(raw).strip().rstrip(".")
+    if text.isdigit() and 1 <= int(text) <= len(data.goals):
+        return Ok(data.goals[int(text) - 1].id)
+    wanted = fold(text)
+    hits = [g for g in data.goals if wanted and wanted in fold(g.title)]
+    if len(hits) == 1:
+        return Ok(hits[0].id)
+    return Problem("status.vaelg_maal_ugyldig", {"answer": text[:60], "count": len(data.goals)})
+
+
+def parse_goal_id(raw: Any, data: StatusData) -> Parsed:
+    """A goal id from card data. Anything but one of the leader's own goals is refused."""
+    chosen = data.goal(raw)
+    return Ok(chosen.id) if chosen else Problem("status.not_your_goal")
+
+
+# --- colour, narrative and evidence ---------------------------------------------------
+
+
+def _form(a: Ask) -> dict[str, Any]:
+    goal = a.data.goal(a.progress.answers.get("goal"))
+    shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
+    return status_form_card(goal, a.progress.id, a.progress.step, shown, a.texts)
+
+
+def ask_color(a: Ask) -> list[Reply]:
+    goal = a.data.goal(a.progress.answers.get("goal"))
+    question = say(
+        a.texts("status.spoerg_farve", goal=goal.title if goal else "")
+        + "\n\n"
+        + a.texts("status.farve_forklaring")
+    )
+    if a.turn.from_card:
+        return [show(_form(a), Target.REPLACE)]
+    return [question] if a.repeat else [question, show(_form(a))]
+
+
+def parse_color(raw: Any, data: StatusData) -> Parsed:
+    word = fold(str(raw)).strip(" .!")
+    for color, words in COLOR_WORDS.items():
+        if word == color.value or word in words:
+            return Ok(color.value)
+    return Problem("status.farve_ugyldig", {"answer": str(raw)[:60]})
+
+
+def _text_step(key: str) -> Any:
+    def ask_it(a: Ask) -> list[Reply]:
+        if a.turn.from_card:
+            return [show(_form(a), Target.REPLACE)]
+        return [say(a.texts(key))]
+
+    return ask_it
+
+
+def parse_narrative(raw: Any, data: StatusData) -> Parsed:
+    try:
+        return Ok(status.check_narrative(str(raw)))
+    except DomainError as error:
+        return Problem.of(error)
+
+
+def parse_evidence(raw: Any, data: StatusData) -> Parsed:
+    try:
+        return Ok(status.check_evidence(str(raw)))
+    except DomainError as error:
+        return Problem.of(error)
+
+
+# --- saving ----------------------------------------------------------------------------
+
+
+async def finish(ctx: Context, progress: ProgressView, data: StatusData) -> list[Reply]:
+    answers: Mapping[str, Any] = progress.answers
+    goal, saved = await status.record_status(
+        ctx.session,
+        ctx.require_actor(),
+        int(answers["goal"]),
+        Color(answers["color"]),
+        answers["narrative"],
+        answers.get("evidence"),
+        ctx.turn.now,
+    )
+    receipt = status_saved_card(goal, saved, ctx.texts)
+    thanks = say(ctx.texts("status.gemt", goal=goal.title, color=ctx.texts(f"farve.{saved.color}")))
+    if ctx.turn.from_card:
+        return [show(receipt, Target.REPLACE)]
+    if progress.card_activity_id:
+        # The form the leader did not use becomes the receipt, so it cannot be sent again.
+        return [thanks, show(receipt, Target.UPDATE, progress.card_activity_id)]
+    return [thanks, show(receipt)]
+
+
+FLOW = Flow(
+    name=NAME,
+    steps=(
+        Step("goal", ask_goal, parse_goal, parse_card=parse_goal_id),
+        Step("color", ask_color, parse_color),
+        Step("narrative", _text_step("status.spoerg_fortaelling"), parse_narrative),
+        Step("evidence", _text_step("status.spoerg_dokumentation"), parse_evidence, optional=True),
+    ),
+    load=load,
+    finish=finish,
+    refuse=refuse,
+    # The goal was closed, or the leader lost the unit, while they were answering.
+    redo_on={"status.unknown_goal": "goal", "status.not_your_goal": "goal"},
+)

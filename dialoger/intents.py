@@ -1,0 +1,55 @@
+"""What a typed message asks for, when it is a command rather than an answer.
+
+A command is the whole message (after folding case and accents), so an answer that
+merely starts with "status" is still an answer. Only `tilknyt` takes an argument.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+from store.text import fold
+
+
+class Intent(enum.StrEnum):
+    HELP = "help"
+    CANCEL = "cancel"
+    STATUS = "status"
+    GREETING = "greeting"
+    LINK = "link"
+
+
+# English words are here too: Teams sends the command title of the user's own language.
+_PHRASES: dict[Intent, frozenset[str]] = {
+    Intent.HELP: frozenset({"hjaelp", "help", "?", "hvad kan du", "hvad kan du?", "menu"}),
+    Intent.CANCEL: frozenset({"annuller", "afbryd", "stop", "fortryd", "cancel", "quit"}),
+    Intent.STATUS: frozenset(
+        {
+            "status",
+            "statusmelding",
+            "meld status",
+            "ny status",
+            "ny statusmelding",
+            "opdater status",
+            "rapporter",
+            "rapporter status",
+            "report",
+            "status update",
+        }
+    ),
+    Intent.GREETING: frozenset({"hej", "hejsa", "goddag", "god morgen", "hi", "hello"}),
+}
+_LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def recognise(text: str) -> tuple[Intent, str] | None:
+    """The command `text` is, with its argument; None when it is not a command."""
+    folded = fold(text).strip(" .!")
+    for intent, phrases in _PHRASES.items():
+        if folded in phrases:
+            return intent, ""
+    link = _LINK.match(text.strip())
+    if link:
+        return Intent.LINK, link.group("rest").strip(" .!»«\"'")
+    return None

@@ -1,0 +1,151 @@
+"""One turn in, replies out: the entry point `bot/` calls for every activity.
+
+The routing is a short table: who sent it (municipality, person), where (personal chat
+or channel), and how (typed, card, install). Each turn runs in one transaction, retried
+when two devices saved the same dialogue at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialoger import cards, channel, runner
+from dialoger.context import Context
+from dialoger.flows import FLOWS, status
+from dialoger.intents import Intent, recognise
+from dialoger.turn import Turn, TurnResult, Via, say, show
+from kort.hjaelp import help_card
+from kort.tekster import texts
+from store import conversations, people, progress
+from store.errors import DomainError
+from store.progress import StaleProgress
+from store.views import ProgressView
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3
+
+
+async def handle(sessions: async_sessionmaker[AsyncSession], turn: Turn) -> TurnResult:
+    """Run one turn. Domain refusals become a Danish explanation; nothing else is caught
+    here, so the edge's error handler sees real failures."""
+    for _ in range(ATTEMPTS):
+        try:
+            async with sessions.begin() as session:
+                return await _route(session, turn)
+        except StaleProgress:
+            log.info("dialogue saved concurrently; running the turn again")
+        except DomainError as refused:
+            return TurnResult((say(texts()(refused.key, **refused.params)),))
+    return TurnResult((say(texts()("dialog.samtidig")),))
+
+
+async def _route(session: AsyncSession, turn: Turn) -> TurnResult:
+    identity = await people.identify(session, turn.tenant_id, turn.aad_object_id)
+    t = texts(identity.language)
+    if identity.municipality_id is None:
+        quiet = turn.via is Via.EVENT
+        return TurnResult(() if quiet else (say(t("fejl.kommune_ukendt")),))
+    ctx = Context(session, turn, t, identity.municipality_id, identity.actor)
+    await _remember(ctx)
+    if turn.via is Via.EVENT:
+        return TurnResult()
+    if turn.via is Via.INSTALL:
+        return _welcome(ctx)
+    if not turn.personal:
+        return await channel.handle(ctx)
+    if ctx.actor is None:
+        return TurnResult((say(t("fejl.person_ukendt")),))
+    if turn.from_card:
+        return await cards.handle(ctx)
+    return await _typed(ctx)
+
+
+async def _remember(ctx: Context) -> None:
+    """Keep where this person or channel can be reached later (digests, reminders)."""
+    turn = ctx.turn
+    if turn.personal:
+        person_id = ctx.actor.person_id if ctx.actor else None
+        seen = conversations.ConversationSeen(
+            turn.conversation_id, turn.conversation_type, turn.service_url, turn.bot_id,
+            user_id=turn.user_id, person_id=person_id,
+        )  # fmt: skip
+    else:
+        # A channel is one reference whoever writes and whichever thread they write in.
+        where = turn.channel_id or turn.conversation_id.split(";")[0]
+        seen = conversations.ConversationSeen(
+            where, turn.conversation_type, turn.service_url, turn.bot_id,
+            team_id=turn.team_id, channel_id=turn.channel_id,
+        )  # fmt: skip
+    changed = await conversations.remember(ctx.session, ctx.municipality_id, seen, turn.now)
+    if changed and ctx.actor is not None and turn.personal:
+        await people.remember_teams_user_id(ctx.session, ctx.actor, turn.user_id)
+
+
+def _welcome(ctx: Context) -> TurnResult:
+    if not ctx.turn.personal:
+        return TurnResult((say(ctx.texts("velkommen.kanal")),))
+    if ctx.actor is None:
+        return TurnResult((say(ctx.texts("fejl.person_ukendt")),))
+    name = ctx.actor.person_name.split()[0]
+    return TurnResult((say(ctx.texts("velkommen.personlig", name=name)),))
+
+
+async def _typed(ctx: Context) -> TurnResult:
+    intent = recognise(ctx.turn.text)
+    current = await runner.active(ctx)
+    if intent is None:
+        if current is None:
+            return TurnResult((say(ctx.texts("fejl.ukendt")),))
+        return await runner.answer(ctx, current)
+    return await _COMMANDS[intent[0]](ctx, current)
+
+
+async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
+    can_report = bool(ctx.require_actor().led_unit_ids)
+    shown = TurnResult((show(help_card(ctx.texts, can_report)),))
+    if current is None:
+        return shown
+    again = await runner.resume(ctx, current, "hjaelp.i_gang")
+    return TurnResult(shown.replies + again.replies, again.card_owner)
+
+
+async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
+    name = ctx.require_actor().person_name.split()[0]
+    hello = say(ctx.texts("velkommen.hej", name=name))
+    if current is None:
+        return TurnResult((hello,))
+    again = await runner.resume(ctx, current, "hjaelp.i_gang")
+    return TurnResult((hello, *again.replies), again.card_owner)
+
+
+async def _status(ctx: Context, current: ProgressView | None) -> TurnResult:
+    return await runner.start(ctx, FLOWS[status.NAME])
+
+
+async def _cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
+    return await runner.cancel(ctx, current)
+
+
+async def _link_elsewhere(ctx: Context, current: ProgressView | None) -> TurnResult:
+    return TurnResult((say(ctx.texts("tilknyt.udenfor_kanal")),))
+
+
+Command = Callable[[Context, ProgressView | None], Awaitable[TurnResult]]
+_COMMANDS: dict[Intent, Command] = {
+    Intent.HELP: _help,
+    Intent.GREETING: _greet,
+    Intent.STATUS: _status,
+    Intent.CANCEL: _cancel,
+    Intent.LINK: _link_elsewhere,
+}
+
+
+async def remember_card(
+    sessions: async_sessionmaker[AsyncSession], progress_id: str, activity_id: str
+) -> None:
+    """After sending: the message that now shows the dialogue's card."""
+    async with sessions.begin() as session:
+        await progress.remember_card(session, progress_id, activity_id)

@@ -1,0 +1,125 @@
+"""The shell around `engine.advance`: load, advance, save — inside the turn's transaction.
+
+Progress is written before the replies go out (the caller sends after commit), so a
+crash between the two shows the question again rather than a confirmation of nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from dialoger import engine
+from dialoger.context import Context
+from dialoger.engine import Flow
+from dialoger.flows import FLOWS
+from dialoger.turn import Reply, Target, TurnResult, say, show
+from kort.common import notice_card
+from store import progress
+from store.errors import DomainError
+from store.views import ProgressView
+
+log = logging.getLogger(__name__)
+
+
+async def active(ctx: Context) -> ProgressView | None:
+    actor = ctx.require_actor()
+    return await progress.active(ctx.session, actor.municipality_id, actor.person_id)
+
+
+async def start(ctx: Context, flow: Flow) -> TurnResult:
+    """Start `flow`, or pick it up where it was left if it is already under way."""
+    current = await active(ctx)
+    if current is not None and current.flow == flow.name:
+        return await resume(ctx, current, "dialog.allerede_i_gang")
+    data = await flow.load(ctx)
+    refusal = flow.refuse(data, ctx.texts)
+    if refusal:
+        return TurnResult((say(refusal),))
+    actor = ctx.require_actor()
+    started = await progress.start(
+        ctx.session,
+        actor.municipality_id,
+        actor.person_id,
+        ctx.turn.conversation_id,
+        flow.name,
+        engine.first_step(flow).name,
+        ctx.turn.now,
+    )
+    notes = (say(ctx.texts("dialog.fortsat")),) if current is not None else ()
+    question = engine.ask(flow, started, ctx.turn, data, ctx.texts)
+    return TurnResult((*notes, *question), card_owner=started.id)
+
+
+async def resume(ctx: Context, current: ProgressView, note_key: str) -> TurnResult:
+    flow = FLOWS[current.flow]
+    data = await flow.load(ctx)
+    question = engine.ask(flow, current, ctx.turn, data, ctx.texts)
+    return TurnResult((say(ctx.texts(note_key)), *question), card_owner=current.id)
+
+
+async def answer(ctx: Context, current: ProgressView) -> TurnResult:
+    """Apply the turn to the dialogue `current`, and save it when all is answered."""
+    flow = FLOWS.get(current.flow)
+    if flow is None:  # a flow that no longer exists: let the person start afresh
+        await progress.save(ctx.session, current, ctx.turn.now, state=progress.CANCELLED)
+        return TurnResult((say(ctx.texts("fejl.ukendt")),))
+    data = await flow.load(ctx)
+    if engine.next_step(flow, current.answers, None) is None:
+        return await _finish(ctx, flow, current, data)  # all answered before: save again
+    step = engine.advance(flow, current, ctx.turn, data, ctx.texts)
+    if step.complete:
+        return await _finish(ctx, flow, step.progress, data)
+    saved = await progress.save(ctx.session, step.progress, ctx.turn.now)
+    return TurnResult(step.replies, card_owner=saved.id)
+
+
+async def _finish(ctx: Context, flow: Flow, done: ProgressView, data: object) -> TurnResult:
+    try:
+        # A savepoint: if saving fails, the answers below are still committed.
+        async with ctx.session.begin_nested():
+            replies = await flow.finish(ctx, done, data)
+    except DomainError as refused:
+        return await _refused(ctx, flow, done, data, refused)
+    except Exception:
+        log.exception("saving dialogue %s (%s) failed", done.id, flow.name)
+        kept = await progress.save(ctx.session, done, ctx.turn.now)
+        return TurnResult((say(ctx.texts("dialog.gem_fejlede")),), card_owner=kept.id)
+    await progress.save(ctx.session, done, ctx.turn.now, state=progress.DONE)
+    return TurnResult(tuple(replies))
+
+
+async def _refused(
+    ctx: Context, flow: Flow, done: ProgressView, data: object, refused: DomainError
+) -> TurnResult:
+    """The store said no. Keep every answer, and ask again the step the refusal concerns."""
+    explanation = say(ctx.texts(refused.key, **refused.params))
+    redo = flow.redo_on.get(refused.key)
+    if redo is None:
+        kept = await progress.save(ctx.session, done, ctx.turn.now)
+        return TurnResult((explanation,), card_owner=kept.id)
+    answers = {k: v for k, v in done.answers.items() if k != redo}
+    kept = await progress.save(ctx.session, replace(done, step=redo, answers=answers), ctx.turn.now)
+    question = engine.ask(flow, kept, ctx.turn, data, ctx.texts)
+    return TurnResult((explanation, *question), card_owner=kept.id)
+
+
+async def cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
+    """Stop a dialogue. Its card is closed, so it cannot be sent afterwards."""
+    if current is None:
+        return TurnResult((say(ctx.texts("dialog.intet_at_stoppe")),))
+    await progress.save(ctx.session, current, ctx.turn.now, state=progress.CANCELLED)
+    closed = notice_card(ctx.texts("dialog.stoppet"))
+    if ctx.turn.from_card:
+        return TurnResult((show(closed, Target.REPLACE),))
+    replies: list[Reply] = [say(ctx.texts("dialog.stoppet"))]
+    if current.card_activity_id:
+        replies.append(show(closed, Target.UPDATE, current.card_activity_id))
+    return TurnResult(tuple(replies))
+
+
+async def reopen(ctx: Context, paused: ProgressView) -> ProgressView:
+    """Make a paused dialogue the active one again (its card was used)."""
+    actor = ctx.require_actor()
+    await progress.pause_others(ctx.session, actor.municipality_id, actor.person_id, paused.id)
+    return await progress.save(ctx.session, paused, ctx.turn.now)

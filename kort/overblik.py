@@ -1,0 +1,153 @@
+"""The committee digest card: per unit, each goal's status as colour and word, what
+changed since the last digest, and goals with no status in the period.
+
+A digest must fit in one Teams message. Teams allows about 100 KB but webhooks and
+mobile do better below 28 KB, so a digest that would be larger first loses its quoted
+narratives, then is split into parts, each a card of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from adaptive_cards import card as ac
+from adaptive_cards import types as t
+
+from kort.common import card, color_text, color_word, text, title
+from kort.tekster import Texts
+from store.enums import Color
+from store.views import DigestGoal, DigestUnit, DigestView
+
+SIZE_LIMIT = 26 * 1024  # bytes of card JSON; below the 28 KB every Teams surface takes
+QUOTE_LENGTH = 160
+
+
+def digest_cards(digest: DigestView, texts: Texts) -> list[dict[str, Any]]:
+    """One card, or several when the committee is large; each within SIZE_LIMIT."""
+    whole = _digest_card(digest, digest.units, texts, quotes=True)
+    if _size(whole) <= SIZE_LIMIT:
+        return [whole]
+    brief = _digest_card(digest, digest.units, texts, quotes=False)
+    if _size(brief) <= SIZE_LIMIT:
+        return [brief]
+    pages = _paginate(digest, texts)
+    return [
+        _digest_card(digest, units, texts, quotes=False, page=(number, len(pages)))
+        for number, units in enumerate(pages, start=1)
+    ]
+
+
+def _size(built: dict[str, Any]) -> int:
+    return len(json.dumps(built, ensure_ascii=False).encode("utf-8"))
+
+
+def _paginate(digest: DigestView, texts: Texts) -> list[tuple[DigestUnit, ...]]:
+    """Whole units per part, as many as fit; a unit never straddles two parts."""
+    pages: list[tuple[DigestUnit, ...]] = []
+    current: list[DigestUnit] = []
+    for unit in digest.units:
+        trial = _digest_card(digest, (*current, unit), texts, quotes=False, page=(99, 99))
+        if current and _size(trial) > SIZE_LIMIT:
+            pages.append(tuple(current))
+            current = []
+        current.append(unit)
+    if current:
+        pages.append(tuple(current))
+    return pages
+
+
+def _digest_card(
+    digest: DigestView,
+    units: tuple[DigestUnit, ...],
+    texts: Texts,
+    quotes: bool,
+    page: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    body: list[Any] = _heading(digest, texts, page)
+    if page is None or page[0] == 1:
+        body += _summary(digest, texts)
+    if not digest.units:
+        body.append(text(texts("digest.ingen_maal"), subtle=True))
+    for unit in units:
+        body.append(_unit(unit, texts, quotes))
+    fallback = texts("digest.fallback", committee=digest.committee_name)
+    return card(body, fallback_text=fallback, full_width=True)
+
+
+def _heading(digest: DigestView, texts: Texts, page: tuple[int, int] | None) -> list[Any]:
+    period = digest.period.name if digest.period else ""
+    lines = [
+        title(texts("digest.titel", committee=digest.committee_name)),
+        text(
+            texts("digest.undertitel", municipality=digest.municipality_name, period=period),
+            subtle=True,
+        ),
+    ]
+    if page is not None:
+        lines.append(
+            text(texts("digest.del", page=page[0], pages=page[1]), subtle=True, small=True)
+        )
+    return lines
+
+
+def _summary(digest: DigestView, texts: Texts) -> list[Any]:
+    counts = texts(
+        "digest.optaelling",
+        green=digest.count(Color.GREEN),
+        yellow=digest.count(Color.YELLOW),
+        red=digest.count(Color.RED),
+        none=digest.count(None),
+    )
+    since = texts.date(digest.since)
+    changed = sum(1 for g in digest.goals if g.changed)
+    news = (
+        texts("digest.nye", count=changed, since=since)
+        if changed
+        else texts("digest.ingen_nye", since=since)
+    )
+    lines = [text(counts, bold=True), text(news)]
+    stale = sum(1 for g in digest.goals if g.stale)
+    if stale:
+        lines.append(text(texts("digest.uden_status", count=stale)))
+    return lines
+
+
+def _unit(unit: DigestUnit, texts: Texts, quotes: bool) -> ac.Container:
+    items: list[Any] = [text(unit.name, bold=True)]
+    items += [_goal(goal, texts, quotes) for goal in unit.goals]
+    return ac.Container(items=items, separator=True, style=t.ContainerStyle.EMPHASIS, bleed=True)
+
+
+def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> ac.ColumnSet:
+    latest = entry.goal.latest
+    details: list[Any] = [text(entry.goal.title, bold=True)]
+    details.append(text(_change_line(entry, texts), small=True, subtle=not entry.changed))
+    if quotes and latest is not None:
+        quote = (
+            latest.narrative
+            if len(latest.narrative) <= QUOTE_LENGTH
+            else (latest.narrative[: QUOTE_LENGTH - 1].rstrip() + "…")
+        )
+        details.append(text(texts("digest.citat", text=quote), subtle=True, small=True))
+    word = color_text(latest.color if latest else None, texts)
+    return ac.ColumnSet(
+        columns=[
+            ac.Column(items=[word], width="90px"),
+            ac.Column(items=details, width="stretch"),
+        ]
+    )
+
+
+def _change_line(entry: DigestGoal, texts: Texts) -> str:
+    latest = entry.goal.latest
+    if latest is None or entry.stale:
+        return texts("digest.ingen_i_perioden")
+    if not entry.changed:
+        return texts("digest.seneste", date=texts.date(latest.reported_at))
+    after = color_word(latest.color, texts)
+    if entry.previous is None:
+        return texts("digest.ny_status", color=after)
+    if entry.previous.color == latest.color:
+        return texts("digest.samme", color=after)
+    return texts("digest.aendret", before=color_word(entry.previous.color, texts), after=after)

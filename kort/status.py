@@ -1,0 +1,139 @@
+"""Cards of the status dialogue: the goal list, the status form, and the saved receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adaptive_cards import card as ac
+from adaptive_cards import types as t
+
+from kort import actions
+from kort.common import button, buttons, card, color_text, color_word, facts, text, title
+from kort.tekster import Texts
+from store.enums import Color
+from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
+from store.views import GoalView, StatusView
+
+
+def latest_line(goal: GoalView, texts: Texts) -> str:
+    if goal.latest is None:
+        return texts("status.kort.ingen_seneste")
+    return texts(
+        "status.kort.seneste",
+        color=color_word(goal.latest.color, texts),
+        date=texts.date(goal.latest.reported_at),
+    )
+
+
+def goal_list_card(
+    goals: list[GoalView], progress_id: str, step: str, texts: Texts
+) -> dict[str, Any]:
+    """The leader's goals, numbered, each with its latest status and a button to report on it."""
+    body: list[Any] = [title(texts("status.kort.titel")), text(texts("status.kort.intro"))]
+    for number, goal in enumerate(goals, start=1):
+        chosen = {
+            "action": actions.CHOOSE_GOAL,
+            "progress": progress_id,
+            "step": step,
+            "goal": goal.id,
+        }
+        body.append(
+            ac.Container(
+                separator=True,
+                items=[
+                    text(f"{number}. {goal.title}", bold=True),
+                    text(goal.unit_name, subtle=True, small=True),
+                    _latest_block(goal, texts),
+                    buttons(button(texts("status.kort.knap_vaelg"), chosen)),
+                ],
+            )
+        )
+    body.append(buttons(_cancel(progress_id, texts)))
+    return card(body, fallback_text=texts("status.vaelg_maal"))
+
+
+def _latest_block(goal: GoalView, texts: Texts) -> ac.TextBlock:
+    block = color_text(goal.latest.color if goal.latest else None, texts)
+    block.text = latest_line(goal, texts)
+    block.size = t.FontSize.SMALL
+    return block
+
+
+def status_form_card(
+    goal: GoalView, progress_id: str, step: str, answers: dict[str, Any], texts: Texts
+) -> dict[str, Any]:
+    """Colour, narrative and evidence for one goal in one form; earlier answers are kept."""
+    save = {"action": actions.ANSWER, "progress": progress_id, "step": step}
+    body: list[Any] = [
+        title(texts("status.kort.form_titel")),
+        text(goal.title, bold=True),
+        facts(
+            [
+                (texts("status.kort.enhed"), goal.unit_name),
+                (texts("status.kort.effekt"), goal.expected_effect),
+                (texts("status.kort.seneste_kort"), latest_line(goal, texts)),
+            ]
+        ),
+        ac.InputChoiceSet(
+            id="color",
+            label=texts("status.kort.farve_label"),
+            style=t.ChoiceInputStyle.EXPANDED,
+            is_required=True,
+            error_message=texts("status.kort.farve_fejl"),
+            value=answers.get("color"),
+            choices=[_color_choice(color, texts) for color in Color],
+        ),
+        ac.InputText(
+            id="narrative",
+            label=texts("status.kort.fortaelling_label"),
+            placeholder=texts("status.kort.fortaelling_pladsholder"),
+            is_multiline=True,
+            is_required=True,
+            max_length=NARRATIVE_MAX,
+            error_message=texts("status.kort.fortaelling_fejl"),
+            value=answers.get("narrative"),
+        ),
+        ac.InputText(
+            id="evidence",
+            label=texts("status.kort.dokumentation_label"),
+            placeholder=texts("status.kort.dokumentation_pladsholder"),
+            max_length=EVIDENCE_MAX,
+            value=answers.get("evidence"),
+        ),
+        buttons(
+            button(texts("status.kort.knap_gem"), save, positive=True),
+            _cancel(progress_id, texts),
+        ),
+    ]
+    return card(body, fallback_text=texts("status.spoerg_farve", goal=goal.title))
+
+
+def _color_choice(color: Color, texts: Texts) -> ac.InputChoice:
+    label = texts(
+        "status.kort.valg", color=color_word(color, texts), meaning=texts(f"farve.betyder.{color}")
+    )
+    return ac.InputChoice(title=label, value=color.value)
+
+
+def _cancel(progress_id: str, texts: Texts) -> ac.ActionExecute:
+    data = {"action": actions.CANCEL, "progress": progress_id}
+    return button(texts("status.kort.knap_annuller"), data, validate=False)
+
+
+def status_saved_card(goal: GoalView, status: StatusView, texts: Texts) -> dict[str, Any]:
+    """The receipt that replaces the form, so the form cannot be sent twice."""
+    body: list[Any] = [
+        title(texts("status.kort.gemt_titel")),
+        text(goal.title, bold=True),
+        color_text(status.color, texts),
+        facts(
+            [
+                (texts("status.kort.fortaelling"), status.narrative),
+                (texts("status.kort.dokumentation"), status.evidence),
+                (texts("status.kort.meldt_af"), status.reported_by),
+                (texts("status.kort.tidspunkt"), texts.datetime(status.reported_at)),
+            ]
+        ),
+    ]
+    color = color_word(status.color, texts)
+    return card(body, fallback_text=texts("status.gemt", goal=goal.title, color=color))

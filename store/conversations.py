@@ -1,0 +1,94 @@
+"""Conversation references: where the bot can write to a person or a channel later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import Committee, ConversationRef
+
+
+@dataclass(frozen=True)
+class ConversationSeen:
+    """What an incoming activity says about the conversation it came from."""
+
+    conversation_id: str
+    conversation_type: str
+    service_url: str
+    bot_id: str
+    user_id: str | None = None
+    person_id: int | None = None
+    team_id: str | None = None
+    channel_id: str | None = None
+
+
+async def remember(
+    session: AsyncSession, municipality_id: int, seen: ConversationSeen, now: datetime
+) -> bool:
+    """Store or refresh the reference; True when something was new or changed.
+
+    Teams can move a tenant to another service URL, so the newest one always wins, and a
+    conversation that writes again is reachable again. An unchanged reference is not
+    rewritten, so an ordinary message costs one read here.
+    """
+    values = {
+        "conversation_type": seen.conversation_type,
+        "service_url": seen.service_url,
+        "bot_id": seen.bot_id,
+        "user_id": seen.user_id,
+        "person_id": seen.person_id,
+        "team_id": seen.team_id,
+        "channel_id": seen.channel_id,
+        "unreachable_at": None,
+    }
+    existing = await session.scalar(
+        select(ConversationRef).where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.conversation_id == seen.conversation_id,
+        )
+    )
+    if existing is None:
+        existing = ConversationRef(
+            municipality_id=municipality_id, conversation_id=seen.conversation_id
+        )
+        session.add(existing)
+    elif all(getattr(existing, name) == value for name, value in values.items()):
+        return False
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.updated_at = now
+    if seen.channel_id:
+        await _refresh_committee_channel(session, municipality_id, seen)
+    await session.flush()
+    return True
+
+
+async def _refresh_committee_channel(
+    session: AsyncSession, municipality_id: int, seen: ConversationSeen
+) -> None:
+    await session.execute(
+        update(Committee)
+        .where(
+            Committee.municipality_id == municipality_id,
+            Committee.channel_id == seen.channel_id,
+            Committee.channel_service_url.is_distinct_from(seen.service_url),
+        )
+        .values(channel_service_url=seen.service_url)
+    )
+
+
+async def mark_unreachable(
+    session: AsyncSession, municipality_id: int, conversation_id: str, now: datetime
+) -> None:
+    """Teams said 403: the bot was blocked or removed there. Stop writing until it is back."""
+    await session.execute(
+        update(ConversationRef)
+        .where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.conversation_id == conversation_id,
+        )
+        .values(unreachable_at=now)
+    )

@@ -1,0 +1,186 @@
+"""Committee digests: what one contains, which digest period it belongs to, and the
+database guard that posts it once per committee and period, even across restarts."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import Committee, Department, DigestPost, Goal, Municipality, Unit
+from store.status import current_period, goal_rows, goal_view, latest_statuses, period_view
+from store.views import DigestGoal, DigestUnit, DigestView, DigestWindow
+
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+# A committee with no schedule of its own gets digests on demand only, one per ISO week.
+WEEKLY = "0 0 * * mon"
+# A claim older than this whose post never finished is taken to be from a crashed run.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def schedule_trigger(schedule: str | None) -> CronTrigger:
+    return CronTrigger.from_crontab(schedule or WEEKLY, timezone=LOCAL_TIME)
+
+
+def digest_window(schedule: str | None, at: datetime) -> DigestWindow:
+    """The digest period `at` falls in: from the last scheduled time up to the next.
+
+    A scheduled run and a `pejling digest` in the same period share the window, so the
+    guard below lets only one of them post.
+    """
+    trigger = schedule_trigger(schedule)
+    start = _previous_fire(trigger, at)
+    end = trigger.get_next_fire_time(start, start + timedelta(microseconds=1))
+    local = start.astimezone(LOCAL_TIME)
+    return DigestWindow(key=local.strftime("%Y-%m-%dT%H:%M"), start=start, end=end)
+
+
+def _previous_fire(trigger: CronTrigger, at: datetime) -> datetime:
+    step = timedelta(days=1)
+    while step < timedelta(days=800):
+        fire = trigger.get_next_fire_time(None, at - step)
+        if fire is not None and fire <= at:
+            while (later := trigger.get_next_fire_time(fire, fire)) and later <= at:
+                fire = later
+            return fire
+        step *= 2
+    raise ValueError("the schedule has no time in the last two years")
+
+
+async def build_digest(
+    session: AsyncSession, committee: Committee, window: DigestWindow, now: datetime
+) -> DigestView:
+    """Per unit: each goal's latest status, what changed since the last digest, and goals
+    with no status in the current period. Three queries, whatever the committee's size."""
+    municipality = await session.get_one(Municipality, committee.municipality_id)
+    period = await current_period(
+        session, committee.municipality_id, now.astimezone(LOCAL_TIME).date()
+    )
+    since = await _last_posted(session, committee.id) or window.start
+    rows = []
+    if period is not None:
+        query = (
+            goal_rows(committee.municipality_id)
+            .join(Department, Department.id == Unit.department_id)
+            .where(Department.committee_id == committee.id, Goal.period_id == period.id)
+        )
+        rows = (await session.execute(query)).all()
+    ids = [goal.id for goal, _, _ in rows]
+    latest = await latest_statuses(session, ids)
+    before = await latest_statuses(session, ids, before=since)
+    period_start = datetime.combine(period.starts_on, time(), LOCAL_TIME) if period else now
+    units = []
+    for (_, unit_name), group in groupby(rows, key=lambda row: (row[0].unit_id, row[1])):
+        goals = []
+        for goal, _, bearing in group:
+            status = latest.get(goal.id)
+            goals.append(
+                DigestGoal(
+                    goal=goal_view(goal, unit_name, bearing, status),
+                    previous=before.get(goal.id),
+                    changed=status is not None and status.reported_at >= since,
+                    stale=status is None or status.reported_at < period_start,
+                )
+            )
+        units.append(DigestUnit(unit_name, tuple(goals)))
+    return DigestView(
+        committee_key=committee.key,
+        committee_name=committee.name,
+        municipality_name=municipality.name,
+        period=period_view(period),
+        window=window,
+        since=since,
+        units=tuple(units),
+    )
+
+
+async def _last_posted(session: AsyncSession, committee_id: int) -> datetime | None:
+    return await session.scalar(
+        select(DigestPost.posted_at)
+        .where(DigestPost.committee_id == committee_id, DigestPost.state == "sent")
+        .order_by(DigestPost.posted_at.desc())
+        .limit(1)
+    )
+
+
+async def claim(
+    session: AsyncSession, committee: Committee, window: DigestWindow, now: datetime
+) -> bool:
+    """Take the right to post this committee's digest for `window`. False: it is posted,
+    or another run is posting it right now. A failed or abandoned claim can be taken again."""
+    try:
+        async with session.begin_nested():
+            session.add(
+                DigestPost(
+                    municipality_id=committee.municipality_id,
+                    committee_id=committee.id,
+                    period_key=window.key,
+                    window_start=window.start,
+                    window_end=window.end,
+                    claimed_at=now,
+                )
+            )
+        return True
+    except IntegrityError:
+        pass
+    retake = await session.execute(
+        update(DigestPost)
+        .where(
+            DigestPost.committee_id == committee.id,
+            DigestPost.period_key == window.key,
+            (DigestPost.state == "failed")
+            | ((DigestPost.state == "claimed") & (DigestPost.claimed_at < now - CLAIM_LEASE)),
+        )
+        .values(state="claimed", claimed_at=now, error=None)
+    )
+    return retake.rowcount == 1
+
+
+async def previous_post(
+    session: AsyncSession, committee_id: int, window: DigestWindow
+) -> DigestPost | None:
+    return await session.scalar(
+        select(DigestPost).where(
+            DigestPost.committee_id == committee_id, DigestPost.period_key == window.key
+        )
+    )
+
+
+async def mark_sent(
+    session: AsyncSession,
+    committee_id: int,
+    window: DigestWindow,
+    conversation_id: str,
+    activity_id: str | None,
+    now: datetime,
+) -> None:
+    await _set_outcome(
+        session,
+        committee_id,
+        window,
+        state="sent",
+        posted_at=now,
+        conversation_id=conversation_id,
+        activity_id=activity_id,
+    )
+
+
+async def mark_failed(
+    session: AsyncSession, committee_id: int, window: DigestWindow, error: str
+) -> None:
+    await _set_outcome(session, committee_id, window, state="failed", error=error[:2000])
+
+
+async def _set_outcome(
+    session: AsyncSession, committee_id: int, window: DigestWindow, **values: object
+) -> None:
+    await session.execute(
+        update(DigestPost)
+        .where(DigestPost.committee_id == committee_id, DigestPost.period_key == window.key)
+        .values(**values)
+    )

@@ -1,0 +1,41 @@
+"""Schema migrations with Alembic, run on Pejling's own async engine."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATION_LOCK = 0x50E7_1146  # any fixed number; names the advisory lock for migrations
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the database to `revision`; safe to run on every start."""
+
+    def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Two instances starting at once must not migrate side by side.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        command.upgrade(alembic_config(connection), revision)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def autogenerate(engine: AsyncEngine, message: str) -> None:
+    """Write a new migration from the difference between the models and `engine`'s schema."""
+
+    def run(connection: Connection) -> None:
+        command.revision(alembic_config(connection), message=message, autogenerate=True)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)

@@ -1,0 +1,284 @@
+"""SQLAlchemy models: the central store every municipality's data lives in.
+
+Every row carries its municipality, and every relationship is `raise_on_sql`, so a
+query function has to say what it loads; nothing lazy-loads behind an `await`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from store.enums import Color, GoalState, PeriodKind, Role
+
+__all__ = ["Color", "GoalState", "PeriodKind", "Role"]
+
+# Constraint names are spelled out so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always handed back timezone-aware.
+
+    SQLite keeps no zone, so without this a value read back would be naive and
+    compare wrongly with `now()`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, date: Date, dict[str, Any]: JSON}
+
+
+def _tenant_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tenant_id: Mapped[str] = mapped_column(String(64), unique=True)
+    profile: Mapped[str] = mapped_column(String(64), default="hvidovre")
+    language: Mapped[str] = mapped_column(String(8), default="da")
+
+
+class Period(Base):
+    __tablename__ = "period"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[PeriodKind] = mapped_column(String(16))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+
+class Committee(Base):
+    """A fagudvalg, with the Teams channel its digests go to once someone links one."""
+
+    __tablename__ = "committee"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    digest_schedule: Mapped[str | None] = mapped_column(String(100))
+    channel_id: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[str | None] = mapped_column(String(200))
+    channel_service_url: Mapped[str | None] = mapped_column(String(500))
+    channel_linked_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    channel_linked_at: Mapped[datetime | None]
+
+
+class Department(Base):
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
+
+
+class Unit(Base):
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    unit_type: Mapped[str] = mapped_column(String(64))
+    area: Mapped[str | None] = mapped_column(String(100))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+
+    department: Mapped[Department] = relationship(lazy="raise_on_sql")
+
+
+class Person(Base):
+    __tablename__ = "person"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "key"),
+        UniqueConstraint("municipality_id", "aad_object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    aad_object_id: Mapped[str] = mapped_column(String(64))
+    # The bot-specific 29: id Teams gives the person; learnt from their first message.
+    teams_user_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class RoleAssignment(Base):
+    """A person's role, scoped to the unit, department or committee it applies to."""
+
+    __tablename__ = "role_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE")
+    )
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+
+
+class Bearing(Base):
+    """A political bearing (politisk pejlemærke) a committee set for a period."""
+
+    __tablename__ = "bearing"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Goal(Base):
+    __tablename__ = "goal"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    bearing_id: Mapped[int | None] = mapped_column(ForeignKey("bearing.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    expected_effect: Mapped[str | None] = mapped_column(Text)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[GoalState] = mapped_column(String(16), default=GoalState.APPROVED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatusUpdate(Base):
+    """One red/yellow/green report on a goal. Never edited: a new report is a new row."""
+
+    __tablename__ = "status_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    color: Mapped[Color] = mapped_column(String(8))
+    narrative: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConversationRef(Base):
+    """Where the bot can reach a person or a channel later, without them writing first."""
+
+    __tablename__ = "conversation_ref"
+    __table_args__ = (UniqueConstraint("municipality_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    conversation_id: Mapped[str] = mapped_column(String(300))
+    conversation_type: Mapped[str] = mapped_column(String(32))
+    service_url: Mapped[str] = mapped_column(String(500))
+    bot_id: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    user_id: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[str | None] = mapped_column(String(200))
+    channel_id: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when Teams answers 403: the bot was blocked or removed there; do not retry.
+    unreachable_at: Mapped[datetime | None]
+
+
+class DialogueProgress(Base):
+    """A guided dialogue in progress: the step a person is at and what they have answered."""
+
+    __tablename__ = "dialogue_progress"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(300))
+    flow: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    # The message id of the last card shown, so a finished dialogue can retire it.
+    card_activity_id: Mapped[str | None] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DigestPost(Base):
+    """The guard that a committee gets one digest per digest period, even across restarts."""
+
+    __tablename__ = "digest_post"
+    __table_args__ = (UniqueConstraint("committee_id", "period_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None]
+    conversation_id: Mapped[str | None] = mapped_column(String(300))
+    activity_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)

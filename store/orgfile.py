@@ -1,0 +1,247 @@
+"""The organisation file: a municipality's committees, departments, units, people and roles.
+
+Read and checked here, without touching the database, so `pejling chat` can use it to
+pick a person and `pejling import` can refuse a broken file before changing anything.
+The format is documented in README.md; `examples/demokommune.yaml` is a full example.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from store.errors import OrgFileError
+from store.models import Color, PeriodKind, Role
+from store.text import fold
+
+TIMEZONE = "Europe/Copenhagen"
+PROFILES = ("hvidovre", "jammerbugt", "dragoer")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class OrgMunicipality(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    tenant_id: str = Field(min_length=1, max_length=64)
+    profile: Literal["hvidovre", "jammerbugt", "dragoer"] = "hvidovre"
+    language: Literal["da", "en"] = "da"
+
+
+class OrgPeriod(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    kind: PeriodKind
+    starts: date
+    ends: date
+
+
+class OrgChannel(_Model):
+    id: str = Field(min_length=1)
+    team_id: str | None = None
+    service_url: str = Field(min_length=1)
+
+
+class OrgDigest(_Model):
+    schedule: str
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        CronTrigger.from_crontab(value, timezone=TIMEZONE)  # raises ValueError when malformed
+        return value
+
+
+class OrgBearing(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=300)
+    description: str | None = None
+
+
+class OrgCommittee(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    digest: OrgDigest | None = None
+    channel: OrgChannel | None = None
+    bearings: tuple[OrgBearing, ...] = ()
+
+
+class OrgDepartment(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    committee: str
+
+
+class OrgStatus(_Model):
+    color: Color
+    date: date
+    by: str | None = None
+    narrative: str = Field(min_length=1)
+    evidence: str | None = None
+
+
+class OrgGoal(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=300)
+    bearing: str | None = None
+    expected_effect: str | None = None
+    follow_up: str | None = None
+    status: tuple[OrgStatus, ...] = ()
+
+
+class OrgUnit(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    type: str = Field(min_length=1, max_length=64)
+    area: str | None = None
+    department: str
+    goals: tuple[OrgGoal, ...] = ()
+
+
+class OrgRole(_Model):
+    role: Role
+    scope: str | None = None
+
+
+class OrgPerson(_Model):
+    key: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = None
+    aad_object_id: str = Field(min_length=1, max_length=64)
+    roles: tuple[OrgRole, ...] = ()
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, value: Any) -> Any:
+        # In the file a role is `administration` or `unit_leader: <unit key>`.
+        if not isinstance(value, list):
+            return value
+        return [_role_entry(item) for item in value]
+
+
+def _role_entry(item: Any) -> Any:
+    if isinstance(item, str):
+        return {"role": item}
+    if isinstance(item, dict) and len(item) == 1:
+        ((role, scope),) = item.items()
+        return {"role": role, "scope": scope}
+    return item
+
+
+class OrgFile(_Model):
+    municipality: OrgMunicipality
+    period: OrgPeriod
+    committees: tuple[OrgCommittee, ...] = ()
+    departments: tuple[OrgDepartment, ...] = ()
+    units: tuple[OrgUnit, ...] = ()
+    people: tuple[OrgPerson, ...] = ()
+
+    def find_person(self, query: str) -> OrgPerson | None:
+        """The person whose key, name or e-mail is `query` (case and accents ignored)."""
+        wanted = fold(query)
+        for person in self.people:
+            if wanted in (fold(person.key), fold(person.name), fold(person.email or "")):
+                return person
+        return None
+
+    def find_committee(self, query: str) -> OrgCommittee | None:
+        wanted = fold(query)
+        for committee in self.committees:
+            if wanted in (fold(committee.key), fold(committee.name)):
+                return committee
+        return None
+
+
+def read_org_file(path: str | Path) -> OrgFile:
+    """Read, parse and check an organisation file; `OrgFileError` says what is wrong."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise OrgFileError("org.unreadable", path=str(path), reason=error.strerror) from error
+    except yaml.YAMLError as error:
+        raise OrgFileError("org.not_yaml", path=str(path), reason=str(error)) from error
+    return parse_org(raw)
+
+
+def parse_org(raw: Any) -> OrgFile:
+    if not isinstance(raw, dict):
+        raise OrgFileError("org.not_mapping")
+    try:
+        org = OrgFile.model_validate(raw)
+    except ValidationError as error:
+        raise _first_problem(error) from error
+    _check_references(org)
+    return org
+
+
+def _first_problem(error: ValidationError) -> OrgFileError:
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"])
+    if problem["type"] == "missing":
+        return OrgFileError("org.field_missing", field=where)
+    if problem["type"] == "extra_forbidden":
+        return OrgFileError("org.field_unknown", field=where)
+    return OrgFileError("org.field_invalid", field=where, value=str(problem.get("input"))[:80])
+
+
+def _check_references(org: OrgFile) -> None:
+    committees = _unique("committees", (c.key for c in org.committees))
+    departments = _unique("departments", (d.key for d in org.departments))
+    units = _unique("units", (u.key for u in org.units))
+    people = _unique("people", (p.key for p in org.people))
+    _unique("people", (p.aad_object_id for p in org.people))
+    bearings = _unique("bearings", (b.key for c in org.committees for b in c.bearings))
+    _unique("goals", (g.key for u in org.units for g in u.goals))
+    if org.period.ends < org.period.starts:
+        raise OrgFileError("org.period_backwards")
+    for department in org.departments:
+        _known(committees, department.committee, f"departments.{department.key}.committee")
+    for unit in org.units:
+        _known(departments, unit.department, f"units.{unit.key}.department")
+        for goal in unit.goals:
+            if goal.bearing:
+                _known(bearings, goal.bearing, f"goals.{goal.key}.bearing")
+            for status in goal.status:
+                if status.by:
+                    _known(people, status.by, f"goals.{goal.key}.status.by")
+    scopes = {
+        Role.UNIT_LEADER: units,
+        Role.DEPARTMENT_HEAD: departments,
+        Role.POLITICIAN: committees,
+    }
+    for person in org.people:
+        for role in person.roles:
+            _check_role(person, role, scopes)
+
+
+def _check_role(person: OrgPerson, role: OrgRole, scopes: dict[Role, set[str]]) -> None:
+    where = f"people.{person.key}.roles.{role.role.value}"
+    if role.role is Role.ADMINISTRATION:
+        if role.scope is not None:
+            raise OrgFileError("org.role_takes_no_scope", field=where)
+        return
+    if role.scope is None:
+        raise OrgFileError("org.role_needs_scope", field=where)
+    _known(scopes[role.role], role.scope, where)
+
+
+def _unique(kind: str, keys: Iterable[str]) -> set[str]:
+    counts = Counter(keys)
+    for key, count in counts.items():
+        if count > 1:
+            raise OrgFileError("org.duplicate_key", kind=kind, key=key)
+    return set(counts)
+
+
+def _known(keys: set[str], key: str, where: str) -> None:
+    if key not in keys:
+        raise OrgFileError("org.unknown_reference", field=where, key=key)

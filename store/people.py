@@ -1,0 +1,66 @@
+"""Who is acting: from a Teams tenant and Entra object id to a municipality and a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import Municipality, Person, Role, RoleAssignment
+from store.views import Actor, RoleView
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the store knows of the sender: their municipality (by tenant) and themselves."""
+
+    municipality_id: int | None
+    language: str
+    actor: Actor | None
+
+
+async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | None) -> Identity:
+    municipality = await session.scalar(
+        select(Municipality).where(Municipality.tenant_id == tenant_id)
+    )
+    if municipality is None:
+        return Identity(None, "da", None)
+    if not aad_object_id:
+        return Identity(municipality.id, municipality.language, None)
+    person = await session.scalar(
+        select(Person).where(
+            Person.municipality_id == municipality.id, Person.aad_object_id == aad_object_id
+        )
+    )
+    if person is None:
+        return Identity(municipality.id, municipality.language, None)
+    roles = await _roles(session, person.id)
+    actor = Actor(
+        municipality_id=municipality.id,
+        municipality_name=municipality.name,
+        profile=municipality.profile,
+        language=municipality.language,
+        person_id=person.id,
+        person_name=person.name,
+        roles=roles,
+    )
+    return Identity(municipality.id, municipality.language, actor)
+
+
+async def _roles(session: AsyncSession, person_id: int) -> tuple[RoleView, ...]:
+    rows = await session.scalars(
+        select(RoleAssignment)
+        .where(RoleAssignment.person_id == person_id)
+        .order_by(RoleAssignment.id)
+    )
+    return tuple(RoleView(Role(r.role), r.unit_id, r.department_id, r.committee_id) for r in rows)
+
+
+async def remember_teams_user_id(session: AsyncSession, actor: Actor, teams_user_id: str) -> None:
+    """Keep the person's bot-specific 29: id, which a 1:1 message to them later needs."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == actor.person_id, Person.teams_user_id.is_distinct_from(teams_user_id))
+        .values(teams_user_id=teams_user_id)
+    )

@@ -1,0 +1,17 @@
+"""Folding text for matching what people type against names, keys and commands."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Danish letters become their usual two-letter spellings, so "Oestergaard" finds "Østergaard"
+# on a keyboard without ø; other accents are dropped ("annullér" matches "annuller").
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    lowered = _SPACES.sub(" ", text.casefold().strip()).translate(_DANISH)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -1,0 +1,142 @@
+"""Plain, frozen views of stored data, handed to dialogues and cards instead of ORM rows,
+so nothing can lazy-load outside the session that read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from store.enums import Color, Role
+
+
+@dataclass(frozen=True)
+class RoleView:
+    role: Role
+    unit_id: int | None = None
+    department_id: int | None = None
+    committee_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person of a municipality, as the store knows them: who is acting, and in what roles."""
+
+    municipality_id: int
+    municipality_name: str
+    profile: str
+    language: str
+    person_id: int
+    person_name: str
+    roles: tuple[RoleView, ...] = ()
+
+    @property
+    def led_unit_ids(self) -> frozenset[int]:
+        return frozenset(
+            r.unit_id for r in self.roles if r.role is Role.UNIT_LEADER and r.unit_id is not None
+        )
+
+    @property
+    def is_administration(self) -> bool:
+        return any(r.role is Role.ADMINISTRATION for r in self.roles)
+
+
+@dataclass(frozen=True)
+class StatusView:
+    color: Color
+    narrative: str
+    evidence: str | None
+    reported_at: datetime
+    reported_by: str | None = None
+
+
+@dataclass(frozen=True)
+class GoalView:
+    id: int
+    title: str
+    unit_id: int
+    unit_name: str
+    bearing: str | None = None
+    expected_effect: str | None = None
+    follow_up: str | None = None
+    latest: StatusView | None = None
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class DigestWindow:
+    """One digest period of a committee's schedule: [start, end), named by its start."""
+
+    key: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class DigestGoal:
+    goal: GoalView
+    previous: StatusView | None  # the latest status before the changes being reported
+    changed: bool  # a status was reported since the last digest
+    stale: bool  # no status at all in the current period
+
+
+@dataclass(frozen=True)
+class DigestUnit:
+    name: str
+    goals: tuple[DigestGoal, ...]
+
+
+@dataclass(frozen=True)
+class DigestView:
+    committee_key: str
+    committee_name: str
+    municipality_name: str
+    period: PeriodView | None
+    window: DigestWindow
+    since: datetime
+    units: tuple[DigestUnit, ...]
+
+    @property
+    def goals(self) -> tuple[DigestGoal, ...]:
+        return tuple(g for unit in self.units for g in unit.goals)
+
+    def count(self, color: Color | None) -> int:
+        """How many goals stand at `color` (None: no status yet)."""
+        return sum(1 for g in self.goals if (g.goal.latest and g.goal.latest.color) == color)
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """A dialogue in progress: which flow, which step, and the answers so far."""
+
+    id: str
+    flow: str
+    step: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    card_activity_id: str | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class CommitteeView:
+    id: int
+    key: str
+    name: str
+    digest_schedule: str | None
+    channel_id: str | None
+
+
+@dataclass(frozen=True)
+class ChannelTarget:
+    """Where to post in a committee's channel: the channel id and the service it lives on."""
+
+    channel_id: str
+    service_url: str
+    tenant_id: str
+    bot_id: str | None = None

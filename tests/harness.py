@@ -1,0 +1,153 @@
+"""Pejling running for real, driven as Teams would drive it.
+
+The app listens on a loopback port; activities are POSTed to it over HTTP, shaped by
+`bot.chat.wire`; its replies travel over HTTP to the fake Bot Framework service, where
+the tests read them. Nothing inside the app is replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from fakebf import FakeBotFramework, Message
+
+from bot.app import RUNTIME, Runtime, create_app
+from bot.chat.wire import TeamsWire, Where, Who
+from bot.settings import Settings
+from store import migrate
+from store.db import create_engine, sessionmaker
+from store.importer import import_org
+from store.orgfile import OrgFile
+
+CHANNEL = Where.channel(
+    "6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10",
+    "19:buu-kanal@thread.tacv2",
+    "19:boegeskov-team@thread.tacv2",
+    "Bøgeskov Kommune",
+)
+
+
+@dataclass
+class RunningPejling:
+    url: str
+    http: aiohttp.ClientSession
+    fake: FakeBotFramework
+    org: OrgFile
+    runtime: Runtime
+    wire: TeamsWire
+
+    def who(self, key: str) -> Who:
+        person = self.org.find_person(key)
+        assert person is not None, key
+        return Who(f"29:{person.key}", person.name, person.aad_object_id)
+
+    def personal(self, key: str) -> Where:
+        return Where.personal(self.org.municipality.tenant_id, self.who(key))
+
+    async def post(self, activity: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        """POST anything to /api/messages; (status, parsed JSON body or text)."""
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        data = activity if isinstance(activity, str | bytes) else None
+        async with self.http.post(
+            f"{self.url}/api/messages", json=None if data else activity, data=data, headers=sent
+        ) as response:
+            body = await response.text()
+            try:
+                return response.status, await response.json(content_type=None)
+            except ValueError:
+                return response.status, body
+
+    async def say(self, key: str, text: str, where: Where | None = None) -> list[Message]:
+        """A person types `text`; returns the messages the bot posted in reply."""
+        place = where or self.personal(key)
+        before = len(self.fake.messages_in(place.conversation_id))
+        status, _ = await self.post(self.wire.message(self.who(key), place, text))
+        assert status in (200, 201), status
+        return self.fake.messages_in(place.conversation_id)[before:]
+
+    async def execute(
+        self, key: str, message: Message, title: str, inputs: dict[str, Any] | None = None
+    ) -> tuple[Any, list[Message]]:
+        """Press an Action.Execute button on a card; (invoke response body, new messages)."""
+        place = self.personal(key)
+        data = {**button_data(message.cards[-1], title), **(inputs or {})}
+        before = len(self.fake.messages_in(place.conversation_id))
+        status, body = await self.post(self.wire.execute(self.who(key), place, data, message.id))
+        assert status == 200, (status, body)
+        return body, self.fake.messages_in(place.conversation_id)[before:]
+
+    async def submit(
+        self, key: str, message: Message, title: str, inputs: dict[str, Any] | None = None
+    ) -> list[Message]:
+        """Press the Action.Submit fallback of a button, as an older Teams client would."""
+        place = self.personal(key)
+        data = {**button_data(message.cards[-1], title), **(inputs or {})}
+        before = len(self.fake.messages_in(place.conversation_id))
+        status, _ = await self.post(self.wire.submit(self.who(key), place, data, message.id))
+        assert status in (200, 201), status
+        return self.fake.messages_in(place.conversation_id)[before:]
+
+
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    """Every element, action and input of a card, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def button_data(card: dict[str, Any], title: str) -> dict[str, Any]:
+    """The data of the first Action.Execute titled `title`."""
+    for node in walk(card):
+        if node.get("type") == "Action.Execute" and node.get("title") == title:
+            return dict(node.get("data") or {})
+    raise AssertionError(f"no button {title!r} on the card")
+
+
+def buttons(card: dict[str, Any]) -> list[str]:
+    return [n["title"] for n in walk(card) if n.get("type") == "Action.Execute"]
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """All visible text of a card, one block a line, for assertions on wording."""
+    lines = []
+    for node in walk(card):
+        if node.get("type") == "TextBlock":
+            lines.append(node["text"])
+        if "facts" in node:
+            lines += [f"{f['title']}: {f['value']}" for f in node["facts"]]
+    return "\n".join(lines)
+
+
+@asynccontextmanager
+async def running_pejling(
+    fake: FakeBotFramework, tmp_path: Path, org: OrgFile, **overrides: Any
+) -> AsyncIterator[RunningPejling]:
+    url = overrides.pop("database_url", None) or f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    async with sessionmaker(engine).begin() as session:
+        await import_org(session, org)
+    await engine.dispose()
+    settings = replace(Settings(database_url=url, scheduler=False), **overrides)
+    app = create_app(settings)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as http:
+            wire = TeamsWire(fake.url, bot_id=settings.bot_id)
+            yield RunningPejling(f"http://127.0.0.1:{port}", http, fake, org, app[RUNTIME], wire)
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,63 @@
+"""The architecture's rules, checked on every run (docs/DESIGN.md, "Architecture")."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BOTBUILDER = ("botbuilder", "botframework")
+
+
+def imports(package: str) -> dict[Path, set[str]]:
+    found: dict[Path, set[str]] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+        found[path.relative_to(ROOT)] = names
+    return found
+
+
+def offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [
+        f"{path}: {name}"
+        for path, names in imports(package).items()
+        for name in sorted(names)
+        if name.split(".")[0] in forbidden
+    ]
+
+
+def test_only_bot_imports_botbuilder() -> None:
+    for package in ("dialoger", "kort", "store"):
+        assert offenders(package, BOTBUILDER) == []
+
+
+def test_dependencies_point_inwards() -> None:
+    assert offenders("store", ("bot", "dialoger", "kort")) == []
+    assert offenders("kort", ("bot", "dialoger")) == []
+    assert offenders("dialoger", ("bot",)) == []
+
+
+def test_kort_does_no_io() -> None:
+    """Cards are pure: no database session, no HTTP, no files."""
+    forbidden = ("sqlalchemy", "aiohttp", "asyncpg", "aiosqlite", "requests", "socket")
+    assert offenders("kort", forbidden) == []
+    store_io = [
+        f"{path}: {name}"
+        for path, names in imports("kort").items()
+        for name in names
+        if name.startswith("store.") and name not in ("store.enums", "store.limits", "store.views")
+    ]
+    assert store_io == []
+
+
+def test_ruff_is_clean() -> None:
+    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    result = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
