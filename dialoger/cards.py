@@ -8,9 +8,8 @@ from typing import Any
 from dialoger import runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
-from dialoger.turn import Target, TurnResult, say, show
+from dialoger.turn import TurnResult, say
 from kort import actions
-from kort.common import notice_card
 from store import progress
 
 
@@ -41,6 +40,9 @@ async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResul
 
 
 def _stale(ctx: Context) -> TurnResult:
-    """A card from a finished, cancelled or foreign dialogue: close it, change nothing."""
-    note = ctx.texts("dialog.kort_ikke_aktivt")
-    return TurnResult((show(notice_card(note), Target.REPLACE), say(note)))
+    """A card from a finished, cancelled or foreign dialogue: change nothing, and say so.
+
+    The card itself is left alone: after a saved update it shows the receipt, and a
+    replayed click must not wipe that.
+    """
+    return TurnResult((say(ctx.texts("dialog.kort_ikke_aktivt")),))

@@ -73,6 +73,16 @@ def color_text(color: Color | None, texts: Texts, suffix: str = "") -> ac.TextBl
     )
 
 
+def color_run(color: Color | None, texts: Texts) -> ac.TextRun:
+    """The status word in its colour, as a run inside a RichTextBlock line."""
+    return ac.TextRun(
+        text=color_word(color, texts),
+        color=_COLOR_STYLE.get(color) if color else None,
+        is_subtle=None if color else True,
+        weight=t.FontWeight.BOLDER,
+    )
+
+
 def button(
     label: str, data: dict[str, Any], *, positive: bool = False, validate: bool = True
 ) -> ac.ActionExecute:

@@ -14,7 +14,7 @@ from typing import Any
 from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
-from kort.common import card, color_text, color_word, text, title
+from kort.common import card, color_run, color_word, text, title
 from kort.tekster import Texts
 from store.enums import Color
 from store.views import DigestGoal, DigestUnit, DigestView
@@ -115,28 +115,36 @@ def _summary(digest: DigestView, texts: Texts) -> list[Any]:
 
 def _unit(unit: DigestUnit, texts: Texts, quotes: bool) -> ac.Container:
     items: list[Any] = [text(unit.name, bold=True)]
-    items += [_goal(goal, texts, quotes) for goal in unit.goals]
+    for goal in unit.goals:
+        items += _goal(goal, texts, quotes)
     return ac.Container(items=items, separator=True, style=t.ContainerStyle.EMPHASIS, bleed=True)
 
 
-def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> ac.ColumnSet:
+def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
+    """Two or three short lines: colour word and title, what changed, maybe a quote.
+    Runs in one RichTextBlock keep a large committee's digest within the size limit."""
     latest = entry.goal.latest
-    details: list[Any] = [text(entry.goal.title, bold=True)]
-    details.append(text(_change_line(entry, texts), small=True, subtle=not entry.changed))
+    lines: list[Any] = [
+        ac.RichTextBlock(
+            inlines=[
+                color_run(latest.color if latest else None, texts),
+                ac.TextRun(text=f"  {entry.goal.title}"),
+            ],
+            separator=True,
+        ),
+        text(_change_line(entry, texts), small=True, subtle=not entry.changed),
+    ]
     if quotes and latest is not None:
-        quote = (
-            latest.narrative
-            if len(latest.narrative) <= QUOTE_LENGTH
-            else (latest.narrative[: QUOTE_LENGTH - 1].rstrip() + "…")
+        lines.append(
+            text(texts("digest.citat", text=_shorten(latest.narrative)), subtle=True, small=True)
         )
-        details.append(text(texts("digest.citat", text=quote), subtle=True, small=True))
-    word = color_text(latest.color if latest else None, texts)
-    return ac.ColumnSet(
-        columns=[
-            ac.Column(items=[word], width="90px"),
-            ac.Column(items=details, width="stretch"),
-        ]
-    )
+    return lines
+
+
+def _shorten(narrative: str) -> str:
+    if len(narrative) <= QUOTE_LENGTH:
+        return narrative
+    return narrative[: QUOTE_LENGTH - 1].rstrip() + "…"
 
 
 def _change_line(entry: DigestGoal, texts: Texts) -> str:

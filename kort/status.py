@@ -52,6 +52,13 @@ def goal_list_card(
     return card(body, fallback_text=texts("status.vaelg_maal"))
 
 
+def _latest_value(goal: GoalView, texts: Texts) -> str:
+    if goal.latest is None:
+        return texts("status.kort.ingen_seneste")
+    color = color_word(goal.latest.color, texts)
+    return texts("status.kort.farve_dato", color=color, date=texts.date(goal.latest.reported_at))
+
+
 def _latest_block(goal: GoalView, texts: Texts) -> ac.TextBlock:
     block = color_text(goal.latest.color if goal.latest else None, texts)
     block.text = latest_line(goal, texts)
@@ -71,7 +78,7 @@ def status_form_card(
             [
                 (texts("status.kort.enhed"), goal.unit_name),
                 (texts("status.kort.effekt"), goal.expected_effect),
-                (texts("status.kort.seneste_kort"), latest_line(goal, texts)),
+                (texts("status.kort.seneste_kort"), _latest_value(goal, texts)),
             ]
         ),
         ac.InputChoiceSet(

@@ -59,11 +59,14 @@ class Texts:
         )
 
 
-@cache
 def texts(language: str = DEFAULT_LANGUAGE) -> Texts:
     """The catalogue for `language`, falling back to Danish for a language we lack."""
-    chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    return Texts(chosen, _load(chosen))
+    return _catalogue(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@cache
+def _catalogue(language: str) -> Texts:
+    return Texts(language, _load(language))
 
 
 def _load(language: str) -> dict[str, str]:

@@ -1,0 +1,182 @@
+"""Every card builder, on representative data: valid Adaptive Cards 1.5, colour never the
+only signal, digests within Teams' size limits, and golden files for the main cards.
+
+Run with PEJLING_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change,
+then read the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cardcheck import schema_errors
+from harness import buttons, card_text, walk
+from kort.common import notice_card
+from kort.hjaelp import channel_help_card, help_card
+from kort.overblik import SIZE_LIMIT, digest_cards
+from kort.status import goal_list_card, status_form_card, status_saved_card
+from kort.tekster import texts
+from store.enums import Color
+from store.views import (
+    DigestGoal,
+    DigestUnit,
+    DigestView,
+    DigestWindow,
+    GoalView,
+    PeriodView,
+    StatusView,
+)
+
+GOLDEN = Path(__file__).parent / "golden"
+T = texts("da")
+WHEN = datetime(2026, 11, 22, 13, 5, tzinfo=UTC)
+
+
+def status(color: Color, days_ago: int = 0, narrative: str = "Det går fremad.") -> StatusView:
+    return StatusView(
+        color, narrative, "Måling 9/2026: 71 %", WHEN - timedelta(days=days_ago), "Mette Kjærgaard"
+    )
+
+
+GOALS = [
+    GoalView(11, "Flere elever trives i frikvartererne", 1, "Bøgeskov Skole",
+             "Alle børn skal trives", "Færre konflikter i frikvartererne.", "Trivselsmåling",
+             status(Color.YELLOW, 30)),
+    GoalView(12, "Styrket læsning i indskolingen", 1, "Bøgeskov Skole"),
+]  # fmt: skip
+
+
+def digest(
+    units: int = 2, goals_per_unit: int = 2, narrative: str = "Det går fremad."
+) -> DigestView:
+    colors = [Color.GREEN, Color.YELLOW, Color.RED, None]
+    built = []
+    for u in range(units):
+        entries = []
+        for g in range(goals_per_unit):
+            color = colors[(u + g) % len(colors)]
+            latest = status(color, days_ago=g * 3, narrative=narrative) if color else None
+            view = GoalView(
+                u * 10 + g, f"Mål {g + 1} for enhed {u + 1}", u, f"Enhed {u + 1}", latest=latest
+            )
+            previous = status(Color.RED, 60) if g == 0 else None
+            entries.append(
+                DigestGoal(view, previous, changed=g < 2 and color is not None, stale=color is None)
+            )
+        built.append(DigestUnit(f"Enhed {u + 1}", tuple(entries)))
+    window = DigestWindow("2026-11-02T07:00", WHEN - timedelta(days=20), WHEN + timedelta(days=15))
+    return DigestView("buu", "Børne- og Uddannelsesudvalget", "Bøgeskov Kommune",
+                      PeriodView("Valgperioden 2026–2029", date(2026, 1, 1), date(2029, 12, 31)),
+                      window, window.start, tuple(built))  # fmt: skip
+
+
+CARDS: dict[str, dict[str, Any]] = {
+    "goal_list": goal_list_card(GOALS, "p-1", "goal", T),
+    "status_form": status_form_card(GOALS[0], "p-1", "color", {"color": "yellow"}, T),
+    "status_form_empty": status_form_card(GOALS[1], "p-1", "color", {}, T),
+    "status_saved": status_saved_card(GOALS[0], status(Color.GREEN), T),
+    "help_leader": help_card(T, can_report=True),
+    "help_other": help_card(T, can_report=False),
+    "help_channel": channel_help_card(T),
+    "notice": notice_card(T("dialog.stoppet")),
+    "digest": digest_cards(digest(), T)[0],
+    "digest_empty": digest_cards(digest(units=0), T)[0],
+    "goal_list_en": goal_list_card(GOALS, "p-1", "goal", texts("en")),
+    "digest_en": digest_cards(digest(), texts("en"))[0],
+}
+
+
+@pytest.mark.parametrize("name", list(CARDS))
+def test_every_card_is_a_valid_adaptive_card_1_5(name: str) -> None:
+    assert schema_errors(CARDS[name]) == []
+
+
+def test_the_schema_check_catches_a_broken_card() -> None:
+    broken = json.loads(json.dumps(CARDS["goal_list"]))
+    broken["body"][0]["type"] = "TextBlok"
+    assert schema_errors(broken)
+
+
+@pytest.mark.parametrize("name", ["goal_list", "status_form", "status_saved", "digest"])
+def test_main_cards_match_their_golden_files(name: str) -> None:
+    path = GOLDEN / f"{name}.json"
+    rendered = json.dumps(CARDS[name], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("PEJLING_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_colour_always_comes_with_its_word() -> None:
+    for name, card in CARDS.items():
+        for node in walk(card):
+            if node.get("type") == "TextBlock" and node.get("color") in (
+                "attention",
+                "warning",
+                "good",
+            ):
+                word = {
+                    "attention": ("Rød", "Red"),
+                    "warning": ("Gul", "Yellow"),
+                    "good": ("Grøn", "Green"),
+                }
+                assert any(w in node["text"] for w in word[node["color"]]), (name, node["text"])
+
+
+def test_every_button_is_an_execute_with_a_submit_fallback_and_an_action_name() -> None:
+    for card in CARDS.values():
+        for node in walk(card):
+            if node.get("type") == "Action.Execute":
+                assert node["fallback"]["type"] == "Action.Submit"
+                assert node["fallback"]["data"] == node["data"]
+                assert node["data"]["action"]
+
+
+def test_the_goal_list_offers_one_button_per_goal_and_a_cancel() -> None:
+    assert buttons(CARDS["goal_list"]) == ["Meld status", "Meld status", "Annullér"]
+    assert "Seneste status: Gul · 23. oktober 2026" in card_text(CARDS["goal_list"])
+    assert "Ingen status endnu" in card_text(CARDS["goal_list"])
+
+
+def test_cancel_does_not_require_the_form_to_be_filled_in() -> None:
+    cancel = next(n for n in walk(CARDS["status_form"]) if n.get("title") == "Annullér")
+    assert cancel["associatedInputs"] == "none"
+
+
+def test_help_shows_the_status_button_only_to_leaders() -> None:
+    assert buttons(CARDS["help_leader"]) == ["Meld status"]
+    assert buttons(CARDS["help_other"]) == []
+
+
+def test_a_digest_shows_counts_changes_and_stale_goals_in_danish() -> None:
+    shown = card_text(CARDS["digest"])
+    assert "Overblik: Børne- og Uddannelsesudvalget" in shown
+    assert "Grøn: 1 · Gul: 2 · Rød: 1 · Ingen status: 0" in shown
+    assert "Ændret siden sidst: Rød → Grøn" in shown
+    assert "siden 2. november 2026" in shown
+
+
+def test_a_large_committee_is_split_into_parts_within_the_size_limit() -> None:
+    large = digest(units=60, goals_per_unit=5, narrative="En lang beskrivelse af status. " * 10)
+    parts = digest_cards(large, T)
+    assert len(parts) > 1
+    for number, part in enumerate(parts, start=1):
+        assert len(json.dumps(part, ensure_ascii=False).encode()) <= SIZE_LIMIT
+        assert schema_errors(part) == []
+        assert f"Del {number} af {len(parts)}" in card_text(part)
+    shown_units = [
+        n["text"] for p in parts for n in walk(p) if n.get("text", "").startswith("Enhed ")
+    ]
+    assert len(set(shown_units)) == 60
+
+
+def test_a_mid_size_committee_drops_quotes_before_splitting() -> None:
+    medium = digest(units=20, goals_per_unit=3, narrative="Lang tekst om status. " * 7)
+    [only] = digest_cards(medium, T)
+    assert "»" not in card_text(only)
