@@ -12,12 +12,12 @@ import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.connector import PROACTIVE_POLICY, Connector, ConnectorError, Unreachable
+from bot import proactive
+from bot.connector import Connector, ConnectorError, Unreachable
 from bot.convert import message_body
 from kort.overblik import digest_cards
 from kort.tekster import texts
@@ -95,23 +95,13 @@ async def _prepare(
 
 async def _send(connector: Connector, prepared: _Prepared, bot_id: str) -> tuple[str, str | None]:
     """The first card opens a new post in the channel; further parts go in its thread."""
-    cards = digest_cards(prepared.digest, texts(prepared.language))
-    target = prepared.target
-    parameters: dict[str, Any] = {
-        "isGroup": True,
-        "bot": {"id": bot_id},
-        "channelData": {"channel": {"id": target.channel_id}, "tenant": {"id": target.tenant_id}},
-        "tenantId": target.tenant_id,
-        "activity": message_body(None, cards[0]),
-    }
-    conversation_id, activity_id = await connector.create_conversation(
-        target.service_url, parameters
-    )
-    for part in cards[1:]:
-        await connector.send(
-            target.service_url, conversation_id, message_body(None, part), policy=PROACTIVE_POLICY
-        )
-    return conversation_id, activity_id
+    first, *rest = [
+        message_body(None, c) for c in digest_cards(prepared.digest, texts(prepared.language))
+    ]
+    posted = await proactive.new_channel_post(connector, prepared.target, bot_id, first)
+    for part in rest:
+        await proactive.reply_in_thread(connector, prepared.target.service_url, posted, part)
+    return posted.conversation_id, posted.activity_id
 
 
 async def _failed(

@@ -92,3 +92,16 @@ async def mark_unreachable(
         )
         .values(unreachable_at=now)
     )
+
+
+async def reachable_service_url(
+    session: AsyncSession, municipality_id: int, conversation_id: str
+) -> str | None:
+    """Where to send to a stored conversation; None if unknown or marked unreachable."""
+    return await session.scalar(
+        select(ConversationRef.service_url).where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.conversation_id == conversation_id,
+            ConversationRef.unreachable_at.is_(None),
+        )
+    )

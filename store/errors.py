@@ -9,7 +9,8 @@ from typing import Any
 class DomainError(Exception):
     """A rule of the domain said no. `key` names the explanation in the catalogue."""
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
+        # Positional-only, so a param may itself be called `key` (org.duplicate_key has one).
         super().__init__(key)
         self.key = key
         self.params = params

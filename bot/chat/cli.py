@@ -22,7 +22,6 @@ from typing import TextIO
 import aiohttp
 
 from bot.chat.client import (
-    BotUnavailable,
     Channel,
     ChatError,
     ChatPerson,
@@ -126,7 +125,8 @@ async def chat(setup: ChatSetup, terminal: Terminal) -> int:
             await session.install()
             await session.settle()
             await run_shell(session, terminal, setup.wait_after)
-        except BotUnavailable as error:
+        except ChatError as error:
+            # Only the install can end up here: later, the shell reports and carries on.
             return _fail(t(error.key, **error.params))
         finally:
             await session.close()
@@ -232,10 +232,13 @@ def _unknown_person(t: Texts, org: OrgFile, query: str | None, path: Path) -> st
 
 
 def _people_lines(t: Texts, org: OrgFile) -> Iterator[str]:
+    """One line per person: key, name and roles, so a newcomer can pick someone to be."""
+    names = {x.key: x.name for x in (*org.units, *org.departments, *org.committees)}
     width = max((len(p.key) for p in org.people), default=0)
     for person in org.people:
         roles = ", ".join(
-            t(f"chat.rolle.{r.role.value}", scope=r.scope or "") for r in person.roles
+            t(f"chat.rolle.{r.role.value}", scope=names.get(r.scope or "", r.scope or ""))
+            for r in person.roles
         )
         yield f"  {person.key:<{width}}  {person.name}" + (f" ({roles})" if roles else "")
 

@@ -61,6 +61,8 @@ from store.text import fold
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 THREAD_MARKER = ";messageid="
+# A bot with a MicrosoftAppId wants a token the chat cannot give; it must run in local mode.
+_ACCESS_REFUSED = frozenset({HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN})
 # How long the bot must have been silent before its answer to a line counts as complete.
 DEFAULT_QUIET = 0.3
 # Never hold the prompt back longer than this, even if the bot keeps talking.
@@ -88,6 +90,8 @@ class BotUnavailable(ChatError):
 
 
 class NoFreePort(ChatError):
+    """Every port the connector may take is in use."""
+
     def __init__(self, first: int, last: int) -> None:
         super().__init__("chat.ingen_port", first=first, last=last)
 
@@ -196,7 +200,8 @@ class Connector:
             with contextlib.suppress(OSError):
                 site = web.TCPSite(self._runner, self.host, candidate, reuse_address=True)
                 await site.start()
-                self.port = _bound_port(site) or candidate
+                # With port 0 the system chose; the runner knows which.
+                self.port = candidate or self._runner.addresses[-1][1]
                 return self.port
         await self.stop()
         raise NoFreePort(port, port + PORT_ATTEMPTS - 1)
@@ -240,13 +245,6 @@ async def _json_body(request: web.Request) -> Any:
         return await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
-
-
-def _bound_port(site: web.TCPSite) -> int | None:
-    # aiohttp does not expose the bound port of a site started on port 0.
-    server = getattr(site, "_server", None)
-    sockets = getattr(server, "sockets", None) or []
-    return sockets[0].getsockname()[1] if sockets else None
 
 
 # ---------------------------------------------------------------------------
@@ -528,8 +526,8 @@ class ChatSession:
     def _show_invoke_result(self, card: Card, status: int, body: Any) -> None:
         """What the bot answered a card click: a new card in its place, a text, or an error."""
         if status != HTTPStatus.OK or not isinstance(body, Mapping):
-            if status != HTTPStatus.OK:
-                self.say(self.texts("chat.klik_fejl", status=status, message=""))
+            if status != HTTPStatus.OK and status not in _ACCESS_REFUSED:  # already said
+                self.say(self.texts("chat.klik_fejl", status=status, message="").rstrip())
             return
         code = int(body.get("statusCode") or 200)
         kind, value = body.get("type"), body.get("value")
@@ -547,7 +545,7 @@ class ChatSession:
             self.emit(["", header, *(f"  {line}" for line in self._markdown(str(value)))])
         elif code >= HTTPStatus.BAD_REQUEST:
             message = value.get("message", "") if isinstance(value, Mapping) else value or ""
-            self.say(self.texts("chat.klik_fejl", status=code, message=message))
+            self.say(self.texts("chat.klik_fejl", status=code, message=message).rstrip())
 
     def _maybe_refresh(self, card: Card) -> None:
         """Teams refreshes a card with `refresh` for the users it names (or all, if none)."""
@@ -652,9 +650,12 @@ class ChatSession:
         """Show a bot message if it belongs here, else say briefly where it went."""
         if activity.get("type", "message") != "message":
             return
-        base = conversation_id.split(THREAD_MARKER)[0]
+        base, thread, _ = conversation_id.partition(THREAD_MARKER)
         if base == self.where.conversation_id:
-            self._show_message(message_id, conversation_id, activity, header_key)
+            # A post in the thread under a channel post, e.g. a reply under a digest.
+            in_thread = thread and header_key == "chat.hoved.besked"
+            key = "chat.hoved.traad" if in_thread else header_key
+            self._show_message(message_id, conversation_id, activity, key)
         elif base == self.personal_conversation_id:
             self._show_message(message_id, conversation_id, activity, "chat.hoved.personlig")
         else:
@@ -710,8 +711,11 @@ class ChatSession:
             raise ChatError("chat.bot_langsom", seconds=int(BOT_TIMEOUT.total or 0)) from error
         finally:
             self.connector.touch()
-        if status >= HTTPStatus.BAD_REQUEST and activity.get("type") != "invoke":
-            self.say(self.texts(_refusal_key(status), status=status))
+        if status in _ACCESS_REFUSED:
+            self.say(self.texts("chat.bot_afviser_adgang", status=status))
+        elif status >= HTTPStatus.BAD_REQUEST and activity.get("type") != "invoke":
+            # An invoke's error is part of its answer; the caller shows it.
+            self.say(self.texts("chat.bot_fejl", status=status))
         return status, body
 
     def _new_id(self) -> str:
@@ -773,12 +777,6 @@ def _suggested_titles(activity: Mapping[str, Any]) -> list[str]:
     return [
         str(a.get("title") or a.get("value") or "") for a in actions or [] if isinstance(a, Mapping)
     ]
-
-
-def _refusal_key(status: int) -> str:
-    if status in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
-        return "chat.bot_afviser_adgang"
-    return "chat.bot_fejl"
 
 
 async def _response_json(response: aiohttp.ClientResponse) -> Any:
@@ -869,8 +867,8 @@ class Shell:
                 raise ChatError("chat.ukendt_felt", field=number, card=card.number)
             await self._ask_input(card, card_input, must=False)
         else:
-            card_input = session.fill(number, value, card.number)
-        self._confirm(card.number, number)
+            session.fill(number, value, card.number)
+        self._confirm(card, number)
 
     async def _press(self, letter: str, card_number: int | None) -> None:
         """`/A` presses button A; required inputs still empty are asked for first."""
@@ -928,9 +926,9 @@ class Shell:
             self.session.say(f"{prompt}{answer}")
         return answer
 
-    def _confirm(self, card_number: int, input_number: int) -> None:
+    def _confirm(self, card: Card, input_number: int) -> None:
+        """Say what the input holds now, in the words of the card."""
         session = self.session
-        card = session.card(card_number)
         card_input = session.render(card).input(input_number)
         if card_input is None:
             return
@@ -1066,20 +1064,18 @@ async def run_shell(session: ChatSession, terminal: Terminal, wait_after: float 
         line = await terminal.read(shell.prompt)
         if line is None:
             break
-        try:
-            keep_going = await shell.handle(line)
-        except BotUnavailable as error:
-            session.say(session.texts(error.key, **error.params))
-            keep_going = True
-        if not keep_going:
+        if not await shell.handle(line):  # a bot that stopped answering is said there
             break
         await session.settle()
     await session.settle()
     if wait_after > 0:
-        session.say(session.texts("chat.venter", seconds=_seconds(wait_after)))
+        seconds = _seconds(wait_after, session.texts.language)
+        session.say(session.texts("chat.venter", seconds=seconds))
         await asyncio.sleep(wait_after)
         await session.settle()
 
 
-def _seconds(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _seconds(value: float, language: str) -> str:
+    """30 or 2,5 (Danish decimal comma)."""
+    shown = f"{value:g}"
+    return shown.replace(".", ",") if language == "da" else shown

@@ -40,6 +40,7 @@ _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^(\s*)([-*•]|\d+[.)])\s+")
 _DANISH_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_DANISH_AS_LATIN = str.maketrans("æøåÆØÅ", "aoaAOA")
 _YES = frozenset({"ja", "j", "yes", "y", "x", "til", "on", "1", "true", "sand"})
 _NO = frozenset({"nej", "n", "no", "fra", "off", "0", "false", "falsk"})
 
@@ -301,21 +302,26 @@ def _parse_choices(card_input: CardInput, raw: str) -> str:
 
 def _one_choice(card_input: CardInput, raw: str) -> Choice:
     """A choice by its value, its title, its number in the list, or the start of its title."""
-    wanted = fold(raw)
+    wanted = _forms(raw)
     choices = card_input.choices
-    for rule in (lambda c: fold(c.value) == wanted, lambda c: fold(c.title) == wanted):
+    for rule in (lambda c: _forms(c.value) & wanted, lambda c: _forms(c.title) & wanted):
         exact = [c for c in choices if rule(c)]
         if exact:
             return exact[0]
     if raw.isdigit() and 1 <= int(raw) <= len(choices):
         return choices[int(raw) - 1]
-    starts = [c for c in choices if fold(c.title).startswith(wanted)]
+    starts = [c for c in choices if any(f.startswith(w) for f in _forms(c.title) for w in wanted)]
     if len(starts) == 1:
         return starts[0]
     if starts:
         titles = ", ".join(c.title for c in starts)
         raise InputRefused("chat.felt.flere_valg", answer=raw, choices=titles)
     raise InputRefused("chat.felt.ukendt_valg", answer=raw, choices=choice_titles(card_input))
+
+
+def _forms(text: str) -> set[str]:
+    """Ways to type `text`: "Grøn" is "grøn", "groen" or "gron" on a keyboard without ø."""
+    return {fold(text), fold(text.translate(_DANISH_AS_LATIN))}
 
 
 _PARSERS: dict[str, Callable[[CardInput, str], str]] = {
