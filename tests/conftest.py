@@ -9,10 +9,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-
-# The fake Bot Framework service; see tests/fakebf.py. The redundant alias re-exports it.
-from fakebf import fake_bf as fake_bf
-from harness import RunningPejling, running_pejling
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -22,6 +18,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# The fake Bot Framework service; see tests/fakebf.py. The redundant alias re-exports it.
+from fakebf import fake_bf as fake_bf
+from harness import RunningPejling, running_pejling
 from store import migrate
 from store.db import create_engine, sessionmaker
 from store.importer import import_org

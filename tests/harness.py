@@ -15,14 +15,16 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from fakebf import FakeBotFramework, Message
+from sqlalchemy import func, select
 
 from bot.app import RUNTIME, Runtime, create_app
 from bot.chat.wire import TeamsWire, Where, Who
 from bot.settings import Settings
+from fakebf import ADAPTIVE_CARD, FakeBotFramework, Message
 from store import migrate
 from store.db import create_engine, sessionmaker
 from store.importer import import_org
+from store.models import Base, Committee, DialogueProgress, Goal, Person, StatusUpdate
 from store.orgfile import OrgFile
 
 CHANNEL = Where.channel(
@@ -151,3 +153,79 @@ async def running_pejling(
             yield RunningPejling(f"http://127.0.0.1:{port}", http, fake, org, app[RUNTIME], wire)
     finally:
         await runner.cleanup()
+
+
+# ---------------------------------------------------------------------------
+# Reading the database and the transcript (added for the end-to-end suites)
+
+
+async def table_counts(pejling: RunningPejling) -> dict[str, int]:
+    """Rows in every table, so a test can show that a request wrote nothing."""
+    async with pejling.runtime.sessions() as session:
+        return {
+            table.name: await session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }
+
+
+async def rows(pejling: RunningPejling, statement: Any) -> list[Any]:
+    """The ORM rows a select returns, read in a session of the running app."""
+    async with pejling.runtime.sessions() as session:
+        return list(await session.scalars(statement))
+
+
+async def goal_id(pejling: RunningPejling, key: str) -> int:
+    """The database id of a goal from the organisation file."""
+    found = await rows(pejling, select(Goal.id).where(Goal.key == key))
+    assert found, key
+    return int(found[0])
+
+
+async def person_id(pejling: RunningPejling, key: str) -> int:
+    found = await rows(pejling, select(Person.id).where(Person.key == key))
+    assert found, key
+    return int(found[0])
+
+
+async def committee(pejling: RunningPejling, key: str) -> Committee:
+    found = await rows(pejling, select(Committee).where(Committee.key == key))
+    assert found, key
+    return found[0]
+
+
+async def progress_of(pejling: RunningPejling, key: str) -> list[DialogueProgress]:
+    """A person's dialogues, oldest first."""
+    owner = await person_id(pejling, key)
+    query = select(DialogueProgress).where(DialogueProgress.person_id == owner)
+    return await rows(pejling, query.order_by(DialogueProgress.created_at))
+
+
+async def status_updates(pejling: RunningPejling, goal_key: str) -> list[StatusUpdate]:
+    """The status updates of a goal, oldest first (the demo file's included)."""
+    goal = await goal_id(pejling, goal_key)
+    query = select(StatusUpdate).where(StatusUpdate.goal_id == goal)
+    return await rows(pejling, query.order_by(StatusUpdate.reported_at, StatusUpdate.id))
+
+
+def shown(message: Message, card: dict[str, Any]) -> Message:
+    """`message` as the Teams client shows it after an invoke answered with `card`.
+
+    An Action.Execute answer replaces the card on the screen only; the connector (and so
+    the fake) still holds what the bot posted.
+    """
+    version = {"type": "message", "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}]}
+    return Message(message.id, message.conversation_id, [*message.versions, version])
+
+
+def in_thread(where: Where, root_id: str) -> Where:
+    """A channel conversation inside the thread of post `root_id`, as Teams names it."""
+    return replace(where, conversation_id=f"{where.channel_id};messageid={root_id}")
+
+
+async def report_status(
+    pejling: RunningPejling, key: str, color: str, narrative: str, evidence: str = "spring over"
+) -> list[Message]:
+    """A leader reports on their first goal by typing; returns the last replies."""
+    for answer in ("status", "1", color, narrative):
+        await pejling.say(key, answer)
+    return await pejling.say(key, evidence)

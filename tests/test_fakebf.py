@@ -31,8 +31,9 @@ from botframework.connector.auth import (
     JwtTokenExtractor,
     PasswordServiceClientCredentialFactory,
 )
-from fakebf import ADAPTIVE_CARD, BOT_FRAMEWORK_ISSUER, FakeBotFramework, SigningKey
 from yarl import URL
+
+from fakebf import ADAPTIVE_CARD, BOT_FRAMEWORK_ISSUER, FakeBotFramework, SigningKey
 
 pytest_plugins = ["pytester"]
 
