@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic narrates every migration check at INFO; a command's own output matters more.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):

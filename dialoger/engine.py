@@ -150,10 +150,21 @@ def advance(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Te
     return Advance(moved, tuple(following.ask(Ask(turn, moved, data, texts))))
 
 
+FORM_FIELDS = "fields"  # card data: the inputs a form holds
+
+
 def _raw_answers(flow: Flow, progress: ProgressView, turn: Turn) -> dict[str, Any]:
-    if turn.from_card:
-        return {step.name: turn.data[step.name] for step in flow.steps if step.name in turn.data}
-    return {progress.step: turn.text}
+    """What this turn answers. Teams leaves empty inputs out of a card's data, so a form
+    lists its inputs under `fields`, and a listed input that is missing was left empty."""
+    if not turn.from_card:
+        return {progress.step: turn.text}
+    listed = turn.data.get(FORM_FIELDS)
+    held = set(listed) if isinstance(listed, list) else set()
+    return {
+        step.name: turn.data.get(step.name)
+        for step in flow.steps
+        if step.name in turn.data or step.name in held
+    }
 
 
 def _parse(step: Step, raw: Any, turn: Turn, data: Any) -> Parsed:

@@ -17,7 +17,7 @@ from adaptive_cards import types as t
 from kort.common import card, color_run, color_word, text, title
 from kort.tekster import Texts
 from store.enums import Color
-from store.views import DigestGoal, DigestUnit, DigestView
+from store.views import DigestGoal, DigestUnit, DigestView, StatusView
 
 SIZE_LIMIT = 26 * 1024  # bytes of card JSON; below the 28 KB every Teams surface takes
 QUOTE_LENGTH = 160
@@ -47,7 +47,9 @@ def _paginate(digest: DigestView, texts: Texts) -> list[tuple[DigestUnit, ...]]:
     pages: list[tuple[DigestUnit, ...]] = []
     current: list[DigestUnit] = []
     for unit in digest.units:
-        trial = _digest_card(digest, (*current, unit), texts, quotes=False, page=(99, 99))
+        # The first part also carries the summary, so it is tried as part 1.
+        page = (len(pages) + 1, 99)
+        trial = _digest_card(digest, (*current, unit), texts, quotes=False, page=page)
         if current and _size(trial) > SIZE_LIMIT:
             pages.append(tuple(current))
             current = []
@@ -132,12 +134,13 @@ def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
             ],
             separator=True,
         ),
-        text(_change_line(entry, texts), small=True, subtle=not entry.changed),
     ]
-    if quotes and latest is not None:
-        lines.append(
-            text(texts("digest.citat", text=_shorten(latest.narrative)), subtle=True, small=True)
-        )
+    if latest is None:  # with no status at all, the colour word already says so
+        return lines
+    lines.append(text(_change_line(entry, latest, texts), small=True, subtle=not entry.changed))
+    if quotes:
+        quote = texts("digest.citat", text=_shorten(latest.narrative))
+        lines.append(text(quote, subtle=True, small=True))
     return lines
 
 
@@ -147,10 +150,9 @@ def _shorten(narrative: str) -> str:
     return narrative[: QUOTE_LENGTH - 1].rstrip() + "…"
 
 
-def _change_line(entry: DigestGoal, texts: Texts) -> str:
-    latest = entry.goal.latest
-    if latest is None or entry.stale:
-        return texts("digest.ingen_i_perioden")
+def _change_line(entry: DigestGoal, latest: StatusView, texts: Texts) -> str:
+    if entry.stale:
+        return texts("digest.ingen_i_perioden")  # its status is from before the period
     if not entry.changed:
         return texts("digest.seneste", date=texts.date(latest.reported_at))
     after = color_word(latest.color, texts)

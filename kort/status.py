@@ -66,11 +66,21 @@ def _latest_block(goal: GoalView, texts: Texts) -> ac.TextBlock:
     return block
 
 
+FORM_FIELDS = ("color", "narrative", "evidence")
+
+
 def status_form_card(
     goal: GoalView, progress_id: str, step: str, answers: dict[str, Any], texts: Texts
 ) -> dict[str, Any]:
     """Colour, narrative and evidence for one goal in one form; earlier answers are kept."""
-    save = {"action": actions.ANSWER, "progress": progress_id, "step": step}
+    # `fields` names the inputs, because Teams leaves an empty one out of the data.
+    save = {
+        "action": actions.ANSWER,
+        "progress": progress_id,
+        "step": step,
+        "goal": goal.id,
+        "fields": list(FORM_FIELDS),
+    }
     body: list[Any] = [
         title(texts("status.kort.form_titel")),
         text(goal.title, bold=True),

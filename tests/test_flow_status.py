@@ -141,3 +141,23 @@ def test_someone_who_leads_no_unit_or_has_no_goals_is_told_why() -> None:
     assert refuse(StatusData((), leads_units=False), T) == T("status.ingen_enheder")
     assert refuse(StatusData((), leads_units=True), T) == T("status.ingen_maal")
     assert refuse(DATA, T) is None
+
+
+def test_an_empty_optional_input_left_out_of_the_form_data_counts_as_skipped() -> None:
+    """Teams leaves empty inputs out of a card's data; the form names its inputs."""
+    form = {"action": actions.ANSWER, "progress": "p-1", "step": "color", "goal": 11,
+            "fields": ["color", "narrative", "evidence"],
+            "color": "yellow", "narrative": "Det går."}  # fmt: skip
+    result = advance(FLOW, progress("color", goal=11), pressed(form), DATA, T)
+    assert result.complete
+    assert result.progress.answers["evidence"] is None
+
+
+def test_a_stale_form_for_another_goal_reports_on_the_goal_it_shows() -> None:
+    """A leader went back and chose goal 12, then sent the old form of goal 11."""
+    form = {"action": actions.ANSWER, "progress": "p-1", "step": "color", "goal": 11,
+            "fields": ["color", "narrative", "evidence"],
+            "color": "red", "narrative": "Om mål 11."}  # fmt: skip
+    result = advance(FLOW, progress("color", goal=12), pressed(form), DATA, T)
+    assert result.complete
+    assert result.progress.answers["goal"] == 11

@@ -91,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             return asyncio.run(chat(setup, terminal))
         except KeyboardInterrupt:
-            terminal.show("\n" + t("chat.farvel"))
+            # Straight to stdout: the terminal would draw the prompt again under it.
+            print("\n" + t("chat.farvel"))
             return 0
 
 

@@ -454,7 +454,10 @@ class ChatSession:
         return render_card(card.content, self.texts, card.values, width=self.width, ansi=self.ansi)
 
     def show_card(self, number: int | None = None) -> None:
-        card = self.card(number)
+        """Card `number`, or the newest card of all, as it looks with the values filled in."""
+        if number is None and not self.cards:
+            raise ChatError("chat.ingen_kort")
+        card = self.card(number) if number is not None else self.cards[-1]
         header = self.texts("chat.hoved.kort", time=self.clock_text(), card=card.number)
         self.emit(["", header, *self._card_lines(card)])
 
@@ -997,8 +1000,10 @@ class PipeTerminal:
         loop.call_soon_threadsafe(queue.put_nowait, None)
 
     def show(self, text: str) -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
+        # A reader that went away (`| head`) must not turn the bot's calls into errors.
+        with contextlib.suppress(BrokenPipeError):
+            self.out.write(text + "\n")
+            self.out.flush()
 
 
 class TtyTerminal:

@@ -200,14 +200,15 @@ def action_data(rendered: RenderedCard, button: CardButton, values: Mapping[str,
     """The data Teams sends for a press: the action's data, then each input id → its value.
 
     A string `data` is sent as it is, without inputs, as the Adaptive Cards renderers do.
-    Empty non-text inputs are left out, as an unpicked choice or empty date is in Teams.
+    Empty inputs are left out, as Teams does (the renderer's `isSet()`): an empty text, an
+    unpicked choice, an empty date. A toggle always has a value, its valueOn or valueOff.
     """
     if button.data is not None and not isinstance(button.data, Mapping):
         return button.data
     merged = dict(button.data or {})
     for card_input in inputs_for(rendered, button):
         value = current_value(card_input, values)
-        if value or card_input.kind == "Input.Text":
+        if value:
             merged[card_input.id] = value
     return merged
 
@@ -514,7 +515,8 @@ class _Renderer:
         """Space before an element: where the card asks for it (separator, large spacing),
         and around each input and the card's own buttons, so a form reads field by field."""
         if element.get("separator"):
-            return ["", "─" * min(self.width, 40)]
+            # A rule between the card's own parts; inside them a blank line is enough.
+            return ["", "─" * min(self.width, 40)] if top else [""]
         kind = str(element.get("type", ""))
         wide = element.get("spacing") in ("large", "extraLarge", "padding")
         heading = kind == "TextBlock" and _is_heading(element)
@@ -556,15 +558,19 @@ class _Renderer:
         )
 
     def rich_text(self, element: Mapping[str, Any], width: int) -> list[str]:
-        parts = []
-        for inline in _list(element.get("inlines")):
-            if isinstance(inline, str):
-                parts.append(inline)
-            elif isinstance(inline, Mapping):
-                run = str(inline.get("text", ""))
-                bold = inline.get("weight") == "bolder" and run.strip()
-                parts.append(f"**{run}**" if bold else run)
+        parts = [self.text_run(inline) for inline in _list(element.get("inlines"))]
         return _styled("".join(parts), width=width, ansi=self.ansi)
+
+    def text_run(self, inline: Any) -> str:
+        """One run of a RichTextBlock as markdown, coloured in place when ANSI is on."""
+        if not isinstance(inline, Mapping):
+            return inline if isinstance(inline, str) else ""
+        run = str(inline.get("text", ""))
+        if inline.get("weight") == "bolder" and run.strip():
+            run = f"**{run}**"
+        color = _ANSI_COLORS.get(str(inline.get("color", "")).lower())
+        # Only the foreground is reset (39), so bold and the line's own style carry on.
+        return f"\x1b[{color}m{run}\x1b[39m" if self.ansi and color else run
 
     def fact_set(self, element: Mapping[str, Any], width: int) -> list[str]:
         facts = [f for f in _list(element.get("facts")) if isinstance(f, Mapping)]
@@ -604,7 +610,11 @@ class _Renderer:
 
     def column_set(self, element: Mapping[str, Any], width: int) -> list[str]:
         """Columns side by side when each is one short line, else one after the other."""
-        columns = [c for c in _list(element.get("columns")) if isinstance(c, Mapping)]
+        columns = [
+            c
+            for c in _list(element.get("columns"))
+            if isinstance(c, Mapping) and c.get("isVisible") is not False
+        ]
         rendered = [self.element({**c, "type": "Column"}, width) for c in columns]
         rendered = [lines for lines in rendered if any(lines)]
         if all(len(lines) == 1 for lines in rendered):

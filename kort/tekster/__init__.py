@@ -28,7 +28,7 @@ class Texts:
         self.language = language
         self._entries = dict(entries)
 
-    def __call__(self, key: str, **params: Any) -> str:
+    def __call__(self, key: str, /, **params: Any) -> str:
         try:
             template = self._entries[key]
         except KeyError:
