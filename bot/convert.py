@@ -72,7 +72,13 @@ def _tenant(activity: Activity, channel_data: dict[str, Any]) -> str:
     tenant = channel_data.get("tenant")
     if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
         return tenant["id"]
-    return (activity.conversation.tenant_id if activity.conversation else None) or ""
+    conversation = activity.conversation
+    if conversation is None:
+        return ""
+    # botbuilder maps `tenant_id` to "tenantID"; the "tenantId" Teams sends lands here.
+    extra = conversation.additional_properties or {}
+    found = conversation.tenant_id or extra.get("tenantId")
+    return found if isinstance(found, str) else ""
 
 
 def _nested_id(channel_data: dict[str, Any], key: str) -> str | None:

@@ -47,6 +47,7 @@ class DigestResult:
 
 @dataclass(frozen=True)
 class _Prepared:
+    municipality_id: int
     digest: DigestView
     target: ChannelTarget
     language: str
@@ -72,6 +73,9 @@ async def post_digest(
         return await _failed(sessions, committee_id, prepared, window, error, at)
     async with sessions.begin() as session:
         await digests.mark_sent(session, committee_id, window, conversation_id, activity_id, at)
+        await conversations.mark_reachable(
+            session, prepared.municipality_id, prepared.target.channel_id
+        )
     log.info("digest for %s (%s) posted", prepared.digest.committee_key, window.key)
     return DigestResult(Outcome.SENT, prepared.digest.committee_name, window, posted_at=at)
 
@@ -90,7 +94,7 @@ async def _prepare(
     language = await session.scalar(
         select(Municipality.language).where(Municipality.id == committee.municipality_id)
     )
-    return _Prepared(digest, target, language or "da")
+    return _Prepared(committee.municipality_id, digest, target, language or "da")
 
 
 async def _send(connector: Connector, prepared: _Prepared, bot_id: str) -> tuple[str, str | None]:
@@ -117,11 +121,8 @@ async def _failed(
     async with sessions.begin() as session:
         await digests.mark_failed(session, committee_id, window, f"{error.status} {error.body}")
         if unreachable:
-            municipality_id = await session.scalar(
-                select(Committee.municipality_id).where(Committee.id == committee_id)
-            )
             await conversations.mark_unreachable(
-                session, municipality_id or 0, prepared.target.channel_id, at
+                session, prepared.municipality_id, prepared.target.channel_id, at
             )
     outcome = Outcome.UNREACHABLE if unreachable else Outcome.FAILED
     return DigestResult(outcome, prepared.digest.committee_name, window, error=str(error))

@@ -30,6 +30,8 @@ async def active(ctx: Context) -> ProgressView | None:
 async def start(ctx: Context, flow: Flow) -> TurnResult:
     """Start `flow`, or pick it up where it was left if it is already under way."""
     current = await active(ctx)
+    if current is not None and _repeated(ctx, current):
+        return TurnResult()
     if current is not None and current.flow == flow.name:
         return await resume(ctx, current, "dialog.allerede_i_gang")
     data = await flow.load(ctx)
@@ -45,10 +47,16 @@ async def start(ctx: Context, flow: Flow) -> TurnResult:
         flow.name,
         engine.first_step(flow).name,
         ctx.turn.now,
+        activity_id=ctx.turn.activity_id,
     )
     notes = (say(ctx.texts("dialog.fortsat")),) if current is not None else ()
     question = engine.ask(flow, started, ctx.turn, data, ctx.texts)
     return TurnResult((*notes, *question), card_owner=started.id)
+
+
+def _repeated(ctx: Context, current: ProgressView) -> bool:
+    """Teams sent this activity before (it re-delivers when a bot is slow): already done."""
+    return bool(ctx.turn.activity_id) and ctx.turn.activity_id == current.last_activity_id
 
 
 async def resume(ctx: Context, current: ProgressView, note_key: str) -> TurnResult:
@@ -60,6 +68,9 @@ async def resume(ctx: Context, current: ProgressView, note_key: str) -> TurnResu
 
 async def answer(ctx: Context, current: ProgressView) -> TurnResult:
     """Apply the turn to the dialogue `current`, and save it when all is answered."""
+    if _repeated(ctx, current):
+        return TurnResult()
+    current = replace(current, last_activity_id=ctx.turn.activity_id)
     flow = FLOWS.get(current.flow)
     if flow is None:  # a flow that no longer exists: let the person start afresh
         await progress.save(ctx.session, current, ctx.turn.now, state=progress.CANCELLED)

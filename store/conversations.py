@@ -94,6 +94,19 @@ async def mark_unreachable(
     )
 
 
+async def mark_reachable(session: AsyncSession, municipality_id: int, conversation_id: str) -> None:
+    """A post went through again (the bot is back in the team): writing there works."""
+    await session.execute(
+        update(ConversationRef)
+        .where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.conversation_id == conversation_id,
+            ConversationRef.unreachable_at.is_not(None),
+        )
+        .values(unreachable_at=None)
+    )
+
+
 async def reachable_service_url(
     session: AsyncSession, municipality_id: int, conversation_id: str
 ) -> str | None:

@@ -3,7 +3,7 @@ database guard that posts it once per committee and period, even across restarts
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -35,17 +35,25 @@ def digest_window(schedule: str | None, at: datetime) -> DigestWindow:
     """
     trigger = schedule_trigger(schedule)
     start = _previous_fire(trigger, at)
-    end = trigger.get_next_fire_time(start, start + timedelta(microseconds=1))
+    end = _next_fire(trigger, start)
     local = start.astimezone(LOCAL_TIME)
     return DigestWindow(key=local.strftime("%Y-%m-%dT%H:%M"), start=start, end=end)
 
 
+def _next_fire(trigger: CronTrigger, after: datetime) -> datetime:
+    """The first scheduled time after `after`, counted from UTC: a local time in the hour the
+    autumn change repeats loses its fold in arithmetic and turns an hour earlier, and
+    APScheduler does such arithmetic when it is handed a previous fire time."""
+    return trigger.get_next_fire_time(None, after.astimezone(UTC) + timedelta(microseconds=1))
+
+
 def _previous_fire(trigger: CronTrigger, at: datetime) -> datetime:
+    moment = at.astimezone(UTC)  # compared in UTC, as local times in that hour compare wrongly
     step = timedelta(days=1)
     while step < timedelta(days=800):
-        fire = trigger.get_next_fire_time(None, at - step)
-        if fire is not None and fire <= at:
-            while (later := trigger.get_next_fire_time(fire, fire)) and later <= at:
+        fire = trigger.get_next_fire_time(None, moment - step)
+        if fire is not None and fire <= moment:
+            while (later := _next_fire(trigger, fire)) and later <= moment:
                 fire = later
             return fire
         step *= 2

@@ -257,6 +257,9 @@ class DialogueProgress(Base):
     state: Mapped[str] = mapped_column(String(16), default="active")
     # The message id of the last card shown, so a finished dialogue can retire it.
     card_activity_id: Mapped[str | None] = mapped_column(String(300))
+    # The activity that last moved the dialogue on. Teams re-delivers an activity when a
+    # bot is slow; the copy must not be taken as the answer to the next question.
+    last_activity_id: Mapped[str | None] = mapped_column(String(300))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ other silently: the second save fails with `StaleProgress` and is retried on the
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -33,13 +34,20 @@ def _view(row: DialogueProgress) -> ProgressView:
         answers=dict(row.answers or {}),
         card_activity_id=row.card_activity_id,
         version=row.version,
+        last_activity_id=row.last_activity_id,
     )
 
 
 def _owned(municipality_id: int, person_id: int):  # type: ignore[no-untyped-def]
-    return select(DialogueProgress).where(
-        DialogueProgress.municipality_id == municipality_id,
-        DialogueProgress.person_id == person_id,
+    # The writes below are bulk UPDATEs that bypass the session, so a row the session
+    # already holds would be handed back as it was; populate_existing reloads it.
+    return (
+        select(DialogueProgress)
+        .where(
+            DialogueProgress.municipality_id == municipality_id,
+            DialogueProgress.person_id == person_id,
+        )
+        .execution_options(populate_existing=True)
     )
 
 
@@ -74,6 +82,7 @@ async def start(
     step: str,
     now: datetime,
     answers: dict[str, Any] | None = None,
+    activity_id: str | None = None,
 ) -> ProgressView:
     await pause_others(session, municipality_id, person_id)
     row = DialogueProgress(
@@ -87,6 +96,7 @@ async def start(
         state=ACTIVE,
         created_at=now,
         updated_at=now,
+        last_activity_id=activity_id,
     )
     session.add(row)
     await session.flush()
@@ -126,19 +136,13 @@ async def save(
             state=state,
             updated_at=now,
             version=progress.version + 1,
+            last_activity_id=progress.last_activity_id,
         )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise StaleProgress(progress.id)
-    return ProgressView(
-        progress.id,
-        progress.flow,
-        progress.step,
-        progress.answers,
-        progress.card_activity_id,
-        progress.version + 1,
-    )
+    return replace(progress, version=progress.version + 1)
 
 
 async def remember_card(session: AsyncSession, progress_id: str, activity_id: str) -> None:

@@ -121,6 +121,7 @@ class ProgressView:
     answers: dict[str, Any] = field(default_factory=dict)
     card_activity_id: str | None = None
     version: int = 0
+    last_activity_id: str | None = None
 
 
 @dataclass(frozen=True)

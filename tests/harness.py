@@ -130,6 +130,19 @@ def card_text(card: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def visible_text(card: dict[str, Any]) -> str:
+    """Like `card_text`, and a RichTextBlock too, as one line of its runs."""
+    lines = []
+    for node in walk(card):
+        if node.get("type") == "TextBlock":
+            lines.append(node["text"])
+        if node.get("type") == "RichTextBlock":
+            lines.append("".join(run.get("text", "") for run in node.get("inlines", [])))
+        if "facts" in node:
+            lines += [f"{f['title']}: {f['value']}" for f in node["facts"]]
+    return "\n".join(lines)
+
+
 @asynccontextmanager
 async def running_pejling(
     fake: FakeBotFramework, tmp_path: Path, org: OrgFile, **overrides: Any

@@ -2,9 +2,16 @@
 
 from alembic import context
 
-from store.models import Base
+from store.models import Base, UTCDateTime
 
 config = context.config
+
+
+def render_item(kind: str, item: object, autogen_context: object) -> str | bool:
+    # Migrations store a plain timestamp; UTCDateTime only converts values in Python.
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_migrations(connection) -> None:  # type: ignore[no-untyped-def]
@@ -13,6 +20,7 @@ def run_migrations(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite alters tables by copying them; batch mode does that.
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

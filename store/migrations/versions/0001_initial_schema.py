@@ -1,16 +1,14 @@
 """initial schema
 
-Revision ID: 214b26809ee2
+Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:47:38.586202
+Create Date: 2026-11-22 04:21:17.359560
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-import store.models
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -92,7 +90,7 @@ def upgrade() -> None:
         sa.Column("team_id", sa.String(length=200), nullable=True),
         sa.Column("channel_service_url", sa.String(length=500), nullable=True),
         sa.Column("channel_linked_by", sa.Integer(), nullable=True),
-        sa.Column("channel_linked_at", store.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("channel_linked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["channel_linked_by"], ["person.id"], name=op.f("fk_committee_channel_linked_by_person")
         ),
@@ -124,8 +122,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=200), nullable=True),
         sa.Column("team_id", sa.String(length=200), nullable=True),
         sa.Column("channel_id", sa.String(length=200), nullable=True),
-        sa.Column("updated_at", store.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("unreachable_at", store.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("unreachable_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["municipality_id"],
             ["municipality.id"],
@@ -161,9 +159,10 @@ def upgrade() -> None:
         sa.Column("answers", sa.JSON(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("card_activity_id", sa.String(length=300), nullable=True),
+        sa.Column("last_activity_id", sa.String(length=300), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", store.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["municipality_id"],
             ["municipality.id"],
@@ -251,11 +250,11 @@ def upgrade() -> None:
         sa.Column("municipality_id", sa.Integer(), nullable=False),
         sa.Column("committee_id", sa.Integer(), nullable=False),
         sa.Column("period_key", sa.String(length=64), nullable=False),
-        sa.Column("window_start", store.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("window_end", store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("window_end", sa.DateTime(timezone=True), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("claimed_at", store.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("posted_at", store.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("posted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("conversation_id", sa.String(length=300), nullable=True),
         sa.Column("activity_id", sa.String(length=300), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
@@ -320,7 +319,7 @@ def upgrade() -> None:
         sa.Column("expected_effect", sa.Text(), nullable=True),
         sa.Column("follow_up", sa.Text(), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("created_at", store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["bearing_id"], ["bearing.id"], name=op.f("fk_goal_bearing_id_bearing")
         ),
@@ -401,7 +400,7 @@ def upgrade() -> None:
         sa.Column("narrative", sa.Text(), nullable=False),
         sa.Column("evidence", sa.Text(), nullable=True),
         sa.Column("reported_by", sa.Integer(), nullable=True),
-        sa.Column("reported_at", store.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["goal_id"], ["goal.id"], name=op.f("fk_status_update_goal_id_goal"), ondelete="CASCADE"
         ),

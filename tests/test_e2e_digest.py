@@ -1,0 +1,330 @@
+"""A committee's digest, end to end: posted as a new post in the linked channel at the fake
+Bot Framework service, once per digest period, through Teams' refusals and retries, from
+the library call, the `pejling digest` command and the scheduler alike."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from asyncio.subprocess import PIPE
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import select, update
+
+import bot.scheduler
+from bot.app import RUNTIME
+from bot.digest import DigestResult, Outcome, post_digest
+from bot.scheduler import scheduled_digest, scheduler_context
+from cardcheck import schema_errors
+from fakebf import RecordedRequest
+from harness import (
+    CHANNEL,
+    RunningPejling,
+    committee,
+    report_status,
+    rows,
+    running_pejling,
+    visible_text,
+    walk,
+)
+from store.models import Committee, ConversationRef, DigestPost
+
+PEJLING = Path(sys.executable).with_name("pejling")
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+async def link_channel(pejling: RunningPejling, key: str = "buu") -> None:
+    await pejling.say("camilla", f"tilknyt {key}", CHANNEL)
+
+
+async def digest(pejling: RunningPejling, key: str = "buu") -> DigestResult:
+    """What the scheduler and `pejling digest` do, for one committee, now."""
+    runtime = pejling.runtime
+    chosen = await committee(pejling, key)
+    now = datetime.now(UTC)
+    return await post_digest(
+        runtime.sessions, runtime.connector, chosen.id, now, runtime.settings.bot_id
+    )
+
+
+def new_posts(pejling: RunningPejling) -> list[RecordedRequest]:
+    """The `POST /v3/conversations` calls: each one is a new post in a channel."""
+    return [r for r in pejling.fake.requests_to("POST") if r.path == "/v3/conversations"]
+
+
+async def digest_posts(pejling: RunningPejling) -> list[DigestPost]:
+    return await rows(pejling, select(DigestPost).order_by(DigestPost.id))
+
+
+@pytest.fixture
+async def linked(pejling: RunningPejling) -> RunningPejling:
+    """The demo, with buu's channel linked and a fresh yellow from mette on her first goal."""
+    await link_channel(pejling)
+    await report_status(pejling, "mette", "gul", "Legepatruljen er i gang i alle frikvarterer.")
+    return pejling
+
+
+async def test_a_digest_is_one_new_post_in_the_committees_channel(linked: RunningPejling) -> None:
+    result = await digest(linked)
+
+    assert result.outcome is Outcome.SENT
+    [created] = linked.fake.created_conversations
+    assert created.parameters["isGroup"] is True
+    assert created.parameters["channelData"]["channel"]["id"] == CHANNEL.channel_id
+    assert created.parameters["tenantId"] == CHANNEL.tenant_id
+    [post] = linked.fake.messages_in(CHANNEL.channel_id)[-1:]
+    assert post.conversation_id == created.id
+    assert visible_text(post.cards[0]).startswith("Overblik: Børne- og Uddannelsesudvalget")
+    [state] = await digest_posts(linked)
+    assert (state.state, state.activity_id) == ("sent", created.activity_id)
+
+
+async def test_the_digest_shows_the_update_as_colour_and_word(linked: RunningPejling) -> None:
+    await digest(linked)
+
+    card = linked.fake.created_conversations[0].parameters["activity"]["attachments"][0]["content"]
+    shown = visible_text(card)
+    assert "Flere elever trives i frikvartererne" in shown
+    assert "Ny melding siden sidst, stadig Gul" in shown
+    assert "»Legepatruljen er i gang i alle frikvarterer.«" in shown
+    words = [(n["text"], n.get("color")) for n in walk(card) if n.get("text") == "Gul"]
+    assert ("Gul", "warning") in words
+
+
+async def test_a_changed_colour_is_shown_as_before_and_after(linked: RunningPejling) -> None:
+    await report_status(linked, "jonas", "gul", "Fraværsgruppen virker.")
+
+    await digest(linked)
+
+    [post] = linked.fake.messages_in(CHANNEL.channel_id)[-1:]
+    assert "Ændret siden sidst: Rød → Gul" in visible_text(post.cards[0])
+
+
+async def test_a_second_run_in_the_same_period_does_not_post_again(
+    linked: RunningPejling,
+) -> None:
+    first = await digest(linked)
+
+    again = await digest(linked)
+
+    assert again.outcome is Outcome.ALREADY
+    assert again.posted_at == first.posted_at
+    assert len(new_posts(linked)) == 1
+
+
+async def test_a_restarted_pejling_on_the_same_database_does_not_post_again(
+    linked: RunningPejling, tmp_path: Path
+) -> None:
+    await digest(linked)
+    url = linked.runtime.settings.database_url
+
+    async with running_pejling(linked.fake, tmp_path, linked.org, database_url=url) as restarted:
+        again = await digest(restarted)
+
+    assert again.outcome is Outcome.ALREADY
+    assert len(new_posts(linked)) == 1
+
+
+async def test_a_committee_without_a_channel_gets_no_digest(linked: RunningPejling) -> None:
+    result = await digest(linked, "ssu")
+
+    assert result.outcome is Outcome.NO_CHANNEL
+    assert new_posts(linked) == []
+    assert await digest_posts(linked) == []
+
+
+async def test_a_429_is_retried_after_the_time_teams_asks_for(linked: RunningPejling) -> None:
+    linked.fake.fail_next("POST", "/v3/conversations", statuses=[429], retry_after=1)
+
+    result = await digest(linked)
+
+    assert result.outcome is Outcome.SENT
+    refused, posted = new_posts(linked)
+    assert (refused.status, posted.status) == (429, 201)
+    assert posted.at - refused.at >= 1.0
+    assert len(linked.fake.created_conversations) == 1
+    assert [p.state for p in await digest_posts(linked)] == ["sent"]
+
+
+async def test_a_502_twice_is_retried_until_it_is_posted(linked: RunningPejling) -> None:
+    """`Retry-After: 0` keeps the test fast; without it the waits are 2 s and 4 s, jittered."""
+    linked.fake.fail_next("POST", "/v3/conversations", statuses=[502, 502], retry_after=0)
+
+    result = await digest(linked)
+
+    assert result.outcome is Outcome.SENT
+    assert [r.status for r in new_posts(linked)] == [502, 502, 201]
+    assert len(linked.fake.created_conversations) == 1
+
+
+async def test_a_403_is_not_retried_and_the_period_stays_open(linked: RunningPejling) -> None:
+    """403 means the bot was removed from the team: no retry, and the channel is marked."""
+    linked.fake.fail_next("POST", "/v3/conversations", statuses=[403])
+
+    result = await digest(linked)
+
+    assert result.outcome is Outcome.UNREACHABLE
+    assert [r.status for r in new_posts(linked)] == [403]
+    [failed] = await digest_posts(linked)
+    assert failed.state == "failed"
+    assert failed.error.startswith("403")
+    [channel] = await rows(
+        linked, select(ConversationRef).where(ConversationRef.channel_id == CHANNEL.channel_id)
+    )
+    assert channel.unreachable_at is not None
+
+
+async def test_after_a_403_a_later_run_in_the_same_period_posts(linked: RunningPejling) -> None:
+    linked.fake.fail_next("POST", "/v3/conversations", statuses=[403])
+    await digest(linked)
+
+    again = await digest(linked)
+
+    assert again.outcome is Outcome.SENT
+    assert [r.status for r in new_posts(linked)] == [403, 201]
+    assert [p.state for p in await digest_posts(linked)] == ["sent"]
+
+
+async def test_a_digest_posted_after_a_403_makes_the_channel_reachable_again(
+    linked: RunningPejling,
+) -> None:
+    linked.fake.fail_next("POST", "/v3/conversations", statuses=[403])
+    await digest(linked)
+
+    await digest(linked)
+
+    query = select(ConversationRef).where(ConversationRef.channel_id == CHANNEL.channel_id)
+    [channel] = await rows(linked, query)
+    assert channel.unreachable_at is None
+
+
+async def test_the_digest_card_is_a_valid_adaptive_card_1_5_at_full_width(
+    linked: RunningPejling,
+) -> None:
+    await digest(linked)
+
+    [post] = linked.fake.messages_in(CHANNEL.channel_id)[-1:]
+    card = post.cards[0]
+    assert card["msteams"] == {"width": "Full"}  # Teams' extension, unknown to the schema
+    assert schema_errors(card) == []
+
+
+# ---------------------------------------------------------------------------
+# `pejling digest`, the command
+
+
+async def pejling_command(database_url: str, *args: str) -> tuple[int, str, str]:
+    """Run the installed `pejling` command in local mode; (exit code, stdout, stderr)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "PEJLING_"))}
+    env["DATABASE_URL"] = database_url
+    process = await asyncio.create_subprocess_exec(
+        str(PEJLING), *args, env=env, stdout=PIPE, stderr=PIPE
+    )
+    out, err = await process.communicate()
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_the_digest_command_posts_once_per_period(linked: RunningPejling) -> None:
+    url = linked.runtime.settings.database_url
+
+    code, out, err = await pejling_command(url, "digest", "--committee", "buu")
+
+    assert code == 0, err
+    assert out == "Børne- og Uddannelsesudvalget: overblikket er sendt til kanalen.\n"
+    assert len(new_posts(linked)) == 1
+    code, out, err = await pejling_command(url, "digest", "--udvalg", "buu")
+    assert code == 0, err
+    assert "overblikket for denne periode er allerede sendt" in out
+    assert len(new_posts(linked)) == 1
+
+
+async def test_the_digest_command_refuses_an_unknown_committee(pejling: RunningPejling) -> None:
+    url = pejling.runtime.settings.database_url
+
+    code, _, err = await pejling_command(url, "digest", "--committee", "xyz")
+
+    assert code == 2
+    assert "Jeg kender ikke et udvalg med nøglen eller navnet »xyz«." in err
+
+
+# ---------------------------------------------------------------------------
+# The scheduler
+
+
+@pytest.fixture
+def schedulers(monkeypatch: pytest.MonkeyPatch) -> list[AsyncIOScheduler]:
+    """The APScheduler instances `scheduler_context` starts, for inspection."""
+    started: list[AsyncIOScheduler] = []
+
+    class Recorded(AsyncIOScheduler):
+        def start(self, *args: Any, **kwargs: Any) -> None:
+            started.append(self)
+            super().start(*args, **kwargs)
+
+    monkeypatch.setattr(bot.scheduler, "AsyncIOScheduler", Recorded)
+    return started
+
+
+@asynccontextmanager
+async def scheduling(pejling: RunningPejling):  # type: ignore[no-untyped-def]
+    app = web.Application()
+    app[RUNTIME] = pejling.runtime
+    async with asynccontextmanager(scheduler_context)(app):
+        yield
+
+
+async def test_the_scheduler_plans_one_job_per_committee_with_a_schedule(
+    pejling: RunningPejling, schedulers: list[AsyncIOScheduler]
+) -> None:
+    async with pejling.runtime.sessions.begin() as session:
+        await session.execute(
+            update(Committee).where(Committee.key == "oeu").values(digest_schedule=None)
+        )
+    buu, ssu = await committee(pejling, "buu"), await committee(pejling, "ssu")
+
+    async with scheduling(pejling):
+        [scheduler] = schedulers
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+
+    assert set(jobs) == {f"digest:{buu.id}", f"digest:{ssu.id}"}
+    job = jobs[f"digest:{buu.id}"]
+    assert job.func is scheduled_digest
+    assert job.args == (pejling.runtime, buu.id)
+    # "0 7 1-7 * mon": 7.00 Danish time on the first Monday of a month.
+    when = job.next_run_time.astimezone(COPENHAGEN)
+    assert (when.weekday(), when.hour, when.minute) == (0, 7, 0)
+    assert when.day <= 7
+
+
+async def test_a_scheduled_digest_posts_once_per_period(linked: RunningPejling) -> None:
+    buu = await committee(linked, "buu")
+
+    await scheduled_digest(linked.runtime, buu.id)
+    await scheduled_digest(linked.runtime, buu.id)
+
+    assert len(new_posts(linked)) == 1
+    assert len(linked.fake.messages_in(CHANNEL.channel_id)) >= 1
+
+
+async def test_a_scheduled_digest_teams_refuses_is_logged_and_can_run_again(
+    linked: RunningPejling, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.scheduler")
+    linked.fake.fail_next("POST", "/v3/conversations", statuses=[400])
+    buu = await committee(linked, "buu")
+
+    await scheduled_digest(linked.runtime, buu.id)
+
+    assert "scheduled digest Børne- og Uddannelsesudvalget: failed" in caplog.text
+    assert [p.state for p in await digest_posts(linked)] == ["failed"]
+    await scheduled_digest(linked.runtime, buu.id)
+    assert [r.status for r in new_posts(linked)] == [400, 201]
