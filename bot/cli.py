@@ -22,7 +22,7 @@ from bot.settings import Settings, from_environment
 from kort.tekster import texts
 from store import committees, migrate
 from store.db import create_engine, sessionmaker
-from store.errors import OrgFileError
+from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
 from store.orgfile import OrgFile, read_org_file
 
@@ -152,7 +152,11 @@ async def cli_runtime(settings: Settings) -> AsyncIterator[Runtime]:
 async def _post_digests(settings: Settings, key: str | None) -> int:
     async with cli_runtime(settings) as runtime:
         async with runtime.sessions() as session:
-            chosen = await committees.for_digest(session, key)
+            try:
+                chosen = await committees.for_digest(session, key)
+            except DomainError as refused:
+                print(t(refused.key, **refused.params), file=sys.stderr)
+                return 2
         if key and not chosen:
             print(t("cli.udvalg_ukendt", key=key), file=sys.stderr)
             return 2

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.errors import NotAllowed
+from store.errors import Invalid, NotAllowed
 from store.models import Committee, Municipality
 from store.text import fold
 from store.views import Actor, ChannelTarget, CommitteeView
@@ -71,12 +71,26 @@ async def link_channel(
 
 
 async def for_digest(session: AsyncSession, key: str | None) -> list[int]:
-    """Committees for `pejling digest`: all of them, or the one named by key or full name."""
-    rows = (await session.scalars(select(Committee).order_by(Committee.id))).all()
+    """Committees for `pejling digest`: all of them, or the one `key` names — by its key or
+    full name, as `kommune/udvalg` when several municipalities share the store."""
+    rows = (
+        await session.execute(
+            select(Committee, Municipality.key).join(Municipality).order_by(Committee.id)
+        )
+    ).all()
     if key is None:
-        return [row.id for row in rows]
-    wanted = fold(key)
-    return [row.id for row in rows if wanted in (fold(row.key), fold(row.name))]
+        return [committee.id for committee, _ in rows]
+    place, _, name = key.rpartition("/")
+    matches = [
+        (committee, municipality)
+        for committee, municipality in rows
+        if fold(name) in (fold(committee.key), fold(committee.name))
+        and (not place or fold(place) == fold(municipality))
+    ]
+    if len({committee.municipality_id for committee, _ in matches}) > 1:
+        names = ", ".join(f"{municipality}/{committee.key}" for committee, municipality in matches)
+        raise Invalid("cli.udvalg_flertydigt", key=key, names=names)
+    return [committee.id for committee, _ in matches]
 
 
 async def channel_target(session: AsyncSession, committee: Committee) -> ChannelTarget | None:

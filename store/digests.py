@@ -8,12 +8,13 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Committee, Department, DigestPost, Goal, Municipality, Unit
+from store.models import Committee, Department, DigestPost, Goal, Municipality, Period, Unit
 from store.status import current_period, goal_rows, goal_view, latest_statuses, period_view
+from store.text import danish_order
 from store.views import DigestGoal, DigestUnit, DigestView, DigestWindow
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
@@ -36,8 +37,12 @@ def digest_window(schedule: str | None, at: datetime) -> DigestWindow:
     trigger = schedule_trigger(schedule)
     start = _previous_fire(trigger, at)
     end = _next_fire(trigger, start)
+    # The key names the period in Danish time; the bounds are UTC, which compare safely
+    # even in the hour the autumn change repeats.
     local = start.astimezone(LOCAL_TIME)
-    return DigestWindow(key=local.strftime("%Y-%m-%dT%H:%M"), start=start, end=end)
+    return DigestWindow(
+        key=local.strftime("%Y-%m-%dT%H:%M"), start=start.astimezone(UTC), end=end.astimezone(UTC)
+    )
 
 
 def _next_fire(trigger: CronTrigger, after: datetime) -> datetime:
@@ -64,38 +69,31 @@ async def build_digest(
     session: AsyncSession, committee: Committee, window: DigestWindow, now: datetime
 ) -> DigestView:
     """Per unit: each goal's latest status, what changed since the last digest, and goals
-    with no status in the current period. Three queries, whatever the committee's size."""
+    with no status in the current period. A fixed number of queries, whatever the size."""
     municipality = await session.get_one(Municipality, committee.municipality_id)
     period = await current_period(
         session, committee.municipality_id, now.astimezone(LOCAL_TIME).date()
     )
     since = await _last_posted(session, committee.id) or window.start
-    rows = []
-    if period is not None:
-        query = (
-            goal_rows(committee.municipality_id)
-            .join(Department, Department.id == Unit.department_id)
-            .where(Department.committee_id == committee.id, Goal.period_id == period.id)
-        )
-        rows = (await session.execute(query)).all()
+    rows = await _committee_goals(session, committee, period) if period else []
     ids = [goal.id for goal, _, _ in rows]
     latest = await latest_statuses(session, ids)
     before = await latest_statuses(session, ids, before=since)
     period_start = datetime.combine(period.starts_on, time(), LOCAL_TIME) if period else now
-    units = []
-    for (_, unit_name), group in groupby(rows, key=lambda row: (row[0].unit_id, row[1])):
-        goals = []
-        for goal, _, bearing in group:
-            status = latest.get(goal.id)
-            goals.append(
-                DigestGoal(
-                    goal=goal_view(goal, unit_name, bearing, status),
-                    previous=before.get(goal.id),
-                    changed=status is not None and status.reported_at >= since,
-                    stale=status is None or status.reported_at < period_start,
-                )
-            )
-        units.append(DigestUnit(unit_name, tuple(goals)))
+
+    def entry(goal: Goal, unit_name: str, bearing: str | None) -> DigestGoal:
+        status = latest.get(goal.id)
+        return DigestGoal(
+            goal=goal_view(goal, unit_name, bearing, status),
+            previous=before.get(goal.id),
+            changed=status is not None and status.reported_at >= since,
+            stale=status is None or status.reported_at < period_start,
+        )
+
+    units = [
+        DigestUnit(unit_name, tuple(entry(goal, unit_name, bearing) for goal, _, bearing in group))
+        for (_, unit_name), group in groupby(rows, key=lambda row: (row[0].unit_id, row[1]))
+    ]
     return DigestView(
         committee_key=committee.key,
         committee_name=committee.name,
@@ -103,8 +101,20 @@ async def build_digest(
         period=period_view(period),
         window=window,
         since=since,
-        units=tuple(units),
+        units=tuple(sorted(units, key=lambda unit: danish_order(unit.name))),
     )
+
+
+async def _committee_goals(
+    session: AsyncSession, committee: Committee, period: Period
+) -> list[Row[tuple[Goal, str, str | None]]]:
+    """The committee's reportable goals in the period, with unit name and bearing, by unit."""
+    query = (
+        goal_rows(committee.municipality_id)
+        .join(Department, Department.id == Unit.department_id)
+        .where(Department.committee_id == committee.id, Goal.period_id == period.id)
+    )
+    return list((await session.execute(query)).all())
 
 
 async def _last_posted(session: AsyncSession, committee_id: int) -> datetime | None:

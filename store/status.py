@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.errors import Invalid, NotAllowed
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.models import Bearing, Color, Goal, GoalState, Period, Person, StatusUpdate, Unit
+from store.text import danish_order
 from store.views import Actor, GoalView, PeriodView, StatusView
 
 # Which goals take part in status reporting and digests. Goal drafting and approval
@@ -42,7 +43,7 @@ def goal_rows(municipality_id: int) -> Select[tuple[Goal, str, str | None]]:
         .join(Unit, Unit.id == Goal.unit_id)
         .outerjoin(Bearing, Bearing.id == Goal.bearing_id)
         .where(Goal.municipality_id == municipality_id, Goal.state.in_(REPORTABLE))
-        .order_by(Unit.name, Unit.id, Goal.id)
+        .order_by(Unit.id, Goal.id)
     )
 
 
@@ -57,7 +58,8 @@ async def goals_of_leader(session: AsyncSession, actor: Actor, today: date) -> l
     )
     rows = (await session.execute(query)).all()
     latest = await latest_statuses(session, (goal.id for goal, _, _ in rows))
-    return [goal_view(goal, unit, bearing, latest.get(goal.id)) for goal, unit, bearing in rows]
+    goals = [goal_view(goal, unit, bearing, latest.get(goal.id)) for goal, unit, bearing in rows]
+    return sorted(goals, key=lambda g: danish_order(g.unit_name))  # stable: goal order kept
 
 
 def goal_view(

@@ -15,3 +15,16 @@ def fold(text: str) -> str:
     lowered = _SPACES.sub(" ", text.casefold().strip()).translate(_DANISH)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# In Danish alphabetical order Æ, Ø and Å come after Z (and "aa" is Å, as in Aabenraa).
+_ALPHABET_END = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|"})
+
+
+def danish_order(name: str) -> tuple[str, str]:
+    """A sort key that puts names in Danish alphabetical order, whatever the database's
+    collation: Bøgeskov before Børnehaven, Ærø after Zealand, Aabenraa among the Å's."""
+    lowered = name.casefold().strip()
+    if lowered.startswith("aa"):
+        lowered = "å" + lowered[2:]
+    return lowered.translate(_ALPHABET_END), name

@@ -12,7 +12,7 @@ from store import committees, progress
 from store.conversations import ConversationSeen, remember
 from store.digests import build_digest, claim, digest_window, mark_sent
 from store.enums import Color
-from store.errors import NotAllowed
+from store.errors import Invalid, NotAllowed
 from store.importer import import_org
 from store.models import Committee, ConversationRef, Goal, StatusUpdate
 from store.orgfile import OrgFile
@@ -225,14 +225,19 @@ async def test_a_channel_message_refreshes_only_its_own_municipalitys_committee(
     assert (a.channel_service_url, b.channel_service_url) == ("https://new/", "https://old/")
 
 
-async def test_the_digest_command_spans_every_municipality(
+async def test_the_digest_command_never_posts_for_a_municipality_by_accident(
     sessions: Sessions, demo: OrgFile, nordby: OrgFile
 ) -> None:
-    """`pejling digest --committee buu` is the operator's command for the whole install:
-    a key both municipalities use names both committees."""
+    """`pejling digest --committee buu` is refused when two municipalities have a buu;
+    `kommune/udvalg` names one of them."""
     async with sessions() as session:
-        both = [await id_of(session, Committee, "buu", org) for org in (demo, nordby)]
-        assert await committees.for_digest(session, "buu") == both
+        with pytest.raises(Invalid) as refused:
+            await committees.for_digest(session, "buu")
+        assert refused.value.key == "cli.udvalg_flertydigt"
+        assert "boegeskov/buu" in refused.value.params["names"]
+        only = await id_of(session, Committee, "buu", nordby)
+        assert await committees.for_digest(session, f"{nordby.municipality.key}/buu") == [only]
+        assert len(await committees.for_digest(session, None)) == 6
 
 
 def test_the_second_municipality_differs_only_in_tenant_and_ids(demo_org: OrgFile) -> None:
