@@ -120,18 +120,8 @@ def buttons(card: dict[str, Any]) -> list[str]:
 
 
 def card_text(card: dict[str, Any]) -> str:
-    """All visible text of a card, one block a line, for assertions on wording."""
-    lines = []
-    for node in walk(card):
-        if node.get("type") == "TextBlock":
-            lines.append(node["text"])
-        if "facts" in node:
-            lines += [f"{f['title']}: {f['value']}" for f in node["facts"]]
-    return "\n".join(lines)
-
-
-def visible_text(card: dict[str, Any]) -> str:
-    """Like `card_text`, and a RichTextBlock too, as one line of its runs."""
+    """All visible text of a card, one block a line (a RichTextBlock's runs joined), for
+    assertions on wording."""
     lines = []
     for node in walk(card):
         if node.get("type") == "TextBlock":

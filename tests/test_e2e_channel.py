@@ -4,7 +4,7 @@ committee with `@Pejling tilknyt`, and help."""
 from __future__ import annotations
 
 from bot.chat.wire import Where
-from harness import CHANNEL, RunningPejling, committee, in_thread, visible_text
+from harness import CHANNEL, RunningPejling, card_text, committee, in_thread
 
 COMMITTEES = "Børne- og Uddannelsesudvalget, Social- og Sundhedsudvalget, Økonomiudvalget"
 
@@ -77,7 +77,7 @@ async def test_a_name_that_fits_several_committees_lists_those(pejling: RunningP
 async def test_hjaelp_in_a_channel_shows_the_channel_help_card(pejling: RunningPejling) -> None:
     [answer] = await pejling.say("camilla", "hjælp", CHANNEL)
 
-    shown = visible_text(answer.cards[0])
+    shown = card_text(answer.cards[0])
     assert shown.startswith("Pejling i en kanal")
     assert "**@Pejling tilknyt**" in shown
 

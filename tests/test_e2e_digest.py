@@ -29,11 +29,11 @@ from fakebf import RecordedRequest
 from harness import (
     CHANNEL,
     RunningPejling,
+    card_text,
     committee,
     report_status,
     rows,
     running_pejling,
-    visible_text,
     walk,
 )
 from store.models import Committee, ConversationRef, DigestPost
@@ -83,7 +83,7 @@ async def test_a_digest_is_one_new_post_in_the_committees_channel(linked: Runnin
     assert created.parameters["tenantId"] == CHANNEL.tenant_id
     [post] = linked.fake.messages_in(CHANNEL.channel_id)[-1:]
     assert post.conversation_id == created.id
-    assert visible_text(post.cards[0]).startswith("Overblik: Børne- og Uddannelsesudvalget")
+    assert card_text(post.cards[0]).startswith("Overblik: Børne- og Uddannelsesudvalget")
     [state] = await digest_posts(linked)
     assert (state.state, state.activity_id) == ("sent", created.activity_id)
 
@@ -92,7 +92,7 @@ async def test_the_digest_shows_the_update_as_colour_and_word(linked: RunningPej
     await digest(linked)
 
     card = linked.fake.created_conversations[0].parameters["activity"]["attachments"][0]["content"]
-    shown = visible_text(card)
+    shown = card_text(card)
     assert "Flere elever trives i frikvartererne" in shown
     assert "Ny melding siden sidst, stadig Gul" in shown
     assert "»Legepatruljen er i gang i alle frikvarterer.«" in shown
@@ -106,7 +106,7 @@ async def test_a_changed_colour_is_shown_as_before_and_after(linked: RunningPejl
     await digest(linked)
 
     [post] = linked.fake.messages_in(CHANNEL.channel_id)[-1:]
-    assert "Ændret siden sidst: Rød → Gul" in visible_text(post.cards[0])
+    assert "Ændret siden sidst: Rød → Gul" in card_text(post.cards[0])
 
 
 async def test_a_second_run_in_the_same_period_does_not_post_again(

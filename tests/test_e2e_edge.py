@@ -21,6 +21,7 @@ from harness import (
     RunningPejling,
     button_data,
     buttons,
+    card_text,
     goal_id,
     person_id,
     progress_of,
@@ -29,7 +30,6 @@ from harness import (
     shown,
     status_updates,
     table_counts,
-    visible_text,
     walk,
 )
 from store.models import ConversationRef, Person
@@ -148,7 +148,7 @@ async def test_a_card_action_invoke_is_answered_200_with_an_invoke_response(
 
     assert body["statusCode"] == 200
     assert body["type"] == CARD
-    assert "Statusmelding" in visible_text(body["value"])
+    assert "Statusmelding" in card_text(body["value"])
     assert new_messages == []
 
 
@@ -335,7 +335,7 @@ async def test_a_typed_dialogue_saves_the_update_and_turns_the_form_into_the_rec
     assert put.path.endswith(f"/activities/{form.id}")
     receipt = pejling.fake.message(form.id)
     assert len(receipt.versions) == 2
-    assert "Statusmelding gemt" in visible_text(receipt.cards[0])
+    assert "Statusmelding gemt" in card_text(receipt.cards[0])
     assert buttons(receipt.cards[0]) == []
     assert [p.state for p in await progress_of(pejling, "mette")] == ["done"]
 
@@ -390,7 +390,7 @@ async def test_annuller_stops_the_dialogue_and_closes_its_card(pejling: RunningP
     assert len(await status_updates(pejling, METTE_GOAL)) == saved_before
     closed = pejling.fake.message(form.id)
     assert buttons(closed.cards[0]) == []
-    assert "stoppet" in visible_text(closed.cards[0])
+    assert "stoppet" in card_text(closed.cards[0])
 
 
 async def test_hjaelp_in_the_middle_shows_help_and_repeats_the_question(
@@ -401,7 +401,7 @@ async def test_hjaelp_in_the_middle_shows_help_and_repeats_the_question(
 
     replies = await pejling.say("mette", "hjælp")
 
-    assert "Det kan Pejling" in visible_text(replies[0].cards[0])
+    assert "Det kan Pejling" in card_text(replies[0].cards[0])
     assert "Her er spørgsmålet igen" in replies[1].text
     assert "Hvordan går det med »Flere elever trives i frikvartererne«" in replies[2].text
     [dialogue] = await progress_of(pejling, "mette")
@@ -425,8 +425,8 @@ async def test_action_execute_all_the_way_answers_with_cards_and_saves_once(
     )
 
     assert receipt["type"] == CARD
-    assert "Statusmelding gemt" in visible_text(receipt["value"])
-    assert "Rød" in visible_text(receipt["value"])
+    assert "Statusmelding gemt" in card_text(receipt["value"])
+    assert "Rød" in card_text(receipt["value"])
     assert new_messages == []
     saved = await status_updates(pejling, METTE_GOAL)
     assert (saved[-1].color, saved[-1].evidence) == ("red", "Måling 9/2026")
@@ -447,7 +447,7 @@ async def test_action_submit_fallback_updates_the_card_message_in_place(
 
     receipt = pejling.fake.message(goal_list.id)
     assert len(receipt.versions) == 3
-    assert "Statusmelding gemt" in visible_text(receipt.cards[0])
+    assert "Statusmelding gemt" in card_text(receipt.cards[0])
     assert (await status_updates(pejling, METTE_GOAL))[-1].narrative == "Alle klasser er med."
     assert [r.method for r in pejling.fake.requests_to("PUT")] == ["PUT", "PUT"]
 
@@ -460,7 +460,7 @@ async def test_a_typed_goal_and_the_form_card_for_the_rest(pejling: RunningPejli
 
     receipt, _ = await pejling.execute("mette", form, "Gem statusmelding", inputs)
 
-    assert "Statusmelding gemt" in visible_text(receipt["value"])
+    assert "Statusmelding gemt" in card_text(receipt["value"])
     assert (await status_updates(pejling, METTE_GOAL))[-1].narrative == "Halvvejs."
 
 
@@ -474,7 +474,7 @@ async def test_a_form_saved_with_the_optional_evidence_left_empty_is_saved(
 
     receipt, _ = await pejling.execute("mette", form, "Gem statusmelding", inputs)
 
-    assert "Statusmelding gemt" in visible_text(receipt["value"])
+    assert "Statusmelding gemt" in card_text(receipt["value"])
 
 
 async def test_the_cancel_button_closes_the_card(pejling: RunningPejling) -> None:
@@ -519,7 +519,7 @@ async def test_a_replayed_submit_of_a_typed_and_saved_dialogue_keeps_the_receipt
 
     assert "ikke aktivt længere" in answer.text
     assert len(await status_updates(pejling, METTE_GOAL)) == saved
-    assert "Statusmelding gemt" in visible_text(pejling.fake.message(form.id).cards[0])
+    assert "Statusmelding gemt" in card_text(pejling.fake.message(form.id).cards[0])
 
 
 # ---------------------------------------------------------------------------

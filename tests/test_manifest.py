@@ -24,6 +24,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 
 from bot import manifest as teams_app
+from harness import walk
 from kort.tekster import texts
 
 SCHEMA_DIR = Path(__file__).parent / "schemas" / "teams"
@@ -81,15 +82,10 @@ def schema_errors(document: dict[str, Any]) -> list[str]:
 
 def external_refs(node: Any) -> Iterator[str]:
     """Every `$ref` that points outside its own document."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
+    for part in walk(node):
+        ref = part.get("$ref")
         if isinstance(ref, str) and not ref.startswith("#"):
             yield ref
-        for value in node.values():
-            yield from external_refs(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from external_refs(item)
 
 
 def png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
