@@ -24,16 +24,9 @@ import pytest
 from aiohttp import web
 
 from bot.chat import cli
-from bot.chat.client import (
-    Card,
-    ChatError,
-    ChatPerson,
-    ChatSession,
-    Connector,
-    PipeTerminal,
-    Shell,
-    run_shell,
-)
+from bot.chat.connector import ChatError, Connector
+from bot.chat.session import Card, ChatPerson, ChatSession
+from bot.chat.shell import PipeTerminal, Shell, run_shell
 from bot.chat.wire import Where, Who
 from kort.tekster import texts
 

@@ -1,4 +1,4 @@
-"""`pejling chat`: the command line around `bot.chat.client`.
+"""`pejling chat`: the command line around the chat session and its shell.
 
 `add_arguments` declares the options on the `chat` subcommand's parser and `run` carries
 them out: pick the person from the organisation file, open the connector endpoint, say
@@ -21,17 +21,9 @@ from typing import TextIO
 
 import aiohttp
 
-from bot.chat.client import (
-    Channel,
-    ChatError,
-    ChatPerson,
-    ChatSession,
-    PipeTerminal,
-    Terminal,
-    TtyTerminal,
-    bot_base,
-    run_shell,
-)
+from bot.chat.connector import ChatError
+from bot.chat.session import Channel, ChatPerson, ChatSession, bot_base
+from bot.chat.shell import PipeTerminal, Terminal, TtyTerminal, run_shell
 from bot.chat.wire import Where, Who
 from kort.tekster import Texts, texts
 from store.errors import OrgFileError

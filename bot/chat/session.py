@@ -1,39 +1,24 @@
-"""`pejling chat`: a terminal that plays Teams for one person of the organisation file.
-
-Three layers, each usable without the one above it:
-
-- `Connector` is the local stand-in for the Teams connector service. The activities the
-  chat sends name it as their `serviceUrl`, so the bot's replies, updates and new channel
-  posts arrive here over real HTTP, exactly as they would go to Teams.
-- `ChatSession` is the chat itself: it sends typed text and button presses to the bot
-  (activities built by `bot.chat.wire`), keeps the cards it has seen with the values
-  filled in, and writes everything that happens to an output sink as readable text.
-- `Shell` turns lines typed at a prompt into session calls (`/1 gul`, `/A`, `/kort` …),
-  and `PipeTerminal`/`TtyTerminal` read those lines from a script or a person.
-
-Tests drive `ChatSession` and `Shell` directly with a list as the output sink.
+"""The chat itself: sends typed text and button presses to the bot (activities built by
+`bot.chat.wire`), keeps the cards it has seen with the values filled in, and writes
+everything that happens to an output sink as readable text. Tests drive it directly
+with a list as the sink.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
-import re
-import sys
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, Protocol
-from urllib.parse import unquote
+from typing import Any
 
 import aiohttp
-from aiohttp import web
 
+from bot.chat.connector import BotUnavailable, ChatError, Connector, error_body
 from bot.chat.render import (
     EXECUTE,
     OPEN_URL,
@@ -45,9 +30,6 @@ from bot.chat.render import (
     InputRefused,
     RenderedCard,
     action_data,
-    current_value,
-    inputs_for,
-    is_empty,
     missing_required,
     parse_input,
     render_card,
@@ -56,7 +38,6 @@ from bot.chat.render import (
 )
 from bot.chat.wire import TeamsWire, Where, Who
 from kort.tekster import LOCAL_TIME, Texts
-from store.text import fold
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
@@ -68,32 +49,7 @@ DEFAULT_QUIET = 0.3
 # Never hold the prompt back longer than this, even if the bot keeps talking.
 MAX_SETTLE = 15.0
 BOT_TIMEOUT = aiohttp.ClientTimeout(total=60)
-PORT_ATTEMPTS = 20
-
 Output = Callable[[str], None]
-
-
-class ChatError(Exception):
-    """Something the person asked for cannot be done; `key` names why in the catalogue."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-
-class BotUnavailable(ChatError):
-    """Nothing answers at the bot's address."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__("chat.svarer_ikke", url=url)
-
-
-class NoFreePort(ChatError):
-    """Every port the connector may take is in use."""
-
-    def __init__(self, first: int, last: int) -> None:
-        super().__init__("chat.ingen_port", first=first, last=last)
 
 
 def messages_url(bot_url: str) -> str:
@@ -109,146 +65,6 @@ def bot_base(bot_url: str) -> str:
 
 # ---------------------------------------------------------------------------
 # The connector endpoint
-
-
-class ConnectorHandler(Protocol):
-    """What the connector asks the chat when the bot calls one of the Teams routes."""
-
-    def create_conversation(self, body: dict[str, Any]) -> tuple[int, Any]: ...
-    def post_activity(
-        self, conversation_id: str, activity: dict[str, Any], reply_to_id: str | None
-    ) -> tuple[int, Any]: ...
-    def update_activity(
-        self, conversation_id: str, activity_id: str, activity: dict[str, Any]
-    ) -> tuple[int, Any]: ...
-    def delete_activity(self, conversation_id: str, activity_id: str) -> tuple[int, Any]: ...
-    def members(self, conversation_id: str) -> tuple[int, Any]: ...
-    def member(self, conversation_id: str, member_id: str) -> tuple[int, Any]: ...
-    def paged_members(self, conversation_id: str) -> tuple[int, Any]: ...
-    def team(self, team_id: str) -> tuple[int, Any]: ...
-    def team_channels(self, team_id: str) -> tuple[int, Any]: ...
-    def unknown_route(self, method: str, path: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class _Route:
-    method: str
-    pattern: tuple[str, ...]  # "*" takes one path segment
-    call: Callable[[ConnectorHandler, list[str], Any], tuple[int, Any]]
-    wants_body: bool = False
-
-    def match(self, method: str, segments: list[str]) -> list[str] | None:
-        """The wildcard segments if this route takes the request, else None."""
-        if method != self.method or len(segments) != len(self.pattern):
-            return None
-        if any(p not in ("*", s) for p, s in zip(self.pattern, segments, strict=True)):
-            return None
-        return [s for p, s in zip(self.pattern, segments, strict=True) if p == "*"]
-
-
-_CONVERSATION = ("v3", "conversations", "*")
-_ACTIVITY = (*_CONVERSATION, "activities", "*")
-# The Bot Connector REST API as botbuilder calls it (botframework/connector operations).
-ROUTES: tuple[_Route, ...] = (
-    _Route("POST", ("v3", "conversations"), lambda h, _, b: h.create_conversation(b), True),
-    _Route(
-        "POST", (*_CONVERSATION, "activities"), lambda h, p, b: h.post_activity(p[0], b, None), True
-    ),
-    _Route("POST", _ACTIVITY, lambda h, p, b: h.post_activity(p[0], b, p[1]), True),
-    _Route("PUT", _ACTIVITY, lambda h, p, b: h.update_activity(p[0], p[1], b), True),
-    _Route("DELETE", _ACTIVITY, lambda h, p, _: h.delete_activity(p[0], p[1])),
-    _Route("GET", (*_CONVERSATION, "members"), lambda h, p, _: h.members(p[0])),
-    _Route("GET", (*_CONVERSATION, "members", "*"), lambda h, p, _: h.member(p[0], p[1])),
-    _Route("GET", (*_CONVERSATION, "pagedmembers"), lambda h, p, _: h.paged_members(p[0])),
-    _Route("GET", ("v3", "teams", "*"), lambda h, p, _: h.team(p[0])),
-    _Route("GET", ("v3", "teams", "*", "conversations"), lambda h, p, _: h.team_channels(p[0])),
-)
-
-
-def path_segments(raw_path: str) -> list[str]:
-    """Split before decoding: conversation ids may hold percent-encoded `/`, `:`, `;`, `@`."""
-    return [unquote(part) for part in raw_path.strip("/").split("/")]
-
-
-def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
-
-
-class Connector:
-    """The local Teams connector: an aiohttp server the bot sends its replies to."""
-
-    def __init__(self, handler: ConnectorHandler, host: str = "127.0.0.1") -> None:
-        self.handler = handler
-        self.host = host
-        self.port = 0
-        self.busy = 0
-        self.last_traffic = time.monotonic()
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def service_url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
-
-    async def start(self, port: int) -> int:
-        """Listen on `port`, or the next free one after it; 0 lets the system choose."""
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        candidates = range(port, port + PORT_ATTEMPTS) if port else range(1)
-        for candidate in candidates:
-            with contextlib.suppress(OSError):
-                site = web.TCPSite(self._runner, self.host, candidate, reuse_address=True)
-                await site.start()
-                # With port 0 the system chose; the runner knows which.
-                self.port = candidate or self._runner.addresses[-1][1]
-                return self.port
-        await self.stop()
-        raise NoFreePort(port, port + PORT_ATTEMPTS - 1)
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    def touch(self) -> None:
-        self.last_traffic = time.monotonic()
-
-    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        self.busy += 1
-        self.touch()
-        try:
-            return await self._answer(request)
-        finally:
-            self.busy -= 1
-            self.touch()
-
-    async def _answer(self, request: web.Request) -> web.StreamResponse:
-        segments = path_segments(request.rel_url.raw_path)
-        for route in ROUTES:
-            params = route.match(request.method, segments)
-            if params is None:
-                continue
-            body = await _json_body(request) if route.wants_body else None
-            if route.wants_body and not isinstance(body, dict):
-                return web.json_response(error_body("BadArgument", "Expected JSON"), status=400)
-            status, answer = route.call(self.handler, params, body)
-            if answer is None:
-                return web.Response(status=status)
-            return web.json_response(answer, status=status)
-        self.handler.unknown_route(request.method, request.rel_url.raw_path)
-        return web.json_response(error_body("NotFound", "Unknown route"), status=404)
-
-
-async def _json_body(request: web.Request) -> Any:
-    try:
-        return await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-
-
-# ---------------------------------------------------------------------------
-# The chat session
 
 
 @dataclass
@@ -370,7 +186,7 @@ class ChatSession:
         """Set an input of a card (the newest interactive one unless named) from typed text."""
         card = self.card(card_number)
         rendered = self.render(card)
-        card_input = _find_input(rendered, input_ref)
+        card_input = find_input(rendered, input_ref)
         if card_input is None:
             raise ChatError("chat.ukendt_felt", field=input_ref, card=card.number)
         try:
@@ -395,7 +211,7 @@ class ChatSession:
             raise ChatError("chat.ukendt_knap", letter=letter.upper(), card=card.number)
         missing = missing_required(rendered, button, card.values)
         if button.kind in SENDING_ACTIONS and missing:
-            raise ChatError("chat.mangler", fields=_field_list(missing))
+            raise ChatError("chat.mangler", fields=field_list(missing))
         self.say(
             self.texts("chat.trykker", letter=button.letter, title=button.title, card=card.number)
         )
@@ -740,13 +556,13 @@ class ChatSession:
         self.output("\n".join(lines))
 
 
-def _find_input(rendered: RenderedCard, ref: int | str) -> CardInput | None:
+def find_input(rendered: RenderedCard, ref: int | str) -> CardInput | None:
     if isinstance(ref, int) or str(ref).isdigit():
         return rendered.input(int(ref))
     return next((i for i in rendered.inputs if i.id == ref), None)
 
 
-def _field_list(inputs: Iterable[CardInput]) -> str:
+def field_list(inputs: Iterable[CardInput]) -> str:
     return ", ".join(f"[{i.number}] {i.label}" for i in inputs)
 
 
@@ -794,293 +610,3 @@ async def _response_json(response: aiohttp.ClientResponse) -> Any:
 
 # ---------------------------------------------------------------------------
 # The shell: commands typed at the prompt
-
-_BUTTON_OR_INPUT = re.compile(r"^/(\d+|[A-Za-z]{1,2})(?:@(\d+))?(?:\s+(.*))?$", re.DOTALL)
-_HELP = frozenset({"hjaelp", "help", "?", "h"})
-_SHOW = frozenset({"kort", "vis"})
-_QUIT = frozenset({"slut", "quit", "exit", "farvel"})
-_CANCEL = "/fortryd"
-
-Ask = Callable[[str], Awaitable[str | None]]
-
-
-class Shell:
-    """Turns typed lines into messages and commands for a `ChatSession`."""
-
-    def __init__(self, session: ChatSession, ask: Ask, *, echo: bool = False) -> None:
-        self.session = session
-        self.ask = ask
-        self.echo = echo
-        self.texts = session.texts
-
-    @property
-    def prompt(self) -> str:
-        return f"{self.session.who.name.split()[0]} › "
-
-    async def handle(self, line: str) -> bool:
-        """Act on one line; False when the person wants to stop."""
-        line = line.rstrip("\n")
-        if not line.strip():
-            return True
-        if self.echo:
-            self._echo(line)
-        try:
-            return await self._dispatch(line.strip())
-        except ChatError as error:
-            self.session.say(self.texts(error.key, **error.params))
-            return True
-
-    async def _dispatch(self, line: str) -> bool:
-        if line.startswith("//"):
-            await self.session.send_text(line[1:])
-            return True
-        if not line.startswith("/"):
-            await self.session.send_text(line)
-            return True
-        word, _, rest = line[1:].partition(" ")
-        command = fold(word)
-        if command in _QUIT:
-            return False
-        if command in _HELP:
-            self.session.say(self.texts("chat.hjaelp"))
-        elif command in _SHOW:
-            self.session.show_card(int(rest) if rest.strip().isdigit() else None)
-        else:
-            await self._card_command(line)
-        return True
-
-    async def _card_command(self, line: str) -> None:
-        found = _BUTTON_OR_INPUT.match(line)
-        if not found:
-            raise ChatError("chat.ukendt_kommando", command=line.split()[0])
-        ref, card_text, value = found.groups()
-        card_number = int(card_text) if card_text else None
-        if ref.isdigit():
-            await self._fill(int(ref), value, card_number)
-        else:
-            await self._press(ref, card_number)
-
-    async def _fill(self, number: int, value: str | None, card_number: int | None) -> None:
-        """`/1 gul` sets input 1; `/1` alone asks for the value (several lines if multiline)."""
-        session = self.session
-        card = session.card(card_number)
-        if value is None:
-            card_input = _find_input(session.render(card), number)
-            if card_input is None:
-                raise ChatError("chat.ukendt_felt", field=number, card=card.number)
-            await self._ask_input(card, card_input, must=False)
-        else:
-            session.fill(number, value, card.number)
-        self._confirm(card, number)
-
-    async def _press(self, letter: str, card_number: int | None) -> None:
-        """`/A` presses button A; required inputs still empty are asked for first."""
-        session = self.session
-        card = session.card(card_number)
-        rendered = session.render(card)
-        button = rendered.button(letter)
-        if button is None:
-            raise ChatError("chat.ukendt_knap", letter=letter.upper(), card=card.number)
-        if button.kind in SENDING_ACTIONS:
-            empty = [i for i in inputs_for(rendered, button) if is_empty(i, card.values)]
-            if empty:
-                session.say(self.texts("chat.tomme_felter", fields=_field_list(empty)))
-            for card_input in missing_required(rendered, button, card.values):
-                if not await self._ask_input(card, card_input, must=True):
-                    session.say(self.texts("chat.ikke_trykket", letter=button.letter))
-                    return
-        await session.press(button.letter, card_number=card.number)
-
-    async def _ask_input(self, card: Card, card_input: CardInput, *, must: bool) -> bool:
-        """Ask until the input has a valid value; False if the person gave up."""
-        session = self.session
-        session.emit(session.describe_input(card, card_input))
-        while True:
-            raw = await self._read_answer(card_input)
-            if raw is None or fold(raw.strip()) == fold(_CANCEL):
-                return False
-            try:
-                session.fill(card_input.number, raw, card.number)
-            except ChatError as error:
-                session.say(self.texts(error.key, **error.params))
-                continue
-            if not (must and is_empty(card_input, card.values)):
-                return True
-            session.say(self.texts("chat.felt.skal_udfyldes", field=card_input.label))
-
-    async def _read_answer(self, card_input: CardInput) -> str | None:
-        """One line, or for a multiline text several lines ended by an empty line."""
-        prompt = f"[{card_input.number}] › "
-        if not card_input.multiline:
-            return await self._ask(prompt)
-        self.session.say(self.texts("chat.flere_linjer"))
-        lines: list[str] = []
-        while True:
-            line = await self._ask(prompt if not lines else "… ")
-            if line is None:
-                return None if not lines else "\n".join(lines)
-            if not line.strip():
-                return "\n".join(lines)
-            lines.append(line)
-
-    async def _ask(self, prompt: str) -> str | None:
-        answer = await self.ask(prompt)
-        if answer is not None and self.echo:
-            self.session.say(f"{prompt}{answer}")
-        return answer
-
-    def _confirm(self, card: Card, input_number: int) -> None:
-        """Say what the input holds now, in the words of the card."""
-        session = self.session
-        card_input = session.render(card).input(input_number)
-        if card_input is None:
-            return
-        value = _shown_value(card_input, card.values)
-        key = "chat.felt_sat" if value else "chat.felt_tomt"
-        session.say(
-            self.texts(
-                key, card=card.number, number=card_input.number, label=card_input.label, value=value
-            )
-        )
-
-    def _echo(self, line: str) -> None:
-        session = self.session
-        header = session.texts(
-            "chat.hoved.person", time=session.clock_text(), name=session.who.name
-        )
-        session.emit(["", header, f"  {line}"])
-
-
-def _shown_value(card_input: CardInput, values: Mapping[str, str]) -> str:
-    """The value as the person knows it: choice titles rather than their values."""
-    value = current_value(card_input, values)
-    if card_input.kind != "Input.ChoiceSet" or not value:
-        return value.replace("\n", " / ")
-    titles = {c.value: c.title for c in card_input.choices}
-    return ", ".join(titles.get(v, v) for v in value.split(","))
-
-
-# ---------------------------------------------------------------------------
-# Terminals: where lines come from and text goes to
-
-
-class Terminal(Protocol):
-    interactive: bool
-
-    async def read(self, prompt: str) -> str | None: ...
-    def show(self, text: str) -> None: ...
-
-
-class PipeTerminal:
-    """Lines from a script on stdin; no prompts. A daemon thread reads, so exit never hangs."""
-
-    interactive = False
-
-    def __init__(self, stream: Any = None, out: Any = None) -> None:
-        self.stream = stream or sys.stdin
-        self.out = out or sys.stdout
-        self._queue: asyncio.Queue[str | None] | None = None
-        self._ended = False
-
-    async def read(self, prompt: str) -> str | None:
-        """The next line, or None at the end of input (and every time after it)."""
-        if self._ended:
-            return None
-        if self._queue is None:
-            self._queue = asyncio.Queue()
-            loop = asyncio.get_running_loop()
-            threading.Thread(target=self._pump, args=(loop, self._queue), daemon=True).start()
-        line = await self._queue.get()
-        self._ended = line is None
-        return line
-
-    def _pump(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None]) -> None:
-        for line in self.stream:
-            loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\n"))
-        loop.call_soon_threadsafe(queue.put_nowait, None)
-
-    def show(self, text: str) -> None:
-        # A reader that went away (`| head`) must not turn the bot's calls into errors.
-        with contextlib.suppress(BrokenPipeError):
-            self.out.write(text + "\n")
-            self.out.flush()
-
-
-class TtyTerminal:
-    """A person at a terminal: readline editing, and bot posts printed above the prompt.
-
-    `input()` runs in a daemon thread so the event loop stays free to receive the bot's
-    posts; when one arrives while the person is typing, the half-typed line is cleared,
-    the post is printed, and the prompt is drawn again with what was typed so far.
-    """
-
-    interactive = True
-
-    def __init__(self) -> None:
-        import readline  # enables line editing for input(); there is none on Windows
-
-        self._readline = readline
-        self._lock = threading.Lock()
-        self._prompt = ""
-        self._reading = False
-        if hasattr(readline, "set_pre_input_hook"):
-            readline.set_pre_input_hook(self._started_reading)
-
-    def _started_reading(self) -> None:
-        # Called by readline once the prompt is on screen.
-        self._reading = True
-
-    async def read(self, prompt: str) -> str | None:
-        loop = asyncio.get_running_loop()
-        answer: asyncio.Future[str | None] = loop.create_future()
-        self._prompt = prompt
-
-        def work() -> None:
-            try:
-                line: str | None = input(prompt)
-            except EOFError:
-                line = None
-            with self._lock:
-                self._reading = False
-            loop.call_soon_threadsafe(_resolve, answer, line)
-
-        threading.Thread(target=work, daemon=True).start()
-        return await answer
-
-    def show(self, text: str) -> None:
-        with self._lock:
-            if self._reading:
-                typed = self._readline.get_line_buffer()
-                sys.stdout.write(f"\r\x1b[2K{text}\n{self._prompt}{typed}")
-            else:
-                sys.stdout.write(text + "\n")
-            sys.stdout.flush()
-
-
-def _resolve(future: asyncio.Future[str | None], line: str | None) -> None:
-    if not future.done():
-        future.set_result(line)
-
-
-async def run_shell(session: ChatSession, terminal: Terminal, wait_after: float = 0.0) -> None:
-    """The prompt loop: read a line, act on it, let the bot's answer settle, repeat."""
-    shell = Shell(session, terminal.read, echo=not terminal.interactive)
-    while True:
-        line = await terminal.read(shell.prompt)
-        if line is None:
-            break
-        if not await shell.handle(line):  # a bot that stopped answering is said there
-            break
-        await session.settle()
-    await session.settle()
-    if wait_after > 0:
-        seconds = _seconds(wait_after, session.texts.language)
-        session.say(session.texts("chat.venter", seconds=seconds))
-        await asyncio.sleep(wait_after)
-        await session.settle()
-
-
-def _seconds(value: float, language: str) -> str:
-    """30 or 2,5 (Danish decimal comma)."""
-    shown = f"{value:g}"
-    return shown.replace(".", ",") if language == "da" else shown
