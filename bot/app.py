@@ -3,6 +3,7 @@ database engine, the outbound HTTP client and the scheduler."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -24,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.adapter import PejlingAdapter
 from bot.connector import Connector, TokenSource
 from bot.handler import PejlingBot
+from bot.proactive import Proactive
 from bot.settings import Settings
+from dialoger.memory import Memory
 from store import migrate
 from store.db import create_engine, sessionmaker
 
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 # Teams activities are small; anything near this is not from Teams.
 MAX_BODY = 512 * 1024
 CHANNEL_ISSUER = "https://api.botframework.com"
+CARD_FLUSH_SECONDS = 1.0
 
 
 @dataclass
@@ -45,6 +49,8 @@ class Runtime:
     connector: Connector
     adapter: PejlingAdapter
     bot: PejlingBot
+    memory: Memory
+    proactive: Proactive
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -74,11 +80,24 @@ def _runtime(settings: Settings) -> Any:
         http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         runtime = build_runtime(settings, engine, http)
         app[RUNTIME] = runtime
+        flushing = asyncio.create_task(_flush_cards(runtime))
         yield
+        flushing.cancel()
+        await runtime.memory.flush(runtime.sessions)
         await http.close()
         await engine.dispose()
 
     return lifecycle
+
+
+async def _flush_cards(runtime: Runtime) -> None:
+    """Write the message ids of newly shown cards, batched, about once a second."""
+    while True:
+        await asyncio.sleep(CARD_FLUSH_SECONDS)
+        try:
+            await runtime.memory.flush(runtime.sessions)
+        except Exception:
+            log.warning("could not write the ids of shown cards", exc_info=True)
 
 
 def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientSession) -> Runtime:
@@ -89,10 +108,12 @@ def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientS
         )
     connector = Connector(http, tokens)
     sessions = sessionmaker(engine)
+    memory = Memory()
     adapter = PejlingAdapter(authentication(settings), connector)
-    bot = PejlingBot(sessions, connector)
+    bot = PejlingBot(sessions, connector, memory)
     adapter.on_turn_error = bot.on_error
-    return Runtime(settings, engine, sessions, http, connector, adapter, bot)
+    proactive = Proactive(sessions, connector, memory, settings.bot_id)
+    return Runtime(settings, engine, sessions, http, connector, adapter, bot, memory, proactive)
 
 
 def authentication(settings: Settings) -> BotFrameworkAuthentication:

@@ -161,13 +161,7 @@ async def _post_digests(settings: Settings, key: str | None) -> int:
             print(t("cli.udvalg_ukendt", key=key), file=sys.stderr)
             return 2
         results = [
-            await post_digest(
-                runtime.sessions,
-                runtime.connector,
-                committee_id,
-                datetime.now(UTC),
-                settings.bot_id,
-            )
+            await post_digest(runtime.proactive, committee_id, datetime.now(UTC))
             for committee_id in chosen
         ]
     for result in results:

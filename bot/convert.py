@@ -13,7 +13,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes
 
-from dialoger.turn import Reply, Turn, Via
+from dialoger.turn import Reply, Target, Turn, Via
 from kort.common import CARD_CONTENT_TYPE
 
 CARD_ACTION_INVOKE = "adaptiveCard/action"
@@ -109,6 +109,26 @@ def _data(activity: Activity, via: Via) -> dict[str, Any]:
         data = action.get("data")
         return dict(data) if isinstance(data, dict) else {}
     return {}
+
+
+def combine(replies: list[Reply]) -> list[Reply]:
+    """A question and the card that goes with it, sent as one message: the text above the
+    card, one call to the connector instead of two, one bubble in the chat."""
+    combined: list[Reply] = []
+    for reply in replies:
+        previous = combined[-1] if combined else None
+        if (
+            previous is not None
+            and previous.card is None
+            and previous.target is Target.NEW
+            and reply.target is Target.NEW
+            and reply.card is not None
+            and not reply.text
+        ):
+            combined[-1] = Reply(text=previous.text, card=reply.card)
+        else:
+            combined.append(reply)
+    return combined
 
 
 def reply_activity(reply: Reply, turn: Turn) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import proactive
-from bot.connector import Connector, ConnectorError, Unreachable
+from bot.connector import ConnectorError, Unreachable
 from bot.convert import message_body
+from bot.proactive import Proactive
 from kort.overblik import digest_cards
 from kort.tekster import texts
 from store import committees, conversations, digests
@@ -53,14 +53,9 @@ class _Prepared:
     language: str
 
 
-async def post_digest(
-    sessions: async_sessionmaker[AsyncSession],
-    connector: Connector,
-    committee_id: int,
-    at: datetime,
-    bot_id: str,
-) -> DigestResult:
+async def post_digest(sender: Proactive, committee_id: int, at: datetime) -> DigestResult:
     """Post the digest for the period `at` falls in, unless it is already posted."""
+    sessions = sender.sessions
     async with sessions.begin() as session:
         committee = await session.get_one(Committee, committee_id)
         window = digests.digest_window(committee.digest_schedule, at)
@@ -68,9 +63,9 @@ async def post_digest(
         if isinstance(prepared, DigestResult):
             return prepared
     try:
-        conversation_id, activity_id = await _send(connector, prepared, bot_id)
+        conversation_id, activity_id = await _send(sender, prepared)
     except ConnectorError as error:
-        return await _failed(sessions, committee_id, prepared, window, error, at)
+        return await _failed(sender, committee_id, prepared, window, error, at)
     async with sessions.begin() as session:
         await digests.mark_sent(session, committee_id, window, conversation_id, activity_id, at)
         await conversations.mark_reachable(
@@ -97,19 +92,19 @@ async def _prepare(
     return _Prepared(committee.municipality_id, digest, target, language or "da")
 
 
-async def _send(connector: Connector, prepared: _Prepared, bot_id: str) -> tuple[str, str | None]:
+async def _send(sender: Proactive, prepared: _Prepared) -> tuple[str, str | None]:
     """The first card opens a new post in the channel; further parts go in its thread."""
     first, *rest = [
         message_body(None, c) for c in digest_cards(prepared.digest, texts(prepared.language))
     ]
-    posted = await proactive.new_channel_post(connector, prepared.target, bot_id, first)
+    posted = await sender.new_channel_post(prepared.target, first)
     for part in rest:
-        await proactive.reply_in_thread(connector, prepared.target.service_url, posted, part)
+        await sender.reply_in_thread(prepared.target.service_url, posted, part)
     return posted.conversation_id, posted.activity_id
 
 
 async def _failed(
-    sessions: async_sessionmaker[AsyncSession],
+    sender: Proactive,
     committee_id: int,
     prepared: _Prepared,
     window: DigestWindow,
@@ -118,11 +113,9 @@ async def _failed(
 ) -> DigestResult:
     unreachable = isinstance(error, Unreachable)
     log.warning("digest for %s not posted: %s", prepared.digest.committee_key, error)
-    async with sessions.begin() as session:
+    async with sender.sessions.begin() as session:
         await digests.mark_failed(session, committee_id, window, f"{error.status} {error.body}")
-        if unreachable:
-            await conversations.mark_unreachable(
-                session, prepared.municipality_id, prepared.target.channel_id, at
-            )
+    if unreachable:
+        await sender.unreachable(prepared.municipality_id, prepared.target.channel_id, at)
     outcome = Outcome.UNREACHABLE if unreachable else Outcome.FAILED
     return DigestResult(outcome, prepared.digest.committee_name, window, error=str(error))

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.adapter import PejlingAdapter
 from bot.connector import Connector
 from bot.convert import (
+    combine,
     invoke_card_response,
     invoke_message_response,
     message_body,
@@ -26,6 +27,7 @@ from bot.convert import (
     to_turn,
 )
 from dialoger import router
+from dialoger.memory import Memory
 from dialoger.turn import Reply, Target, Turn, TurnResult, Via
 from kort.tekster import texts
 
@@ -47,10 +49,12 @@ class PejlingBot(Bot):
         self,
         sessions: async_sessionmaker[AsyncSession],
         connector: Connector,
+        memory: Memory,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.connector = connector
+        self.memory = memory
         self.clock = clock
 
     async def on_turn(self, context: TurnContext) -> None:
@@ -59,7 +63,7 @@ class PejlingBot(Bot):
             if context.activity.type == ActivityTypes.invoke:
                 PejlingAdapter.set_invoke_response(context, 200, {})  # accepted, not for us
             return
-        result = await router.handle(self.sessions, turn)
+        result = await router.handle(self.sessions, turn, self.memory)
         await _Delivery(self, context, turn, result).run()
 
     async def on_error(self, context: TurnContext, error: Exception) -> None:
@@ -99,12 +103,12 @@ class _Delivery:
         replies = list(self.result.replies)
         if self.turn.via is Via.EXECUTE and not any(r.target is Target.REPLACE for r in replies):
             replies = self._answer_invoke_with_text(replies)
-        for reply in replies:
+        for reply in combine(replies):
             await self._send(reply)
         if self.turn.via is Via.EXECUTE and not self.answered_invoke:
             PejlingAdapter.set_invoke_response(self.context, 200, {"statusCode": 200})
         if self.result.card_owner and self.card_message:
-            await router.remember_card(self.bot.sessions, self.result.card_owner, self.card_message)
+            self.bot.memory.card_shown(self.result.card_owner, self.card_message)
 
     def _answer_invoke_with_text(self, replies: list[Reply]) -> list[Reply]:
         # With no card to replace, Teams shows the invoke's text answer by the card.

@@ -52,13 +52,7 @@ async def scheduled_digest(runtime: Runtime, committee_id: int) -> None:
     try:
         # Shielded, so shutting down mid-post does not leave a post without its mark.
         result = await asyncio.shield(
-            post_digest(
-                runtime.sessions,
-                runtime.connector,
-                committee_id,
-                datetime.now(UTC),
-                runtime.settings.bot_id,
-            )
+            post_digest(runtime.proactive, committee_id, datetime.now(UTC))
         )
         log.info("scheduled digest %s: %s", result.committee, result.outcome)
     except Exception:

@@ -16,7 +16,7 @@ from store import progress
 async def handle(ctx: Context) -> TurnResult:
     action = ctx.turn.action
     if action == actions.START_STATUS:
-        return await runner.start(ctx, FLOWS[status.NAME])
+        return await runner.start(ctx, FLOWS[status.NAME], await runner.active(ctx))
     if action in (actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL):
         return await _in_dialogue(ctx, action, ctx.turn.data.get("progress"))
     return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
@@ -31,7 +31,7 @@ async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResul
         )
     if found is None or found[1] in (progress.DONE, progress.CANCELLED):
         return _stale(ctx)
-    current, state = found
+    current, state = ctx.memory.with_card(found[0]), found[1]
     if action == actions.CANCEL:
         return await runner.cancel(ctx, current)
     if state == progress.PAUSED:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialoger.memory import Memory
 from dialoger.turn import Turn
 from kort.tekster import LOCAL_TIME, Texts
 from store.views import Actor
@@ -19,6 +21,10 @@ class Context:
     texts: Texts
     municipality_id: int
     actor: Actor | None
+    memory: Memory
+    # What to remember once the turn's transaction has committed (not before: a rolled
+    # back write must not be remembered as done).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def today(self) -> date:

@@ -16,10 +16,11 @@ from dialoger import cards, channel, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
+from dialoger.memory import Memory
 from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import texts
-from store import conversations, people, progress
+from store import conversations, people
 from store.errors import DomainError
 from store.progress import StaleProgress
 from store.views import ProgressView
@@ -28,13 +29,19 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3
 
 
-async def handle(sessions: async_sessionmaker[AsyncSession], turn: Turn) -> TurnResult:
+async def handle(
+    sessions: async_sessionmaker[AsyncSession], turn: Turn, memory: Memory
+) -> TurnResult:
     """Run one turn. Domain refusals become a Danish explanation; nothing else is caught
     here, so the edge's error handler sees real failures."""
     for _ in range(ATTEMPTS):
+        after_commit: list[Callable[[], None]] = []
         try:
             async with sessions.begin() as session:
-                return await _route(session, turn)
+                result = await _route(session, turn, memory, after_commit)
+            for remember in after_commit:
+                remember()
+            return result
         except StaleProgress:
             log.info("dialogue saved concurrently; running the turn again")
         except DomainError as refused:
@@ -42,13 +49,15 @@ async def handle(sessions: async_sessionmaker[AsyncSession], turn: Turn) -> Turn
     return TurnResult((say(texts()("dialog.samtidig")),))
 
 
-async def _route(session: AsyncSession, turn: Turn) -> TurnResult:
-    identity = await people.identify(session, turn.tenant_id, turn.aad_object_id)
+async def _route(
+    session: AsyncSession, turn: Turn, memory: Memory, after_commit: list[Callable[[], None]]
+) -> TurnResult:
+    identity = await _identify(session, turn, memory)
     t = texts(identity.language)
     if identity.municipality_id is None:
         quiet = turn.via is Via.EVENT
         return TurnResult(() if quiet else (say(t("fejl.kommune_ukendt")),))
-    ctx = Context(session, turn, t, identity.municipality_id, identity.actor)
+    ctx = Context(session, turn, t, identity.municipality_id, identity.actor, memory, after_commit)
     await _remember(ctx)
     if turn.via is Via.EVENT:
         return TurnResult()
@@ -61,6 +70,15 @@ async def _route(session: AsyncSession, turn: Turn) -> TurnResult:
     if turn.from_card:
         return await cards.handle(ctx)
     return await _typed(ctx)
+
+
+async def _identify(session: AsyncSession, turn: Turn, memory: Memory) -> people.Identity:
+    known = memory.identity(turn.tenant_id, turn.aad_object_id)
+    if known is not None:
+        return known
+    found = await people.identify(session, turn.tenant_id, turn.aad_object_id)
+    memory.keep_identity(turn.tenant_id, turn.aad_object_id, found)
+    return found
 
 
 async def _remember(ctx: Context) -> None:
@@ -79,9 +97,12 @@ async def _remember(ctx: Context) -> None:
             where, turn.conversation_type, turn.service_url, turn.bot_id,
             team_id=turn.team_id, channel_id=turn.channel_id,
         )  # fmt: skip
+    if ctx.memory.knows_reference(ctx.municipality_id, seen):
+        return
     changed = await conversations.remember(ctx.session, ctx.municipality_id, seen, turn.now)
     if changed and ctx.actor is not None and turn.personal:
         await people.remember_teams_user_id(ctx.session, ctx.actor, turn.user_id)
+    ctx.after_commit.append(lambda: ctx.memory.keep_reference(ctx.municipality_id, seen))
 
 
 def _welcome(ctx: Context) -> TurnResult:
@@ -122,7 +143,7 @@ async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
 
 
 async def _status(ctx: Context, current: ProgressView | None) -> TurnResult:
-    return await runner.start(ctx, FLOWS[status.NAME])
+    return await runner.start(ctx, FLOWS[status.NAME], current)
 
 
 async def _cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
@@ -141,11 +162,3 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.CANCEL: _cancel,
     Intent.LINK: _link_elsewhere,
 }
-
-
-async def remember_card(
-    sessions: async_sessionmaker[AsyncSession], progress_id: str, activity_id: str
-) -> None:
-    """After sending: the message that now shows the dialogue's card."""
-    async with sessions.begin() as session:
-        await progress.remember_card(session, progress_id, activity_id)

@@ -24,12 +24,19 @@ log = logging.getLogger(__name__)
 
 async def active(ctx: Context) -> ProgressView | None:
     actor = ctx.require_actor()
-    return await progress.active(ctx.session, actor.municipality_id, actor.person_id)
+    found = await progress.active(ctx.session, actor.municipality_id, actor.person_id)
+    return ctx.memory.with_card(found) if found else None
 
 
-async def start(ctx: Context, flow: Flow) -> TurnResult:
-    """Start `flow`, or pick it up where it was left if it is already under way."""
-    current = await active(ctx)
+async def save(ctx: Context, changed: ProgressView, state: str = progress.ACTIVE) -> ProgressView:
+    saved = await progress.save(ctx.session, changed, ctx.turn.now, state=state)
+    ctx.after_commit.append(lambda: ctx.memory.card_saved(saved))
+    return saved
+
+
+async def start(ctx: Context, flow: Flow, current: ProgressView | None) -> TurnResult:
+    """Start `flow`, or pick it up where it was left if it is already under way.
+    `current` is the person's active dialogue, which the caller has looked up."""
     if current is not None and _repeated(ctx, current):
         return TurnResult()
     if current is not None and current.flow == flow.name:
@@ -48,6 +55,7 @@ async def start(ctx: Context, flow: Flow) -> TurnResult:
         engine.first_step(flow).name,
         ctx.turn.now,
         activity_id=ctx.turn.activity_id,
+        pause=current is not None,
     )
     notes = (say(ctx.texts("dialog.fortsat")),) if current is not None else ()
     question = engine.ask(flow, started, ctx.turn, data, ctx.texts)
@@ -73,7 +81,7 @@ async def answer(ctx: Context, current: ProgressView) -> TurnResult:
     current = replace(current, last_activity_id=ctx.turn.activity_id)
     flow = FLOWS.get(current.flow)
     if flow is None:  # a flow that no longer exists: let the person start afresh
-        await progress.save(ctx.session, current, ctx.turn.now, state=progress.CANCELLED)
+        await save(ctx, current, progress.CANCELLED)
         return TurnResult((say(ctx.texts("fejl.ukendt")),))
     data = await flow.load(ctx)
     if engine.next_step(flow, current.answers, None) is None:
@@ -81,7 +89,7 @@ async def answer(ctx: Context, current: ProgressView) -> TurnResult:
     step = engine.advance(flow, current, ctx.turn, data, ctx.texts)
     if step.complete:
         return await _finish(ctx, flow, step.progress, data)
-    saved = await progress.save(ctx.session, step.progress, ctx.turn.now)
+    saved = await save(ctx, step.progress)
     return TurnResult(step.replies, card_owner=saved.id)
 
 
@@ -94,9 +102,9 @@ async def _finish(ctx: Context, flow: Flow, done: ProgressView, data: object) ->
         return await _refused(ctx, flow, done, data, refused)
     except Exception:
         log.exception("saving dialogue %s (%s) failed", done.id, flow.name)
-        kept = await progress.save(ctx.session, done, ctx.turn.now)
+        kept = await save(ctx, done)
         return TurnResult((say(ctx.texts("dialog.gem_fejlede")),), card_owner=kept.id)
-    await progress.save(ctx.session, done, ctx.turn.now, state=progress.DONE)
+    await save(ctx, done, progress.DONE)
     return TurnResult(tuple(replies))
 
 
@@ -107,10 +115,10 @@ async def _refused(
     explanation = say(ctx.texts(refused.key, **refused.params))
     redo = flow.redo_on.get(refused.key)
     if redo is None:
-        kept = await progress.save(ctx.session, done, ctx.turn.now)
+        kept = await save(ctx, done)
         return TurnResult((explanation,), card_owner=kept.id)
     answers = {k: v for k, v in done.answers.items() if k != redo}
-    kept = await progress.save(ctx.session, replace(done, step=redo, answers=answers), ctx.turn.now)
+    kept = await save(ctx, replace(done, step=redo, answers=answers))
     question = engine.ask(flow, kept, ctx.turn, data, ctx.texts)
     return TurnResult((explanation, *question), card_owner=kept.id)
 
@@ -119,7 +127,7 @@ async def cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
     """Stop a dialogue. Its card is closed, so it cannot be sent afterwards."""
     if current is None:
         return TurnResult((say(ctx.texts("dialog.intet_at_stoppe")),))
-    await progress.save(ctx.session, current, ctx.turn.now, state=progress.CANCELLED)
+    await save(ctx, current, progress.CANCELLED)
     closed = notice_card(ctx.texts("dialog.stoppet"))
     if ctx.turn.from_card:
         return TurnResult((show(closed, Target.REPLACE),))
@@ -133,4 +141,4 @@ async def reopen(ctx: Context, paused: ProgressView) -> ProgressView:
     """Make a paused dialogue the active one again (its card was used)."""
     actor = ctx.require_actor()
     await progress.pause_others(ctx.session, actor.municipality_id, actor.person_id, paused.id)
-    return await progress.save(ctx.session, paused, ctx.turn.now)
+    return await save(ctx, paused)

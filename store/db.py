@@ -62,6 +62,11 @@ def _sqlite_begin(connection: Any) -> None:
 def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     resolved = database_url(url)
     _ensure_sqlite_folder(resolved)
+    if make_url(resolved).get_backend_name() == "sqlite":
+        # SQLite writes one transaction at a time anyway. With one connection, turns wait
+        # their turn in the pool, in order; with several, they would wait inside SQLite's
+        # busy handler, which sleeps and retries and gives multi-second stragglers.
+        kwargs = {"pool_size": 1, "max_overflow": 0, **kwargs}
     engine = create_async_engine(resolved, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)

@@ -8,14 +8,20 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Committee, Department, DigestPost, Goal, Municipality, Period, Unit
-from store.status import current_period, goal_rows, goal_view, latest_statuses, period_view
+from store.status import (
+    GOALS,
+    current_period,
+    goal_from_row,
+    latest_statuses,
+    period_view,
+)
 from store.text import danish_order
-from store.views import DigestGoal, DigestUnit, DigestView, DigestWindow
+from store.views import DigestGoal, DigestUnit, DigestView, DigestWindow, GoalView
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # A committee with no schedule of its own gets digests on demand only, one per ISO week.
@@ -75,24 +81,22 @@ async def build_digest(
         session, committee.municipality_id, now.astimezone(LOCAL_TIME).date()
     )
     since = await _last_posted(session, committee.id) or window.start
-    rows = await _committee_goals(session, committee, period) if period else []
-    ids = [goal.id for goal, _, _ in rows]
-    latest = await latest_statuses(session, ids)
-    before = await latest_statuses(session, ids, before=since)
+    goals = await _committee_goals(session, committee, period) if period else []
+    before = await latest_statuses(session, [goal.id for goal in goals], before=since)
     period_start = datetime.combine(period.starts_on, time(), LOCAL_TIME) if period else now
 
-    def entry(goal: Goal, unit_name: str, bearing: str | None) -> DigestGoal:
-        status = latest.get(goal.id)
+    def entry(goal: GoalView) -> DigestGoal:
+        status = goal.latest
         return DigestGoal(
-            goal=goal_view(goal, unit_name, bearing, status),
+            goal=goal,
             previous=before.get(goal.id),
             changed=status is not None and status.reported_at >= since,
             stale=status is None or status.reported_at < period_start,
         )
 
     units = [
-        DigestUnit(unit_name, tuple(entry(goal, unit_name, bearing) for goal, _, bearing in group))
-        for (_, unit_name), group in groupby(rows, key=lambda row: (row[0].unit_id, row[1]))
+        DigestUnit(unit_name, tuple(entry(goal) for goal in group))
+        for (_, unit_name), group in groupby(goals, key=lambda g: (g.unit_id, g.unit_name))
     ]
     return DigestView(
         committee_key=committee.key,
@@ -107,14 +111,13 @@ async def build_digest(
 
 async def _committee_goals(
     session: AsyncSession, committee: Committee, period: Period
-) -> list[Row[tuple[Goal, str, str | None]]]:
-    """The committee's reportable goals in the period, with unit name and bearing, by unit."""
-    query = (
-        goal_rows(committee.municipality_id)
-        .join(Department, Department.id == Unit.department_id)
-        .where(Department.committee_id == committee.id, Goal.period_id == period.id)
+) -> list[GoalView]:
+    """The committee's reportable goals in the period, with their newest status, by unit."""
+    query = GOALS.join(Department, Department.id == Unit.department_id).where(
+        Department.committee_id == committee.id, Goal.period_id == period.id
     )
-    return list((await session.execute(query)).all())
+    found = await session.execute(query, {"municipality": committee.municipality_id})
+    return [goal_from_row(row) for row in found]
 
 
 async def _last_posted(session: AsyncSession, committee_id: int) -> datetime | None:

@@ -21,21 +21,23 @@ class Identity:
 
 
 async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | None) -> Identity:
-    municipality = await session.scalar(
-        select(Municipality).where(Municipality.tenant_id == tenant_id)
-    )
-    if municipality is None:
-        return Identity(None, "da", None)
-    if not aad_object_id:
-        return Identity(municipality.id, municipality.language, None)
-    person = await session.scalar(
-        select(Person).where(
-            Person.municipality_id == municipality.id, Person.aad_object_id == aad_object_id
+    """The sender's municipality and person, in one query (and one more for the roles)."""
+    row = (
+        await session.execute(
+            select(Municipality, Person)
+            .outerjoin(
+                Person,
+                (Person.municipality_id == Municipality.id)
+                & (Person.aad_object_id == (aad_object_id or "")),
+            )
+            .where(Municipality.tenant_id == tenant_id)
         )
-    )
+    ).first()
+    if row is None:
+        return Identity(None, "da", None)
+    municipality, person = row
     if person is None:
         return Identity(municipality.id, municipality.language, None)
-    roles = await _roles(session, person.id)
     actor = Actor(
         municipality_id=municipality.id,
         municipality_name=municipality.name,
@@ -43,7 +45,7 @@ async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | N
         language=municipality.language,
         person_id=person.id,
         person_name=person.name,
-        roles=roles,
+        roles=await _roles(session, person.id),
     )
     return Identity(municipality.id, municipality.language, actor)
 

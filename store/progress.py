@@ -4,6 +4,9 @@ dialogue can be picked up later, from any device.
 A person has at most one *active* dialogue; starting another pauses it. Saves are
 guarded by a version number, so two devices answering at once cannot overwrite each
 other silently: the second save fails with `StaleProgress` and is retried on the new state.
+
+These run on nearly every turn, so the statements are built once, as Core statements
+with bind parameters: no ORM unit of work, no per-call statement building.
 """
 
 from __future__ import annotations
@@ -13,20 +16,66 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import DialogueProgress
 from store.views import ProgressView
 
 ACTIVE, PAUSED, DONE, CANCELLED = "active", "paused", "done", "cancelled"
+_TABLE = DialogueProgress.__table__
+_C = _TABLE.c
 
 
 class StaleProgress(Exception):
     """Someone saved this dialogue after we read it."""
 
 
-def _view(row: DialogueProgress) -> ProgressView:
+_COLUMNS = (
+    _C.id,
+    _C.flow,
+    _C.step,
+    _C.answers,
+    _C.card_activity_id,
+    _C.version,
+    _C.last_activity_id,
+    _C.state,
+)
+_OWNED = select(*_COLUMNS).where(
+    _C.municipality_id == bindparam("municipality"), _C.person_id == bindparam("person")
+)
+_ACTIVE = _OWNED.where(_C.state == ACTIVE).order_by(_C.updated_at.desc()).limit(1)
+_FIND = _OWNED.where(_C.id == bindparam("progress"))
+_PAUSE_OTHERS = (
+    update(_TABLE)
+    .where(
+        _C.municipality_id == bindparam("municipality"),
+        _C.person_id == bindparam("person"),
+        _C.state == ACTIVE,
+        _C.id != bindparam("keep"),
+    )
+    .values(state=PAUSED)
+)
+_INSERT = insert(_TABLE)
+_SAVE = (
+    update(_TABLE)
+    .where(_C.id == bindparam("progress"), _C.version == bindparam("seen"))
+    .values(
+        step=bindparam("step"),
+        answers=bindparam("answers", type_=_C.answers.type),
+        state=bindparam("state"),
+        updated_at=bindparam("now", type_=_C.updated_at.type),
+        version=bindparam("next"),
+        last_activity_id=bindparam("last"),
+        card_activity_id=bindparam("card"),
+    )
+)
+_REMEMBER_CARD = (
+    update(_TABLE).where(_C.id == bindparam("progress")).values(card_activity_id=bindparam("card"))
+)
+
+
+def _view(row: Row[Any]) -> ProgressView:
     return ProgressView(
         id=row.id,
         flow=row.flow,
@@ -38,28 +87,11 @@ def _view(row: DialogueProgress) -> ProgressView:
     )
 
 
-def _owned(municipality_id: int, person_id: int):  # type: ignore[no-untyped-def]
-    # The writes below are bulk UPDATEs that bypass the session, so a row the session
-    # already holds would be handed back as it was; populate_existing reloads it.
-    return (
-        select(DialogueProgress)
-        .where(
-            DialogueProgress.municipality_id == municipality_id,
-            DialogueProgress.person_id == person_id,
-        )
-        .execution_options(populate_existing=True)
-    )
-
-
 async def active(
     session: AsyncSession, municipality_id: int, person_id: int
 ) -> ProgressView | None:
-    row = await session.scalar(
-        _owned(municipality_id, person_id)
-        .where(DialogueProgress.state == ACTIVE)
-        .order_by(DialogueProgress.updated_at.desc())
-        .limit(1)
-    )
+    found = await session.execute(_ACTIVE, {"municipality": municipality_id, "person": person_id})
+    row = found.first()
     return _view(row) if row else None
 
 
@@ -67,9 +99,10 @@ async def find(
     session: AsyncSession, municipality_id: int, person_id: int, progress_id: str
 ) -> tuple[ProgressView, str] | None:
     """A dialogue of this person's, in any state, with the state; None if not theirs."""
-    row = await session.scalar(
-        _owned(municipality_id, person_id).where(DialogueProgress.id == progress_id)
+    found = await session.execute(
+        _FIND, {"municipality": municipality_id, "person": person_id, "progress": progress_id}
     )
+    row = found.first()
     return (_view(row), row.state) if row else None
 
 
@@ -83,24 +116,37 @@ async def start(
     now: datetime,
     answers: dict[str, Any] | None = None,
     activity_id: str | None = None,
+    pause: bool = True,
 ) -> ProgressView:
-    await pause_others(session, municipality_id, person_id)
-    row = DialogueProgress(
+    """A new active dialogue. `pause=False` when the caller knows none is active."""
+    if pause:
+        await pause_others(session, municipality_id, person_id)
+    started = ProgressView(
         id=str(uuid.uuid4()),
-        municipality_id=municipality_id,
-        person_id=person_id,
-        conversation_id=conversation_id,
         flow=flow,
         step=step,
         answers=answers or {},
-        state=ACTIVE,
-        created_at=now,
-        updated_at=now,
+        version=1,
         last_activity_id=activity_id,
     )
-    session.add(row)
-    await session.flush()
-    return _view(row)
+    await session.execute(
+        _INSERT,
+        {
+            "id": started.id,
+            "municipality_id": municipality_id,
+            "person_id": person_id,
+            "conversation_id": conversation_id,
+            "flow": flow,
+            "step": step,
+            "answers": started.answers,
+            "state": ACTIVE,
+            "version": started.version,
+            "created_at": now,
+            "updated_at": now,
+            "last_activity_id": activity_id,
+        },
+    )
+    return started
 
 
 async def pause_others(
@@ -108,15 +154,7 @@ async def pause_others(
 ) -> None:
     """Pause the person's active dialogues (but `keep`): one is active at a time."""
     await session.execute(
-        update(DialogueProgress)
-        .where(
-            DialogueProgress.municipality_id == municipality_id,
-            DialogueProgress.person_id == person_id,
-            DialogueProgress.state == ACTIVE,
-            DialogueProgress.id != (keep or ""),
-        )
-        .values(state=PAUSED)
-        .execution_options(synchronize_session=False)
+        _PAUSE_OTHERS, {"municipality": municipality_id, "person": person_id, "keep": keep or ""}
     )
 
 
@@ -128,17 +166,18 @@ async def save(
 ) -> ProgressView:
     """Write `progress` (step and answers) if nobody saved since it was read."""
     result = await session.execute(
-        update(DialogueProgress)
-        .where(DialogueProgress.id == progress.id, DialogueProgress.version == progress.version)
-        .values(
-            step=progress.step,
-            answers=progress.answers,
-            state=state,
-            updated_at=now,
-            version=progress.version + 1,
-            last_activity_id=progress.last_activity_id,
-        )
-        .execution_options(synchronize_session=False)
+        _SAVE,
+        {
+            "progress": progress.id,
+            "seen": progress.version,
+            "step": progress.step,
+            "answers": progress.answers,
+            "state": state,
+            "now": now,
+            "next": progress.version + 1,
+            "last": progress.last_activity_id,
+            "card": progress.card_activity_id,
+        },
     )
     if result.rowcount != 1:
         raise StaleProgress(progress.id)
@@ -147,9 +186,11 @@ async def save(
 
 async def remember_card(session: AsyncSession, progress_id: str, activity_id: str) -> None:
     """The message that shows this dialogue's newest card, to retire it when the dialogue ends."""
+    await remember_cards(session, {progress_id: activity_id})
+
+
+async def remember_cards(session: AsyncSession, cards: dict[str, str]) -> None:
+    """Several dialogues' newest card messages in one statement (executemany)."""
     await session.execute(
-        update(DialogueProgress)
-        .where(DialogueProgress.id == progress_id)
-        .values(card_activity_id=activity_id)
-        .execution_options(synchronize_session=False)
+        _REMEMBER_CARD, [{"progress": key, "card": value} for key, value in cards.items()]
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Date, Row, ScalarSelect, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from store.errors import Invalid, NotAllowed
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
@@ -36,55 +38,105 @@ def period_view(period: Period | None) -> PeriodView | None:
     return PeriodView(period.name, period.starts_on, period.ends_on) if period else None
 
 
-def goal_rows(municipality_id: int) -> Select[tuple[Goal, str, str | None]]:
-    """Goals that can be reported on, with their unit's name and their bearing's title."""
+def current_period_id(municipality: Any, today: Any) -> ScalarSelect[int]:
+    """The running period, else the latest one that has started, as a subquery."""
+    running_first = case((Period.ends_on >= today, 0), else_=1)
     return (
-        select(Goal, Unit.name, Bearing.title)
-        .join(Unit, Unit.id == Goal.unit_id)
-        .outerjoin(Bearing, Bearing.id == Goal.bearing_id)
-        .where(Goal.municipality_id == municipality_id, Goal.state.in_(REPORTABLE))
-        .order_by(Unit.id, Goal.id)
+        select(Period.id)
+        .where(Period.municipality_id == municipality, Period.starts_on <= today)
+        .order_by(running_first, Period.starts_on.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 
-async def goals_of_leader(session: AsyncSession, actor: Actor, today: date) -> list[GoalView]:
-    """The goals of every unit `actor` leads, in the current period, with their latest status."""
-    units = actor.led_unit_ids
-    period = await current_period(session, actor.municipality_id, today)
-    if not units or period is None:
-        return []
-    query = goal_rows(actor.municipality_id).where(
-        Goal.unit_id.in_(units), Goal.period_id == period.id
+_NEWER = aliased(StatusUpdate)
+_REPORTER = aliased(Person)
+# The newest status of the goal in the outer query; the index on (goal_id, reported_at,
+# id) makes this one index seek per goal.
+_NEWEST_STATUS = (
+    select(_NEWER.id)
+    .where(_NEWER.goal_id == Goal.id)
+    .order_by(_NEWER.reported_at.desc(), _NEWER.id.desc())
+    .limit(1)
+    .correlate(Goal)
+    .scalar_subquery()
+)
+_MUNICIPALITY = bindparam("municipality")
+_TODAY = bindparam("today", type_=Date)
+
+# Goals that can be reported on, each with unit, bearing and newest status, as one
+# statement, built once. Narrow it with `.where(...)`; pass {"municipality": id};
+# read rows with `goal_from_row`.
+GOALS = (
+    select(
+        Goal.id,
+        Goal.title,
+        Goal.unit_id,
+        Unit.name.label("unit_name"),
+        Bearing.title.label("bearing"),
+        Goal.expected_effect,
+        Goal.follow_up,
+        StatusUpdate.color,
+        StatusUpdate.narrative,
+        StatusUpdate.evidence,
+        StatusUpdate.reported_at,
+        _REPORTER.name.label("reporter"),
     )
-    rows = (await session.execute(query)).all()
-    latest = await latest_statuses(session, (goal.id for goal, _, _ in rows))
-    goals = [goal_view(goal, unit, bearing, latest.get(goal.id)) for goal, unit, bearing in rows]
-    return sorted(goals, key=lambda g: danish_order(g.unit_name))  # stable: goal order kept
+    .join(Unit, Unit.id == Goal.unit_id)
+    .outerjoin(Bearing, Bearing.id == Goal.bearing_id)
+    .outerjoin(StatusUpdate, StatusUpdate.id == _NEWEST_STATUS)
+    .outerjoin(_REPORTER, _REPORTER.id == StatusUpdate.reported_by)
+    .where(Goal.municipality_id == _MUNICIPALITY, Goal.state.in_(REPORTABLE))
+    .order_by(Goal.unit_id, Goal.id)
+)
+_LEADER_GOALS = GOALS.where(
+    Goal.unit_id.in_(bindparam("units", expanding=True)),
+    Goal.period_id == current_period_id(_MUNICIPALITY, _TODAY),
+)
+_ONE_GOAL = GOALS.where(Goal.id == bindparam("goal"))
 
 
-def goal_view(
-    goal: Goal, unit_name: str, bearing: str | None, latest: StatusView | None
-) -> GoalView:
+def goal_from_row(row: Row[Any]) -> GoalView:
+    latest = None
+    if row.color is not None:
+        latest = StatusView(
+            Color(row.color), row.narrative, row.evidence, row.reported_at, row.reporter
+        )
     return GoalView(
-        id=goal.id,
-        title=goal.title,
-        unit_id=goal.unit_id,
-        unit_name=unit_name,
-        bearing=bearing,
-        expected_effect=goal.expected_effect,
-        follow_up=goal.follow_up,
+        id=row.id,
+        title=row.title,
+        unit_id=row.unit_id,
+        unit_name=row.unit_name,
+        bearing=row.bearing,
+        expected_effect=row.expected_effect,
+        follow_up=row.follow_up,
         latest=latest,
     )
 
 
+async def goals_of_leader(session: AsyncSession, actor: Actor, today: date) -> list[GoalView]:
+    """The goals of every unit `actor` leads, in the current period, with their latest
+    status: one query."""
+    units = actor.led_unit_ids
+    if not units:
+        return []
+    found = await session.execute(
+        _LEADER_GOALS,
+        {"municipality": actor.municipality_id, "units": sorted(units), "today": today},
+    )
+    goals = [goal_from_row(row) for row in found]
+    return sorted(goals, key=lambda g: danish_order(g.unit_name))  # stable: goal order kept
+
+
 async def latest_statuses(
     session: AsyncSession,
-    goal_ids: Iterable[int] | Select[tuple[int]],
+    goal_ids: Iterable[int],
     before: datetime | None = None,
 ) -> dict[int, StatusView]:
     """The newest status of each goal (reported before `before`, if given), in one query."""
-    ids = goal_ids if isinstance(goal_ids, Select) else list(goal_ids)
-    if isinstance(ids, list) and not ids:
+    ids = list(goal_ids)
+    if not ids:
         return {}
     ranked = select(
         StatusUpdate,
@@ -122,16 +174,15 @@ async def reportable_goal(session: AsyncSession, actor: Actor, goal_id: int) -> 
     Ids arrive in card data, which a client can forge, so the rule is checked here,
     every time, and not only when the card was built.
     """
-    row = (
-        await session.execute(goal_rows(actor.municipality_id).where(Goal.id == goal_id))
-    ).first()
+    found = await session.execute(
+        _ONE_GOAL, {"municipality": actor.municipality_id, "goal": goal_id}
+    )
+    row = found.first()
     if row is None:
         raise NotAllowed("status.unknown_goal")
-    goal, unit_name, bearing = row
-    if goal.unit_id not in actor.led_unit_ids:
+    if row.unit_id not in actor.led_unit_ids:
         raise NotAllowed("status.not_your_goal")
-    latest = await latest_statuses(session, [goal.id])
-    return goal_view(goal, unit_name, bearing, latest.get(goal.id))
+    return goal_from_row(row)
 
 
 def check_narrative(narrative: str) -> str:

@@ -51,9 +51,7 @@ async def digest(pejling: RunningPejling, key: str = "buu") -> DigestResult:
     runtime = pejling.runtime
     chosen = await committee(pejling, key)
     now = datetime.now(UTC)
-    return await post_digest(
-        runtime.sessions, runtime.connector, chosen.id, now, runtime.settings.bot_id
-    )
+    return await post_digest(runtime.proactive, chosen.id, now)
 
 
 def new_posts(pejling: RunningPejling) -> list[RecordedRequest]:

@@ -142,7 +142,7 @@ async def test_a_personal_message_is_accepted_with_201(pejling: RunningPejling) 
 async def test_a_card_action_invoke_is_answered_200_with_an_invoke_response(
     pejling: RunningPejling,
 ) -> None:
-    goal_list = (await pejling.say("mette", "status"))[1]
+    goal_list = (await pejling.say("mette", "status"))[0]
 
     body, new_messages = await pejling.execute("mette", goal_list, "Meld status")
 
@@ -317,7 +317,7 @@ async def test_a_typed_dialogue_saves_the_update_and_turns_the_form_into_the_rec
     pejling: RunningPejling,
 ) -> None:
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     await pejling.say("mette", "gul")
     await pejling.say("mette", "Legepatruljen er i gang i alle frikvarterer.")
 
@@ -368,9 +368,9 @@ async def test_tilbage_goes_back_one_question(pejling: RunningPejling) -> None:
     await pejling.say("mette", "1")
     await pejling.say("mette", "gul")
 
-    question, form = await pejling.say("mette", "tilbage")
+    [form] = await pejling.say("mette", "tilbage")  # the question and its form, one message
 
-    assert "Hvordan går det med" in question.text
+    assert "Hvordan går det med" in form.text
     [dialogue] = await progress_of(pejling, "mette")
     assert dialogue.step == "color"
     assert dialogue.answers["color"] == "yellow"  # kept: the form shows it, to confirm or change
@@ -380,7 +380,7 @@ async def test_tilbage_goes_back_one_question(pejling: RunningPejling) -> None:
 
 async def test_annuller_stops_the_dialogue_and_closes_its_card(pejling: RunningPejling) -> None:
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     saved_before = len(await status_updates(pejling, METTE_GOAL))
 
     [answer] = await pejling.say("mette", "annullér")
@@ -415,7 +415,7 @@ async def test_hjaelp_in_the_middle_shows_help_and_repeats_the_question(
 async def test_action_execute_all_the_way_answers_with_cards_and_saves_once(
     pejling: RunningPejling,
 ) -> None:
-    goal_list = (await pejling.say("mette", "status"))[1]
+    goal_list = (await pejling.say("mette", "status"))[0]
     form, _ = await pejling.execute("mette", goal_list, "Meld status")
     assert form["type"] == CARD and "Hvordan går det?" in str(form["value"])
     inputs = {"color": "red", "narrative": "Gården mangler voksne.", "evidence": "Måling 9/2026"}
@@ -437,7 +437,7 @@ async def test_action_submit_fallback_updates_the_card_message_in_place(
     pejling: RunningPejling,
 ) -> None:
     """Older clients send Action.Submit; a bot cannot answer it with a card, so it edits it."""
-    goal_list = (await pejling.say("mette", "status"))[1]
+    goal_list = (await pejling.say("mette", "status"))[0]
 
     assert await pejling.submit("mette", goal_list, "Meld status") == []
     form = pejling.fake.message(goal_list.id)
@@ -454,7 +454,7 @@ async def test_action_submit_fallback_updates_the_card_message_in_place(
 
 async def test_a_typed_goal_and_the_form_card_for_the_rest(pejling: RunningPejling) -> None:
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
 
     inputs = {"color": "yellow", "narrative": "Halvvejs.", "evidence": "Måling"}
 
@@ -469,7 +469,7 @@ async def test_a_form_saved_with_the_optional_evidence_left_empty_is_saved(
 ) -> None:
     """Teams' renderer sends only inputs that hold a value (AdaptiveCards `isSet()`)."""
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     inputs = {"color": "yellow", "narrative": "Halvvejs."}  # Dokumentation left empty
 
     receipt, _ = await pejling.execute("mette", form, "Gem statusmelding", inputs)
@@ -478,7 +478,7 @@ async def test_a_form_saved_with_the_optional_evidence_left_empty_is_saved(
 
 
 async def test_the_cancel_button_closes_the_card(pejling: RunningPejling) -> None:
-    goal_list = (await pejling.say("mette", "status"))[1]
+    goal_list = (await pejling.say("mette", "status"))[0]
 
     closed, _ = await pejling.execute("mette", goal_list, "Annullér")
 
@@ -490,7 +490,7 @@ async def test_a_replayed_execute_of_a_saved_form_is_refused_and_the_receipt_kep
     pejling: RunningPejling,
 ) -> None:
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     inputs = {"color": "yellow", "narrative": "Halvvejs.", "evidence": "Måling"}
     await pejling.execute("mette", form, "Gem statusmelding", inputs)
     saved = len(await status_updates(pejling, METTE_GOAL))
@@ -509,7 +509,7 @@ async def test_a_replayed_submit_of_a_typed_and_saved_dialogue_keeps_the_receipt
     pejling: RunningPejling,
 ) -> None:
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     for answer in ("gul", "Halvvejs.", "spring over"):
         await pejling.say("mette", answer)
     saved = len(await status_updates(pejling, METTE_GOAL))
@@ -527,7 +527,7 @@ async def test_a_replayed_submit_of_a_typed_and_saved_dialogue_keeps_the_receipt
 
 
 async def test_a_card_naming_another_units_goal_is_refused(pejling: RunningPejling) -> None:
-    goal_list = (await pejling.say("mette", "status"))[1]
+    goal_list = (await pejling.say("mette", "status"))[0]
     forged = {**button_data(goal_list.cards[0], "Meld status")}
     forged["goal"] = await goal_id(pejling, "engholm-skole-fravaer")
     before = await table_counts(pejling)
@@ -547,7 +547,7 @@ async def test_a_full_form_naming_another_units_goal_saves_nothing(
     pejling: RunningPejling,
 ) -> None:
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     forged = {
         "goal": await goal_id(pejling, "engholm-skole-fravaer"),
         "color": "green",
@@ -568,7 +568,7 @@ async def test_a_card_naming_a_dialogue_that_is_not_yours_changes_nothing(
     await pejling.say("karin", "1")
     [karins] = await progress_of(pejling, "karin")
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     data = button_data(form.cards[0], "Gem statusmelding")
     data["progress"] = karins.id if whose == "karin" else str(uuid.uuid4())
     data.update(color="red", narrative="Overtaget.")
@@ -608,7 +608,7 @@ async def test_two_copies_of_a_form_at_once_save_one_status(pejling: RunningPejl
     """The copy Teams sends while the first is still running finds the dialogue saved
     (the version guard on the progress row), and is told the card is no longer active."""
     await pejling.say("mette", "status")
-    _, form = await pejling.say("mette", "1")
+    [form] = await pejling.say("mette", "1")
     data = button_data(form.cards[0], "Gem statusmelding")
     data.update(color="red", narrative="Gården mangler voksne.", evidence="Måling")
     execute = pejling.wire.execute(pejling.who("mette"), pejling.personal("mette"), data, form.id)

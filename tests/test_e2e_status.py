@@ -8,7 +8,7 @@ from harness import RunningPejling, card_text
 async def test_typed_status_dialogue_saves_the_update(pejling: RunningPejling) -> None:
     replies = await pejling.say("mette", "status")
     assert "Hvilket mål" in replies[0].text
-    goal_list = replies[1]
+    [goal_list] = replies
     assert "Flere elever trives i frikvartererne" in card_text(goal_list.cards[0])
 
     replies = await pejling.say("mette", "1")

@@ -180,20 +180,18 @@ async def test_a_save_on_the_newest_version_succeeds_after_a_refusal(
 async def test_a_save_is_read_back_in_the_same_transaction(
     sessions: Sessions, demo: OrgFile
 ) -> None:
-    """A turn that has the row loaded, saves, and reads again must see its own save, though
-    the save is an UPDATE that goes around the session."""
+    """A turn that saves and reads again must see its own save. (Progress is read and written
+    with Core statements, never as ORM objects, so no stale copy can linger in a session.)"""
     mette = await person(sessions, demo, "mette")
     async with sessions.begin() as session:
         started = await progress.start(
             session, mette.municipality_id, mette.person_id, "a:1", "status", "first", NOW
         )
-        loaded = await session.get_one(DialogueProgress, started.id)
         await progress.save(session, replace(started, step="second"), LATER, progress.DONE)
         found = await progress.find(session, mette.municipality_id, mette.person_id, started.id)
     assert found is not None
     view, state = found
     assert (view.step, view.version, state) == ("second", 2, progress.DONE)
-    assert loaded.step == "second"
 
 
 async def test_a_pause_is_read_back_in_the_same_transaction(
@@ -203,12 +201,11 @@ async def test_a_pause_is_read_back_in_the_same_transaction(
     async with sessions.begin() as session:
         args = (session, mette.municipality_id, mette.person_id, "a:1")
         first = await progress.start(*args, "status", "first", NOW)
-        loaded = await session.get_one(DialogueProgress, first.id)
         second = await progress.start(*args, "goal", "first", LATER)
         found = await progress.find(session, mette.municipality_id, mette.person_id, first.id)
         current = await progress.active(session, mette.municipality_id, mette.person_id)
     assert found is not None
-    assert (found[1], loaded.state) == (progress.PAUSED, progress.PAUSED)
+    assert found[1] == progress.PAUSED
     assert current == second
 
 
