@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
 async def _record(args: argparse.Namespace, spy: str) -> Path:
     """Start sink and target, warm up, then load it while py-spy samples the server."""
     org = bigorg.build(args.leaders)
+    # A database left from an earlier run may have an older schema: always start afresh.
+    for stale in args.out.glob("pejling-bench.db*"):
+        stale.unlink()
     space = Workspace(args.out, bigorg.write(org, args.out / "bench-org.yaml"))
     users = loadgen.users(bigorg.leaders(org))
     sink = targets.start_sink(args.out)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.adapter import PejlingAdapter
 from bot.connector import Connector, TokenSource
+from bot.convert import activity_from_json
 from bot.handler import PejlingBot
 from bot.proactive import Proactive
 from bot.settings import Settings
@@ -164,9 +165,9 @@ async def _activity(request: web.Request) -> Activity:
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         raise web.HTTPBadRequest(text="an activity with a type is required")
     try:
-        return Activity().deserialize(body)
-    except Exception:
-        raise web.HTTPBadRequest(text="the activity has malformed fields") from None
+        return activity_from_json(body)
+    except ValueError as malformed:
+        raise web.HTTPBadRequest(text=f"the activity has a malformed field: {malformed}") from None
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -174,6 +175,6 @@ async def healthz(request: web.Request) -> web.Response:
     try:
         async with runtime.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return web.json_response({"status": "error", "database": "unreachable"}, status=503)
     return web.json_response({"status": "ok", "database": "ok"})

@@ -84,7 +84,7 @@ class PejlingBot(Bot):
             await self.connector.send(
                 activity.service_url, activity.conversation.id, message_body(apology, None)
             )
-        except Exception:
+        except Exception:  # noqa: BLE001 - the apology is best effort
             log.warning("could not send the apology either")
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import StaticPool
+
+from store import sqlite_inline
 
 DEFAULT_URL = "sqlite+aiosqlite:///data/pejling.db"
 
@@ -36,10 +42,18 @@ def database_url(raw: str | None = None) -> str:
     return url
 
 
-def _ensure_sqlite_folder(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+def _sqlite_options(database: str | None) -> dict[str, Any]:
+    """SQLite runs in the event loop (store/sqlite_inline.py) over one shared connection
+    (StaticPool): SQLite writes one transaction at a time anyway. `sessionmaker` below
+    hands the connection to one transaction at a time, in arrival order."""
+    path = database or ":memory:"
+    options: dict[str, Any] = {
+        "async_creator": lambda: sqlite_inline.connect(path),
+        "poolclass": StaticPool,
+    }
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return options
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -49,7 +63,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
@@ -61,12 +74,9 @@ def _sqlite_begin(connection: Any) -> None:
 
 def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     resolved = database_url(url)
-    _ensure_sqlite_folder(resolved)
-    if make_url(resolved).get_backend_name() == "sqlite":
-        # SQLite writes one transaction at a time anyway. With one connection, turns wait
-        # their turn in the pool, in order; with several, they would wait inside SQLite's
-        # busy handler, which sleeps and retries and gives multi-second stragglers.
-        kwargs = {"pool_size": 1, "max_overflow": 0, **kwargs}
+    parsed = make_url(resolved)
+    if parsed.get_backend_name() == "sqlite":
+        kwargs = {**_sqlite_options(parsed.database), **kwargs}
     engine = create_async_engine(resolved, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
@@ -76,4 +86,34 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: views are built from rows after commit, outside the transaction.
+    if engine.dialect.name == "sqlite":
+        return _OneAtATime(engine, expire_on_commit=False)
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class _OneAtATime(async_sessionmaker[AsyncSession]):
+    """Sessions on SQLite's one connection, one at a time, first come first served.
+
+    asyncio.Lock lets no newcomer pass a waiting turn, which a pool queue does: there a
+    turn woken to take the connection can find it taken and go back to the end of the
+    line, which made one turn in a hundred wait five times as long as the rest.
+    """
+
+    def __init__(self, engine: AsyncEngine, **kwargs: Any) -> None:
+        super().__init__(engine, **kwargs)
+        self._turn = asyncio.Lock()
+
+    def _new(self, **kwargs: Any) -> AsyncSession:
+        return super().__call__(**kwargs)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        async with self._turn:
+            session = self._new()
+            async with session, session.begin():
+                yield session
+
+    @asynccontextmanager
+    async def __call__(self, **kwargs: Any) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        async with self._turn, self._new(**kwargs) as session:
+            yield session
