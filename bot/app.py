@@ -4,6 +4,7 @@ database engine, the outbound HTTP client and the scheduler."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -81,6 +82,11 @@ def _runtime(settings: Settings) -> Any:
         http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         runtime = build_runtime(settings, engine, http)
         app[RUNTIME] = runtime
+        # What start-up made (modules, tables, compiled statements) lives as long as the
+        # process. Frozen, it is left out of the garbage collector's full passes, which
+        # otherwise walk ~160,000 objects and stall every turn in flight for ~90 ms.
+        gc.collect()
+        gc.freeze()
         flushing = asyncio.create_task(_flush_cards(runtime))
         yield
         flushing.cancel()
