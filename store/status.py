@@ -21,25 +21,9 @@ from store.views import Actor, GoalView, PeriodView, StatusView
 REPORTABLE = (GoalState.APPROVED,)
 
 
-async def current_period(session: AsyncSession, municipality_id: int, today: date) -> Period | None:
-    """The period that runs today, or else the latest one that has started."""
-    periods = select(Period).where(Period.municipality_id == municipality_id)
-    running = await session.scalar(
-        periods.where(Period.starts_on <= today, Period.ends_on >= today)
-    )
-    if running is not None:
-        return running
-    return await session.scalar(
-        periods.where(Period.starts_on <= today).order_by(Period.starts_on.desc())
-    )
-
-
-def period_view(period: Period | None) -> PeriodView | None:
-    return PeriodView(period.name, period.starts_on, period.ends_on) if period else None
-
-
 def current_period_id(municipality: Any, today: Any) -> ScalarSelect[int]:
-    """The running period, else the latest one that has started, as a subquery."""
+    """The current period: the one that runs today, else the latest one that has started.
+    A subquery, so it can be part of a larger statement; `current_period` reads it alone."""
     running_first = case((Period.ends_on >= today, 0), else_=1)
     return (
         select(Period.id)
@@ -48,6 +32,16 @@ def current_period_id(municipality: Any, today: Any) -> ScalarSelect[int]:
         .limit(1)
         .scalar_subquery()
     )
+
+
+async def current_period(session: AsyncSession, municipality_id: int, today: date) -> Period | None:
+    return await session.scalar(
+        select(Period).where(Period.id == current_period_id(municipality_id, today))
+    )
+
+
+def period_view(period: Period | None) -> PeriodView | None:
+    return PeriodView(period.name, period.starts_on, period.ends_on) if period else None
 
 
 _NEWER = aliased(StatusUpdate)
