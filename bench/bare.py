@@ -7,9 +7,8 @@ Run against it, the driver shows its own ceiling on this machine; no bot can be 
 
 from __future__ import annotations
 
-import argparse
-
 from aiohttp import web
+from procs import serve
 
 
 async def messages(request: web.Request) -> web.Response:
@@ -26,10 +25,7 @@ def create_app() -> web.Application:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    web.run_app(create_app(), host="127.0.0.1", port=args.port, access_log=None, print=None)
+    serve(create_app(), __doc__)
 
 
 if __name__ == "__main__":

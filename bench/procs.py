@@ -7,6 +7,7 @@ are read the same way.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -17,8 +18,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiohttp import web
+
 TICKS = os.sysconf("SC_CLK_TCK")
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def serve(app: web.Application, doc: str | None) -> None:
+    """Run a small helper server (the bare handler, the sink) on `--port`, on loopback."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
 
 
 def free_port() -> int:

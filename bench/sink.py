@@ -11,11 +11,11 @@ the right fake for correctness, the wrong one for a benchmark.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 from collections import Counter
 
 from aiohttp import web
+from procs import serve
 
 CARD_MARKER = b"application/vnd.microsoft.card.adaptive"
 COUNTS = web.AppKey("counts", Counter)
@@ -65,10 +65,7 @@ def create_app() -> web.Application:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    web.run_app(create_app(), host="127.0.0.1", port=args.port, access_log=None, print=None)
+    serve(create_app(), __doc__)
 
 
 if __name__ == "__main__":
