@@ -49,8 +49,8 @@ class RetryPolicy:
         """Seconds to wait before attempt number `attempt + 1`."""
         if retry_after is not None:
             return min(retry_after, self.cap)
-        delay = min(self.cap, self.base * 2**attempt)
-        return delay * random.uniform(1 - self.jitter, 1 + self.jitter)
+        jittered = self.base * 2**attempt * random.uniform(1 - self.jitter, 1 + self.jitter)
+        return min(self.cap, jittered)
 
 
 # A reply inside a turn must be done before Teams gives up on the turn (~15 s).
