@@ -21,10 +21,71 @@ class Color(enum.StrEnum):
 
 
 class GoalState(enum.StrEnum):
+    """draft → submitted → (department_approved →) approved → closed; or returned."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    RETURNED = "returned"  # sent back with a comment; the leader works on it again
+    DEPARTMENT_APPROVED = "department_approved"  # waiting for the committee
     APPROVED = "approved"
+    CLOSED = "closed"  # the period has ended
+
+
+class ApprovalStep(enum.StrEnum):
+    DEPARTMENT = "department"  # the department head (fagchef/centerchef)
+    COMMITTEE = "committee"  # the committee, recorded by the administration
+
+
+class GoalAction(enum.StrEnum):
+    """What happened to a goal; the goal's history is a list of these."""
+
+    CREATED = "created"
+    SAVED = "saved"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED_DEPARTMENT = "approved_department"
+    APPROVED_COMMITTEE = "approved_committee"
+    REVISED = "revised"  # an approved goal was changed: a new version
     CLOSED = "closed"
+
+
+class GoalType(enum.StrEnum):
+    DEVELOPMENT = "development"  # udviklingsmål
+    SERVICE = "service"  # servicemål
+
+
+class Perspective(enum.StrEnum):
+    """The balanced-scorecard perspectives of Jammerbugt's agreement template."""
+
+    ECONOMY = "economy"  # økonomi/effekt
+    QUALITY = "quality"  # kvalitet/brugere
+    EXPERTISE = "expertise"  # intern ekspertise/læring
+    STAFF = "staff"  # medarbejdere/personale
+    ORGANISATION = "organisation"  # organisering og proces
+
+
+class EvaluationMethod(enum.StrEnum):
+    SURVEY = "survey"  # tilfredshedsundersøgelse
+    KEY_FIGURES = "key_figures"  # nøgletal
+    SICK_LEAVE = "sick_leave"  # sygefraværsstatistik
+    COURSE_ACTIVITY = "course_activity"  # kursusaktivitet
+    STAFF_CONVERSATIONS = "staff_conversations"  # samtaler med medarbejdere
+    OTHER = "other"
+
+
+class NationalGoal(enum.StrEnum):
+    """The national goals for the Danish folkeskole, which a school's goals support."""
+
+    SKILLED = "skilled"  # alle elever skal blive så dygtige, de kan
+    BACKGROUND = "background"  # betydningen af social baggrund skal mindskes
+    WELLBEING = "wellbeing"  # tillid og trivsel skal styrkes
+
+
+class Grades(enum.StrEnum):
+    EARLY = "early"  # indskoling
+    MIDDLE = "middle"  # mellemtrin
+    UPPER = "upper"  # udskoling
+    WHOLE = "whole"  # hele skolen
 
 
 class PeriodKind(enum.StrEnum):

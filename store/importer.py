@@ -23,6 +23,7 @@ from store.models import (
     Committee,
     Department,
     Goal,
+    GoalBearing,
     GoalState,
     Municipality,
     Period,
@@ -151,19 +152,39 @@ class _Importer:
             )
 
     async def _goal(self, goal: OrgGoal, unit_id: int) -> None:
+        """A goal in the file is an agreed goal: approved, and reported on."""
         goal_id = await self._upsert(
             Goal,
             goal.key,
             unit_id=unit_id,
             period_id=self.period_id,
-            bearing_id=self.keys.bearings.get(goal.bearing) if goal.bearing else None,
             title=goal.title,
             expected_effect=goal.expected_effect,
             follow_up=goal.follow_up,
             state=GoalState.APPROVED.value,
+            reportable_version=1,
         )
+        await self._goal_bearings(goal_id, {self.keys.bearings[b] for b in goal.all_bearings})
         for status in goal.status:
             await self._status(status, goal_id)
+
+    async def _goal_bearings(self, goal_id: int, wanted: set[int]) -> None:
+        have = set(
+            await self.session.scalars(
+                select(GoalBearing.bearing_id).where(GoalBearing.goal_id == goal_id)
+            )
+        )
+        if have == wanted:
+            return
+        await self.session.execute(
+            delete(GoalBearing).where(
+                GoalBearing.goal_id == goal_id, GoalBearing.bearing_id.not_in(wanted)
+            )
+        )
+        self.session.add_all(GoalBearing(goal_id=goal_id, bearing_id=b) for b in wanted - have)
+        self.report.created["goal_bearing"] += len(wanted - have)
+        if have - wanted:
+            self.report.updated["goal_bearing"] += len(have - wanted)
 
     async def _status(self, status: OrgStatus, goal_id: int) -> None:
         """History from the file; the same colour on the same day is the same report."""

@@ -24,9 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from store.enums import Color, GoalState, PeriodKind, Role
+from store.enums import Color, GoalAction, GoalState, PeriodKind, Role
 
-__all__ = ["Color", "GoalState", "PeriodKind", "Role"]
+__all__ = ["Color", "GoalAction", "GoalState", "PeriodKind", "Role"]
 
 # Constraint names are spelled out so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING = {
@@ -191,6 +191,9 @@ class Bearing(Base):
 
 
 class Goal(Base):
+    """A unit's goal for the period. The row holds the newest version; its history, with
+    earlier versions and who approved what, is in `GoalEvent`."""
+
     __tablename__ = "goal"
     __table_args__ = (UniqueConstraint("municipality_id", "key"),)
 
@@ -199,12 +202,66 @@ class Goal(Base):
     key: Mapped[str] = mapped_column(String(64))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
-    bearing_id: Mapped[int | None] = mapped_column(ForeignKey("bearing.id"))
+    template: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
+    goal_type: Mapped[str | None] = mapped_column(String(32))
+    perspective: Mapped[str | None] = mapped_column(String(32))
     expected_effect: Mapped[str | None] = mapped_column(Text)
+    success_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evaluation_method: Mapped[str | None] = mapped_column(String(32))
+    data_source: Mapped[str | None] = mapped_column(Text)
+    sub_goals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deadline: Mapped[date | None]
+    responsible: Mapped[str | None] = mapped_column(String(200))
+    no_bearing_reason: Mapped[str | None] = mapped_column(Text)
+    # Template-specific answers (a school's national goal and grades).
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Warnings for whoever approves: e.g. it reads like a statutory requirement.
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Imported goals say how they are followed up in a line of their own.
     follow_up: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[GoalState] = mapped_column(String(16), default=GoalState.APPROVED)
+    state: Mapped[GoalState] = mapped_column(String(24), default=GoalState.APPROVED, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # The newest version approved far enough to be reported on and shown in digests;
+    # an approved goal being revised keeps reporting against it meanwhile.
+    reportable_version: Mapped[int | None] = mapped_column(Integer)
+    return_comment: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # The dialogue a goal was written in: saving the same dialogue twice cannot make two.
+    origin: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GoalBearing(Base):
+    """Which political bearings a goal follows."""
+
+    __tablename__ = "goal_bearing"
+
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("goal.id", ondelete="CASCADE"), primary_key=True
+    )
+    bearing_id: Mapped[int] = mapped_column(
+        ForeignKey("bearing.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class GoalEvent(Base):
+    """One step in a goal's life: saved, submitted, approved (by whom, on which version),
+    returned with a comment, revised (with the content it had before), closed."""
+
+    __tablename__ = "goal_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[GoalAction] = mapped_column(String(32))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    comment: Mapped[str | None] = mapped_column(Text)
+    meeting_date: Mapped[date | None]
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class StatusUpdate(Base):

@@ -92,10 +92,15 @@ class OrgStatus(_Model):
 class OrgGoal(_Model):
     key: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
-    bearing: str | None = None
+    bearing: str | None = None  # one bearing, or several under `bearings`
+    bearings: tuple[str, ...] = ()
     expected_effect: str | None = None
     follow_up: str | None = None
     status: tuple[OrgStatus, ...] = ()
+
+    @property
+    def all_bearings(self) -> tuple[str, ...]:
+        return (*([self.bearing] if self.bearing else []), *self.bearings)
 
 
 class OrgUnit(_Model):
@@ -208,8 +213,8 @@ def _check_references(org: OrgFile) -> None:
     for unit in org.units:
         _known(departments, unit.department, f"units.{unit.key}.department")
         for goal in unit.goals:
-            if goal.bearing:
-                _known(bearings, goal.bearing, f"goals.{goal.key}.bearing")
+            for bearing in goal.all_bearings:
+                _known(bearings, bearing, f"goals.{goal.key}.bearing")
             for status in goal.status:
                 if status.by:
                     _known(people, status.by, f"goals.{goal.key}.status.by")

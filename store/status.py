@@ -12,13 +12,9 @@ from sqlalchemy.orm import aliased
 
 from store.errors import Invalid, NotAllowed
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
-from store.models import Bearing, Color, Goal, GoalState, Period, Person, StatusUpdate, Unit
+from store.models import Color, Goal, GoalState, Period, Person, StatusUpdate, Unit
 from store.text import danish_order
 from store.views import Actor, GoalView, PeriodView, StatusView
-
-# Which goals take part in status reporting and digests. Goal drafting and approval
-# (draft → submitted → approved) widen this per profile later; today only approved goals.
-REPORTABLE = (GoalState.APPROVED,)
 
 
 def current_period_id(municipality: Any, today: Any) -> ScalarSelect[int]:
@@ -59,7 +55,7 @@ _NEWEST_STATUS = (
 _MUNICIPALITY = bindparam("municipality")
 _TODAY = bindparam("today", type_=Date)
 
-# Goals that can be reported on, each with unit, bearing and newest status, as one
+# Goals that can be reported on, each with its unit and newest status, as one
 # statement, built once. Narrow it with `.where(...)`; pass {"municipality": id};
 # read rows with `goal_from_row`.
 GOALS = (
@@ -68,7 +64,6 @@ GOALS = (
         Goal.title,
         Goal.unit_id,
         Unit.name.label("unit_name"),
-        Bearing.title.label("bearing"),
         Goal.expected_effect,
         Goal.follow_up,
         StatusUpdate.color,
@@ -78,10 +73,15 @@ GOALS = (
         _REPORTER.name.label("reporter"),
     )
     .join(Unit, Unit.id == Goal.unit_id)
-    .outerjoin(Bearing, Bearing.id == Goal.bearing_id)
     .outerjoin(StatusUpdate, StatusUpdate.id == _NEWEST_STATUS)
     .outerjoin(_REPORTER, _REPORTER.id == StatusUpdate.reported_by)
-    .where(Goal.municipality_id == _MUNICIPALITY, Goal.state.in_(REPORTABLE))
+    # A goal takes part once a version of it is approved as far as the profile asks
+    # (reportable_version), until the period ends and it is closed.
+    .where(
+        Goal.municipality_id == _MUNICIPALITY,
+        Goal.reportable_version.is_not(None),
+        Goal.state != GoalState.CLOSED,
+    )
     .order_by(Goal.unit_id, Goal.id)
 )
 _LEADER_GOALS = GOALS.where(
@@ -102,7 +102,6 @@ def goal_from_row(row: Row[Any]) -> GoalView:
         title=row.title,
         unit_id=row.unit_id,
         unit_name=row.unit_name,
-        bearing=row.bearing,
         expected_effect=row.expected_effect,
         follow_up=row.follow_up,
         latest=latest,

@@ -56,7 +56,6 @@ class GoalView:
     title: str
     unit_id: int
     unit_name: str
-    bearing: str | None = None
     expected_effect: str | None = None
     follow_up: str | None = None
     latest: StatusView | None = None

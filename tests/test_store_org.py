@@ -46,6 +46,7 @@ def expected_rows(org: OrgFile) -> dict[str, int]:
         "department": len(org.departments),
         "unit": len(org.units),
         "goal": sum(len(u.goals) for u in org.units),
+        "goal_bearing": sum(len(g.all_bearings) for u in org.units for g in u.goals),
         "status_update": sum(len(g.status) for u in org.units for g in u.goals),
         "person": len(org.people),
         "role_assignment": sum(len(p.roles) for p in org.people),

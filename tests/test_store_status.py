@@ -73,13 +73,13 @@ async def test_a_leader_sees_the_goals_of_every_unit_they_lead(
     assert {g.unit_id for g in goals} == sara.led_unit_ids
 
 
-async def test_goals_come_with_their_bearing_and_newest_status(
+async def test_goals_come_with_their_unit_and_newest_status(
     sessions: Sessions, demo: OrgFile
 ) -> None:
     async with sessions() as session:
         sara = await actor_of(session, demo, "sara")
         overgang, sprog = await goals_of_leader(session, sara, TODAY)
-    assert overgang.bearing == "Sammenhængende overgange fra dagtilbud til skole"
+    assert overgang.unit_name == "Børnehaven Troldehøj"
     assert overgang.latest is not None
     assert (overgang.latest.color, overgang.latest.reported_by) == (Color.YELLOW, "Sara Nielsen")
     assert sprog.latest is None
@@ -114,7 +114,11 @@ async def test_two_statuses_at_the_same_moment_are_ordered_by_id(
 async def test_goals_that_are_not_approved_are_left_out(sessions: Sessions, demo: OrgFile) -> None:
     async with sessions.begin() as session:
         goal_id = await goal(session, demo, "solsikken-sprog")
-        await session.execute(update(Goal).where(Goal.id == goal_id).values(state=GoalState.DRAFT))
+        await session.execute(
+            update(Goal)
+            .where(Goal.id == goal_id)
+            .values(state=GoalState.DRAFT, reportable_version=None)
+        )
     async with sessions() as session:
         sara = await actor_of(session, demo, "sara")
         goals = await goals_of_leader(session, sara, TODAY)
@@ -249,7 +253,11 @@ async def test_a_goal_that_is_not_approved_cannot_be_reported_on(
     async with sessions.begin() as session:
         mette = await actor_of(session, demo, "mette")
         goal_id = await goal(session, demo, "boegeskov-skole-trivsel")
-        await session.execute(update(Goal).where(Goal.id == goal_id).values(state=GoalState.DRAFT))
+        await session.execute(
+            update(Goal)
+            .where(Goal.id == goal_id)
+            .values(state=GoalState.DRAFT, reportable_version=None)
+        )
         with pytest.raises(NotAllowed) as refused:
             await record_status(session, mette, goal_id, Color.GREEN, "Alt er godt.", None, NOW)
     assert refused.value.key == "status.unknown_goal"

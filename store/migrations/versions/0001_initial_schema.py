@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 05:10:59.321917
+Create Date: 2026-11-22 05:40:50.548841
 """
 
 from collections.abc import Sequence
@@ -314,14 +314,34 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("period_id", sa.Integer(), nullable=False),
-        sa.Column("bearing_id", sa.Integer(), nullable=True),
+        sa.Column("template", sa.String(length=64), nullable=True),
         sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("goal_type", sa.String(length=32), nullable=True),
+        sa.Column("perspective", sa.String(length=32), nullable=True),
         sa.Column("expected_effect", sa.Text(), nullable=True),
+        sa.Column("success_criteria", sa.JSON(), nullable=False),
+        sa.Column("evaluation_method", sa.String(length=32), nullable=True),
+        sa.Column("data_source", sa.Text(), nullable=True),
+        sa.Column("sub_goals", sa.JSON(), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.Column("responsible", sa.String(length=200), nullable=True),
+        sa.Column("no_bearing_reason", sa.Text(), nullable=True),
+        sa.Column("extra", sa.JSON(), nullable=False),
+        sa.Column("flags", sa.JSON(), nullable=False),
         sa.Column("follow_up", sa.Text(), nullable=True),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("state", sa.String(length=24), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("reportable_version", sa.Integer(), nullable=True),
+        sa.Column("return_comment", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("origin", sa.String(length=36), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["bearing_id"], ["bearing.id"], name=op.f("fk_goal_bearing_id_bearing")
+            ["created_by"],
+            ["person.id"],
+            name=op.f("fk_goal_created_by_person"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["municipality_id"],
@@ -335,11 +355,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_goal_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_goal")),
         sa.UniqueConstraint("municipality_id", "key", name=op.f("uq_goal_municipality_id_key")),
+        sa.UniqueConstraint("origin", name=op.f("uq_goal_origin")),
     )
     with op.batch_alter_table("goal", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_goal_municipality_id"), ["municipality_id"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_goal_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_goal_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
@@ -392,6 +414,56 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "goal_bearing",
+        sa.Column("goal_id", sa.Integer(), nullable=False),
+        sa.Column("bearing_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["bearing_id"],
+            ["bearing.id"],
+            name=op.f("fk_goal_bearing_bearing_id_bearing"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_goal_bearing_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("goal_id", "bearing_id", name=op.f("pk_goal_bearing")),
+    )
+    op.create_table(
+        "goal_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("goal_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("meeting_date", sa.Date(), nullable=True),
+        sa.Column("snapshot", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_goal_event_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_goal_event_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_goal_event_person_id_person"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_goal_event")),
+    )
+    with op.batch_alter_table("goal_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_goal_event_goal_id"), ["goal_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_goal_event_municipality_id"), ["municipality_id"], unique=False
+        )
+
+    op.create_table(
         "status_update",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=False),
@@ -436,6 +508,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_status_update_municipality_id"))
 
     op.drop_table("status_update")
+    with op.batch_alter_table("goal_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_goal_event_municipality_id"))
+        batch_op.drop_index(batch_op.f("ix_goal_event_goal_id"))
+
+    op.drop_table("goal_event")
+    op.drop_table("goal_bearing")
     with op.batch_alter_table("role_assignment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_role_assignment_person_id"))
         batch_op.drop_index(batch_op.f("ix_role_assignment_municipality_id"))
@@ -443,6 +521,7 @@ def downgrade() -> None:
     op.drop_table("role_assignment")
     with op.batch_alter_table("goal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_goal_unit_id"))
+        batch_op.drop_index(batch_op.f("ix_goal_state"))
         batch_op.drop_index(batch_op.f("ix_goal_municipality_id"))
 
     op.drop_table("goal")

@@ -1,0 +1,129 @@
+"""Municipality profiles: how a municipality works with goals, as configuration.
+
+A profile is a YAML file shipped in `store/profiler/` and chosen in the organisation
+file (`municipality.profile`). It says whether the municipality uses goals at all, which
+fields each goal template asks and in which order, which are required, how many active
+goals a unit should have at most, which approval steps a goal goes through, and labels
+that differ from Pejling's own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from store.enums import ApprovalStep
+from store.goalfields import FIELDS
+
+PROFILE_KEYS = ("hvidovre", "jammerbugt", "dragoer")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TemplateField(_Model):
+    name: str
+    required: bool = True
+
+
+class Template(_Model):
+    key: str
+    unit_types: tuple[str, ...] = ()  # empty: every unit no other template names
+    fields: tuple[TemplateField, ...]
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _fields(cls, value: Any) -> Any:
+        # In the file: `- title` (required) or `- sub_goals: optional`.
+        return [_field_entry(item) for item in value] if isinstance(value, list) else value
+
+    @field_validator("fields")
+    @classmethod
+    def _known(cls, value: tuple[TemplateField, ...]) -> tuple[TemplateField, ...]:
+        unknown = [f.name for f in value if f.name not in FIELDS]
+        if unknown:
+            raise ValueError(f"unknown goal fields {unknown}")
+        if "title" not in {f.name for f in value}:
+            raise ValueError("a template must ask for the title")
+        return value
+
+    def field(self, name: str) -> TemplateField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+def _field_entry(item: Any) -> Any:
+    if isinstance(item, str):
+        return {"name": item}
+    if isinstance(item, dict) and len(item) == 1:
+        ((name, flag),) = item.items()
+        return {"name": name, "required": flag != "optional"}
+    return item
+
+
+class Label(_Model):
+    da: str
+    en: str
+
+
+class Profile(_Model):
+    key: str
+    name: Label
+    uses_goals: bool = True
+    goal_limit: int = Field(default=5, ge=1)
+    approval: tuple[ApprovalStep, ...] = (ApprovalStep.DEPARTMENT, ApprovalStep.COMMITTEE)
+    # After which approval step a goal takes part in status reporting and digests.
+    reportable_after: ApprovalStep = ApprovalStep.COMMITTEE
+    templates: tuple[Template, ...] = ()
+    labels: dict[str, Label] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Profile:
+        if self.uses_goals and not self.templates:
+            raise ValueError("a profile that uses goals needs a template")
+        if self.uses_goals and self.reportable_after not in self.approval:
+            raise ValueError("reportable_after must be one of the approval steps")
+        defaults = [t for t in self.templates if not t.unit_types]
+        if self.uses_goals and len(defaults) != 1:
+            raise ValueError("exactly one template must have no unit_types (the default)")
+        return self
+
+    def template_for(self, unit_type: str) -> Template:
+        """The template for a unit of this type (schools may have their own)."""
+        for template in self.templates:
+            if unit_type in template.unit_types:
+                return template
+        return next(t for t in self.templates if not t.unit_types)
+
+    def template(self, key: str) -> Template | None:
+        return next((t for t in self.templates if t.key == key), None)
+
+    def field_order(self) -> tuple[str, ...]:
+        """Every field any template asks, in one order all templates agree with."""
+        order: list[str] = []
+        for template in self.templates:
+            for name in template.names:
+                if name not in order:
+                    order.append(name)
+        return tuple(order)
+
+    @property
+    def last_step(self) -> ApprovalStep:
+        return self.approval[-1]
+
+
+@cache
+def profile(key: str) -> Profile:
+    """The profile `key` from the files shipped with Pejling."""
+    if key not in PROFILE_KEYS:
+        raise KeyError(f"no profile {key!r}")
+    text = resources.files("store").joinpath("profiler", f"{key}.yaml").read_text("utf-8")
+    return Profile.model_validate(yaml.safe_load(text))
