@@ -9,4 +9,22 @@ CHOOSE_GOAL = "status.choose_goal"
 ANSWER = "dialogue.answer"
 CANCEL = "dialogue.cancel"
 
-ALL = frozenset({START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL})
+
+# Goals. In a goal dialogue, field answers and the review decision travel as ANSWER
+# (the inputs are named after the dialogue's steps; the review step is "review").
+NEW_GOAL = "goal.new"
+GOAL_FORM = "goal.form"  # show the whole form instead of one question at a time
+EDIT_FIELD = "goal.edit_field"  # data: progress, field
+SHOW_GOAL = "goal.show"  # data: goal
+EDIT_GOAL = "goal.edit"  # data: goal — open a saved goal in the dialogue again
+APPROVE_GOAL = "goal.approve"  # data: goal, version
+RETURN_GOAL = "goal.return"  # data: goal, version; input: comment
+COMMITTEE_APPROVAL = "goal.committee"  # inputs: goal_<id> toggles, meeting_date
+MY_GOALS = "goal.mine"
+
+ALL = frozenset(
+    {
+        START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL, NEW_GOAL, GOAL_FORM, EDIT_FIELD, SHOW_GOAL,
+        EDIT_GOAL, APPROVE_GOAL, RETURN_GOAL, COMMITTEE_APPROVAL, MY_GOALS,
+    }
+)  # fmt: skip

@@ -1,0 +1,762 @@
+"""Goals: the rules for drafting them, and their way from draft to approved to closed.
+
+Drafting rules: required fields per the municipality's template, lengths, a deadline
+within the period, and warnings for whoever approves (more goals than the profile's
+limit; a goal that reads like a statutory or productivity requirement). Whether a
+success criterion says something observable is a coaching question the dialogue asks,
+with `observable` as its test; it never blocks a save.
+
+Approval: draft → submitted → approved by the department head (or returned with a
+comment) → approved by the committee, recorded by the administration (if the profile has
+that step) → closed when the period ends. Who may do each step is checked here, every
+time, whatever a card claims.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.enums import ApprovalStep, GoalAction, GoalState, Role
+from store.errors import Invalid, NotAllowed
+from store.goalfields import EXTRA_FIELDS, LENGTHS, MAX_ITEMS
+from store.models import (
+    Bearing,
+    Department,
+    Goal,
+    GoalBearing,
+    GoalEvent,
+    Period,
+    Person,
+    RoleAssignment,
+    Unit,
+)
+from store.profiles import Profile, Template, profile
+from store.status import current_period, latest_statuses, period_view
+from store.text import danish_order, fold
+from store.views import Actor, PeriodView, StatusView
+
+# States in which a goal counts against the unit's limit of active goals.
+ACTIVE = (
+    GoalState.DRAFT,
+    GoalState.SUBMITTED,
+    GoalState.RETURNED,
+    GoalState.DEPARTMENT_APPROVED,
+    GoalState.APPROVED,
+)
+EDITABLE = (GoalState.DRAFT, GoalState.RETURNED)
+REVISABLE = (GoalState.DEPARTMENT_APPROVED, GoalState.APPROVED)
+FLAG_OVER_LIMIT = "over_limit"
+FLAG_STATUTORY = "statutory"
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BearingView:
+    id: int
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class GoalContent:
+    """What a leader writes: the fields of a goal, as far as they are answered."""
+
+    title: str = ""
+    bearing_ids: tuple[int, ...] = ()
+    no_bearing_reason: str | None = None
+    goal_type: str | None = None
+    perspective: str | None = None
+    expected_effect: str | None = None
+    success_criteria: tuple[str, ...] = ()
+    evaluation_method: str | None = None
+    data_source: str | None = None
+    sub_goals: tuple[str, ...] = ()
+    deadline: date | None = None
+    responsible: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        """A field's answer by its template name (`bearings`, `national_goal`, …)."""
+        if name == "bearings":
+            return self.bearing_ids
+        if name in EXTRA_FIELDS:
+            return self.extra.get(name)
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class DraftingUnit:
+    id: int
+    name: str
+    unit_type: str
+    template: str
+    committee_id: int
+    active_goals: int
+
+
+@dataclass(frozen=True)
+class DraftingContext:
+    """What a leader needs to draft a goal: the profile, the period, their units (each
+    with its template and how many active goals it has) and each committee's bearings."""
+
+    profile: Profile
+    period_id: int | None
+    period: PeriodView | None
+    units: tuple[DraftingUnit, ...]
+    bearings: Mapping[int, tuple[BearingView, ...]]
+
+    def unit(self, unit_id: Any) -> DraftingUnit | None:
+        return next((u for u in self.units if str(u.id) == str(unit_id)), None)
+
+    def bearings_for(self, unit_id: Any) -> tuple[BearingView, ...]:
+        unit = self.unit(unit_id)
+        return self.bearings.get(unit.committee_id, ()) if unit else ()
+
+    def template(self, unit_id: Any) -> Template | None:
+        unit = self.unit(unit_id)
+        return self.profile.template(unit.template) if unit else None
+
+
+@dataclass(frozen=True)
+class GoalEventView:
+    action: GoalAction
+    version: int
+    at: datetime
+    person: str | None = None
+    comment: str | None = None
+    meeting_date: date | None = None
+
+
+@dataclass(frozen=True)
+class GoalDetail:
+    id: int
+    unit_id: int
+    unit_name: str
+    state: GoalState
+    version: int
+    template: str | None
+    content: GoalContent
+    bearings: tuple[BearingView, ...] = ()
+    follow_up: str | None = None
+    flags: tuple[str, ...] = ()
+    return_comment: str | None = None
+    reportable: bool = False
+    latest: StatusView | None = None
+    events: tuple[GoalEventView, ...] = ()
+    period: PeriodView | None = None
+
+
+# --- drafting rules ---------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d")
+_MONTHS = (
+    "januar februar marts april maj juni juli august september oktober november december "
+    "uge kvartal halvaar skoleaar aar dag maaned"
+)
+# Words that say something can be counted or seen to change. Folded (æ → ae, ø → oe).
+_OBSERVABLE_WORDS = set(
+    (
+        "flere faerre mindre mere hoejere lavere oeget oege oeges reduceret reducere halveret "
+        "halvere fordoblet stiger falder mindst hoejst alle ingen hver procent andel antal "
+        "halvdelen tredjedel fjerdedel dobbelt gang gange " + _MONTHS
+    ).split()
+)
+_STATUTORY = re.compile(
+    r"lovkrav|lovpligtig|lovgivning|bekendtgoerelse|overhold|produktivitet|effektivisering"
+    r"|sagsbehandlingstid|nationale krav|ministeriets krav"
+)
+
+
+def observable(criterion: str) -> bool:
+    """Whether a success criterion says something one can check afterwards: a number, a
+    date or a time, or a change that can be counted or seen (flere, færre, alle …)."""
+    folded = fold(criterion)
+    if _NUMBER.search(folded) or "%" in folded:
+        return True
+    words = set(re.findall(r"[a-z]+", folded))
+    return bool(words & _OBSERVABLE_WORDS)
+
+
+def statutory(content: GoalContent) -> bool:
+    """A goal that reads as a statutory or productivity requirement rather than a
+    development goal; those are followed up elsewhere (Hvidovre's model)."""
+    text = fold(" ".join(filter(None, [content.title, content.expected_effect or ""])))
+    return bool(_STATUTORY.search(text))
+
+
+def check_text(name: str, value: str | None, required: bool = False) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise Invalid("maal.felt_mangler", field=name)
+        return None
+    limit = LENGTHS.get(name, 2000)
+    if len(text) > limit:
+        raise Invalid("maal.for_lang", limit=limit, length=len(text))
+    return text
+
+
+def check_items(name: str, items: Iterable[str]) -> tuple[str, ...]:
+    """Success criteria or sub-goals: non-empty lines, each within its length."""
+    kept = tuple(item for item in (line.strip(" -•*\t") for line in items) if item)
+    if len(kept) > MAX_ITEMS:
+        raise Invalid("maal.for_mange", limit=MAX_ITEMS)
+    for item in kept:
+        check_text(name, item)
+    return kept
+
+
+def check_deadline(deadline: date, period: PeriodView | None) -> date:
+    """A deadline within the period the goal belongs to."""
+    if period and not period.starts_on <= deadline <= period.ends_on:
+        raise Invalid("maal.frist_udenfor", start=period.starts_on, end=period.ends_on)
+    return deadline
+
+
+def check_content(content: GoalContent, template: Template, period: PeriodView | None) -> None:
+    """Everything the template requires is there and every answer keeps to its rules."""
+    for entry in template.fields:
+        value = content.value(entry.name)
+        if entry.required and value in (None, "", (), []) and entry.name != "bearings":
+            raise Invalid("maal.felt_mangler", field=entry.name)
+    if "bearings" in template.names and not content.bearing_ids:
+        check_text("no_bearing_reason", content.no_bearing_reason, required=True)
+    check_text("title", content.title, required=True)
+    if content.deadline:
+        check_deadline(content.deadline, period)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+async def drafting_context(session: AsyncSession, actor: Actor, today: date) -> DraftingContext:
+    """The leader's units with their templates and goal counts, the period and bearings."""
+    chosen = profile(actor.profile)
+    period = await current_period(session, actor.municipality_id, today)
+    rows = (
+        await session.execute(
+            select(Unit.id, Unit.name, Unit.unit_type, Department.committee_id)
+            .join(Department, Department.id == Unit.department_id)
+            .where(Unit.id.in_(actor.led_unit_ids), Unit.municipality_id == actor.municipality_id)
+        )
+    ).all()
+    counts = await _active_counts(session, [r.id for r in rows], period.id if period else None)
+    units = tuple(
+        sorted(
+            (
+                DraftingUnit(r.id, r.name, r.unit_type, chosen.template_for(r.unit_type).key,
+                             r.committee_id, counts.get(r.id, 0))
+                for r in rows
+            ) if chosen.uses_goals else (),
+            key=lambda u: danish_order(u.name),
+        )
+    )  # fmt: skip
+    bearings = await _bearings(session, {u.committee_id for u in units}, period)
+    return DraftingContext(
+        chosen, period.id if period else None, period_view(period), units, bearings
+    )
+
+
+async def _active_counts(
+    session: AsyncSession, unit_ids: list[int], period_id: int | None
+) -> dict[int, int]:
+    if not unit_ids or period_id is None:
+        return {}
+    goals = await session.execute(
+        select(Goal.unit_id).where(
+            Goal.unit_id.in_(unit_ids), Goal.period_id == period_id, Goal.state.in_(ACTIVE)
+        )
+    )
+    counts: dict[int, int] = {}
+    for (unit_id,) in goals:
+        counts[unit_id] = counts.get(unit_id, 0) + 1
+    return counts
+
+
+async def _bearings(
+    session: AsyncSession, committee_ids: set[int], period: Period | None
+) -> dict[int, tuple[BearingView, ...]]:
+    if not committee_ids or period is None:
+        return {}
+    rows = await session.scalars(
+        select(Bearing)
+        .where(Bearing.committee_id.in_(committee_ids), Bearing.period_id == period.id)
+        .order_by(Bearing.id)
+    )
+    found: dict[int, list[BearingView]] = {}
+    for bearing in rows:
+        view = BearingView(bearing.id, bearing.title, bearing.description)
+        found.setdefault(bearing.committee_id, []).append(view)
+    return {committee: tuple(views) for committee, views in found.items()}
+
+
+# --- writing: save and submit -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved goal, and who must now act on it (department heads to notify)."""
+
+    goal: GoalDetail
+    created: bool
+    approvers: tuple[int, ...] = ()
+
+
+async def save(
+    session: AsyncSession,
+    actor: Actor,
+    unit_id: int,
+    content: GoalContent,
+    *,
+    submit: bool,
+    now: datetime,
+    origin: str | None = None,
+    goal_id: int | None = None,
+) -> Saved:
+    """Save the leader's goal as a draft, or submit it for approval.
+
+    A new goal is created once per dialogue (`origin`), however often the dialogue is
+    saved. An approved goal that is changed gets a new version, and the content it had
+    is kept in its history; it stays reportable on the old approval until the new
+    version is approved.
+    """
+    context = await drafting_context(session, actor, now.date())
+    unit = context.unit(unit_id)
+    if unit is None or context.period_id is None:
+        raise NotAllowed("maal.ikke_din_enhed")
+    template = context.profile.template(unit.template) or context.profile.template_for("")
+    repeated = await _already_submitted(session, origin) if goal_id is None else None
+    if repeated is not None:  # the same dialogue sent again (a second device, a retry)
+        return Saved(await _detail(session, repeated), created=False)
+    if submit:
+        check_content(content, template, context.period)
+    else:
+        check_text("title", content.title, required=True)
+    goal = await _goal_to_write(session, actor, unit, context, goal_id, origin, now)
+    created = goal.id is None
+    goal.flags = _flags(content, unit, context.profile, counts_itself=not created)
+    await _write_content(session, goal, content, template.key, actor, now)
+    state = GoalState.SUBMITTED if submit else GoalState.DRAFT
+    action = GoalAction.SUBMITTED if submit else GoalAction.SAVED
+    await _move(session, goal, state, action, actor.person_id, now)
+    approvers = await _approvers(session, goal) if submit else ()
+    return Saved(await _detail(session, goal), created, approvers)
+
+
+async def _already_submitted(session: AsyncSession, origin: str | None) -> Goal | None:
+    if not origin:
+        return None
+    goal = await session.scalar(select(Goal).where(Goal.origin == origin))
+    return goal if goal is not None and goal.state not in EDITABLE else None
+
+
+async def _goal_to_write(
+    session: AsyncSession,
+    actor: Actor,
+    unit: DraftingUnit,
+    context: DraftingContext,
+    goal_id: int | None,
+    origin: str | None,
+    now: datetime,
+) -> Goal:
+    if goal_id is None and origin:
+        goal_id = await session.scalar(select(Goal.id).where(Goal.origin == origin))
+    if goal_id is None:
+        return Goal(
+            municipality_id=actor.municipality_id,
+            key=f"maal-{uuid.uuid4().hex[:12]}",
+            unit_id=unit.id,
+            period_id=context.period_id,
+            origin=origin,
+            created_by=actor.person_id,
+            created_at=now,
+            version=1,
+            extra={},
+            flags=[],
+            success_criteria=[],
+            sub_goals=[],
+        )
+    goal = await session.get(Goal, goal_id, with_for_update=True)
+    if goal is None or goal.municipality_id != actor.municipality_id or goal.unit_id != unit.id:
+        raise NotAllowed("maal.ikke_din_enhed")
+    if goal.state in REVISABLE:
+        await _revise(session, goal, actor.person_id, now)
+    elif goal.state not in EDITABLE:
+        raise Invalid("maal.kan_ikke_rettes", state=goal.state)
+    return goal
+
+
+async def _revise(session: AsyncSession, goal: Goal, person_id: int, now: datetime) -> None:
+    """An approved goal is changed: keep what it said, and start a new version."""
+    session.add(
+        GoalEvent(
+            municipality_id=goal.municipality_id,
+            goal_id=goal.id,
+            version=goal.version,
+            action=GoalAction.REVISED,
+            person_id=person_id,
+            at=now,
+            snapshot=_snapshot(goal),
+        )
+    )
+    goal.version += 1
+
+
+def _snapshot(goal: Goal) -> dict[str, Any]:
+    fields = [
+        "title",
+        "goal_type",
+        "perspective",
+        "expected_effect",
+        "success_criteria",
+        "evaluation_method",
+        "data_source",
+        "sub_goals",
+        "responsible",
+        "no_bearing_reason",
+        "extra",
+        "state",
+    ]
+    snapshot = {name: getattr(goal, name) for name in fields}
+    snapshot["deadline"] = goal.deadline.isoformat() if goal.deadline else None
+    return snapshot
+
+
+def _flags(
+    content: GoalContent, unit: DraftingUnit, chosen: Profile, counts_itself: bool
+) -> list[str]:
+    flags = []
+    others = unit.active_goals - (1 if counts_itself else 0)
+    if others >= chosen.goal_limit:
+        flags.append(FLAG_OVER_LIMIT)
+    if statutory(content):
+        flags.append(FLAG_STATUTORY)
+    return flags
+
+
+async def _write_content(
+    session: AsyncSession,
+    goal: Goal,
+    content: GoalContent,
+    template: str,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    goal.template = template
+    goal.title = content.title.strip()
+    for name in [
+        "goal_type",
+        "perspective",
+        "expected_effect",
+        "evaluation_method",
+        "data_source",
+        "responsible",
+        "no_bearing_reason",
+        "deadline",
+    ]:
+        setattr(goal, name, getattr(content, name))
+    goal.success_criteria = list(content.success_criteria)
+    goal.sub_goals = list(content.sub_goals)
+    goal.extra = dict(content.extra)
+    goal.no_bearing_reason = None if content.bearing_ids else content.no_bearing_reason
+    goal.updated_at = now
+    if goal.id is None:
+        session.add(goal)
+    await session.flush()
+    await _write_bearings(session, goal, content.bearing_ids, actor)
+
+
+async def _write_bearings(
+    session: AsyncSession, goal: Goal, bearing_ids: tuple[int, ...], actor: Actor
+) -> None:
+    """Only bearings of the municipality (the committee's, as the dialogue offered them)."""
+    valid = set(
+        await session.scalars(
+            select(Bearing.id).where(
+                Bearing.id.in_(bearing_ids), Bearing.municipality_id == actor.municipality_id
+            )
+        )
+    )
+    if valid != set(bearing_ids):
+        raise NotAllowed("maal.ukendt_pejlemaerke")
+    await session.execute(delete(GoalBearing).where(GoalBearing.goal_id == goal.id))
+    session.add_all(GoalBearing(goal_id=goal.id, bearing_id=b) for b in sorted(valid))
+
+
+async def _move(
+    session: AsyncSession,
+    goal: Goal,
+    state: GoalState,
+    action: GoalAction,
+    person_id: int | None,
+    now: datetime,
+    comment: str | None = None,
+    meeting_date: date | None = None,
+) -> None:
+    goal.state = state
+    goal.updated_at = now
+    session.add(
+        GoalEvent(
+            municipality_id=goal.municipality_id,
+            goal_id=goal.id,
+            version=goal.version,
+            action=action,
+            person_id=person_id,
+            at=now,
+            comment=comment,
+            meeting_date=meeting_date,
+        )
+    )
+    await session.flush()
+
+
+# --- approval ---------------------------------------------------------------------------
+
+
+async def approve(
+    session: AsyncSession, actor: Actor, goal_id: int, version: int, now: datetime
+) -> GoalDetail:
+    """The department head approves the submitted version named on their card."""
+    goal = await _submitted_for(session, actor, goal_id, version)
+    chosen = profile(actor.profile)
+    goal.return_comment = None
+    if chosen.last_step is ApprovalStep.DEPARTMENT:
+        goal.reportable_version = goal.version
+        await _move(
+            session, goal, GoalState.APPROVED, GoalAction.APPROVED_DEPARTMENT, actor.person_id, now
+        )
+    else:
+        if chosen.reportable_after is ApprovalStep.DEPARTMENT:
+            goal.reportable_version = goal.version
+        await _move(
+            session, goal, GoalState.DEPARTMENT_APPROVED, GoalAction.APPROVED_DEPARTMENT,
+            actor.person_id, now,
+        )  # fmt: skip
+    return await _detail(session, goal)
+
+
+async def return_to_leader(
+    session: AsyncSession, actor: Actor, goal_id: int, version: int, comment: str, now: datetime
+) -> GoalDetail:
+    """Send the goal back with a comment; the leader works on it again."""
+    text = check_text("return_comment", comment)
+    if not text:
+        raise Invalid("maal.kommentar_mangler")
+    goal = await session.get(Goal, goal_id, with_for_update=True)
+    if goal is not None and goal.state == GoalState.DEPARTMENT_APPROVED:
+        await _check_administration(actor, goal)
+    else:
+        goal = await _submitted_for(session, actor, goal_id, version)
+    if goal.version != version:
+        raise Invalid("maal.foraeldet")
+    goal.return_comment = text
+    await _move(session, goal, GoalState.RETURNED, GoalAction.RETURNED, actor.person_id, now, text)
+    return await _detail(session, goal)
+
+
+async def approve_in_committee(
+    session: AsyncSession,
+    actor: Actor,
+    goal_ids: Iterable[int],
+    meeting_date: date,
+    now: datetime,
+) -> list[GoalDetail]:
+    """The administration records that the committee approved these goals at its meeting."""
+    approved = []
+    for goal_id in goal_ids:
+        goal = await session.get(Goal, goal_id, with_for_update=True)
+        if goal is None or goal.municipality_id != actor.municipality_id:
+            raise NotAllowed("maal.ukendt")
+        await _check_administration(actor, goal)
+        if goal.state != GoalState.DEPARTMENT_APPROVED:
+            raise Invalid("maal.ikke_klar_til_udvalg", title=goal.title)
+        goal.reportable_version = goal.version
+        await _move(
+            session, goal, GoalState.APPROVED, GoalAction.APPROVED_COMMITTEE, actor.person_id,
+            now, meeting_date=meeting_date,
+        )  # fmt: skip
+        approved.append(await _detail(session, goal))
+    return approved
+
+
+async def _submitted_for(session: AsyncSession, actor: Actor, goal_id: int, version: int) -> Goal:
+    """A submitted goal the actor, as its unit's department head, may decide on."""
+    goal = await session.get(Goal, goal_id, with_for_update=True)
+    if goal is None or goal.municipality_id != actor.municipality_id:
+        raise NotAllowed("maal.ukendt")
+    department = await session.scalar(select(Unit.department_id).where(Unit.id == goal.unit_id))
+    if not any(
+        r.role is Role.DEPARTMENT_HEAD and r.department_id == department for r in actor.roles
+    ):
+        raise NotAllowed("maal.ikke_din_afdeling")
+    if goal.state != GoalState.SUBMITTED or goal.version != version:
+        raise Invalid("maal.foraeldet")
+    return goal
+
+
+async def _check_administration(actor: Actor, goal: Goal) -> None:
+    if not actor.is_administration or goal.municipality_id != actor.municipality_id:
+        raise NotAllowed("maal.kun_administrationen")
+
+
+async def _approvers(session: AsyncSession, goal: Goal) -> tuple[int, ...]:
+    """The department heads of the goal's unit: they decide on a submitted goal."""
+    department = await session.scalar(select(Unit.department_id).where(Unit.id == goal.unit_id))
+    heads = await session.scalars(
+        select(RoleAssignment.person_id).where(
+            RoleAssignment.role == Role.DEPARTMENT_HEAD,
+            RoleAssignment.department_id == department,
+        )
+    )
+    return tuple(sorted(set(heads)))
+
+
+async def close_ended(session: AsyncSession, today: date, now: datetime) -> int:
+    """Close every goal whose period has ended; they leave reporting and digests."""
+    ended = await session.scalars(
+        select(Goal)
+        .join(Period, Period.id == Goal.period_id)
+        .where(Period.ends_on < today, Goal.state != GoalState.CLOSED)
+    )
+    count = 0
+    for goal in ended:
+        await _move(session, goal, GoalState.CLOSED, GoalAction.CLOSED, None, now)
+        count += 1
+    return count
+
+
+# --- reading goals ------------------------------------------------------------------------
+
+
+async def goal_detail(session: AsyncSession, actor: Actor, goal_id: int) -> GoalDetail:
+    """One goal with its bearings, status and history, for someone allowed to see it:
+    the unit's leader, its department head, the administration, or a committee member."""
+    goal = await session.get(Goal, goal_id)
+    if goal is None or goal.municipality_id != actor.municipality_id:
+        raise NotAllowed("maal.ukendt")
+    department, committee = (
+        await session.execute(
+            select(Department.id, Department.committee_id)
+            .join(Unit, Unit.department_id == Department.id)
+            .where(Unit.id == goal.unit_id)
+        )
+    ).one()
+    if not _may_see(actor, goal.unit_id, department, committee):
+        raise NotAllowed("maal.ukendt")
+    return await _detail(session, goal, with_history=True)
+
+
+def _may_see(actor: Actor, unit_id: int, department_id: int, committee_id: int) -> bool:
+    return actor.is_administration or any(
+        (r.role is Role.UNIT_LEADER and r.unit_id == unit_id)
+        or (r.role is Role.DEPARTMENT_HEAD and r.department_id == department_id)
+        or (r.role is Role.POLITICIAN and r.committee_id == committee_id)
+        for r in actor.roles
+    )
+
+
+async def goals_of_leader(session: AsyncSession, actor: Actor, today: date) -> list[GoalDetail]:
+    """Every goal of the actor's units in the current period, whatever its state."""
+    period = await current_period(session, actor.municipality_id, today)
+    if period is None or not actor.led_unit_ids:
+        return []
+    goals = await session.scalars(
+        select(Goal)
+        .where(Goal.unit_id.in_(actor.led_unit_ids), Goal.period_id == period.id)
+        .order_by(Goal.unit_id, Goal.id)
+    )
+    return [await _detail(session, goal) for goal in goals]
+
+
+async def waiting_for(session: AsyncSession, actor: Actor) -> list[GoalDetail]:
+    """Goals waiting for the actor: submitted ones of their departments (department head),
+    department-approved ones waiting for the committee (administration)."""
+    departments = [r.department_id for r in actor.roles if r.role is Role.DEPARTMENT_HEAD]
+    query = (
+        select(Goal)
+        .join(Unit, Unit.id == Goal.unit_id)
+        .where(Goal.municipality_id == actor.municipality_id)
+    )
+    wanted = Goal.state == GoalState.SUBMITTED
+    mine = wanted & Unit.department_id.in_(departments)
+    if actor.is_administration:
+        mine = mine | (Goal.state == GoalState.DEPARTMENT_APPROVED)
+    goals = await session.scalars(query.where(mine).order_by(Goal.updated_at, Goal.id))
+    return [await _detail(session, goal) for goal in goals]
+
+
+async def _detail(session: AsyncSession, goal: Goal, with_history: bool = False) -> GoalDetail:
+    unit_name = await session.scalar(select(Unit.name).where(Unit.id == goal.unit_id)) or ""
+    bearings = tuple(
+        BearingView(b.id, b.title, b.description)
+        for b in await session.scalars(
+            select(Bearing)
+            .join(GoalBearing, GoalBearing.bearing_id == Bearing.id)
+            .where(GoalBearing.goal_id == goal.id)
+            .order_by(Bearing.id)
+        )
+    )
+    latest = (await latest_statuses(session, [goal.id])).get(goal.id)
+    period = await session.get(Period, goal.period_id)
+    return GoalDetail(
+        id=goal.id,
+        unit_id=goal.unit_id,
+        unit_name=unit_name,
+        state=GoalState(goal.state),
+        version=goal.version,
+        template=goal.template,
+        content=content_of(goal, tuple(b.id for b in bearings)),
+        bearings=bearings,
+        follow_up=goal.follow_up,
+        flags=tuple(goal.flags or ()),
+        return_comment=goal.return_comment,
+        reportable=goal.reportable_version is not None and goal.state != GoalState.CLOSED,
+        latest=latest,
+        events=await _history(session, goal.id) if with_history else (),
+        period=period_view(period),
+    )
+
+
+def content_of(goal: Goal, bearing_ids: tuple[int, ...]) -> GoalContent:
+    return GoalContent(
+        title=goal.title,
+        bearing_ids=bearing_ids,
+        no_bearing_reason=goal.no_bearing_reason,
+        goal_type=goal.goal_type,
+        perspective=goal.perspective,
+        expected_effect=goal.expected_effect,
+        success_criteria=tuple(goal.success_criteria or ()),
+        evaluation_method=goal.evaluation_method,
+        data_source=goal.data_source,
+        sub_goals=tuple(goal.sub_goals or ()),
+        deadline=goal.deadline,
+        responsible=goal.responsible,
+        extra=dict(goal.extra or {}),
+    )
+
+
+async def _history(session: AsyncSession, goal_id: int) -> tuple[GoalEventView, ...]:
+    rows = await session.execute(
+        select(GoalEvent, Person.name)
+        .outerjoin(Person, Person.id == GoalEvent.person_id)
+        .where(GoalEvent.goal_id == goal_id)
+        .order_by(GoalEvent.at, GoalEvent.id)
+    )
+    return tuple(
+        GoalEventView(GoalAction(e.action), e.version, e.at, name, e.comment, e.meeting_date)
+        for e, name in rows
+    )
+
+
+async def person_name(session: AsyncSession, person_id: int) -> str | None:
+    return await session.scalar(select(Person.name).where(Person.id == person_id))
