@@ -117,9 +117,9 @@ def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientS
     sessions = sessionmaker(engine)
     memory = Memory()
     adapter = PejlingAdapter(authentication(settings), connector)
-    bot = PejlingBot(sessions, connector, memory)
-    adapter.on_turn_error = bot.on_error
     proactive = Proactive(sessions, connector, memory, settings.bot_id)
+    bot = PejlingBot(sessions, connector, memory, proactive)
+    adapter.on_turn_error = bot.on_error
     return Runtime(settings, engine, sessions, http, connector, adapter, bot, memory, proactive)
 
 

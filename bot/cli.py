@@ -25,6 +25,7 @@ from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
 from store.orgfile import OrgFile, read_org_file
+from store.profiles import PROFILE_KEYS
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
 t = texts()
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     _add(commands, "serve", t("cli.serve"), _serve)
     demo = _add(commands, "demo", t("cli.demo"), _demo)
     demo.add_argument("--org", type=Path, default=DEMO_FILE, help=t("cli.org_fil"))
+    demo.add_argument("--profil", "--profile", dest="profile", choices=PROFILE_KEYS,
+                      help=t("cli.profil"))  # fmt: skip
     imported = _add(commands, "import", t("cli.import"), _import)
     imported.add_argument("file", type=Path, metavar="FIL")
     _add(commands, "migrate", t("cli.migrate"), _migrate)
@@ -80,7 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     settings = from_environment()
-    code = _import_file(settings, args.org)
+    code = _import_file(settings, args.org, args.profile)
     if code:
         return code
     org = read_org_file(args.org)
@@ -93,12 +96,15 @@ def _import(args: argparse.Namespace) -> int:
     return _import_file(from_environment(), args.file)
 
 
-def _import_file(settings: Settings, path: Path) -> int:
+def _import_file(settings: Settings, path: Path, profile: str | None = None) -> int:
     try:
         org = read_org_file(path)
     except OrgFileError as error:
         print(t("cli.org_fejl", path=path, problem=t(error.key, **error.params)), file=sys.stderr)
         return 2
+    if profile:  # `pejling demo --profil`: try the demo as another municipality works
+        municipality = org.municipality.model_copy(update={"profile": profile})
+        org = org.model_copy(update={"municipality": municipality})
     report = asyncio.run(_run_import(settings, org))
     print(_report_line(org.municipality.name, report))
     return 0

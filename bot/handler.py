@@ -17,7 +17,7 @@ from botbuilder.schema import ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.adapter import PejlingAdapter
-from bot.connector import Connector
+from bot.connector import Connector, ConnectorError
 from bot.convert import (
     combine,
     invoke_card_response,
@@ -26,9 +26,10 @@ from bot.convert import (
     reply_activity,
     to_turn,
 )
+from bot.proactive import Proactive
 from dialoger import router
 from dialoger.memory import Memory
-from dialoger.turn import Reply, Target, Turn, TurnResult, Via
+from dialoger.turn import Notice, Reply, Target, Turn, TurnResult, Via
 from kort.tekster import texts
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,13 @@ class PejlingBot(Bot):
         sessions: async_sessionmaker[AsyncSession],
         connector: Connector,
         memory: Memory,
+        proactive: Proactive,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.connector = connector
         self.memory = memory
+        self.proactive = proactive
         self.clock = clock
 
     async def on_turn(self, context: TurnContext) -> None:
@@ -109,6 +112,20 @@ class _Delivery:
             PejlingAdapter.set_invoke_response(self.context, 200, {"statusCode": 200})
         if self.result.card_owner and self.card_message:
             self.bot.memory.card_shown(self.result.card_owner, self.card_message)
+        for notice in self.result.notices:
+            await self._notify(notice)
+
+    async def _notify(self, notice: Notice) -> None:
+        """Tell someone else; a notice that cannot be delivered must not fail the turn."""
+        try:
+            await self.bot.proactive.to_person(
+                notice.municipality_id,
+                notice.person_id,
+                message_body(notice.text, notice.card),
+                self.turn.now,
+            )
+        except ConnectorError as error:
+            log.warning("notice to person %s not delivered: %s", notice.person_id, error)
 
     def _answer_invoke_with_text(self, replies: list[Reply]) -> list[Reply]:
         # With no card to replace, Teams shows the invoke's text answer by the card.

@@ -79,3 +79,16 @@ class Proactive:
         async with self.sessions.begin() as session:
             await conversations.mark_unreachable(session, municipality_id, conversation_id, now)
         self.memory.forget_reference(municipality_id, conversation_id)
+
+    async def to_person(
+        self, municipality_id: int, person_id: int, body: dict[str, Any], now: datetime
+    ) -> str | None:
+        """A message in the person's personal chat; None if they have none the bot can use
+        (they have never written to it, or it was removed)."""
+        async with self.sessions() as session:
+            conversation = await conversations.personal_conversation(
+                session, municipality_id, person_id
+            )
+        if conversation is None:
+            return None
+        return await self.to_conversation(municipality_id, conversation, body, now)

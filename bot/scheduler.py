@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import RUNTIME, Runtime
 from bot.digest import post_digest
-from store import committees, digests
+from store import committees, digests, goals
 
 log = logging.getLogger(__name__)
 # A run missed while Pejling was down is made up for if it is at most this late.
@@ -41,6 +42,13 @@ async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
             id=f"digest:{committee.id}",
             name=f"digest {committee.key}",
         )
+    scheduler.add_job(
+        close_ended_goals,
+        CronTrigger(hour=2, minute=30, timezone=digests.LOCAL_TIME),
+        args=(runtime,),
+        id="close-ended-goals",
+        name="close goals whose period has ended",
+    )
     scheduler.start()
     log.info("scheduler started with %d digest job(s)", len(planned))
     yield
@@ -57,3 +65,17 @@ async def scheduled_digest(runtime: Runtime, committee_id: int) -> None:
         log.info("scheduled digest %s: %s", result.committee, result.outcome)
     except Exception:
         log.exception("scheduled digest for committee %s failed", committee_id)
+
+
+async def close_ended_goals(runtime: Runtime) -> None:
+    """Nightly: goals whose period has ended are closed and leave reporting and digests."""
+    now = datetime.now(UTC)
+    try:
+        async with runtime.sessions.begin() as session:
+            closed = await goals.close_ended(
+                session, now.astimezone(digests.LOCAL_TIME).date(), now
+            )
+        if closed:
+            log.info("closed %d goal(s) whose period has ended", closed)
+    except Exception:
+        log.exception("closing ended goals failed")

@@ -3,9 +3,10 @@ dialogue must be the person's own and still open, or the card is closed with a n
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import runner
+from dialoger import maal, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -15,11 +16,29 @@ from store import progress
 
 async def handle(ctx: Context) -> TurnResult:
     action = ctx.turn.action
+    data = ctx.turn.data
     if action == actions.START_STATUS:
         return await runner.start(ctx, FLOWS[status.NAME], await runner.active(ctx))
-    if action in (actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL):
-        return await _in_dialogue(ctx, action, ctx.turn.data.get("progress"))
+    if action in (
+        actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL, actions.EDIT_FIELD, actions.RESUME
+    ):  # fmt: skip
+        return await _in_dialogue(ctx, action, data.get("progress"))
+    goal_action = _GOAL_ACTIONS.get(action or "")
+    if goal_action is not None:
+        return await goal_action(ctx)
     return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
+
+
+_GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
+    actions.NEW_GOAL: lambda ctx: maal.new_goal(ctx, None),
+    actions.MY_GOALS: lambda ctx: maal.my_goals(ctx),
+    actions.GOAL_FORM: lambda ctx: maal.show_form(ctx, ctx.turn.data.get("progress")),
+    actions.SHOW_GOAL: lambda ctx: maal.show_goal(ctx, ctx.turn.data.get("goal")),
+    actions.EDIT_GOAL: lambda ctx: maal.edit_goal(ctx, ctx.turn.data.get("goal")),
+    actions.APPROVE_GOAL: lambda ctx: maal.decide(ctx, "approve"),
+    actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
+    actions.COMMITTEE_APPROVAL: maal.record_committee,
+}
 
 
 async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResult:
@@ -36,6 +55,10 @@ async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResul
         return await runner.cancel(ctx, current)
     if state == progress.PAUSED:
         current = await runner.reopen(ctx, current)
+    if action == actions.EDIT_FIELD:
+        return await runner.go_to(ctx, current, str(ctx.turn.data.get("field") or ""))
+    if action == actions.RESUME:
+        return await runner.resume(ctx, current, "dialog.fortsaetter")
     return await runner.answer(ctx, current)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialoger.memory import Memory
-from dialoger.turn import Turn
+from dialoger.turn import Notice, Turn
 from kort.tekster import LOCAL_TIME, Texts
 from store.views import Actor
 
@@ -25,6 +25,11 @@ class Context:
     # What to remember once the turn's transaction has committed (not before: a rolled
     # back write must not be remembered as done).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # Messages for others that this turn causes; sent after the commit, like the replies.
+    notices: list[Notice] = field(default_factory=list)
+
+    def notify(self, person_id: int, text: str | None = None, card: dict | None = None) -> None:
+        self.notices.append(Notice(self.municipality_id, person_id, text, card))
 
     @property
     def today(self) -> date:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from dialoger.turn import Reply, Turn, say
@@ -45,6 +46,18 @@ class Problem:
 Parsed = Ok | Problem
 
 
+def explain(texts: Texts, key: str, params: Mapping[str, Any]) -> str:
+    """A refusal in words: a field is named by its label, a date written as a date."""
+    shown: dict[str, Any] = {}
+    for name, value in params.items():
+        if name == "field" and texts.has(f"maal.felt.{value}.label"):
+            value = texts(f"maal.felt.{value}.label")
+        elif isinstance(value, date):
+            value = texts.date(value)
+        shown[name] = value
+    return texts(key, **shown)
+
+
 @dataclass(frozen=True)
 class Ask:
     """What a step has at hand when it asks its question."""
@@ -56,15 +69,20 @@ class Ask:
     repeat: bool = False  # asked again after a refused answer
 
 
+# A parser gets the raw answer, the flow's loaded data and the answers so far (so a
+# coaching hint can let the same answer through the second time).
+Parser = Callable[[Any, Any, Mapping[str, Any]], Parsed]
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
     ask: Callable[[Ask], list[Reply]]
-    parse: Callable[[Any, Any], Parsed]
+    parse: Parser
     optional: bool = False
     applies: Callable[[Mapping[str, Any]], bool] = lambda answers: True
     # How a value from card data is read, when it differs from a typed one (an id, not a number).
-    parse_card: Callable[[Any, Any], Parsed] | None = None
+    parse_card: Parser | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,13 @@ class Flow:
     refuse: Callable[[Any, Texts], str | None] = lambda data, texts: None
     # When saving is refused with one of these keys, the named step is asked again.
     redo_on: Mapping[str, str] = field(default_factory=dict)
+    # A typed message that moves to another step instead of answering this one
+    # (e.g. a field's name at the review); returns that step's name, or None.
+    navigate: Callable[[ProgressView, str, Any, Texts], str | None] = (
+        lambda progress, text, data, texts: None
+    )
+    # Answers a new dialogue starts with (e.g. the unit, when the leader has one).
+    prefill: Callable[[Any], dict[str, Any]] = lambda data: {}
 
     def __post_init__(self) -> None:
         names = [step.name for step in self.steps]
@@ -125,13 +150,17 @@ def advance(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Te
     """Apply one turn (a typed answer, a card submit or `tilbage`) to a dialogue."""
     if not turn.from_card and fold(turn.text) in BACK_WORDS:
         return _back(flow, progress, turn, data, texts)
+    if not turn.from_card and (target := flow.navigate(progress, turn.text, data, texts)):
+        return jump(flow, progress, target, turn, data, texts)
     answers = dict(progress.answers)
     raw = _raw_answers(flow, progress, turn)
+    if not raw:  # a card that answers nothing here (an old one): ask the question again
+        return Advance(progress, tuple(ask(flow, progress, turn, data, texts)))
     refused: tuple[Step, Problem] | None = None
     for step in flow.steps:
         if step.name not in raw or not step.applies(answers):
             continue
-        outcome = _parse(step, raw[step.name], turn, data)
+        outcome = _parse(step, raw[step.name], turn, data, answers)
         pending = dict(answers.get(PENDING, {}))
         if isinstance(outcome, Problem):
             pending[step.name] = raw[step.name]
@@ -167,7 +196,7 @@ def _raw_answers(flow: Flow, progress: ProgressView, turn: Turn) -> dict[str, An
     }
 
 
-def _parse(step: Step, raw: Any, turn: Turn, data: Any) -> Parsed:
+def _parse(step: Step, raw: Any, turn: Turn, data: Any, answers: Mapping[str, Any]) -> Parsed:
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
     if step.optional and (blank or (not turn.from_card and fold(str(raw)) in SKIP_WORDS)):
         return Ok(None)
@@ -176,8 +205,8 @@ def _parse(step: Step, raw: Any, turn: Turn, data: Any) -> Parsed:
     if blank:
         return Problem("dialog.tomt_svar")
     if turn.from_card and step.parse_card is not None:
-        return step.parse_card(raw, data)
-    return step.parse(raw, data)
+        return step.parse_card(raw, data, answers)
+    return step.parse(raw, data, answers)
 
 
 def _ask_again(
@@ -191,7 +220,18 @@ def _ask_again(
 ) -> Advance:
     staying = replace(progress, step=step.name, answers=answers)
     question = step.ask(Ask(turn, staying, data, texts, repeat=True))
-    return Advance(staying, (say(texts(problem.key, **problem.params)), *question))
+    return Advance(staying, (say(explain(texts, problem.key, problem.params)), *question))
+
+
+def jump(
+    flow: Flow, progress: ProgressView, target: str, turn: Turn, data: Any, texts: Texts
+) -> Advance:
+    """Go to step `target` and ask it again; its answer is kept until a new one comes."""
+    step = flow.step(target)
+    if step is None or not step.applies(progress.answers):
+        return Advance(progress, tuple(ask(flow, progress, turn, data, texts)))
+    moved = replace(progress, step=step.name)
+    return Advance(moved, tuple(step.ask(Ask(turn, moved, data, texts))))
 
 
 def _back(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Texts) -> Advance:

@@ -18,6 +18,10 @@ class Intent(enum.StrEnum):
     STATUS = "status"
     GREETING = "greeting"
     LINK = "link"
+    NEW_GOAL = "new_goal"
+    MY_GOALS = "my_goals"
+    RESUME = "resume"
+    APPROVALS = "approvals"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -39,6 +43,14 @@ _PHRASES: dict[Intent, frozenset[str]] = {
         }
     ),
     Intent.GREETING: frozenset({"hej", "hejsa", "goddag", "god morgen", "hi", "hello"}),
+    Intent.NEW_GOAL: frozenset(
+        {"nyt maal", "nyt mal", "opret maal", "skriv et maal", "nyt aftalemaal", "new goal"}
+    ),
+    Intent.MY_GOALS: frozenset({"mine maal", "mine mal", "maal", "vis mine maal", "my goals"}),
+    Intent.RESUME: frozenset({"fortsaet", "fortsat", "videre", "genoptag", "continue", "resume"}),
+    Intent.APPROVALS: frozenset(
+        {"til godkendelse", "godkend", "godkendelser", "godkend maal", "approvals", "approve"}
+    ),
 }
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 

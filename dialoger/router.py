@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import cards, channel, runner
+from dialoger import cards, channel, maal, runner
 from dialoger.context import Context
+from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
 from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
-from kort.tekster import texts
+from kort.tekster import Texts, texts
 from store import conversations, people
+from store.enums import Role
 from store.errors import DomainError
+from store.profiles import profile
 from store.progress import StaleProgress
 from store.views import ProgressView
 
@@ -45,7 +50,7 @@ async def handle(
         except StaleProgress:
             log.info("dialogue saved concurrently; running the turn again")
         except DomainError as refused:
-            return TurnResult((say(texts()(refused.key, **refused.params)),))
+            return TurnResult((say(explain(texts(), refused.key, refused.params)),))
     return TurnResult((say(texts()("dialog.samtidig")),))
 
 
@@ -53,11 +58,17 @@ async def _route(
     session: AsyncSession, turn: Turn, memory: Memory, after_commit: list[Callable[[], None]]
 ) -> TurnResult:
     identity = await _identify(session, turn, memory)
-    t = texts(identity.language)
+    t = texts_for(identity.language, identity.profile)
     if identity.municipality_id is None:
         quiet = turn.via is Via.EVENT
         return TurnResult(() if quiet else (say(t("fejl.kommune_ukendt")),))
     ctx = Context(session, turn, t, identity.municipality_id, identity.actor, memory, after_commit)
+    result = await _dispatch(ctx)
+    return replace(result, notices=(*result.notices, *ctx.notices)) if ctx.notices else result
+
+
+async def _dispatch(ctx: Context) -> TurnResult:
+    turn, t = ctx.turn, ctx.texts
     await _remember(ctx)
     if turn.via is Via.EVENT:
         return TurnResult()
@@ -70,6 +81,16 @@ async def _route(
     if turn.from_card:
         return await cards.handle(ctx)
     return await _typed(ctx)
+
+
+@cache
+def texts_for(language: str, profile_key: str) -> Texts:
+    """The catalogue in the municipality's language, with its profile's own labels."""
+    base = texts(language)
+    labels = profile(profile_key).labels
+    if not labels:
+        return base
+    return base.with_labels({key: getattr(label, base.language) for key, label in labels.items()})
 
 
 async def _identify(session: AsyncSession, turn: Turn, memory: Memory) -> people.Identity:
@@ -125,8 +146,15 @@ async def _typed(ctx: Context) -> TurnResult:
 
 
 async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
-    can_report = bool(ctx.require_actor().led_unit_ids)
-    shown = TurnResult((show(help_card(ctx.texts, can_report)),))
+    actor = ctx.require_actor()
+    decides = actor.is_administration or any(r.role is Role.DEPARTMENT_HEAD for r in actor.roles)
+    card = help_card(
+        ctx.texts,
+        leads=bool(actor.led_unit_ids),
+        uses_goals=profile(actor.profile).uses_goals,
+        decides=decides,
+    )
+    shown = TurnResult((show(card),))
     if current is None:
         return shown
     again = await runner.resume(ctx, current, "hjaelp.i_gang")
@@ -161,4 +189,8 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.STATUS: _status,
     Intent.CANCEL: _cancel,
     Intent.LINK: _link_elsewhere,
+    Intent.NEW_GOAL: maal.new_goal,
+    Intent.MY_GOALS: maal.my_goals,
+    Intent.RESUME: maal.resume,
+    Intent.APPROVALS: maal.approvals,
 }

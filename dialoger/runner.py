@@ -46,14 +46,16 @@ async def start(ctx: Context, flow: Flow, current: ProgressView | None) -> TurnR
     if refusal:
         return TurnResult((say(refusal),))
     actor = ctx.require_actor()
+    answers = flow.prefill(data)
     started = await progress.start(
         ctx.session,
         actor.municipality_id,
         actor.person_id,
         ctx.turn.conversation_id,
         flow.name,
-        engine.first_step(flow).name,
+        engine.first_step(flow, answers).name,
         ctx.turn.now,
+        answers=answers,
         activity_id=ctx.turn.activity_id,
         pause=current is not None,
     )
@@ -112,7 +114,7 @@ async def _refused(
     ctx: Context, flow: Flow, done: ProgressView, data: object, refused: DomainError
 ) -> TurnResult:
     """The store said no. Keep every answer, and ask again the step the refusal concerns."""
-    explanation = say(ctx.texts(refused.key, **refused.params))
+    explanation = say(engine.explain(ctx.texts, refused.key, refused.params))
     redo = flow.redo_on.get(refused.key)
     if redo is None:
         kept = await save(ctx, done)
@@ -142,3 +144,14 @@ async def reopen(ctx: Context, paused: ProgressView) -> ProgressView:
     actor = ctx.require_actor()
     await progress.pause_others(ctx.session, actor.municipality_id, actor.person_id, paused.id)
     return await save(ctx, paused)
+
+
+async def go_to(ctx: Context, current: ProgressView, step: str) -> TurnResult:
+    """Jump to one step (an edit button on a review card) and ask it again."""
+    flow = FLOWS.get(current.flow)
+    if flow is None:
+        return TurnResult((say(ctx.texts("fejl.ukendt")),))
+    data = await flow.load(ctx)
+    moved = engine.jump(flow, current, step, ctx.turn, data, ctx.texts)
+    saved = await save(ctx, moved.progress)
+    return TurnResult(moved.replies, card_owner=saved.id)

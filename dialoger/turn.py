@@ -74,12 +74,25 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A message for someone else than the sender, caused by this turn: a department head
+    told that a goal waits for them, a leader told what was decided."""
+
+    municipality_id: int
+    person_id: int
+    text: str | None = None
+    card: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class TurnResult:
     """The replies, and the dialogue whose newest card is the last new card among them
-    (its message id is kept, so that card can be closed when the dialogue ends)."""
+    (its message id is kept, so that card can be closed when the dialogue ends), and the
+    notices to send to others once the turn is saved."""
 
     replies: tuple[Reply, ...] = ()
     card_owner: str | None = None
+    notices: tuple[Notice, ...] = ()
 
 
 def say(text: str) -> Reply:

@@ -8,6 +8,7 @@ START_STATUS = "status.start"
 CHOOSE_GOAL = "status.choose_goal"
 ANSWER = "dialogue.answer"
 CANCEL = "dialogue.cancel"
+RESUME = "dialogue.resume"  # data: progress — ask its current question again
 
 
 # Goals. In a goal dialogue, field answers and the review decision travel as ANSWER
@@ -24,7 +25,7 @@ MY_GOALS = "goal.mine"
 
 ALL = frozenset(
     {
-        START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL, NEW_GOAL, GOAL_FORM, EDIT_FIELD, SHOW_GOAL,
-        EDIT_GOAL, APPROVE_GOAL, RETURN_GOAL, COMMITTEE_APPROVAL, MY_GOALS,
+        START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL, RESUME, NEW_GOAL, GOAL_FORM, EDIT_FIELD,
+        SHOW_GOAL, EDIT_GOAL, APPROVE_GOAL, RETURN_GOAL, COMMITTEE_APPROVAL, MY_GOALS,
     }
 )  # fmt: skip

@@ -8,16 +8,27 @@ from kort import actions
 from kort.common import button, buttons, card, text, title
 from kort.tekster import Texts
 
-PERSONAL_LINES = ("status", "annuller", "tilbage", "spring", "hjaelp")
+ALWAYS = ("annuller", "tilbage", "spring", "hjaelp")
 
 
-def help_card(texts: Texts, can_report: bool) -> dict[str, Any]:
-    """Help in a personal chat; the status button only for those who have goals to report on."""
-    lines = "\n".join(f"- {texts(f'hjaelp.{key}')}" for key in PERSONAL_LINES)
+def help_card(
+    texts: Texts, *, leads: bool, uses_goals: bool = True, decides: bool = False
+) -> dict[str, Any]:
+    """Help in a personal chat: what this person can do, and buttons for the most common.
+    A leader reports status and writes goals; whoever approves goals sees them waiting."""
+    keys: list[str] = []
+    if leads and uses_goals:
+        keys += ["status", "nyt_maal", "mine_maal", "fortsaet"]
+    if decides and uses_goals:
+        keys.append("godkendelse")
+    lines = "\n".join(f"- {texts(f'hjaelp.{key}')}" for key in (*keys, *ALWAYS))
     body: list[Any] = [title(texts("hjaelp.titel")), text(texts("hjaelp.intro")), text(lines)]
-    if can_report:
-        start = {"action": actions.START_STATUS}
-        body.append(buttons(button(texts("hjaelp.knap_status"), start, positive=True)))
+    if leads and uses_goals:
+        report = button(
+            texts("hjaelp.knap_status"), {"action": actions.START_STATUS}, positive=True
+        )
+        draft = button(texts("hjaelp.knap_nyt_maal"), {"action": actions.NEW_GOAL})
+        body.append(buttons(report, draft))
     return card(body, fallback_text=texts("hjaelp.intro"))
 
 

@@ -71,6 +71,9 @@ def _digest_card(
         body += _summary(digest, texts)
     if not digest.units:
         body.append(text(texts("digest.ingen_maal"), subtle=True))
+    awaiting = sum(len(unit.awaiting) for unit in digest.units)
+    if awaiting and (page is None or page[0] == 1):
+        body.append(text(texts("digest.venter_paa_udvalget", count=awaiting), bold=True))
     for unit in units:
         body.append(_unit(unit, texts, quotes))
     fallback = texts("digest.fallback", committee=digest.committee_name)
@@ -119,6 +122,9 @@ def _unit(unit: DigestUnit, texts: Texts, quotes: bool) -> ac.Container:
     items: list[Any] = [text(unit.name, bold=True)]
     for goal in unit.goals:
         items += _goal(goal, texts, quotes)
+    if unit.awaiting:
+        listing = "\n".join(f"- {title}" for title in unit.awaiting)
+        items.append(text(texts("digest.til_udvalget") + "\n" + listing, small=True))
     return ac.Container(items=items, separator=True, style=t.ContainerStyle.EMPHASIS, bleed=True)
 
 

@@ -118,3 +118,20 @@ async def reachable_service_url(
             ConversationRef.unreachable_at.is_(None),
         )
     )
+
+
+async def personal_conversation(
+    session: AsyncSession, municipality_id: int, person_id: int
+) -> str | None:
+    """The person's personal chat with the bot, if they have one the bot can write to."""
+    return await session.scalar(
+        select(ConversationRef.conversation_id)
+        .where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.person_id == person_id,
+            ConversationRef.conversation_type == "personal",
+            ConversationRef.unreachable_at.is_(None),
+        )
+        .order_by(ConversationRef.updated_at.desc())
+        .limit(1)
+    )

@@ -3,6 +3,7 @@ database guard that posts it once per committee and period, even across restarts
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.enums import GoalState
 from store.models import Committee, Department, DigestPost, Goal, Municipality, Period, Unit
 from store.status import (
     GOALS,
@@ -94,10 +96,14 @@ async def build_digest(
             stale=status is None or status.reported_at < period_start,
         )
 
-    units = [
-        DigestUnit(unit_name, tuple(entry(goal) for goal in group))
-        for (_, unit_name), group in groupby(goals, key=lambda g: (g.unit_id, g.unit_name))
-    ]
+    awaiting = await _awaiting_committee(session, committee, period) if period else {}
+    units = {
+        unit_id: DigestUnit(unit_name, tuple(entry(goal) for goal in group))
+        for (unit_id, unit_name), group in groupby(goals, key=lambda g: (g.unit_id, g.unit_name))
+    }
+    for (unit_id, unit_name), titles in awaiting.items():
+        shown = units.get(unit_id) or DigestUnit(unit_name, ())
+        units[unit_id] = replace(shown, awaiting=tuple(titles))
     return DigestView(
         committee_key=committee.key,
         committee_name=committee.name,
@@ -105,7 +111,7 @@ async def build_digest(
         period=period_view(period),
         window=window,
         since=since,
-        units=tuple(sorted(units, key=lambda unit: danish_order(unit.name))),
+        units=tuple(sorted(units.values(), key=lambda unit: danish_order(unit.name))),
     )
 
 
@@ -118,6 +124,27 @@ async def _committee_goals(
     )
     found = await session.execute(query, {"municipality": committee.municipality_id})
     return [goal_from_row(row) for row in found]
+
+
+async def _awaiting_committee(
+    session: AsyncSession, committee: Committee, period: Period
+) -> dict[tuple[int, str], list[str]]:
+    """Goals the department heads have approved that now wait for this committee."""
+    rows = await session.execute(
+        select(Unit.id, Unit.name, Goal.title)
+        .join(Goal, Goal.unit_id == Unit.id)
+        .join(Department, Department.id == Unit.department_id)
+        .where(
+            Department.committee_id == committee.id,
+            Goal.period_id == period.id,
+            Goal.state == GoalState.DEPARTMENT_APPROVED,
+        )
+        .order_by(Unit.id, Goal.id)
+    )
+    found: dict[tuple[int, str], list[str]] = {}
+    for unit_id, unit_name, title in rows:
+        found.setdefault((unit_id, unit_name), []).append(title)
+    return found
 
 
 async def _last_posted(session: AsyncSession, committee_id: int) -> datetime | None:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -26,7 +26,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.enums import ApprovalStep, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
-from store.goalfields import EXTRA_FIELDS, LENGTHS, MAX_ITEMS
+from store.goalfields import LENGTHS, MAX_ITEMS
+from store.goalviews import (
+    BearingView,
+    DraftingContext,
+    DraftingUnit,
+    GoalContent,
+    GoalDetail,
+    GoalEventView,
+)
 from store.models import (
     Bearing,
     Department,
@@ -41,7 +49,16 @@ from store.models import (
 from store.profiles import Profile, Template, profile
 from store.status import current_period, latest_statuses, period_view
 from store.text import danish_order, fold
-from store.views import Actor, PeriodView, StatusView
+from store.views import Actor, PeriodView
+
+__all__ = [
+    "BearingView",
+    "DraftingContext",
+    "DraftingUnit",
+    "GoalContent",
+    "GoalDetail",
+    "GoalEventView",
+]
 
 # States in which a goal counts against the unit's limit of active goals.
 ACTIVE = (
@@ -55,105 +72,6 @@ EDITABLE = (GoalState.DRAFT, GoalState.RETURNED)
 REVISABLE = (GoalState.DEPARTMENT_APPROVED, GoalState.APPROVED)
 FLAG_OVER_LIMIT = "over_limit"
 FLAG_STATUTORY = "statutory"
-
-
-# --- views ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BearingView:
-    id: int
-    title: str
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class GoalContent:
-    """What a leader writes: the fields of a goal, as far as they are answered."""
-
-    title: str = ""
-    bearing_ids: tuple[int, ...] = ()
-    no_bearing_reason: str | None = None
-    goal_type: str | None = None
-    perspective: str | None = None
-    expected_effect: str | None = None
-    success_criteria: tuple[str, ...] = ()
-    evaluation_method: str | None = None
-    data_source: str | None = None
-    sub_goals: tuple[str, ...] = ()
-    deadline: date | None = None
-    responsible: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    def value(self, name: str) -> Any:
-        """A field's answer by its template name (`bearings`, `national_goal`, …)."""
-        if name == "bearings":
-            return self.bearing_ids
-        if name in EXTRA_FIELDS:
-            return self.extra.get(name)
-        return getattr(self, name)
-
-
-@dataclass(frozen=True)
-class DraftingUnit:
-    id: int
-    name: str
-    unit_type: str
-    template: str
-    committee_id: int
-    active_goals: int
-
-
-@dataclass(frozen=True)
-class DraftingContext:
-    """What a leader needs to draft a goal: the profile, the period, their units (each
-    with its template and how many active goals it has) and each committee's bearings."""
-
-    profile: Profile
-    period_id: int | None
-    period: PeriodView | None
-    units: tuple[DraftingUnit, ...]
-    bearings: Mapping[int, tuple[BearingView, ...]]
-
-    def unit(self, unit_id: Any) -> DraftingUnit | None:
-        return next((u for u in self.units if str(u.id) == str(unit_id)), None)
-
-    def bearings_for(self, unit_id: Any) -> tuple[BearingView, ...]:
-        unit = self.unit(unit_id)
-        return self.bearings.get(unit.committee_id, ()) if unit else ()
-
-    def template(self, unit_id: Any) -> Template | None:
-        unit = self.unit(unit_id)
-        return self.profile.template(unit.template) if unit else None
-
-
-@dataclass(frozen=True)
-class GoalEventView:
-    action: GoalAction
-    version: int
-    at: datetime
-    person: str | None = None
-    comment: str | None = None
-    meeting_date: date | None = None
-
-
-@dataclass(frozen=True)
-class GoalDetail:
-    id: int
-    unit_id: int
-    unit_name: str
-    state: GoalState
-    version: int
-    template: str | None
-    content: GoalContent
-    bearings: tuple[BearingView, ...] = ()
-    follow_up: str | None = None
-    flags: tuple[str, ...] = ()
-    return_comment: str | None = None
-    reportable: bool = False
-    latest: StatusView | None = None
-    events: tuple[GoalEventView, ...] = ()
-    period: PeriodView | None = None
 
 
 # --- drafting rules ---------------------------------------------------------------------
@@ -692,11 +610,13 @@ async def waiting_for(session: AsyncSession, actor: Actor) -> list[GoalDetail]:
     if actor.is_administration:
         mine = mine | (Goal.state == GoalState.DEPARTMENT_APPROVED)
     goals = await session.scalars(query.where(mine).order_by(Goal.updated_at, Goal.id))
-    return [await _detail(session, goal) for goal in goals]
+    return [await _detail(session, goal, with_history=True) for goal in goals]
 
 
 async def _detail(session: AsyncSession, goal: Goal, with_history: bool = False) -> GoalDetail:
-    unit_name = await session.scalar(select(Unit.name).where(Unit.id == goal.unit_id)) or ""
+    unit_name, department_id = (
+        await session.execute(select(Unit.name, Unit.department_id).where(Unit.id == goal.unit_id))
+    ).one()
     bearings = tuple(
         BearingView(b.id, b.title, b.description)
         for b in await session.scalars(
@@ -724,6 +644,7 @@ async def _detail(session: AsyncSession, goal: Goal, with_history: bool = False)
         latest=latest,
         events=await _history(session, goal.id) if with_history else (),
         period=period_view(period),
+        department_id=department_id,
     )
 
 
@@ -756,6 +677,24 @@ async def _history(session: AsyncSession, goal_id: int) -> tuple[GoalEventView, 
         GoalEventView(GoalAction(e.action), e.version, e.at, name, e.comment, e.meeting_date)
         for e, name in rows
     )
+
+
+def decides(actor: Actor, goal: GoalDetail) -> bool:
+    """Whether `actor` is a department head who decides on this goal."""
+    return any(
+        r.role is Role.DEPARTMENT_HEAD and r.department_id == goal.department_id
+        for r in actor.roles
+    )
+
+
+async def leaders_of(session: AsyncSession, unit_id: int) -> tuple[int, ...]:
+    """Who leads the unit: they are told what was decided about its goals."""
+    found = await session.scalars(
+        select(RoleAssignment.person_id).where(
+            RoleAssignment.role == Role.UNIT_LEADER, RoleAssignment.unit_id == unit_id
+        )
+    )
+    return tuple(sorted(set(found)))
 
 
 async def person_name(session: AsyncSession, person_id: int) -> str | None:

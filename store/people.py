@@ -18,6 +18,7 @@ class Identity:
     municipality_id: int | None
     language: str
     actor: Actor | None
+    profile: str = "hvidovre"
 
 
 async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | None) -> Identity:
@@ -37,7 +38,7 @@ async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | N
         return Identity(None, "da", None)
     municipality, person = row
     if person is None:
-        return Identity(municipality.id, municipality.language, None)
+        return Identity(municipality.id, municipality.language, None, municipality.profile)
     actor = Actor(
         municipality_id=municipality.id,
         municipality_name=municipality.name,
@@ -47,7 +48,7 @@ async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | N
         person_name=person.name,
         roles=await _roles(session, person.id),
     )
-    return Identity(municipality.id, municipality.language, actor)
+    return Identity(municipality.id, municipality.language, actor, municipality.profile)
 
 
 async def _roles(session: AsyncSession, person_id: int) -> tuple[RoleView, ...]:

@@ -46,6 +46,7 @@ _OWNED = select(*_COLUMNS).where(
 )
 _ACTIVE = _OWNED.where(_C.state == ACTIVE).order_by(_C.updated_at.desc()).limit(1)
 _FIND = _OWNED.where(_C.id == bindparam("progress"))
+_UNFINISHED = _OWNED.where(_C.state.in_((ACTIVE, PAUSED))).order_by(_C.updated_at.desc())
 _PAUSE_OTHERS = (
     update(_TABLE)
     .where(
@@ -104,6 +105,23 @@ async def find(
     )
     row = found.first()
     return (_view(row), row.state) if row else None
+
+
+async def unfinished(
+    session: AsyncSession, municipality_id: int, person_id: int, flow: str | None = None
+) -> list[ProgressView]:
+    """The person's dialogues not yet finished or stopped, newest first."""
+    found = await session.execute(
+        _UNFINISHED, {"municipality": municipality_id, "person": person_id}
+    )
+    return [_view(row) for row in found if flow is None or row.flow == flow]
+
+
+async def newest_unfinished(
+    session: AsyncSession, municipality_id: int, person_id: int
+) -> ProgressView | None:
+    found = await unfinished(session, municipality_id, person_id)
+    return found[0] if found else None
 
 
 async def start(

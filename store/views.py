@@ -89,6 +89,8 @@ class DigestGoal:
 class DigestUnit:
     name: str
     goals: tuple[DigestGoal, ...]
+    # Goals approved by the department head, waiting for the committee's own approval.
+    awaiting: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

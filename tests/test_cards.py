@@ -80,8 +80,10 @@ CARDS: dict[str, dict[str, Any]] = {
     "status_form": status_form_card(GOALS[0], "p-1", "color", {"color": "yellow"}, T),
     "status_form_empty": status_form_card(GOALS[1], "p-1", "color", {}, T),
     "status_saved": status_saved_card(GOALS[0], status(Color.GREEN), T),
-    "help_leader": help_card(T, can_report=True),
-    "help_other": help_card(T, can_report=False),
+    "help_leader": help_card(T, leads=True),
+    "help_other": help_card(T, leads=False),
+    "help_head": help_card(T, leads=False, decides=True),
+    "help_light": help_card(T, leads=True, uses_goals=False),
     "help_channel": channel_help_card(T),
     "notice": notice_card(T("dialog.stoppet")),
     "digest": digest_cards(digest(), T)[0],
@@ -148,9 +150,11 @@ def test_cancel_does_not_require_the_form_to_be_filled_in() -> None:
     assert cancel["associatedInputs"] == "none"
 
 
-def test_help_shows_the_status_button_only_to_leaders() -> None:
-    assert buttons(CARDS["help_leader"]) == ["Meld status"]
+def test_help_shows_what_each_person_can_do() -> None:
+    assert buttons(CARDS["help_leader"]) == ["Meld status", "Nyt mål"]
     assert buttons(CARDS["help_other"]) == []
+    assert "til godkendelse" in card_text(CARDS["help_head"])
+    assert "nyt mål" not in card_text(CARDS["help_light"])  # a municipality without goals
 
 
 def test_a_digest_shows_counts_changes_and_stale_goals_in_danish() -> None:

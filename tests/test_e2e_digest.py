@@ -293,7 +293,8 @@ async def test_the_scheduler_plans_one_job_per_committee_with_a_schedule(
         [scheduler] = schedulers
         jobs = {job.id: job for job in scheduler.get_jobs()}
 
-    assert set(jobs) == {f"digest:{buu.id}", f"digest:{ssu.id}"}
+    assert set(jobs) == {f"digest:{buu.id}", f"digest:{ssu.id}", "close-ended-goals"}
+    assert jobs["close-ended-goals"].next_run_time.astimezone(COPENHAGEN).hour == 2
     job = jobs[f"digest:{buu.id}"]
     assert job.func is scheduled_digest
     assert job.args == (pejling.runtime, buu.id)

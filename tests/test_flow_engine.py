@@ -34,11 +34,11 @@ def asking(name: str) -> Any:
     return ask
 
 
-def number(raw: Any, data: Any) -> Parsed:
+def number(raw: Any, data: Any, answers: Any) -> Parsed:
     return Ok(int(raw)) if str(raw).isdigit() else Problem("status.farve_ugyldig", {"answer": raw})
 
 
-def words(raw: Any, data: Any) -> Parsed:
+def words(raw: Any, data: Any, answers: Any) -> Parsed:
     return Ok(str(raw).strip())
 
 

@@ -29,14 +29,14 @@ def test_the_first_question_lists_the_goals_on_a_card() -> None:
 
 
 def test_a_goal_is_chosen_by_its_number_or_a_word_of_its_title() -> None:
-    assert parse_goal("2", DATA).value == 12
-    assert parse_goal("2.", DATA).value == 12
-    assert parse_goal("læsning", DATA).value == 12
+    assert parse_goal("2", DATA, {}).value == 12
+    assert parse_goal("2.", DATA, {}).value == 12
+    assert parse_goal("læsning", DATA, {}).value == 12
 
 
 def test_an_unknown_or_ambiguous_goal_is_refused_with_the_valid_range() -> None:
     for answer in ("3", "0", "i", "svømning"):
-        problem = parse_goal(answer, DATA)
+        problem = parse_goal(answer, DATA, {})
         assert problem.key == "status.vaelg_maal_ugyldig"
         assert problem.params["count"] == 2
 
@@ -70,7 +70,7 @@ def test_a_card_naming_a_goal_that_is_not_the_leaders_is_refused() -> None:
 def test_colours_are_understood_in_danish_english_and_without_special_letters() -> None:
     for word, color in [("Rød", "red"), ("roed", "red"), ("GUL", "yellow"), ("grøn!", "green"),
                         ("groen", "green"), ("green", "green")]:  # fmt: skip
-        assert parse_color(word, DATA).value == color
+        assert parse_color(word, DATA, {}).value == color
 
 
 def test_an_unknown_colour_is_explained_and_asked_again() -> None:

@@ -9,6 +9,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BOTBUILDER = ("botbuilder", "botframework")
+# The plain types and tables of store/ that cards build from. store.goals and
+# store.profiles are imported by kort only for their dataclasses (under TYPE_CHECKING,
+# as store.goals itself loads SQLAlchemy).
+KORT_MAY_IMPORT = (
+    "store.enums",
+    "store.limits",
+    "store.views",
+    "store.goalfields",
+    "store.profiles",
+    "store.goalviews",
+)
 
 
 def imports(package: str) -> dict[Path, set[str]]:
@@ -52,7 +63,7 @@ def test_kort_does_no_io() -> None:
         f"{path}: {name}"
         for path, names in imports("kort").items()
         for name in names
-        if name.startswith("store.") and name not in ("store.enums", "store.limits", "store.views")
+        if name.startswith("store.") and name not in KORT_MAY_IMPORT
     ]
     assert store_io == []
 

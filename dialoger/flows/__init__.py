@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from dialoger.engine import Flow
-from dialoger.flows import status
+from dialoger.flows import maal, status
 
-FLOWS: dict[str, Flow] = {flow.name: flow for flow in (status.FLOW,)}
+FLOWS: dict[str, Flow] = {status.FLOW.name: status.FLOW, **maal.FLOWS}

@@ -18,6 +18,7 @@ from kort.status import goal_list_card, status_form_card, status_saved_card
 from store import status
 from store.enums import Color
 from store.errors import DomainError
+from store.profiles import profile
 from store.text import fold
 from store.views import GoalView, ProgressView
 
@@ -33,6 +34,7 @@ COLOR_WORDS = {
 class StatusData:
     goals: tuple[GoalView, ...]
     leads_units: bool
+    uses_goals: bool = True
 
     def goal(self, goal_id: Any) -> GoalView | None:
         return next((g for g in self.goals if str(g.id) == str(goal_id)), None)
@@ -40,11 +42,15 @@ class StatusData:
 
 async def load(ctx: Context) -> StatusData:
     actor = ctx.require_actor()
+    if not profile(actor.profile).uses_goals:
+        return StatusData((), bool(actor.led_unit_ids), uses_goals=False)
     goals = await status.goals_of_leader(ctx.session, actor, ctx.today)
     return StatusData(tuple(goals), bool(actor.led_unit_ids))
 
 
 def refuse(data: StatusData, texts: Any) -> str | None:
+    if not data.uses_goals:
+        return texts("maal.bruges_ikke")
     if not data.leads_units:
         return texts("status.ingen_enheder")
     if not data.goals:
@@ -62,7 +68,7 @@ def ask_goal(a: Ask) -> list[Reply]:
     return [say(a.texts("status.vaelg_maal")), card_reply(a.turn, card)]
 
 
-def parse_goal(raw: Any, data: StatusData) -> Parsed:
+def parse_goal(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
     """A typed number from the list, or a word of the goal's title."""
     text = str(raw).strip().rstrip(".")
     if text.isdigit() and 1 <= int(text) <= len(data.goals):
@@ -74,7 +80,7 @@ def parse_goal(raw: Any, data: StatusData) -> Parsed:
     return Problem("status.vaelg_maal_ugyldig", {"answer": text[:60], "count": len(data.goals)})
 
 
-def parse_goal_id(raw: Any, data: StatusData) -> Parsed:
+def parse_goal_id(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
     """A goal id from card data. Anything but one of the leader's own goals is refused."""
     chosen = data.goal(raw)
     return Ok(chosen.id) if chosen else Problem("status.not_your_goal")
@@ -101,7 +107,7 @@ def ask_color(a: Ask) -> list[Reply]:
     return [question] if a.repeat else [question, show(_form(a))]
 
 
-def parse_color(raw: Any, data: StatusData) -> Parsed:
+def parse_color(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
     word = fold(str(raw)).strip(" .!")
     for color, words in COLOR_WORDS.items():
         if word == color.value or word in words:
@@ -118,14 +124,14 @@ def _text_step(key: str) -> Any:
     return ask_it
 
 
-def parse_narrative(raw: Any, data: StatusData) -> Parsed:
+def parse_narrative(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
     try:
         return Ok(status.check_narrative(str(raw)))
     except DomainError as error:
         return Problem.of(error)
 
 
-def parse_evidence(raw: Any, data: StatusData) -> Parsed:
+def parse_evidence(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
     try:
         return Ok(status.check_evidence(str(raw)))
     except DomainError as error:

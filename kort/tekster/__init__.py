@@ -35,6 +35,13 @@ class Texts:
             raise KeyError(f"no text {key!r} in the {self.language} catalogue") from None
         return template.format(**params) if params else template
 
+    def with_labels(self, labels: Mapping[str, str]) -> Texts:
+        """This catalogue with some texts replaced, e.g. a municipality profile's own labels."""
+        unknown = set(labels) - set(self._entries)
+        if unknown:
+            raise KeyError(f"labels for texts that do not exist: {sorted(unknown)}")
+        return Texts(self.language, {**self._entries, **labels})
+
     def has(self, key: str) -> bool:
         return key in self._entries
 

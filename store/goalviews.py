@@ -1,0 +1,112 @@
+"""Plain, frozen views of goals for dialogues and cards: what a leader writes, what a
+goal looks like with its history, and what a leader needs to draft one. No I/O here:
+cards import these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from store.enums import GoalAction, GoalState
+from store.goalfields import EXTRA_FIELDS
+from store.profiles import Profile, Template
+from store.views import PeriodView, StatusView
+
+
+@dataclass(frozen=True)
+class BearingView:
+    id: int
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class GoalContent:
+    """What a leader writes: the fields of a goal, as far as they are answered."""
+
+    title: str = ""
+    bearing_ids: tuple[int, ...] = ()
+    no_bearing_reason: str | None = None
+    goal_type: str | None = None
+    perspective: str | None = None
+    expected_effect: str | None = None
+    success_criteria: tuple[str, ...] = ()
+    evaluation_method: str | None = None
+    data_source: str | None = None
+    sub_goals: tuple[str, ...] = ()
+    deadline: date | None = None
+    responsible: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        """A field's answer by its template name (`bearings`, `national_goal`, …)."""
+        if name == "bearings":
+            return self.bearing_ids
+        if name in EXTRA_FIELDS:
+            return self.extra.get(name)
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class DraftingUnit:
+    id: int
+    name: str
+    unit_type: str
+    template: str
+    committee_id: int
+    active_goals: int
+
+
+@dataclass(frozen=True)
+class DraftingContext:
+    """What a leader needs to draft a goal: the profile, the period, their units (each
+    with its template and how many active goals it has) and each committee's bearings."""
+
+    profile: Profile
+    period_id: int | None
+    period: PeriodView | None
+    units: tuple[DraftingUnit, ...]
+    bearings: Mapping[int, tuple[BearingView, ...]]
+
+    def unit(self, unit_id: Any) -> DraftingUnit | None:
+        return next((u for u in self.units if str(u.id) == str(unit_id)), None)
+
+    def bearings_for(self, unit_id: Any) -> tuple[BearingView, ...]:
+        unit = self.unit(unit_id)
+        return self.bearings.get(unit.committee_id, ()) if unit else ()
+
+    def template(self, unit_id: Any) -> Template | None:
+        unit = self.unit(unit_id)
+        return self.profile.template(unit.template) if unit else None
+
+
+@dataclass(frozen=True)
+class GoalEventView:
+    action: GoalAction
+    version: int
+    at: datetime
+    person: str | None = None
+    comment: str | None = None
+    meeting_date: date | None = None
+
+
+@dataclass(frozen=True)
+class GoalDetail:
+    id: int
+    unit_id: int
+    unit_name: str
+    state: GoalState
+    version: int
+    template: str | None
+    content: GoalContent
+    bearings: tuple[BearingView, ...] = ()
+    follow_up: str | None = None
+    flags: tuple[str, ...] = ()
+    return_comment: str | None = None
+    reportable: bool = False
+    latest: StatusView | None = None
+    events: tuple[GoalEventView, ...] = ()
+    period: PeriodView | None = None
+    department_id: int | None = None
