@@ -573,3 +573,9 @@ def test_markdown_lists_mentions_links_and_paragraphs() -> None:
         "- Se vejledningen",
         "  (https://pejling.example/vejledning)",
     ]
+
+
+def test_italic_coaching_lines_are_shown_without_their_underscores() -> None:
+    lines = render_markdown("Hvad er målet?\n\n_Få, klare mål er lettere at arbejde med._")
+    assert lines == ["Hvad er målet?", "", "Få, klare mål er lettere at arbejde med."]
+    assert render_markdown("feltet goal_type_x") == ["feltet goal_type_x"]

@@ -34,6 +34,8 @@ _ANSI_BOLD, _ANSI_NOT_BOLD, _ANSI_RESET = "\x1b[1m", "\x1b[22m", "\x1b[0m"
 _ANSI_COLORS = {"attention": "31", "warning": "33", "good": "32", "accent": "34"}
 
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+# _italic_, as Teams shows coaching lines; only whole words, so snake_case stays as it is.
+_MD_ITALIC = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])", re.DOTALL)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _MENTION = re.compile(r"<at>(.*?)</at>", re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -344,6 +346,7 @@ def _markdown(text: str) -> str:
     text = _BREAK.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _MENTION.sub(lambda m: "@" + m.group(1), text)
     text = _MD_LINK.sub(lambda m: _link(m.group(1), m.group(2)), text)
+    text = _MD_ITALIC.sub(lambda m: m.group(1), text)  # a terminal has no italics to spare
     return _MD_BOLD.sub(lambda m: f"{_BOLD_ON}{m.group(1)}{_BOLD_OFF}", text)
 
 
