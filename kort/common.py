@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -104,3 +105,14 @@ def buttons(*actions: ac.ActionExecute) -> ac.ActionSet:
 def notice_card(message: str) -> dict[str, Any]:
     """What an old card turns into when its dialogue is over: a line of text, no buttons."""
     return card([text(message, subtle=True)], fallback_text=message)
+
+
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    """Every element, action and input of a card, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)

@@ -10,14 +10,13 @@ an answer from a form and a typed answer arrive under the same name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.common import button, buttons, card, text, title
+from kort.common import button, buttons, card, text, title, walk
 from kort.maal_felter import (
     as_list,
     cancel_button,
@@ -255,20 +254,10 @@ def _with_earliest_date(built: dict[str, Any], period: PeriodView | None) -> dic
     """adaptive-cards-py 0.4 has no `min` on Input.Date, though the 1.5 schema does, so the
     period's first day is added to the serialised card."""
     if period is not None:
-        for node in _nodes(built):
+        for node in walk(built):
             if node.get("type") == "Input.Date":
                 node["min"] = period.starts_on.isoformat()
     return built
-
-
-def _nodes(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _nodes(item)
 
 
 # --- the goal as written ------------------------------------------------------------------

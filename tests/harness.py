@@ -7,7 +7,7 @@ the tests read them. Nothing inside the app is replaced.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +21,7 @@ from bot.app import RUNTIME, Runtime, create_app
 from bot.chat.wire import TeamsWire, Where, Who
 from bot.settings import Settings
 from fakebf import ADAPTIVE_CARD, FakeBotFramework, Message
+from kort.common import walk
 from store import migrate
 from store.db import create_engine, sessionmaker
 from store.importer import import_org
@@ -94,17 +95,6 @@ class RunningPejling:
         status, _ = await self.post(self.wire.submit(self.who(key), place, data, message.id))
         assert status in (200, 201), status
         return self.fake.messages_in(place.conversation_id)[before:]
-
-
-def walk(node: Any) -> Iterator[dict[str, Any]]:
-    """Every element, action and input of a card, depth first."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
 
 
 def button_data(card: dict[str, Any], title: str) -> dict[str, Any]:
