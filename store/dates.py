@@ -1,5 +1,6 @@
 """Dates as people type them in Danish: "30. juni 2027", "30/6-2027", "30-06-2027",
-"2027-06-30", "juni 2027" (the end of June) and "udgangen af 2027" (31 December)."""
+"2027-06-30", "juni 2027" (the end of June) and "udgangen af 2027" (31 December), each
+also after "den" or "d." ("den 30. juni 2027")."""
 
 from __future__ import annotations
 
@@ -31,14 +32,15 @@ MONTHS = {
     for name in names
 }
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./ -]+(\d{2,4})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./ -]+(\d{4}|\d{2})$")  # not year 202
 _WORDS = re.compile(r"^(?:(\d{1,2})\.?\s+)?([a-z]+)\.?\s+(\d{4})$")
+_ARTICLE = re.compile(r"^(?:den\s+|d\.\s*)")  # "den 30. juni", "d. 30/6"
 _YEAR_END = re.compile(r"^(?:udgangen af|slutningen af|ultimo|end of)\s+(\d{4})$")
 
 
 def parse_date(text: str) -> date | None:
     """The date `text` names, or None when it names none."""
-    folded = fold(text).strip(" .")
+    folded = _ARTICLE.sub("", fold(text).strip(" ."))
     for reader in (_iso, _numeric, _words, _year_end):
         try:
             found = reader(folded)

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.digests import LOCAL_TIME
 from store.enums import ApprovalStep, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
 from store.goalfields import LENGTHS, MAX_ITEMS
@@ -77,6 +78,8 @@ FLAG_STATUTORY = "statutory"
 # --- drafting rules ---------------------------------------------------------------------
 
 _NUMBER = re.compile(r"\d")
+# Numbers in words ("højst fem minutter"); not "en"/"et", which are also "a".
+_NUMBER_WORDS = "to tre fire fem seks syv otte ni ti elleve tolv tyve hundrede tusind"
 _MONTHS = (
     "januar februar marts april maj juni juli august september oktober november december "
     "uge kvartal halvaar skoleaar aar dag maaned"
@@ -86,9 +89,11 @@ _OBSERVABLE_WORDS = set(
     (
         "flere faerre mindre mere hoejere lavere oeget oege oeges reduceret reducere halveret "
         "halvere fordoblet stiger falder mindst hoejst alle ingen hver procent andel antal "
-        "halvdelen tredjedel fjerdedel dobbelt gang gange " + _MONTHS
+        "halvdelen tredjedel fjerdedel dobbelt gang gange " + _NUMBER_WORDS + " " + _MONTHS
     ).split()
 )
+# "i gang" is "under way", not a count: "Vi er godt i gang med læsebåndet" says nothing.
+_UNDER_WAY = re.compile(r"\bi gang\b")
 _STATUTORY = re.compile(
     r"lovkrav|lovpligtig|lovgivning|bekendtgoerelse|overhold|produktivitet|effektivisering"
     r"|sagsbehandlingstid|nationale krav|ministeriets krav"
@@ -101,7 +106,7 @@ def observable(criterion: str) -> bool:
     folded = fold(criterion)
     if _NUMBER.search(folded) or "%" in folded:
         return True
-    words = set(re.findall(r"[a-z]+", folded))
+    words = set(re.findall(r"[a-z]+", _UNDER_WAY.sub(" ", folded)))
     return bool(words & _OBSERVABLE_WORDS)
 
 
@@ -139,6 +144,14 @@ def check_deadline(deadline: date, period: PeriodView | None) -> date:
     if period and not period.starts_on <= deadline <= period.ends_on:
         raise Invalid("maal.frist_udenfor", start=period.starts_on, end=period.ends_on)
     return deadline
+
+
+def check_lengths(content: GoalContent) -> None:
+    """Every text within its length, drafts too: a card can send what the dialogue would not."""
+    for name in ("title", "expected_effect", "data_source", "responsible", "no_bearing_reason"):
+        check_text(name, content.value(name))
+    check_items("success_criteria", content.success_criteria)
+    check_items("sub_goals", content.sub_goals)
 
 
 def check_content(content: GoalContent, template: Template, period: PeriodView | None) -> None:
@@ -248,14 +261,19 @@ async def save(
     is kept in its history; it stays reportable on the old approval until the new
     version is approved.
     """
-    context = await drafting_context(session, actor, now.date())
+    # The Danish date, as the dialogue's: after midnight in Denmark it is still yesterday in UTC.
+    context = await drafting_context(session, actor, now.astimezone(LOCAL_TIME).date())
     unit = context.unit(unit_id)
     if unit is None or context.period_id is None:
         raise NotAllowed("maal.ikke_din_enhed")
+    # Only the bearings the dialogue offered: the unit's committee's, for this period.
+    if not set(content.bearing_ids) <= {b.id for b in context.bearings_for(unit.id)}:
+        raise NotAllowed("maal.ukendt_pejlemaerke")
     template = context.profile.template(unit.template) or context.profile.template_for("")
     repeated = await _already_submitted(session, origin) if goal_id is None else None
     if repeated is not None:  # the same dialogue sent again (a second device, a retry)
         return Saved(await _detail(session, repeated), created=False)
+    check_lengths(content)
     if submit:
         check_content(content, template, context.period)
     else:
@@ -263,7 +281,7 @@ async def save(
     goal = await _goal_to_write(session, actor, unit, context, goal_id, origin, now)
     created = goal.id is None
     goal.flags = _flags(content, unit, context.profile, counts_itself=not created)
-    await _write_content(session, goal, content, template.key, actor, now)
+    await _write_content(session, goal, content, template.key, now)
     state = GoalState.SUBMITTED if submit else GoalState.DRAFT
     action = GoalAction.SUBMITTED if submit else GoalAction.SAVED
     await _move(session, goal, state, action, actor.person_id, now)
@@ -367,7 +385,6 @@ async def _write_content(
     goal: Goal,
     content: GoalContent,
     template: str,
-    actor: Actor,
     now: datetime,
 ) -> None:
     goal.template = template
@@ -391,24 +408,13 @@ async def _write_content(
     if goal.id is None:
         session.add(goal)
     await session.flush()
-    await _write_bearings(session, goal, content.bearing_ids, actor)
+    await _write_bearings(session, goal, content.bearing_ids)
 
 
-async def _write_bearings(
-    session: AsyncSession, goal: Goal, bearing_ids: tuple[int, ...], actor: Actor
-) -> None:
-    """Only bearings of the municipality (the committee's, as the dialogue offered them)."""
-    valid = set(
-        await session.scalars(
-            select(Bearing.id).where(
-                Bearing.id.in_(bearing_ids), Bearing.municipality_id == actor.municipality_id
-            )
-        )
-    )
-    if valid != set(bearing_ids):
-        raise NotAllowed("maal.ukendt_pejlemaerke")
+async def _write_bearings(session: AsyncSession, goal: Goal, bearing_ids: tuple[int, ...]) -> None:
+    """The goal's bearings, already checked against those its committee offers (`save`)."""
     await session.execute(delete(GoalBearing).where(GoalBearing.goal_id == goal.id))
-    session.add_all(GoalBearing(goal_id=goal.id, bearing_id=b) for b in sorted(valid))
+    session.add_all(GoalBearing(goal_id=goal.id, bearing_id=b) for b in sorted(set(bearing_ids)))
 
 
 async def _move(
@@ -471,7 +477,9 @@ async def return_to_leader(
     if not text:
         raise Invalid("maal.kommentar_mangler")
     goal = await session.get(Goal, goal_id, with_for_update=True)
-    if goal is not None and goal.state == GoalState.DEPARTMENT_APPROVED:
+    if goal is None or goal.municipality_id != actor.municipality_id:
+        raise NotAllowed("maal.ukendt")  # as for any goal it does not know, whatever its state
+    if goal.state == GoalState.DEPARTMENT_APPROVED:
         await _check_administration(actor, goal)
     else:
         goal = await _submitted_for(session, actor, goal_id, version)

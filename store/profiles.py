@@ -94,6 +94,7 @@ class Profile(_Model):
         defaults = [t for t in self.templates if not t.unit_types]
         if self.uses_goals and len(defaults) != 1:
             raise ValueError("exactly one template must have no unit_types (the default)")
+        _check_agreement(self.templates)
         return self
 
     def template_for(self, unit_type: str) -> Template:
@@ -118,6 +119,18 @@ class Profile(_Model):
     @property
     def last_step(self) -> ApprovalStep:
         return self.approval[-1]
+
+
+def _check_agreement(templates: tuple[Template, ...]) -> None:
+    """The dialogue asks each field once, in one order, as required or optional for every
+    unit: the templates must agree on both."""
+    required: dict[str, bool] = {}
+    for entry in (entry for template in templates for entry in template.fields):
+        if required.setdefault(entry.name, entry.required) != entry.required:
+            raise ValueError(f"{entry.name} is required in one template and optional in another")
+    for template in templates:  # `required` holds every field in `field_order()`'s order
+        if [name for name in required if name in template.names] != list(template.names):
+            raise ValueError("the templates ask their fields in different orders")
 
 
 @cache

@@ -6,16 +6,22 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from store.models import Base, Municipality
+from store import goals, status
+from store.digests import build_digest, digest_window
+from store.enums import PeriodKind
+from store.goalviews import GoalContent, GoalDetail
+from store.importer import import_org
+from store.models import Base, Bearing, Committee, GoalEvent, Municipality, Period, Unit
 from store.orgfile import OrgFile, parse_org
 from store.people import identify
-from store.views import Actor
+from store.views import Actor, DigestView
 
 # A Sunday in the demo's election period 2026–2029, after every status in the demo file.
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -108,3 +114,173 @@ def writes(sent: list[str]) -> list[str]:
     """The statements among `sent` that change data."""
     verbs = ("INSERT", "UPDATE", "DELETE")
     return [s for s in sent if s.lstrip().upper().startswith(verbs)]
+
+
+# --- goals ------------------------------------------------------------------------------
+
+# The committee of the demo's Børne- og Uddannelsesudvalget approves goals at this meeting.
+MEETING = date(2026, 12, 3)
+
+
+def with_profile(org: OrgFile, key: str) -> OrgFile:
+    """`org` working by the municipality profile `key` (hvidovre, jammerbugt, dragoer)."""
+    return edited(org, lambda raw: raw["municipality"].update(profile=key))
+
+
+async def imported(sessions: Sessions, org: OrgFile) -> OrgFile:
+    """`org` imported (or updated) in a transaction of its own."""
+    async with sessions.begin() as session:
+        await import_org(session, org)
+    return org
+
+
+async def new_period(
+    session: AsyncSession, org: OrgFile, key: str, starts: date, ends: date
+) -> Period:
+    """A period of `org`'s municipality besides the one its file names."""
+    period = Period(
+        municipality_id=await municipality_id(session, org),
+        key=key,
+        name=key,
+        kind=PeriodKind.AGREEMENT,
+        starts_on=starts,
+        ends_on=ends,
+    )
+    session.add(period)
+    await session.flush()
+    return period
+
+
+async def bearing_ids(session: AsyncSession, org: OrgFile, *keys: str) -> tuple[int, ...]:
+    return tuple([await id_of(session, Bearing, key, org) for key in keys])
+
+
+def goal_content(bearings: tuple[int, ...] = (), **changes: Any) -> GoalContent:
+    """A goal with every field of every shipped template answered, following `bearings`
+    (or, with none, saying why not); `changes` replace single answers."""
+    content = GoalContent(
+        title="Flere elever deltager i fællesskaber i frikvartererne",
+        bearing_ids=bearings,
+        no_bearing_reason=None if bearings else "Målet kommer fra skolebestyrelsen.",
+        goal_type="development",
+        perspective="quality",
+        expected_effect="Færre konflikter, og flere elever har nogen at være sammen med.",
+        success_criteria=("Mindst 80 % af eleverne svarer »ofte god« i frikvartersmålingen",),
+        evaluation_method="survey",
+        data_source="Skolens frikvartersmåling to gange om året",
+        sub_goals=("Legepatrulje på mellemtrinnet",),
+        deadline=date(2027, 6, 1),
+        responsible="Mette Kjærgaard, skoleleder",
+        extra={"national_goal": "wellbeing", "grades": ["middle"]},
+    )
+    return replace(content, **changes)
+
+
+async def save_goal(
+    sessions: Sessions,
+    org: OrgFile,
+    person: str,
+    unit: str,
+    content: GoalContent,
+    *,
+    submit: bool,
+    now: datetime = NOW,
+    origin: str | None = None,
+    goal_id: int | None = None,
+) -> goals.Saved:
+    """`person` saves `content` for the unit with key `unit`, in a transaction of its own."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        unit_id = await id_of(session, Unit, unit, org)
+        return await goals.save(
+            session, actor, unit_id, content, submit=submit, now=now, origin=origin,
+            goal_id=goal_id,
+        )  # fmt: skip
+
+
+async def submit_goal(
+    sessions: Sessions,
+    org: OrgFile,
+    person: str = "mette",
+    unit: str = "boegeskov-skole",
+    *,
+    bearings: tuple[str, ...] = ("buu-trivsel",),
+    now: datetime = NOW,
+    **changes: Any,
+) -> GoalDetail:
+    """A complete goal, following the bearings with keys `bearings`, sent for approval."""
+    async with sessions() as session:
+        ids = await bearing_ids(session, org, *bearings)
+    saved = await save_goal(
+        sessions, org, person, unit, goal_content(ids, **changes), submit=True, now=now
+    )
+    return saved.goal
+
+
+async def approve_as(
+    sessions: Sessions, org: OrgFile, person: str, goal: GoalDetail, now: datetime = NOW
+) -> GoalDetail:
+    """`person` approves `goal` as their card shows it (its id and version)."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        return await goals.approve(session, actor, goal.id, goal.version, now)
+
+
+async def return_as(
+    sessions: Sessions,
+    org: OrgFile,
+    person: str,
+    goal: GoalDetail,
+    comment: str,
+    now: datetime = NOW,
+) -> GoalDetail:
+    """`person` sends `goal` back to its leader with `comment`."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        return await goals.return_to_leader(session, actor, goal.id, goal.version, comment, now)
+
+
+async def committee_approves(
+    sessions: Sessions,
+    org: OrgFile,
+    *approved: GoalDetail,
+    person: str = "camilla",
+    meeting: date = MEETING,
+    now: datetime = NOW,
+) -> list[GoalDetail]:
+    """`person` (the administration) records that the committee approved these goals."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        ids = [goal.id for goal in approved]
+        return await goals.approve_in_committee(session, actor, ids, meeting, now)
+
+
+async def detail_for(sessions: Sessions, org: OrgFile, person: str, goal_id: int) -> GoalDetail:
+    """The goal as `person` of `org` may see it, with its history."""
+    async with sessions() as session:
+        return await goals.goal_detail(session, await actor_of(session, org, person), goal_id)
+
+
+async def events_of(sessions: Sessions, goal_id: int) -> list[GoalEvent]:
+    """The goal's history as stored, oldest first."""
+    async with sessions() as session:
+        found = await session.scalars(
+            select(GoalEvent).where(GoalEvent.goal_id == goal_id).order_by(GoalEvent.id)
+        )
+        return list(found)
+
+
+async def reported_titles(sessions: Sessions, org: OrgFile, person: str) -> list[str]:
+    """The titles of the goals `person` is asked to report status on."""
+    async with sessions() as session:
+        actor = await actor_of(session, org, person)
+        return [g.title for g in await status.goals_of_leader(session, actor, TODAY)]
+
+
+async def committee_digest(
+    sessions: Sessions, org: OrgFile, key: str = "buu", now: datetime = NOW
+) -> DigestView:
+    """The digest committee `key` of `org` would get at `now`."""
+    async with sessions() as session:
+        row = await session.get_one(Committee, await id_of(session, Committee, key, org))
+        return await build_digest(session, row, digest_window(row.digest_schedule, now), now)
