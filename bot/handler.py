@@ -149,9 +149,17 @@ class _Delivery:
         if reply.target is Target.REPLACE and turn.via is Via.SUBMIT:
             target = turn.reply_to_id  # Action.Submit cannot answer with a card: update it
         if target:
-            await connector.update(
-                turn.service_url, turn.conversation_id, target, reply_activity(reply, turn)
-            )
+            try:
+                await connector.update(
+                    turn.service_url, turn.conversation_id, target, reply_activity(reply, turn)
+                )
+            except ConnectorError as error:
+                if reply.target is not Target.UPDATE:
+                    raise
+                # An earlier card of a dialogue continued from another device lives in that
+                # device's chat: it cannot be closed from here, which must not fail the turn.
+                log.info("card %s not updated: %s", safe(target), error)
+                return
             self.card_message = target if reply.target is Target.REPLACE else self.card_message
             return
         message_id = await connector.send(

@@ -83,6 +83,9 @@ class Step:
     applies: Callable[[Mapping[str, Any]], bool] = lambda answers: True
     # How a value from card data is read, when it differs from a typed one (an id, not a number).
     parse_card: Parser | None = None
+    # Typed words that answer this step, although they would otherwise mean "skip" ("ingen"
+    # is how a leader says a goal follows none of the bearings).
+    answer_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,8 @@ def _raw_answers(flow: Flow, progress: ProgressView, turn: Turn) -> dict[str, An
 
 def _parse(step: Step, raw: Any, turn: Turn, data: Any, answers: Mapping[str, Any]) -> Parsed:
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
+    if not turn.from_card and fold(str(raw)) in step.answer_words:
+        return step.parse(raw, data, answers)
     if step.optional and (blank or (not turn.from_card and fold(str(raw)) in SKIP_WORDS)):
         return Ok(None)
     if not turn.from_card and fold(str(raw)) in SKIP_WORDS:

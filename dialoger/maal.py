@@ -29,8 +29,9 @@ async def new_goal(ctx: Context, current: ProgressView | None) -> TurnResult:
     flow = goal_flow(ctx)
     if flow is None:
         return TurnResult((say(ctx.texts("maal.bruges_ikke")),))
+    resuming = current is not None and current.flow == flow.name
     started = await runner.start(ctx, flow, current)
-    if not started.card_owner or started.replies[:1] == (say(ctx.texts("dialog.allerede_i_gang")),):
+    if resuming or not started.card_owner:  # picked up where it was, or refused
         return started
     data = await flow.load(ctx)
     return TurnResult(

@@ -115,10 +115,9 @@ async def _refused(
 ) -> TurnResult:
     """The store said no. Keep every answer, and ask again the step the refusal concerns."""
     explanation = say(engine.explain(ctx.texts, refused.key, refused.params))
-    redo = flow.redo_on.get(refused.key)
-    if redo is None:
-        kept = await save(ctx, done)
-        return TurnResult((explanation,), card_owner=kept.id)
+    # Without a step of its own, the refusal is about the last answer (`send` at a review
+    # that still lacks a field): ask that again, so the person can change what is wrong.
+    redo = flow.redo_on.get(refused.key, done.step)
     answers = {k: v for k, v in done.answers.items() if k != redo}
     kept = await save(ctx, replace(done, step=redo, answers=answers))
     question = engine.ask(flow, kept, ctx.turn, data, ctx.texts)

@@ -31,6 +31,7 @@ from store.text import fold
 REVIEW = "review"
 UNIT = "unit"
 NO_BEARING = "no_bearing_reason"
+UNIT_FIXED = "_unit_fixed"  # the unit was given (one unit, or a saved goal): never asked
 NONE_WORDS = frozenset({"ingen", "none", "intet", "ingen af dem", "0"})
 ME_WORDS = frozenset({"mig", "me", "jeg", "mig selv"})
 KEEP_WORDS = frozenset({"behold", "keep", "ja", "det er fint", "fint"})
@@ -68,7 +69,7 @@ def refuse(data: GoalData, texts: Texts) -> str | None:
 def prefill(data: GoalData) -> dict[str, Any]:
     """A leader of one unit is not asked which unit."""
     units = data.context.units
-    return {UNIT: _unit_answer(units[0])} if len(units) == 1 else {}
+    return {UNIT: _unit_answer(units[0]), UNIT_FIXED: True} if len(units) == 1 else {}
 
 
 def _unit_answer(unit: goals.DraftingUnit) -> dict[str, Any]:
@@ -110,6 +111,7 @@ def answers_from(goal: goals.GoalDetail, unit: goals.DraftingUnit) -> dict[str, 
     content = goal.content
     answers: dict[str, Any] = {
         UNIT: _unit_answer(unit),
+        UNIT_FIXED: True,
         "title": content.title,
         "bearings": list(content.bearing_ids),
         NO_BEARING: content.no_bearing_reason,
@@ -413,11 +415,12 @@ async def finish(ctx: Context, progress: Any, data: GoalData) -> list[Reply]:
 def build(chosen: Profile) -> Flow:
     """The goal dialogue of one profile."""
     required = _required(chosen)
-    steps = [Step(UNIT, _ask_unit, _parse_unit)]
+    steps = [Step(UNIT, _ask_unit, _parse_unit, applies=lambda answers: UNIT_FIXED not in answers)]
     for name in chosen.field_order():
         steps.append(
             Step(name, _ask_field(name), _parser(name), optional=not required[name],
-                 applies=_in_template(chosen, name), parse_card=_card_parser(name))
+                 applies=_in_template(chosen, name), parse_card=_card_parser(name),
+                 answer_words=NONE_WORDS if FIELDS[name] is Kind.BEARINGS else frozenset())
         )  # fmt: skip
         if name == "bearings":
             steps.append(Step(NO_BEARING, _ask_field(NO_BEARING), _parse_text(NO_BEARING),
