@@ -159,13 +159,13 @@ async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
 async def decide(ctx: Context, action: str) -> TurnResult:
     """The department head approves or returns the goal named on their card."""
     actor, data = ctx.require_actor(), ctx.turn.data
-    goal_id, version = _id(data.get("goal")), _id(data.get("version"))
+    goal_id, revision = _id(data.get("goal")), _id(data.get("revision"))
     if action == "approve":
-        decided = await goals.approve(ctx.session, actor, goal_id, version, ctx.turn.now)
+        decided = await goals.approve(ctx.session, actor, goal_id, revision, ctx.turn.now)
         told = ctx.texts("maal.godkendt_af", title=decided.content.title, name=actor.person_name)
     else:
         comment = str(data.get("comment") or "")
-        decided = await goals.return_to_leader(ctx.session, actor, goal_id, version, comment,
+        decided = await goals.return_to_leader(ctx.session, actor, goal_id, revision, comment,
                                                ctx.turn.now)  # fmt: skip
         told = ctx.texts("maal.sendt_tilbage_af", title=decided.content.title,
                          name=actor.person_name, comment=comment.strip())  # fmt: skip

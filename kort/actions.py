@@ -18,8 +18,8 @@ GOAL_FORM = "goal.form"  # show the whole form instead of one question at a time
 EDIT_FIELD = "goal.edit_field"  # data: progress, field
 SHOW_GOAL = "goal.show"  # data: goal
 EDIT_GOAL = "goal.edit"  # data: goal — open a saved goal in the dialogue again
-APPROVE_GOAL = "goal.approve"  # data: goal, version
-RETURN_GOAL = "goal.return"  # data: goal, version; input: comment
+APPROVE_GOAL = "goal.approve"  # data: goal, revision
+RETURN_GOAL = "goal.return"  # data: goal, revision; input: comment
 COMMITTEE_APPROVAL = "goal.committee"  # inputs: goal_<id> toggles, meeting_date
 MY_GOALS = "goal.mine"
 

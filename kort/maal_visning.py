@@ -125,9 +125,9 @@ def _shorten(comment: str) -> str:
 
 def approval_card(detail: GoalDetail, texts: Texts) -> dict[str, Any]:
     """What a department head gets when a goal is sent for approval: the goal, a comment
-    box and the two decisions. The version travels with both, so a click on an old card
-    cannot decide on a goal that has changed since."""
-    decision = {"goal": detail.id, "version": detail.version}
+    box and the two decisions. The revision shown travels with both, so a click on an old
+    card cannot decide on a goal that has changed since."""
+    decision = {"goal": detail.id, "revision": detail.revision}
     approve = {"action": actions.APPROVE_GOAL, **decision}
     send_back = {"action": actions.RETURN_GOAL, **decision, "fields": ["comment"]}
     body: list[Any] = [

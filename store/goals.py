@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.digests import LOCAL_TIME
 from store.enums import ApprovalStep, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
-from store.goalfields import LENGTHS, MAX_ITEMS
+from store.goalfields import CHOICES, FIELDS, LENGTHS, MAX_ITEMS, Kind
 from store.goalviews import (
     BearingView,
     DraftingContext,
@@ -146,12 +146,24 @@ def check_deadline(deadline: date, period: PeriodView | None) -> date:
     return deadline
 
 
-def check_lengths(content: GoalContent) -> None:
-    """Every text within its length, drafts too: a card can send what the dialogue would not."""
+def check_form(content: GoalContent) -> None:
+    """Every text within its length and every choice one of its set, drafts too: a card
+    can send what the dialogue would not."""
     for name in ("title", "expected_effect", "data_source", "responsible", "no_bearing_reason"):
         check_text(name, content.value(name))
     check_items("success_criteria", content.success_criteria)
     check_items("sub_goals", content.sub_goals)
+    for name, choices in CHOICES.items():
+        check_choice(name, content.value(name), {choice.value for choice in choices})
+
+
+def check_choice(name: str, value: Any, allowed: set[str]) -> None:
+    """A choice (or, for a multiple choice, each of them) from the field's set."""
+    if value in (None, "", (), []):
+        return
+    chosen = value if FIELDS[name] is Kind.MULTI and isinstance(value, list | tuple) else [value]
+    if not all(isinstance(one, str) and one in allowed for one in chosen):
+        raise Invalid("maal.ugyldigt_valg", field=name)
 
 
 def check_content(content: GoalContent, template: Template, period: PeriodView | None) -> None:
@@ -273,7 +285,7 @@ async def save(
     repeated = await _already_submitted(session, origin) if goal_id is None else None
     if repeated is not None:  # the same dialogue sent again (a second device, a retry)
         return Saved(await _detail(session, repeated), created=False)
-    check_lengths(content)
+    check_form(content)
     if submit:
         check_content(content, template, context.period)
     else:
@@ -405,6 +417,7 @@ async def _write_content(
     goal.extra = dict(content.extra)
     goal.no_bearing_reason = None if content.bearing_ids else content.no_bearing_reason
     goal.updated_at = now
+    goal.revision = (goal.revision or 0) + 1
     if goal.id is None:
         session.add(goal)
     await session.flush()
@@ -448,10 +461,10 @@ async def _move(
 
 
 async def approve(
-    session: AsyncSession, actor: Actor, goal_id: int, version: int, now: datetime
+    session: AsyncSession, actor: Actor, goal_id: int, revision: int, now: datetime
 ) -> GoalDetail:
-    """The department head approves the submitted version named on their card."""
-    goal = await _submitted_for(session, actor, goal_id, version)
+    """The department head approves the goal as their card showed it (`revision`)."""
+    goal = await _submitted_for(session, actor, goal_id, revision)
     chosen = profile(actor.profile)
     goal.return_comment = None
     if chosen.last_step is ApprovalStep.DEPARTMENT:
@@ -470,7 +483,7 @@ async def approve(
 
 
 async def return_to_leader(
-    session: AsyncSession, actor: Actor, goal_id: int, version: int, comment: str, now: datetime
+    session: AsyncSession, actor: Actor, goal_id: int, revision: int, comment: str, now: datetime
 ) -> GoalDetail:
     """Send the goal back with a comment; the leader works on it again."""
     text = check_text("return_comment", comment)
@@ -482,8 +495,8 @@ async def return_to_leader(
     if goal.state == GoalState.DEPARTMENT_APPROVED:
         await _check_administration(actor, goal)
     else:
-        goal = await _submitted_for(session, actor, goal_id, version)
-    if goal.version != version:
+        goal = await _submitted_for(session, actor, goal_id, revision)
+    if goal.revision != revision:
         raise Invalid("maal.foraeldet")
     goal.return_comment = text
     await _move(session, goal, GoalState.RETURNED, GoalAction.RETURNED, actor.person_id, now, text)
@@ -515,7 +528,9 @@ async def approve_in_committee(
     return approved
 
 
-async def _submitted_for(session: AsyncSession, actor: Actor, goal_id: int, version: int) -> Goal:
+async def _submitted_for(
+    session: AsyncSession, actor: Actor, goal_id: int, revision: int
+) -> Goal:
     """A submitted goal the actor, as its unit's department head, may decide on."""
     goal = await session.get(Goal, goal_id, with_for_update=True)
     if goal is None or goal.municipality_id != actor.municipality_id:
@@ -525,7 +540,7 @@ async def _submitted_for(session: AsyncSession, actor: Actor, goal_id: int, vers
         r.role is Role.DEPARTMENT_HEAD and r.department_id == department for r in actor.roles
     ):
         raise NotAllowed("maal.ikke_din_afdeling")
-    if goal.state != GoalState.SUBMITTED or goal.version != version:
+    if goal.state != GoalState.SUBMITTED or goal.revision != revision:
         raise Invalid("maal.foraeldet")
     return goal
 
@@ -642,6 +657,7 @@ async def _detail(session: AsyncSession, goal: Goal, with_history: bool = False)
         unit_name=unit_name,
         state=GoalState(goal.state),
         version=goal.version,
+        revision=goal.revision,
         template=goal.template,
         content=content_of(goal, tuple(b.id for b in bearings)),
         bearings=bearings,

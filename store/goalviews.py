@@ -101,6 +101,7 @@ class GoalDetail:
     version: int
     template: str | None
     content: GoalContent
+    revision: int = 0
     bearings: tuple[BearingView, ...] = ()
     follow_up: str | None = None
     flags: tuple[str, ...] = ()

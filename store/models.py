@@ -222,6 +222,9 @@ class Goal(Base):
     follow_up: Mapped[str | None] = mapped_column(Text)
     state: Mapped[GoalState] = mapped_column(String(24), default=GoalState.APPROVED, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Counts every write of the content. A decision card names the revision it showed,
+    # so it cannot decide on content its reader never saw (e.g. sent back and sent again).
+    revision: Mapped[int] = mapped_column(Integer, default=0)
     # The newest version approved far enough to be reported on and shown in digests;
     # an approved goal being revised keeps reporting against it meanwhile.
     reportable_version: Mapped[int | None] = mapped_column(Integer)

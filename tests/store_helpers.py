@@ -220,10 +220,10 @@ async def submit_goal(
 async def approve_as(
     sessions: Sessions, org: OrgFile, person: str, goal: GoalDetail, now: datetime = NOW
 ) -> GoalDetail:
-    """`person` approves `goal` as their card shows it (its id and version)."""
+    """`person` approves `goal` as their card shows it (its id and revision)."""
     async with sessions.begin() as session:
         actor = await actor_of(session, org, person)
-        return await goals.approve(session, actor, goal.id, goal.version, now)
+        return await goals.approve(session, actor, goal.id, goal.revision, now)
 
 
 async def return_as(
@@ -237,7 +237,7 @@ async def return_as(
     """`person` sends `goal` back to its leader with `comment`."""
     async with sessions.begin() as session:
         actor = await actor_of(session, org, person)
-        return await goals.return_to_leader(session, actor, goal.id, goal.version, comment, now)
+        return await goals.return_to_leader(session, actor, goal.id, goal.revision, comment, now)
 
 
 async def committee_approves(

@@ -129,8 +129,9 @@ APPROVED = GoalDetail(
     latest=LATEST, events=HISTORY, period=PERIOD,
 )  # fmt: skip
 SUBMITTED = replace(
-    APPROVED, id=42, state=GoalState.SUBMITTED, version=1, reportable=False, latest=None,
-    flags=("over_limit", "statutory"), return_comment="Gør succeskriterierne målbare.",
+    APPROVED, id=42, state=GoalState.SUBMITTED, version=1, revision=3, reportable=False,
+    latest=None, flags=("over_limit", "statutory"),
+    return_comment="Gør succeskriterierne målbare.",
     events=HISTORY[:4],
 )  # fmt: skip
 DRAFT = replace(APPROVED, id=43, state=GoalState.DRAFT, version=1, reportable=False,
@@ -440,12 +441,12 @@ def test_the_goal_card_offers_editing_only_when_allowed() -> None:
     assert "Seneste status" not in card_text(CARDS["goal_draft"])  # a draft has no status
 
 
-def test_the_approval_card_asks_for_a_decision_on_this_version() -> None:
+def test_the_approval_card_asks_for_a_decision_on_the_content_it_shows() -> None:
     card = CARDS["approval"]
-    approve = {"action": actions.APPROVE_GOAL, "goal": 42, "version": 1}
+    approve = {"action": actions.APPROVE_GOAL, "goal": 42, "revision": 3}
     assert button_data(card, "Godkend") == approve
     assert button_data(card, "Send tilbage") == {
-        "action": actions.RETURN_GOAL, "goal": 42, "version": 1, "fields": ["comment"],
+        "action": actions.RETURN_GOAL, "goal": 42, "revision": 3, "fields": ["comment"],
     }  # fmt: skip
     [comment] = form_inputs(card)
     assert comment["id"] == "comment" and comment.get("isMultiline") is True

@@ -131,7 +131,7 @@ async def test_only_the_units_department_head_may_approve(
     goal = await submit_goal(sessions, demo)
     async with sessions.begin() as session:
         actor = await actor_of(session, demo, person)
-        refused = await refusal(goals.approve(session, actor, goal.id, goal.version, NOW))
+        refused = await refusal(goals.approve(session, actor, goal.id, goal.revision, NOW))
     assert (type(refused), refused.key) == (NotAllowed, "maal.ikke_din_afdeling")
     assert (await stored(sessions, goal.id)).state == GoalState.SUBMITTED
 

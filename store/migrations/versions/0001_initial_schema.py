@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 05:40:50.548841
+Create Date: 2026-11-22 06:20:34.797992
 """
 
 from collections.abc import Sequence
@@ -331,6 +331,7 @@ def upgrade() -> None:
         sa.Column("follow_up", sa.Text(), nullable=True),
         sa.Column("state", sa.String(length=24), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("reportable_version", sa.Integer(), nullable=True),
         sa.Column("return_comment", sa.Text(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
