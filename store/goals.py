@@ -528,9 +528,7 @@ async def approve_in_committee(
     return approved
 
 
-async def _submitted_for(
-    session: AsyncSession, actor: Actor, goal_id: int, revision: int
-) -> Goal:
+async def _submitted_for(session: AsyncSession, actor: Actor, goal_id: int, revision: int) -> Goal:
     """A submitted goal the actor, as its unit's department head, may decide on."""
     goal = await session.get(Goal, goal_id, with_for_update=True)
     if goal is None or goal.municipality_id != actor.municipality_id:
