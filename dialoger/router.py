@@ -49,6 +49,7 @@ async def handle(
             return result
         except StaleProgress:
             log.info("dialogue saved concurrently; running the turn again")
+            turn = replace(turn, again=True)
         except DomainError as refused:
             return TurnResult((say(explain(texts(), refused.key, refused.params)),))
     return TurnResult((say(texts()("dialog.samtidig")),))
@@ -140,7 +141,9 @@ async def _typed(ctx: Context) -> TurnResult:
     current = await runner.active(ctx)
     if intent is None:
         if current is None:
-            return TurnResult((say(ctx.texts("fejl.ukendt")),))
+            # After a race, the other device's answer finished the dialogue this one answered.
+            unknown = "dialog.afsluttet_andetsteds" if ctx.turn.again else "fejl.ukendt"
+            return TurnResult((say(ctx.texts(unknown)),))
         return await runner.answer(ctx, current)
     return await _COMMANDS[intent[0]](ctx, current)
 

@@ -50,6 +50,8 @@ class Turn:
     team_id: str | None = None
     channel_id: str | None = None
     locale: str | None = None
+    # Run again because another device's answer to the same dialogue was saved first.
+    again: bool = False
 
     @property
     def action(self) -> str | None:

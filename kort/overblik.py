@@ -16,7 +16,7 @@ from adaptive_cards import types as t
 
 from kort.common import card, color_run, color_word, text, title
 from kort.tekster import Texts
-from store.enums import Color
+from store.enums import Color, GoalState
 from store.views import DigestGoal, DigestUnit, DigestView, StatusView
 
 SIZE_LIMIT = 26 * 1024  # bytes of card JSON; below the 28 KB every Teams surface takes
@@ -71,9 +71,8 @@ def _digest_card(
         body += _summary(digest, texts)
     if not digest.units:
         body.append(text(texts("digest.ingen_maal"), subtle=True))
-    awaiting = sum(len(unit.awaiting) for unit in digest.units)
-    if awaiting and (page is None or page[0] == 1):
-        body.append(text(texts("digest.venter_paa_udvalget", count=awaiting), bold=True))
+    if page is None or page[0] == 1:
+        body += _awaiting(digest, texts)
     for unit in units:
         body.append(_unit(unit, texts, quotes))
     fallback = texts("digest.fallback", committee=digest.committee_name)
@@ -118,6 +117,20 @@ def _summary(digest: DigestView, texts: Texts) -> list[Any]:
     return lines
 
 
+def _awaiting(digest: DigestView, texts: Texts) -> list[Any]:
+    """What the committee is asked to approve: new goals, and changes to approved ones."""
+    new = sum(len(unit.awaiting) for unit in digest.units)
+    changed = sum(1 for entry in digest.goals if _changed_awaits_committee(entry))
+    lines = [texts("digest.venter_paa_udvalget", count=new)] if new else []
+    if changed:
+        lines.append(texts("digest.aendringer_venter", count=changed))
+    return [text(line, bold=True) for line in lines]
+
+
+def _changed_awaits_committee(entry: DigestGoal) -> bool:
+    return entry.goal.newer_state is GoalState.DEPARTMENT_APPROVED
+
+
 def _unit(unit: DigestUnit, texts: Texts, quotes: bool) -> ac.Container:
     items: list[Any] = [text(unit.name, bold=True)]
     for goal in unit.goals:
@@ -141,6 +154,8 @@ def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
             separator=True,
         ),
     ]
+    if _changed_awaits_committee(entry):
+        lines.append(text(texts("digest.aendring_venter"), small=True))
     if latest is None:  # with no status at all, the colour word already says so
         return lines
     lines.append(text(_change_line(entry, latest, texts), small=True, subtle=not entry.changed))

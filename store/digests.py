@@ -129,7 +129,7 @@ async def _committee_goals(
 async def _awaiting_committee(
     session: AsyncSession, committee: Committee, period: Period
 ) -> dict[tuple[int, str], list[str]]:
-    """Goals the department heads have approved that now wait for this committee."""
+    """New goals the department heads have approved that now wait for this committee."""
     rows = await session.execute(
         select(Unit.id, Unit.name, Goal.title)
         .join(Goal, Goal.unit_id == Unit.id)
@@ -138,6 +138,8 @@ async def _awaiting_committee(
             Department.committee_id == committee.id,
             Goal.period_id == period.id,
             Goal.state == GoalState.DEPARTMENT_APPROVED,
+            # A changed version of an approved goal is marked on the goal itself.
+            Goal.reportable_version.is_(None),
         )
         .order_by(Unit.id, Goal.id)
     )

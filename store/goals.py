@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.digests import LOCAL_TIME
@@ -293,7 +294,14 @@ async def save(
     goal = await _goal_to_write(session, actor, unit, context, goal_id, origin, now)
     created = goal.id is None
     goal.flags = _flags(content, unit, context.profile, counts_itself=not created)
-    await _write_content(session, goal, content, template.key, now)
+    try:
+        await _write_content(session, goal, content, template.key, now)
+    except IntegrityError:
+        if not created or await _by_origin(session, origin) is None:
+            raise
+        # Two devices saved the same dialogue at once and the other one's goal is now
+        # committed: save again, which finds it (sent already, or a draft to write onto).
+        return await save(session, actor, unit_id, content, submit=submit, now=now, origin=origin)
     state = GoalState.SUBMITTED if submit else GoalState.DRAFT
     action = GoalAction.SUBMITTED if submit else GoalAction.SAVED
     await _move(session, goal, state, action, actor.person_id, now)
@@ -302,10 +310,13 @@ async def save(
 
 
 async def _already_submitted(session: AsyncSession, origin: str | None) -> Goal | None:
-    if not origin:
-        return None
-    goal = await session.scalar(select(Goal).where(Goal.origin == origin))
+    goal = await _by_origin(session, origin)
     return goal if goal is not None and goal.state not in EDITABLE else None
+
+
+async def _by_origin(session: AsyncSession, origin: str | None) -> Goal | None:
+    """The goal written in this dialogue, if it has been saved."""
+    return await session.scalar(select(Goal).where(Goal.origin == origin)) if origin else None
 
 
 async def _goal_to_write(
@@ -419,7 +430,10 @@ async def _write_content(
     goal.updated_at = now
     goal.revision = (goal.revision or 0) + 1
     if goal.id is None:
-        session.add(goal)
+        # In a savepoint of its own: if another device's save of the same dialogue inserted
+        # the goal first, the unique origin refuses this one and `save` writes onto theirs.
+        async with session.begin_nested():
+            session.add(goal)
     await session.flush()
     await _write_bearings(session, goal, content.bearing_ids)
 

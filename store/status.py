@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Row, ScalarSelect, bindparam, case, func, select
+from sqlalchemy import Date, Row, ScalarSelect, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from store.enums import GoalAction
 from store.errors import Invalid, NotAllowed
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
-from store.models import Color, Goal, GoalState, Period, Person, StatusUpdate, Unit
+from store.models import Color, Goal, GoalEvent, GoalState, Period, Person, StatusUpdate, Unit
 from store.text import danish_order
 from store.views import Actor, GoalView, PeriodView, StatusView
 
@@ -52,6 +53,15 @@ _NEWEST_STATUS = (
     .correlate(Goal)
     .scalar_subquery()
 )
+# While a changed version awaits approval, the goal is reported on as it was approved. That
+# content is kept in the event that started the next version (one per goal and version).
+_APPROVED = aliased(GoalEvent)
+_AS_APPROVED = and_(
+    _APPROVED.goal_id == Goal.id,
+    _APPROVED.action == GoalAction.REVISED,
+    _APPROVED.version == Goal.reportable_version,
+    Goal.version > Goal.reportable_version,
+)
 _MUNICIPALITY = bindparam("municipality")
 _TODAY = bindparam("today", type_=Date)
 
@@ -61,11 +71,15 @@ _TODAY = bindparam("today", type_=Date)
 GOALS = (
     select(
         Goal.id,
-        Goal.title,
+        func.coalesce(_APPROVED.snapshot["title"].as_string(), Goal.title).label("title"),
         Goal.unit_id,
         Unit.name.label("unit_name"),
-        Goal.expected_effect,
+        case(
+            (_APPROVED.id.is_not(None), _APPROVED.snapshot["expected_effect"].as_string()),
+            else_=Goal.expected_effect,
+        ).label("expected_effect"),
         Goal.follow_up,
+        case((Goal.version > Goal.reportable_version, Goal.state)).label("newer_state"),
         StatusUpdate.color,
         StatusUpdate.narrative,
         StatusUpdate.evidence,
@@ -75,6 +89,7 @@ GOALS = (
     .join(Unit, Unit.id == Goal.unit_id)
     .outerjoin(StatusUpdate, StatusUpdate.id == _NEWEST_STATUS)
     .outerjoin(_REPORTER, _REPORTER.id == StatusUpdate.reported_by)
+    .outerjoin(_APPROVED, _AS_APPROVED)
     # A goal takes part once a version of it is approved as far as the profile asks
     # (reportable_version), until the period ends and it is closed.
     .where(
@@ -105,6 +120,7 @@ def goal_from_row(row: Row[Any]) -> GoalView:
         expected_effect=row.expected_effect,
         follow_up=row.follow_up,
         latest=latest,
+        newer_state=GoalState(row.newer_state) if row.newer_state else None,
     )
 
 

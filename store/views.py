@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from store.enums import Color, Role
+from store.enums import Color, GoalState, Role
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class GoalView:
     expected_effect: str | None = None
     follow_up: str | None = None
     latest: StatusView | None = None
+    # Where a changed version is on its way to approval; the fields above are the approved one's.
+    newer_state: GoalState | None = None
 
 
 @dataclass(frozen=True)

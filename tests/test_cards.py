@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from kort.hjaelp import channel_help_card, help_card
 from kort.overblik import SIZE_LIMIT, digest_cards
 from kort.status import goal_list_card, status_form_card, status_saved_card
 from kort.tekster import texts
-from store.enums import Color
+from store.enums import Color, GoalState
 from store.views import (
     DigestGoal,
     DigestUnit,
@@ -163,6 +164,23 @@ def test_a_digest_shows_counts_changes_and_stale_goals_in_danish() -> None:
     assert "Grøn: 1 · Gul: 2 · Rød: 1 · Ingen status: 0" in shown
     assert "Ændret siden sidst: Rød → Grøn" in shown
     assert "siden 2. november 2026" in shown
+
+
+def test_a_digest_asks_the_committee_about_new_goals_and_changed_ones() -> None:
+    built = digest(units=1)
+    [first, second] = built.units[0].goals
+    changed = replace(first, goal=replace(first.goal, newer_state=GoalState.DEPARTMENT_APPROVED))
+    drafting = replace(second, goal=replace(second.goal, newer_state=GoalState.DRAFT))
+    unit = replace(built.units[0], goals=(changed, drafting), awaiting=("Mere natur",))
+    [card] = digest_cards(replace(built, units=(unit,)), T)
+
+    shown = card_text(card)
+    assert "1 nye mål venter på udvalgets godkendelse." in shown
+    assert "1 ændrede mål venter på udvalgets godkendelse." in shown
+    note = "En ændret udgave af målet venter på udvalgets godkendelse."
+    assert shown.count(note) == 1  # not for a change the leader is still writing
+    assert shown.index("Mål 1 for enhed 1") < shown.index(note) < shown.index("Mål 2 for enhed 1")
+    assert schema_errors(card) == []
 
 
 def test_a_large_committee_is_split_into_parts_within_the_size_limit() -> None:

@@ -408,6 +408,20 @@ async def test_sending_from_two_devices_at_once_makes_one_goal(on_both: RunningP
     assert goal.state == "submitted"
     assert await events(pejling, goal.id) == [("submitted", 1)]
     assert [p.state for p in await progress_of(pejling, "mette")] == ["done"]
+    sent = f"Målet »{TITLE}« er sendt til godkendelse. Du får besked, når der er taget stilling."
+    [desktop, phone] = [
+        [m.text for m in pejling.fake.messages_in(where.conversation_id)[-2:] if m.text]
+        for where in (pejling.personal("mette"), mobile)
+    ]
+    [loser] = [told for told in (desktop, phone) if sent not in told]
+    # Run at the same moment, the later turn learns the dialogue was just finished elsewhere;
+    # run one after the other (SQLite), "send" is simply not a command on its own.
+    assert loser[-1] in (
+        "Det er allerede klaret. "
+        "Du afsluttede samtalen fra en anden enhed, lige før dette svar kom.",
+        "Det forstod jeg ikke helt. Skriv **status** for at melde status, "
+        "eller **hjælp** for at se, hvad jeg kan.",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -615,6 +629,21 @@ async def test_the_help_card_has_no_goal_commands_without_goals(dragoer: Running
     for command in ("nyt mål", "mine mål", "til godkendelse", "fortsæt"):
         assert command not in help_text
     assert "Nyt mål" not in buttons(helped.cards[0])
+    assert "Jeres kommune bruger ikke mål i Pejling" in help_text
+
+
+async def test_without_goals_no_answer_points_to_goals_or_status(dragoer: RunningPejling) -> None:
+    """Greetings, the unknown and `fortsæt` with nothing to continue point to help instead."""
+    said = [
+        m.text or ""
+        for typed in ("hej", "blablabla", "fortsæt")
+        for m in await dragoer.say("mette", typed)
+    ]
+    assert said == [
+        "Hej Mette! Skriv **hjælp** for at se, hvad jeg kan.",
+        "Det forstod jeg ikke helt. Skriv **hjælp** for at se, hvad jeg kan.",
+        "Du har ikke noget at fortsætte.",
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -814,6 +843,9 @@ async def test_the_review_card_of_a_sent_goal_cannot_send_it_again(
 
     refused, _ = await press(pejling, "mette", review, "Send til godkendelse")
 
-    assert refused == "Det kort er ikke aktivt længere. Skriv **status** for at begynde forfra."
+    assert refused == (
+        "Det kort er ikke aktivt længere – det er afsluttet eller afløst af et nyere. "
+        "Skriv **hjælp** for at se, hvad du kan."
+    )
     [goal] = await new_goals(pejling)
     assert await events(pejling, goal.id) == [("submitted", 1)]

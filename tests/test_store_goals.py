@@ -3,6 +3,7 @@ what it writes, and how an approved goal gets a new version while it stays repor
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -445,6 +446,26 @@ async def test_a_dialogue_submitted_twice_makes_one_goal_and_changes_nothing(
     assert [e.action for e in await events_of(sessions, first.goal.id)] == [GoalAction.SUBMITTED]
 
 
+@pytest.mark.parametrize("submit", [True, False], ids=["sent", "saved"])
+async def test_one_dialogue_saved_at_the_same_moment_twice_makes_one_goal(
+    sessions: Sessions, demo: OrgFile, submit: bool
+) -> None:
+    """Two devices finish the same dialogue at once. On PostgreSQL both transactions find
+    no goal and insert one; the second insert meets the first and writes onto it."""
+    both = await asyncio.gather(*(
+        save_goal(sessions, demo, "mette", "boegeskov-skole", goal_content(), submit=submit,
+                  origin="d-3")
+        for _ in range(2)
+    ))  # fmt: skip
+    assert sorted(saved.created for saved in both) == [False, True]
+    assert both[0].goal.id == both[1].goal.id
+    async with sessions() as session:
+        made = await session.scalar(select(func.count()).where(Goal.origin == "d-3"))
+    assert made == 1
+    saved = [e.action for e in await events_of(sessions, both[0].goal.id)]
+    assert saved == ([GoalAction.SUBMITTED] if submit else [GoalAction.SAVED] * 2)
+
+
 async def test_a_submitted_goal_names_its_units_department_heads_as_approvers(
     sessions: Sessions, demo: OrgFile
 ) -> None:
@@ -672,9 +693,35 @@ async def test_a_goal_being_revised_is_still_reported_on_its_approved_version(
         row = await session.get_one(Goal, revised.id)
     assert (row.version, row.reportable_version) == (2, 1)
     assert revised.reportable is True
-    assert "Flere elever trives" in await reported_titles(sessions, demo, "mette")
+    # As approved, not as changed: the committee has not seen the change yet.
+    titles = await reported_titles(sessions, demo, "mette")
+    assert TRIVSEL in titles and "Flere elever trives" not in titles
     digest = await committee_digest(sessions, demo)
-    assert revised.id in {g.goal.id for g in digest.goals}
+    [entry] = [g for g in digest.goals if g.goal.id == revised.id]
+    assert (entry.goal.title, entry.goal.newer_state) == (TRIVSEL, GoalState.SUBMITTED)
+    assert entry.goal.expected_effect is not None
+    assert entry.goal.expected_effect.startswith("Færre konflikter i frikvartererne")
+
+
+async def test_a_revision_waiting_for_the_committee_is_marked_on_the_goal_not_listed_as_new(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    revised = await revise_trivsel(sessions, demo)
+    await approve_as(sessions, demo, "henrik", revised)
+    digest = await committee_digest(sessions, demo)
+    [entry] = [g for g in digest.goals if g.goal.id == revised.id]
+    assert (entry.goal.title, entry.goal.newer_state) == (TRIVSEL, GoalState.DEPARTMENT_APPROVED)
+    assert all(unit.awaiting == () for unit in digest.units)
+
+
+async def test_once_approved_the_revision_is_what_is_reported(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    revised = await revise_trivsel(sessions, demo)
+    await committee_approves(sessions, demo, await approve_as(sessions, demo, "henrik", revised))
+    assert "Flere elever trives" in await reported_titles(sessions, demo, "mette")
+    [entry] = [g for g in (await committee_digest(sessions, demo)).goals if g.goal.id == revised.id]
+    assert (entry.goal.title, entry.goal.newer_state) == ("Flere elever trives", None)
 
 
 async def test_a_revision_becomes_reportable_once_the_committee_approves_it(
