@@ -7,6 +7,7 @@ from dialoger.intents import Intent, recognise
 from dialoger.turn import TurnResult, say, show
 from kort.hjaelp import channel_help_card
 from store import committees, digests
+from store.text import shorten
 
 
 async def handle(ctx: Context) -> TurnResult:
@@ -34,10 +35,12 @@ async def link(ctx: Context, query: str) -> TurnResult:
         return TurnResult((say(t("tilknyt.mangler_navn", example=example, names=names)),))
     matches = await committees.match_committees(ctx.session, ctx.municipality_id, query)
     if not matches:
-        return TurnResult((say(t("tilknyt.ukendt_udvalg", answer=query[:80], names=names)),))
+        return TurnResult(
+            (say(t("tilknyt.ukendt_udvalg", answer=shorten(query, 80), names=names)),)
+        )
     if len(matches) > 1:
         found = ", ".join(c.name for c in matches)
-        return TurnResult((say(t("tilknyt.flere_udvalg", answer=query[:80], names=found)),))
+        return TurnResult((say(t("tilknyt.flere_udvalg", answer=shorten(query, 80), names=found)),))
     turn = ctx.turn
     linked = await committees.link_channel(
         ctx.session,

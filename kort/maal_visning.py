@@ -23,6 +23,7 @@ from kort.maal_felter import (
 from kort.tekster import Texts
 from store.goalfields import LENGTHS
 from store.goalviews import GoalDetail, GoalEventView
+from store.text import shorten
 
 # Short answers go in one fact set; longer ones, and lists, get a heading of their own.
 FACT_FIELDS = (
@@ -114,13 +115,8 @@ def _event_line(event: GoalEventView, new_version: bool, texts: Texts) -> str:
     if event.meeting_date:
         parts.append(texts("maalkort.vis.udvalgsmoede", date=texts.date(event.meeting_date)))
     if event.comment:
-        parts.append(texts("maalkort.vis.citat", text=_shorten(event.comment)))
+        parts.append(texts("maalkort.vis.citat", text=shorten(event.comment, QUOTE_LENGTH)))
     return SEP.join(parts)
-
-
-def _shorten(comment: str) -> str:
-    flat = " ".join(comment.split())  # one line, so it stays one item of the list
-    return flat if len(flat) <= QUOTE_LENGTH else flat[: QUOTE_LENGTH - 1].rstrip() + "…"
 
 
 def approval_card(detail: GoalDetail, texts: Texts) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from adaptive_cards import types as t
 from kort.common import card, color_run, color_word, text, title
 from kort.tekster import Texts
 from store.enums import Color, GoalState
+from store.text import shorten
 from store.views import DigestGoal, DigestUnit, DigestView, StatusView
 
 SIZE_LIMIT = 26 * 1024  # bytes of card JSON; below the 28 KB every Teams surface takes
@@ -160,15 +161,9 @@ def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
         return lines
     lines.append(text(_change_line(entry, latest, texts), small=True, subtle=not entry.changed))
     if quotes:
-        quote = texts("digest.citat", text=_shorten(latest.narrative))
+        quote = texts("digest.citat", text=shorten(latest.narrative, QUOTE_LENGTH))
         lines.append(text(quote, subtle=True, small=True))
     return lines
-
-
-def _shorten(narrative: str) -> str:
-    if len(narrative) <= QUOTE_LENGTH:
-        return narrative
-    return narrative[: QUOTE_LENGTH - 1].rstrip() + "…"
 
 
 def _change_line(entry: DigestGoal, latest: StatusView, texts: Texts) -> str:

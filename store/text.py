@@ -28,3 +28,10 @@ def danish_order(name: str) -> tuple[str, str]:
     if lowered.startswith("aa"):
         lowered = "å" + lowered[2:]
     return lowered.translate(_ALPHABET_END), name
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line and at most `limit` characters, cut with "…": for quoting what
+    someone wrote back to them, or in a list where a long text would crowd the rest."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

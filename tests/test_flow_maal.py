@@ -357,6 +357,15 @@ def test_a_deadline_that_is_not_a_date_is_explained_with_examples() -> None:
     assert result.progress.step == "deadline"
 
 
+def test_a_long_answer_is_quoted_back_shortened_and_kept_whole() -> None:
+    typed = "Mindst 80 % af eleverne svarer, at de har nogen at lege med"
+    result = answered("deadline", typed, title="Trivsel")
+
+    quoted = "Mindst 80 % af eleverne svarer, at de h…"
+    assert texts_of(result.replies)[0] == T("maal.dato_ugyldig", answer=quoted)
+    assert result.progress.answers[PENDING] == {"deadline": typed}
+
+
 @pytest.mark.parametrize("text", ["mig", "Mig selv", "jeg"])
 def test_mig_as_responsible_is_the_leaders_name(text: str) -> None:
     result = answered("responsible", text, title="Trivsel")

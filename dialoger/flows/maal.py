@@ -26,7 +26,7 @@ from store.errors import DomainError
 from store.goalfields import CHOICES, FIELDS, Kind
 from store.goals import DraftingContext, GoalContent
 from store.profiles import PROFILE_KEYS, Profile, profile
-from store.text import fold
+from store.text import fold, shorten
 
 REVIEW = "review"
 UNIT = "unit"
@@ -235,7 +235,9 @@ def _parse_choice(name: str) -> Any:
         values = [v.value for v in CHOICES[name]]
         found = _choose(str(raw), values, lambda v: _label(name, v))
         if found is None:
-            return Problem("maal.valg_ugyldigt", {"answer": str(raw)[:60], "count": len(values)})
+            return Problem(
+                "maal.valg_ugyldigt", {"answer": shorten(str(raw), 60), "count": len(values)}
+            )
         return Ok(found)
 
     return parse
@@ -263,7 +265,9 @@ def _parse_multi(name: str) -> Any:
         values = [v.value for v in CHOICES[name]]
         chosen = [_choose(part, values, lambda v: _label(name, v)) for part in _parts(raw)]
         if not chosen or None in chosen:
-            return Problem("maal.valg_ugyldigt", {"answer": str(raw)[:60], "count": len(values)})
+            return Problem(
+                "maal.valg_ugyldigt", {"answer": shorten(str(raw), 60), "count": len(values)}
+            )
         return Ok(sorted(set(chosen), key=values.index))
 
     return parse
@@ -282,7 +286,9 @@ def _parse_bearings(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Par
     chosen = []
     for part in parts:
         if not part.isdigit() or not 1 <= int(part) <= len(found):
-            return Problem("maal.pejlemaerke_ugyldigt", {"answer": part[:40], "count": len(found)})
+            return Problem(
+                "maal.pejlemaerke_ugyldigt", {"answer": shorten(part, 40), "count": len(found)}
+            )
         chosen.append(found[int(part) - 1].id)
     return Ok(sorted(set(chosen)))
 
@@ -317,13 +323,13 @@ def _coached(raw: Any, items: tuple[str, ...], answers: Mapping[str, Any]) -> Pa
         return Ok(list(items))
     if fold(str(raw)) in KEEP_WORDS and pending:
         return Ok(list(goals.check_items("success_criteria", _split(pending))))
-    return Problem("maal.kriterie_hint", {"criterion": vague[0][:80]})
+    return Problem("maal.kriterie_hint", {"criterion": shorten(vague[0], 80)})
 
 
 def _parse_deadline(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
     found = parse_date(str(raw))
     if found is None:
-        return Problem("maal.dato_ugyldig", {"answer": str(raw)[:40]})
+        return Problem("maal.dato_ugyldig", {"answer": shorten(str(raw), 40)})
     period = data.context.period
     checked = _guarded(lambda: goals.check_deadline(found, period))
     return Ok(found.isoformat()) if isinstance(checked, Ok) else checked
@@ -337,7 +343,7 @@ def _parse_unit(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
     hits = [u for u in units if text and text in fold(u.name)]
     if len(hits) == 1:
         return Ok(_unit_answer(hits[0]))
-    return Problem("maal.enhed_ugyldig", {"answer": str(raw)[:40], "count": len(units)})
+    return Problem("maal.enhed_ugyldig", {"answer": shorten(str(raw), 40), "count": len(units)})
 
 
 def _parse_review(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:

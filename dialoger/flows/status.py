@@ -19,7 +19,7 @@ from store import status
 from store.enums import Color
 from store.errors import DomainError
 from store.profiles import profile
-from store.text import fold
+from store.text import fold, shorten
 from store.views import GoalView, ProgressView
 
 NAME = "status"
@@ -77,7 +77,9 @@ def parse_goal(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed
     hits = [g for g in data.goals if wanted and wanted in fold(g.title)]
     if len(hits) == 1:
         return Ok(hits[0].id)
-    return Problem("status.vaelg_maal_ugyldig", {"answer": text[:60], "count": len(data.goals)})
+    return Problem(
+        "status.vaelg_maal_ugyldig", {"answer": shorten(text, 60), "count": len(data.goals)}
+    )
 
 
 def parse_goal_id(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
@@ -112,7 +114,7 @@ def parse_color(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parse
     for color, words in COLOR_WORDS.items():
         if word == color.value or word in words:
             return Ok(color.value)
-    return Problem("status.farve_ugyldig", {"answer": str(raw)[:60]})
+    return Problem("status.farve_ugyldig", {"answer": shorten(str(raw), 60)})
 
 
 def _text_step(key: str) -> Any:
