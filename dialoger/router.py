@@ -24,7 +24,6 @@ from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import Texts, texts
 from store import conversations, people
-from store.enums import Role
 from store.errors import DomainError
 from store.profiles import profile
 from store.progress import StaleProgress
@@ -133,7 +132,16 @@ def _welcome(ctx: Context) -> TurnResult:
     if ctx.actor is None:
         return TurnResult((say(ctx.texts("fejl.person_ukendt")),))
     name = ctx.actor.person_name.split()[0]
-    return TurnResult((say(ctx.texts("velkommen.personlig", name=name)),))
+    return TurnResult((say(ctx.texts(_for_role(ctx, "velkommen.personlig"), name=name)),))
+
+
+def _for_role(ctx: Context, key: str) -> str:
+    """The variant of a greeting or hint that points to what this person does: a leader
+    reports status and writes goals, an approver decides on goals, others get help."""
+    actor = ctx.require_actor()
+    if actor.led_unit_ids or not profile(actor.profile).uses_goals:
+        return key  # a profile without goals relabels the plain texts
+    return f"{key}_godkender" if actor.approves_goals else f"{key}_andre"
 
 
 async def _typed(ctx: Context) -> TurnResult:
@@ -142,7 +150,9 @@ async def _typed(ctx: Context) -> TurnResult:
     if intent is None:
         if current is None:
             # After a race, the other device's answer finished the dialogue this one answered.
-            unknown = "dialog.afsluttet_andetsteds" if ctx.turn.again else "fejl.ukendt"
+            unknown = (
+                "dialog.afsluttet_andetsteds" if ctx.turn.again else _for_role(ctx, "fejl.ukendt")
+            )
             return TurnResult((say(ctx.texts(unknown)),))
         return await runner.answer(ctx, current)
     return await _COMMANDS[intent[0]](ctx, current)
@@ -150,12 +160,11 @@ async def _typed(ctx: Context) -> TurnResult:
 
 async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
     actor = ctx.require_actor()
-    decides = actor.is_administration or any(r.role is Role.DEPARTMENT_HEAD for r in actor.roles)
     card = help_card(
         ctx.texts,
         leads=bool(actor.led_unit_ids),
         uses_goals=profile(actor.profile).uses_goals,
-        decides=decides,
+        decides=actor.approves_goals,
     )
     shown = TurnResult((show(card),))
     if current is None:
@@ -166,7 +175,7 @@ async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
 
 async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
     name = ctx.require_actor().person_name.split()[0]
-    hello = say(ctx.texts("velkommen.hej", name=name))
+    hello = say(ctx.texts(_for_role(ctx, "velkommen.hej"), name=name))
     if current is None:
         return TurnResult((hello,))
     again = await runner.resume(ctx, current, "hjaelp.i_gang")

@@ -40,6 +40,12 @@ class Actor:
     def is_administration(self) -> bool:
         return any(r.role is Role.ADMINISTRATION for r in self.roles)
 
+    @property
+    def approves_goals(self) -> bool:
+        """Goals wait for them: a department head approves, the administration records
+        the committee's approval."""
+        return self.is_administration or any(r.role is Role.DEPARTMENT_HEAD for r in self.roles)
+
 
 @dataclass(frozen=True)
 class StatusView:

@@ -218,6 +218,27 @@ async def test_a_personal_install_stores_the_reference_and_greets_once(
     assert teams_user_id == "29:mette"
 
 
+@pytest.mark.parametrize(
+    ("person", "points_to"),
+    [
+        ("mette", "Skriv **status** for at komme i gang"),  # leads a school
+        ("henrik", "Skriv **til godkendelse** for at se dem, der venter"),  # department head
+        ("jens", "Skriv **hjælp** for at se, hvad jeg kan."),  # politician
+    ],
+)
+async def test_the_welcome_points_to_what_the_person_does(
+    pejling: RunningPejling, person: str, points_to: str
+) -> None:
+    place = pejling.personal(person)
+    await pejling.post(pejling.wire.personal_install(pejling.who(person), place))
+    [welcome] = pejling.fake.messages_in(place.conversation_id)
+    assert points_to in welcome.text
+    [unknown] = await pejling.say(person, "hvad med kaffen?")
+    assert unknown.text.startswith("Det forstod jeg ikke helt.")
+    assert ("**status**" in unknown.text) is (person == "mette")
+    assert ("**til godkendelse**" in unknown.text) is (person == "henrik")
+
+
 async def test_a_team_install_stores_the_channel_and_greets_the_channel(
     pejling: RunningPejling,
 ) -> None:
