@@ -175,8 +175,8 @@ def test_a_digest_asks_the_committee_about_new_goals_and_changed_ones() -> None:
     [card] = digest_cards(replace(built, units=(unit,)), T)
 
     shown = card_text(card)
-    assert "1 nye mål venter på udvalgets godkendelse." in shown
-    assert "1 ændrede mål venter på udvalgets godkendelse." in shown
+    assert "1 nyt mål venter på udvalgets godkendelse." in shown
+    assert "1 ændret mål venter på udvalgets godkendelse." in shown
     note = "En ændret udgave af målet venter på udvalgets godkendelse."
     assert shown.count(note) == 1  # not for a change the leader is still writing
     assert shown.index("Mål 1 for enhed 1") < shown.index(note) < shown.index("Mål 2 for enhed 1")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kort.tekster import texts
+from kort.tekster import Texts, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 DA, EN = texts("da"), texts("en")
@@ -22,12 +22,31 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def texts_for_many(catalogue: Texts) -> set[str]:
+    """The keys, less the variants for exactly one: those are one language's grammar."""
+    every = catalogue.keys()
+    return {key for key in every if not key.endswith("_1")}
+
+
 def test_danish_and_english_have_the_same_keys() -> None:
-    assert DA.keys() - EN.keys() == set()
-    assert EN.keys() - DA.keys() == set()
+    assert texts_for_many(DA) - texts_for_many(EN) == set()
+    assert texts_for_many(EN) - texts_for_many(DA) == set()
 
 
-@pytest.mark.parametrize("key", sorted(DA.keys()))
+@pytest.mark.parametrize("catalogue", [DA, EN], ids=["da", "en"])
+def test_a_variant_for_one_belongs_to_a_text_with_a_count(catalogue: Texts) -> None:
+    for key in catalogue.keys() - texts_for_many(catalogue):
+        assert "count" in placeholders(catalogue(key.removesuffix("_1"))), key
+
+
+def test_one_is_written_in_the_singular() -> None:
+    assert DA("digest.venter_paa_udvalget", count=1) == "1 nyt mål venter på udvalgets godkendelse."
+    assert DA("digest.venter_paa_udvalget", count=2) == "2 nye mål venter på udvalgets godkendelse."
+    assert EN("digest.uden_status", count=1) == "1 goal has no status in the period."
+    assert DA("digest.uden_status", count=1) == "1 mål har ingen status i perioden."
+
+
+@pytest.mark.parametrize("key", sorted(texts_for_many(DA)))
 def test_both_languages_use_the_same_placeholders(key: str) -> None:
     assert placeholders(DA(key)) == placeholders(EN(key)), key
 

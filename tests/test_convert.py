@@ -36,6 +36,14 @@ def test_the_mention_of_the_bot_is_removed_but_not_the_words_around_it() -> None
     assert (turn.channel_id, turn.team_id) == ("19:kanal@thread.tacv2", "19:team@thread.tacv2")
 
 
+@pytest.mark.parametrize("typed", ["@Pejling tilknyt buu", "@pejling   tilknyt buu"])
+def test_typing_the_mention_in_the_chat_client_mentions_the_bot_once(typed: str) -> None:
+    """As in Teams, where typing @Pejling picks the bot."""
+    activity = WIRE.message(METTE, CHANNEL, typed)
+    assert activity["text"] == "<at>Pejling</at> tilknyt buu"
+    assert turn_of(activity).text == "tilknyt buu"
+
+
 def test_html_spaces_from_the_teams_client_are_plain_spaces() -> None:
     activity = WIRE.message(METTE, CHANNEL, "x")
     activity["text"] = "<at>Pejling</at>&nbsp;tilknyt&nbsp;buu"

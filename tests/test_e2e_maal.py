@@ -198,7 +198,7 @@ async def test_the_digest_shows_a_goal_waiting_for_the_committee_under_its_unit(
     await post_digest(pejling.runtime.proactive, buu.id, datetime.now(UTC))
 
     [digest] = pejling.fake.messages_in(CHANNEL.channel_id)[-1].cards
-    assert "1 nye mål venter på udvalgets godkendelse." in card_text(digest)
+    assert "1 nyt mål venter på udvalgets godkendelse." in card_text(digest)
     section = unit_section(digest, "Bøgeskov Skole")
     assert f"Til udvalgets godkendelse:\n- {TITLE}" in section
     assert TITLE not in unit_section(digest, "Engholm Skole")

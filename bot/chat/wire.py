@@ -71,6 +71,10 @@ class TeamsWire:
             activity["text"] = text
             return activity
         mention = f"<at>{self.bot_name}</at>"
+        # Typing "@Pejling" in Teams picks the bot and becomes this mention: do the same.
+        typed = text.strip()
+        if typed.casefold().startswith(f"@{self.bot_name}".casefold()):
+            text = typed[len(self.bot_name) + 1 :].lstrip()
         activity["text"] = f"{mention} {text}"
         activity["entities"].insert(
             0,

@@ -2,6 +2,7 @@
 
 Each language is a folder of YAML files (`da/`, `en/`); their nested keys are joined with
 dots (`status.ask_color`). Text is looked up by key, with `{name}` placeholders filled in.
+A text with a `{count}` may have a variant for exactly one under the key + `_1`.
 Dates and times are written the Danish way ("3. marts 2027 kl. 14.05") in Europe/Copenhagen.
 """
 
@@ -29,6 +30,9 @@ class Texts:
         self._entries = dict(entries)
 
     def __call__(self, key: str, /, **params: Any) -> str:
+        # "1 nyt mål venter", not "1 nye mål venter": a text may have a variant for one.
+        if params.get("count") == 1 and f"{key}_1" in self._entries:
+            key = f"{key}_1"
         try:
             template = self._entries[key]
         except KeyError:
