@@ -1,4 +1,4 @@
-"""The `pejling` command: serve, demo, import, migrate, digest, chat, manifest."""
+"""The `pejling` command: serve, demo, import, migrate, digest, møder, chat, manifest."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot import manifest
+from bot import manifest, moeder
 from bot.app import Runtime, build_runtime, create_app
 from bot.chat import cli as chat_cli
 from bot.digest import DigestResult, post_digest
@@ -25,6 +25,7 @@ from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
 from store.orgfile import OrgFile, read_org_file
+from store.outbox import Due
 from store.profiles import PROFILE_KEYS
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     _add(commands, "migrate", t("cli.migrate"), _migrate)
     digest = _add(commands, "digest", t("cli.digest"), _digest)
     digest.add_argument("--committee", "--udvalg", dest="committee", help=t("cli.udvalg"))
+    meetings = commands.add_parser("moeder", aliases=["møder"], help=t("cli.moeder"),
+                                   description=t("cli.moeder"))  # fmt: skip
+    meetings.set_defaults(run=_meetings)
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
     chat_cli.add_arguments(chat)
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
@@ -181,6 +185,20 @@ def _digest_line(result: DigestResult) -> str:
     when = t.datetime(result.posted_at) if result.posted_at else ""
     return t(f"cli.digest_{result.outcome.value}", committee=result.committee, time=when,
              error=result.error or "")  # fmt: skip
+
+
+def _meetings(args: argparse.Namespace) -> int:
+    """Send what the dialogue meetings have due now, as the server's scheduler would."""
+
+    async def run() -> list[tuple[Due, bool]]:
+        async with cli_runtime(from_environment()) as runtime:
+            return await moeder.send_due(runtime.proactive, datetime.now(UTC))
+
+    sent = asyncio.run(run())
+    for item, ok in sent:
+        print(t("cli.moeder_sendt" if ok else "cli.moeder_fejlede", key=item.key))
+    print(t("cli.moeder_i_alt", count=len(sent), sent=sum(ok for _, ok in sent)))
+    return 0 if all(ok for _, ok in sent) else 1
 
 
 if __name__ == "__main__":

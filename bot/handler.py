@@ -16,6 +16,7 @@ from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import moeder
 from bot.adapter import PejlingAdapter
 from bot.connector import Connector, ConnectorError
 from bot.convert import (
@@ -31,6 +32,7 @@ from dialoger import router
 from dialoger.memory import Memory
 from dialoger.turn import Notice, Reply, Target, Turn, TurnResult, Via
 from kort.tekster import texts
+from store.outbox import Kind
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
@@ -114,6 +116,11 @@ class _Delivery:
             self.bot.memory.card_shown(self.result.card_owner, self.card_message)
         for notice in self.result.notices:
             await self._notify(notice)
+        for item in self.result.dispatch:
+            # A pack asked for by the button goes out again; anything else only once.
+            await moeder.deliver(
+                self.bot.proactive, item, self.turn.now, again=item.kind is Kind.PACK
+            )
 
     async def _notify(self, notice: Notice) -> None:
         """Tell someone else; a notice that cannot be delivered must not fail the turn."""

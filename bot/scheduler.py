@@ -1,4 +1,5 @@
-"""APScheduler wiring: one cron job per committee with a digest schedule.
+"""APScheduler wiring: one cron job per committee with a digest schedule, and a tick
+that sends the dialogue meetings' outbox (`bot.moeder`).
 
 The job is a thin shell around `bot.digest.post_digest`, the same function `pejling
 digest` calls. APScheduler coalesces missed runs, but the guarantee of one digest per
@@ -16,7 +17,9 @@ from datetime import UTC, datetime
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import moeder
 from bot.app import RUNTIME, Runtime
 from bot.digest import post_digest
 from store import committees, digests, goals
@@ -24,6 +27,8 @@ from store import committees, digests, goals
 log = logging.getLogger(__name__)
 # A run missed while Pejling was down is made up for if it is at most this late.
 MISFIRE_GRACE = 6 * 3600
+# How often the meetings' outbox is looked at; what is due waits at most this long.
+MEETING_TICK_MINUTES = 2
 
 
 async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
@@ -49,6 +54,13 @@ async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
         id="close-ended-goals",
         name="close goals whose period has ended",
     )
+    scheduler.add_job(
+        send_meeting_messages,
+        IntervalTrigger(minutes=MEETING_TICK_MINUTES),
+        args=(runtime,),
+        id="meeting-messages",
+        name="dialogue meetings' requests, reminders, packs and summaries",
+    )
     scheduler.start()
     log.info("scheduler started with %d digest job(s)", len(planned))
     yield
@@ -65,6 +77,16 @@ async def scheduled_digest(runtime: Runtime, committee_id: int) -> None:
         log.info("scheduled digest %s: %s", result.committee, result.outcome)
     except Exception:
         log.exception("scheduled digest for committee %s failed", committee_id)
+
+
+async def send_meeting_messages(runtime: Runtime) -> None:
+    """Every few minutes: whatever of the meetings' outbox is due goes out, once."""
+    try:
+        sent = await asyncio.shield(moeder.send_due(runtime.proactive, datetime.now(UTC)))
+        if sent:
+            log.info("meeting messages: %d due, %d sent", len(sent), sum(ok for _, ok in sent))
+    except Exception:
+        log.exception("sending meeting messages failed")
 
 
 async def close_ended_goals(runtime: Runtime) -> None:

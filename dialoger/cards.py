@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import maal, runner
+from dialoger import maal, moeder, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -23,7 +23,7 @@ async def handle(ctx: Context) -> TurnResult:
         actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL, actions.EDIT_FIELD, actions.RESUME
     ):  # fmt: skip
         return await _in_dialogue(ctx, action, data.get("progress"))
-    goal_action = _GOAL_ACTIONS.get(action or "")
+    goal_action = _GOAL_ACTIONS.get(action or "") or _MEETING_ACTIONS.get(action or "")
     if goal_action is not None:
         return await goal_action(ctx)
     return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
@@ -38,6 +38,21 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.APPROVE_GOAL: lambda ctx: maal.decide(ctx, "approve"),
     actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: maal.record_committee,
+}
+
+
+_MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
+    actions.PLAN_MEETING: lambda ctx: moeder.plan(ctx, None),
+    actions.SHOW_MEETING: moeder.show_meeting,
+    actions.EDIT_MEETING: moeder.edit_meeting,
+    actions.CANCEL_MEETING: moeder.cancel_meeting,
+    actions.PREPARE: moeder.prepare_for,
+    actions.SEND_PACK: moeder.send_pack,
+    actions.WRITE_SUMMARY: moeder.edit_summary,
+    actions.SEND_SUMMARY: moeder.send_summary,
+    actions.COMMENT_SUMMARY: moeder.comment_summary,
+    actions.APPROVE_SUMMARY: moeder.approve_summary,
+    actions.DECIDE_MATTER: moeder.decide_matter,
 }
 
 

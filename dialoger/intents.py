@@ -22,6 +22,12 @@ class Intent(enum.StrEnum):
     MY_GOALS = "my_goals"
     RESUME = "resume"
     APPROVALS = "approvals"
+    MEETINGS = "meetings"
+    PLAN_MEETING = "plan_meeting"
+    PREPARE = "prepare"
+    SUMMARY = "summary"
+    BEARINGS = "bearings"
+    MATTERS = "matters"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -51,7 +57,27 @@ _PHRASES: dict[Intent, frozenset[str]] = {
     Intent.APPROVALS: frozenset(
         {"til godkendelse", "godkend", "godkendelser", "godkend maal", "approvals", "approve"}
     ),
-}
+    Intent.MEETINGS: frozenset(
+        {"dialogmoeder", "dialogmoder", "moeder", "moder", "mine moeder", "mine moder",
+         "vis moeder", "meetings", "my meetings"}
+    ),
+    Intent.PLAN_MEETING: frozenset(
+        {"nyt dialogmoede", "nyt dialogmode", "planlaeg dialogmoede", "planlaeg dialogmode",
+         "planlaeg moede", "planlaeg mode", "nyt moede", "nyt mode", "new meeting", "plan meeting"}
+    ),
+    Intent.PREPARE: frozenset(
+        {"forbered", "forberedelse", "forbered moede", "forbered mode", "forbered dig", "prepare"}
+    ),
+    Intent.SUMMARY: frozenset(
+        {"referat", "opsummering", "skriv referat", "skriv opsummering", "summary"}
+    ),
+    Intent.BEARINGS: frozenset(
+        {"pejlemaerker", "pejlemarker", "politiske pejlemaerker", "vis pejlemaerker", "bearings"}
+    ),
+    Intent.MATTERS: frozenset(
+        {"sager", "til beslutning", "sager til beslutning", "beslutninger", "matters"}
+    ),
+}  # fmt: skip
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 
 

@@ -14,7 +14,7 @@ from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import cards, channel, maal, runner
+from dialoger import cards, channel, maal, moeder, runner
 from dialoger.context import Context
 from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
@@ -205,4 +205,10 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.MY_GOALS: maal.my_goals,
     Intent.RESUME: maal.resume,
     Intent.APPROVALS: maal.approvals,
+    Intent.MEETINGS: moeder.list_meetings,
+    Intent.PLAN_MEETING: moeder.plan,
+    Intent.PREPARE: moeder.prepare,
+    Intent.SUMMARY: moeder.write_summary,
+    Intent.BEARINGS: moeder.show_bearings,
+    Intent.MATTERS: moeder.show_matters,
 }

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from store.outbox import Due
+
 
 class Via(enum.StrEnum):
     """How the person acted."""
@@ -95,6 +97,8 @@ class TurnResult:
     replies: tuple[Reply, ...] = ()
     card_owner: str | None = None
     notices: tuple[Notice, ...] = ()
+    # Outbox items to send at once after the turn (a meeting pack, an approved summary).
+    dispatch: tuple[Due, ...] = ()
 
 
 def say(text: str) -> Reply:

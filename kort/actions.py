@@ -23,9 +23,24 @@ RETURN_GOAL = "goal.return"  # data: goal, revision; input: comment
 COMMITTEE_APPROVAL = "goal.committee"  # inputs: goal_<id> toggles, meeting_date
 MY_GOALS = "goal.mine"
 
+# Dialogue meetings. Ids in the data are checked again by the store before anything changes.
+PLAN_MEETING = "meeting.plan"  # start the planning dialogue
+SHOW_MEETING = "meeting.show"  # data: meeting
+EDIT_MEETING = "meeting.edit"  # data: meeting — the planning dialogue on a planned meeting
+CANCEL_MEETING = "meeting.cancel"  # data: meeting, revision
+PREPARE = "meeting.prepare"  # data: meeting, unit — start the preparation dialogue
+SEND_PACK = "meeting.send_pack"  # data: meeting — post the meeting pack now
+WRITE_SUMMARY = "summary.write"  # data: meeting — start (or resume) the summary dialogue
+SEND_SUMMARY = "summary.send"  # data: summary, revision — send for comments
+COMMENT_SUMMARY = "summary.comment"  # data: summary, revision; input: comment
+APPROVE_SUMMARY = "summary.approve"  # data: summary, revision
+DECIDE_MATTER = "matter.decide"  # data: matter; inputs: decision, decided_on
+
 ALL = frozenset(
     {
         START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL, RESUME, NEW_GOAL, GOAL_FORM, EDIT_FIELD,
         SHOW_GOAL, EDIT_GOAL, APPROVE_GOAL, RETURN_GOAL, COMMITTEE_APPROVAL, MY_GOALS,
+        PLAN_MEETING, SHOW_MEETING, EDIT_MEETING, CANCEL_MEETING, PREPARE, SEND_PACK,
+        WRITE_SUMMARY, SEND_SUMMARY, COMMENT_SUMMARY, APPROVE_SUMMARY, DECIDE_MATTER,
     }
 )  # fmt: skip

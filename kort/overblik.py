@@ -3,13 +3,16 @@ changed since the last digest, and goals with no status in the period.
 
 A digest must fit in one Teams message. Teams allows about 100 KB but webhooks and
 mobile do better below 28 KB, so a digest that would be larger first loses its quoted
-narratives, then is split into parts, each a card of its own.
+narratives, then is split into parts, each a card of its own. The size measure and the
+splitters (`card_size`, `paginate`, `split_cards`, `first_that_fits`) serve the other long
+cards too: the meeting pack, the meeting summary and the bearings.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from adaptive_cards import card as ac
 from adaptive_cards import types as t
@@ -22,15 +25,19 @@ from store.views import DigestGoal, DigestUnit, DigestView, StatusView
 
 SIZE_LIMIT = 26 * 1024  # bytes of card JSON; below the 28 KB every Teams surface takes
 QUOTE_LENGTH = 160
+# A part is built before the number of parts is known; two digits stand in for it.
+UNKNOWN_TOTAL = 99
+
+Item = TypeVar("Item")
 
 
 def digest_cards(digest: DigestView, texts: Texts) -> list[dict[str, Any]]:
     """One card, or several when the committee is large; each within SIZE_LIMIT."""
     whole = _digest_card(digest, digest.units, texts, quotes=True)
-    if _size(whole) <= SIZE_LIMIT:
+    if card_size(whole) <= SIZE_LIMIT:
         return [whole]
     brief = _digest_card(digest, digest.units, texts, quotes=False)
-    if _size(brief) <= SIZE_LIMIT:
+    if card_size(brief) <= SIZE_LIMIT:
         return [brief]
     pages = _paginate(digest, texts)
     return [
@@ -39,25 +46,65 @@ def digest_cards(digest: DigestView, texts: Texts) -> list[dict[str, Any]]:
     ]
 
 
-def _size(built: dict[str, Any]) -> int:
+def card_size(built: dict[str, Any]) -> int:
+    """Bytes of the card's JSON as it travels: the measure SIZE_LIMIT is in."""
     return len(json.dumps(built, ensure_ascii=False).encode("utf-8"))
 
 
-def _paginate(digest: DigestView, texts: Texts) -> list[tuple[DigestUnit, ...]]:
-    """Whole units per part, as many as fit; a unit never straddles two parts."""
-    pages: list[tuple[DigestUnit, ...]] = []
-    current: list[DigestUnit] = []
-    for unit in digest.units:
-        # The first part also carries the summary, so it is tried as part 1.
-        page = (len(pages) + 1, 99)
-        trial = _digest_card(digest, (*current, unit), texts, quotes=False, page=page)
-        if current and _size(trial) > SIZE_LIMIT:
+def paginate(
+    items: Sequence[Item], build_part: Callable[[tuple[Item, ...], int], dict[str, Any]]
+) -> list[tuple[Item, ...]]:
+    """Whole items per part, as many as fit within SIZE_LIMIT; an item never straddles
+    two parts. `build_part(items, number)` builds part `number` (counted from 1), so a
+    first part that carries more than the rest is measured as it will be sent."""
+    pages: list[tuple[Item, ...]] = []
+    current: list[Item] = []
+    for item in items:
+        trial = build_part((*current, item), len(pages) + 1)
+        if current and card_size(trial) > SIZE_LIMIT:
             pages.append(tuple(current))
             current = []
-        current.append(unit)
+        current.append(item)
     if current:
         pages.append(tuple(current))
     return pages
+
+
+def split_cards(
+    sections: Sequence[Item],
+    build: Callable[[tuple[Item, ...], tuple[int, int] | None], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One card of all `sections` when it fits, else numbered parts of whole sections.
+    `build(sections, page)` builds a card; `page` is (number, total), None for one card."""
+    whole = build(tuple(sections), None)
+    if card_size(whole) <= SIZE_LIMIT:
+        return [whole]
+    pages = paginate(sections, lambda part, number: build(part, (number, UNKNOWN_TOTAL)))
+    return [build(part, (number, len(pages))) for number, part in enumerate(pages, start=1)]
+
+
+def first_that_fits(
+    build: Callable[[Item], dict[str, Any]], choices: Sequence[Item]
+) -> dict[str, Any]:
+    """The card built with the first choice whose card is within SIZE_LIMIT, or with the
+    last choice when none is: choices go from the fullest card to the most compact."""
+    built: dict[str, Any] = {}
+    for choice in choices:
+        built = build(choice)
+        if card_size(built) <= SIZE_LIMIT:
+            break
+    return built
+
+
+def _paginate(digest: DigestView, texts: Texts) -> list[tuple[DigestUnit, ...]]:
+    """Whole units per part; the first part also carries the summary, so it is tried as
+    part 1."""
+    return paginate(
+        digest.units,
+        lambda units, number: _digest_card(
+            digest, units, texts, quotes=False, page=(number, UNKNOWN_TOTAL)
+        ),
+    )
 
 
 def _digest_card(

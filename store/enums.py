@@ -91,3 +91,48 @@ class Grades(enum.StrEnum):
 class PeriodKind(enum.StrEnum):
     ELECTION = "election"  # valgperiode
     AGREEMENT = "agreement"  # aftaleperiode
+
+
+class MeetingModel(enum.IntEnum):
+    """The three meeting models of the dialogue meetings (Hvidovre's mødemodeller)."""
+
+    ONE_TYPE = 1  # all units of one type together
+    ACROSS = 2  # several types, by area or a cross-cutting theme
+    ONE_UNIT = 3  # one unit alone
+
+
+class MeetingState(enum.StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+
+
+class SummaryState(enum.StrEnum):
+    """draft → comments (sent to the participants) → approved (posted and in force)."""
+
+    DRAFT = "draft"
+    COMMENTS = "comments"
+    APPROVED = "approved"
+
+
+class BearingScope(enum.StrEnum):
+    """Whom a political bearing is for: the committee's units, or some of them."""
+
+    COMMITTEE = "committee"
+    UNIT_TYPE = "unit_type"
+    AREA = "area"
+    UNIT = "unit"
+
+
+class MatterState(enum.StrEnum):
+    """A matter for formal decision at a later committee meeting."""
+
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class DispatchState(enum.StrEnum):
+    """A message planned to go out once: claimed by one sender, then sent or failed."""
+
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"

@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.bearings import UnitPlace, for_units
 from store.digests import LOCAL_TIME
 from store.enums import ApprovalStep, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
@@ -189,7 +190,7 @@ async def drafting_context(session: AsyncSession, actor: Actor, today: date) -> 
     period = await current_period(session, actor.municipality_id, today)
     rows = (
         await session.execute(
-            select(Unit.id, Unit.name, Unit.unit_type, Department.committee_id)
+            select(Unit.id, Unit.name, Unit.unit_type, Unit.area, Department.committee_id)
             .join(Department, Department.id == Unit.department_id)
             .where(Unit.id.in_(actor.led_unit_ids), Unit.municipality_id == actor.municipality_id)
         )
@@ -199,13 +200,14 @@ async def drafting_context(session: AsyncSession, actor: Actor, today: date) -> 
         sorted(
             (
                 DraftingUnit(r.id, r.name, r.unit_type, chosen.template_for(r.unit_type).key,
-                             r.committee_id, counts.get(r.id, 0))
+                             r.committee_id, counts.get(r.id, 0), r.area)
                 for r in rows
             ) if chosen.uses_goals else (),
             key=lambda u: danish_order(u.name),
         )
     )  # fmt: skip
-    bearings = await _bearings(session, {u.committee_id for u in units}, period)
+    places = [UnitPlace(u.id, u.committee_id, u.unit_type, u.area) for u in units]
+    bearings = await for_units(session, places, period.id if period else None)
     return DraftingContext(
         chosen, period.id if period else None, period_view(period), units, bearings
     )
@@ -225,23 +227,6 @@ async def _active_counts(
     for (unit_id,) in goals:
         counts[unit_id] = counts.get(unit_id, 0) + 1
     return counts
-
-
-async def _bearings(
-    session: AsyncSession, committee_ids: set[int], period: Period | None
-) -> dict[int, tuple[BearingView, ...]]:
-    if not committee_ids or period is None:
-        return {}
-    rows = await session.scalars(
-        select(Bearing)
-        .where(Bearing.committee_id.in_(committee_ids), Bearing.period_id == period.id)
-        .order_by(Bearing.id)
-    )
-    found: dict[int, list[BearingView]] = {}
-    for bearing in rows:
-        view = BearingView(bearing.id, bearing.title, bearing.description)
-        found.setdefault(bearing.committee_id, []).append(view)
-    return {committee: tuple(views) for committee, views in found.items()}
 
 
 # --- writing: save and submit -----------------------------------------------------------

@@ -12,14 +12,9 @@ from typing import Any
 from store.enums import GoalAction, GoalState
 from store.goalfields import EXTRA_FIELDS
 from store.profiles import Profile, Template
-from store.views import PeriodView, StatusView
+from store.views import BearingView, PeriodView, StatusView
 
-
-@dataclass(frozen=True)
-class BearingView:
-    id: int
-    title: str
-    description: str | None = None
+__all__ = ["BearingView"]
 
 
 @dataclass(frozen=True)
@@ -57,12 +52,13 @@ class DraftingUnit:
     template: str
     committee_id: int
     active_goals: int
+    area: str | None = None
 
 
 @dataclass(frozen=True)
 class DraftingContext:
     """What a leader needs to draft a goal: the profile, the period, their units (each
-    with its template and how many active goals it has) and each committee's bearings."""
+    with its template and how many active goals it has) and, per unit, the bearings for it."""
 
     profile: Profile
     period_id: int | None
@@ -74,8 +70,9 @@ class DraftingContext:
         return next((u for u in self.units if str(u.id) == str(unit_id)), None)
 
     def bearings_for(self, unit_id: Any) -> tuple[BearingView, ...]:
+        """The bearings of the unit's committee that are for this unit."""
         unit = self.unit(unit_id)
-        return self.bearings.get(unit.committee_id, ()) if unit else ()
+        return self.bearings.get(unit.id, ()) if unit else ()
 
     def template(self, unit_id: Any) -> Template | None:
         unit = self.unit(unit_id)

@@ -24,7 +24,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from store.enums import Color, GoalAction, GoalState, PeriodKind, Role
+from store.enums import (
+    BearingScope,
+    Color,
+    DispatchState,
+    GoalAction,
+    GoalState,
+    MatterState,
+    MeetingState,
+    PeriodKind,
+    Role,
+    SummaryState,
+)
 
 __all__ = ["Color", "GoalAction", "GoalState", "PeriodKind", "Role"]
 
@@ -188,6 +199,14 @@ class Bearing(Base):
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
+    # Whom it is for: the whole committee, or a unit type, an area (by name) or one unit.
+    scope: Mapped[BearingScope] = mapped_column(String(16), default=BearingScope.COMMITTEE)
+    scope_value: Mapped[str | None] = mapped_column(String(100))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    # The dialogue meeting whose approved summary agreed it, or last changed it.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Goal(Base):
@@ -347,4 +366,152 @@ class DigestPost(Base):
     posted_at: Mapped[datetime | None]
     conversation_id: Mapped[str | None] = mapped_column(String(300))
     activity_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Meeting(Base):
+    """A dialogue meeting (dialogmøde) between a committee and the leaders of some of its
+    units. `revision` counts the changes the participants were told of."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    model: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    theme: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[MeetingState] = mapped_column(String(16), default=MeetingState.PLANNED)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingUnit(Base):
+    """A unit taking part in a dialogue meeting."""
+
+    __tablename__ = "meeting_unit"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Preparation(Base):
+    """A unit leader's preparation note for a dialogue meeting: one per meeting and unit."""
+
+    __tablename__ = "preparation"
+    __table_args__ = (UniqueConstraint("meeting_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    goal_follow_up: Mapped[str | None] = mapped_column(Text)
+    unit_status: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[str | None] = mapped_column(Text)
+    challenges: Mapped[str | None] = mapped_column(Text)
+    development_needs: Mapped[str | None] = mapped_column(Text)
+    input_gathered: Mapped[str | None] = mapped_column(Text)  # from staff and board
+    written_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Summary(Base):
+    """The written summary of a dialogue meeting. Its content (per-unit summaries, the
+    bearings, matters and follow-ups agreed) is kept as written; once approved, the
+    bearings, matters and follow-ups also become rows of their own."""
+
+    __tablename__ = "summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[SummaryState] = mapped_column(String(16), default=SummaryState.DRAFT)
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Counts every change of the content; a comment names the revision it was made on.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    comment_deadline: Mapped[date | None]
+    written_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SummaryComment(Base):
+    """A participant's comment on a draft summary."""
+
+    __tablename__ = "summary_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    summary_id: Mapped[int] = mapped_column(
+        ForeignKey("summary.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    revision: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class Matter(Base):
+    """A matter from a dialogue meeting that needs a formal decision at a later committee
+    meeting, with the consequences the administration describes first."""
+
+    __tablename__ = "matter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    legal: Mapped[str | None] = mapped_column(Text)
+    economic: Mapped[str | None] = mapped_column(Text)
+    staff: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[MatterState] = mapped_column(String(16), default=MatterState.OPEN)
+    decided_on: Mapped[date | None]
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowUp(Base):
+    """Something agreed at a dialogue meeting that someone will follow up by a date."""
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Dispatch(Base):
+    """A message that must go out once (a meeting's preparation request, its reminder, its
+    pack): claimed by one sender before sending, then marked sent, or failed to retry."""
+
+    __tablename__ = "dispatch"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(200))
+    state: Mapped[DispatchState] = mapped_column(String(16), default=DispatchState.CLAIMED)
+    claimed_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)

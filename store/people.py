@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Municipality, Person, Role, RoleAssignment
+from store.models import Municipality, Person, Role, RoleAssignment, Unit
 from store.views import Actor, RoleView
 
 
@@ -67,3 +68,24 @@ async def remember_teams_user_id(session: AsyncSession, actor: Actor, teams_user
         .where(Person.id == actor.person_id, Person.teams_user_id.is_distinct_from(teams_user_id))
         .values(teams_user_id=teams_user_id)
     )
+
+
+async def units_led_by(
+    session: AsyncSession, person_ids: Iterable[int], within: Iterable[int] | None = None
+) -> dict[int, tuple[str, ...]]:
+    """The names of the units each person leads (only those `within`, when given)."""
+    query = (
+        select(RoleAssignment.person_id, Unit.name)
+        .join(Unit, Unit.id == RoleAssignment.unit_id)
+        .where(
+            RoleAssignment.role == Role.UNIT_LEADER,
+            RoleAssignment.person_id.in_(list(person_ids)),
+        )
+        .order_by(Unit.name)
+    )
+    if within is not None:
+        query = query.where(Unit.id.in_(list(within)))
+    found: dict[int, list[str]] = {}
+    for person, name in await session.execute(query):
+        found.setdefault(person, []).append(name)
+    return {person: tuple(names) for person, names in found.items()}

@@ -3,8 +3,9 @@
 A profile is a YAML file shipped in `store/profiler/` and chosen in the organisation
 file (`municipality.profile`). It says whether the municipality uses goals at all, which
 fields each goal template asks and in which order, which are required, how many active
-goals a unit should have at most, which approval steps a goal goes through, and labels
-that differ from Pejling's own.
+goals a unit should have at most, which approval steps a goal goes through, when the
+dialogue meetings' preparation, reminder and pack go out, and labels that differ from
+Pejling's own.
 """
 
 from __future__ import annotations
@@ -74,10 +75,26 @@ class Label(_Model):
     en: str
 
 
+class MeetingSettings(_Model):
+    """When the dialogue meetings' messages go out, counted in days before the meeting."""
+
+    preparation_days: int = Field(default=14, ge=1)  # the leaders are asked to prepare
+    reminder_days: int = Field(default=7, ge=1)  # one reminder to those who have not
+    pack_days: int = Field(default=3, ge=0)  # the meeting pack is posted in the channel
+    comment_days: int = Field(default=7, ge=1)  # the summary's deadline for comments
+
+    @model_validator(mode="after")
+    def _in_order(self) -> MeetingSettings:
+        if self.reminder_days >= self.preparation_days:
+            raise ValueError("the reminder must come after the request to prepare")
+        return self
+
+
 class Profile(_Model):
     key: str
     name: Label
     uses_goals: bool = True
+    meetings: MeetingSettings = MeetingSettings()
     goal_limit: int = Field(default=5, ge=1)
     approval: tuple[ApprovalStep, ...] = (ApprovalStep.DEPARTMENT, ApprovalStep.COMMITTEE)
     # After which approval step a goal takes part in status reporting and digests.

@@ -3,11 +3,12 @@ so nothing can lazy-load outside the session that read it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from store.enums import Color, GoalState, Role
+from store.enums import BearingScope, Color, GoalState, Role
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,40 @@ class Actor:
         """Goals wait for them: a department head approves, the administration records
         the committee's approval."""
         return self.is_administration or any(r.role is Role.DEPARTMENT_HEAD for r in self.roles)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom a bearing is for. `value` is the unit type or the area; `unit_id` one unit."""
+
+    kind: BearingScope = BearingScope.COMMITTEE
+    value: str | None = None
+    unit_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "value": self.value, "unit_id": self.unit_id}
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any] | None) -> Scope:
+        raw = raw or {}
+        unit = raw.get("unit_id")
+        return cls(
+            BearingScope(raw.get("kind") or BearingScope.COMMITTEE),
+            raw.get("value"),
+            int(unit) if unit is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class BearingView:
+    """A political bearing as shown: title, description, and whom it is for (with the
+    unit's name when it is for one unit)."""
+
+    id: int
+    title: str
+    description: str | None = None
+    scope: Scope = field(default_factory=Scope)
+    unit_name: str | None = None
 
 
 @dataclass(frozen=True)

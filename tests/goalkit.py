@@ -45,15 +45,16 @@ def drafting(
     period: PeriodView | None = ELECTION,
     leader: str = "Mette Kjærgaard",
 ) -> GoalData:
-    """What `nyt mål` loads for a leader: the profile, the period, the units, the bearings
-    of their committees (and of one committee that is not theirs)."""
+    """What `nyt mål` loads for a leader: the profile, the period, the units, and per
+    unit the bearings of its committee (and those of a unit that is not theirs)."""
     chosen = profile(profile_key)
     placed = tuple(
         DraftingUnit(u.id, u.name, u.unit_type, chosen.template_for(u.unit_type).key,
                      u.committee_id, u.active_goals)
         for u in units
     )  # fmt: skip
-    bearings = {BUU: BUU_BEARINGS, SSU: SSU_BEARINGS}
+    of_committee = {BUU: BUU_BEARINGS, SSU: SSU_BEARINGS}
+    bearings = {u.id: of_committee[u.committee_id] for u in placed} | {99: SSU_BEARINGS}
     context = DraftingContext(chosen, 7 if period else None, period, placed, bearings)
     return GoalData(context, leader)
 

@@ -72,11 +72,11 @@ BEARINGS = (
 )
 HV_CONTEXT = DraftingContext(
     HVIDOVRE, 7, PERIOD, (DraftingUnit(1, "Bøgeskov Skole", "skole", "standard", 4, 2),),
-    {4: BEARINGS},
+    {1: BEARINGS},
 )  # fmt: skip
 JB_CONTEXT = DraftingContext(
     JAMMERBUGT, 8, YEAR, (DraftingUnit(2, "Toftegård Skole", "skole", "skole", 5, 1),),
-    {5: BEARINGS},
+    {2: BEARINGS},
 )  # fmt: skip
 
 FULL = GoalContent(

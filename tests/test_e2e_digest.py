@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 import bot.scheduler
 from bot.app import RUNTIME
 from bot.digest import DigestResult, Outcome, post_digest
-from bot.scheduler import scheduled_digest, scheduler_context
+from bot.scheduler import scheduled_digest, scheduler_context, send_meeting_messages
 from cardcheck import schema_errors
 from fakebf import RecordedRequest
 from harness import (
@@ -293,7 +293,10 @@ async def test_the_scheduler_plans_one_job_per_committee_with_a_schedule(
         [scheduler] = schedulers
         jobs = {job.id: job for job in scheduler.get_jobs()}
 
-    assert set(jobs) == {f"digest:{buu.id}", f"digest:{ssu.id}", "close-ended-goals"}
+    assert set(jobs) == {
+        f"digest:{buu.id}", f"digest:{ssu.id}", "close-ended-goals", "meeting-messages"
+    }
+    assert jobs["meeting-messages"].func is send_meeting_messages
     assert jobs["close-ended-goals"].next_run_time.astimezone(COPENHAGEN).hour == 2
     job = jobs[f"digest:{buu.id}"]
     assert job.func is scheduled_digest

@@ -19,6 +19,7 @@ KORT_MAY_IMPORT = (
     "store.goalfields",
     "store.profiles",
     "store.goalviews",
+    "store.meetingviews",  # frozen views of meetings, made for cards
     "store.text",  # folding, Danish order, shortening: pure functions
 )
 

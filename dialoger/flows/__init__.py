@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dialoger.engine import Flow
-from dialoger.flows import maal, status
+from dialoger.flows import forbered, maal, moede, referat, status
 
-FLOWS: dict[str, Flow] = {status.FLOW.name: status.FLOW, **maal.FLOWS}
+FLOWS: dict[str, Flow] = {
+    flow.name: flow for flow in (status.FLOW, moede.FLOW, forbered.FLOW, referat.FLOW)
+} | maal.FLOWS

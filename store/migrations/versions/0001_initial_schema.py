@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 06:20:34.797992
+Create Date: 2026-11-22 06:43:58.125308
 """
 
 from collections.abc import Sequence
@@ -30,6 +30,30 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name=op.f("uq_municipality_key")),
         sa.UniqueConstraint("tenant_id", name=op.f("uq_municipality_tenant_id")),
     )
+    op.create_table(
+        "dispatch",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_dispatch_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dispatch")),
+        sa.UniqueConstraint("municipality_id", "key", name=op.f("uq_dispatch_municipality_id_key")),
+    )
+    with op.batch_alter_table("dispatch", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dispatch_municipality_id"), ["municipality_id"], unique=False
+        )
+
     op.create_table(
         "period",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -186,36 +210,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "bearing",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("municipality_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("committee_id", sa.Integer(), nullable=False),
-        sa.Column("period_id", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["committee_id"], ["committee.id"], name=op.f("fk_bearing_committee_id_committee")
-        ),
-        sa.ForeignKeyConstraint(
-            ["municipality_id"],
-            ["municipality.id"],
-            name=op.f("fk_bearing_municipality_id_municipality"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["period_id"], ["period.id"], name=op.f("fk_bearing_period_id_period")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_bearing")),
-        sa.UniqueConstraint("municipality_id", "key", name=op.f("uq_bearing_municipality_id_key")),
-    )
-    with op.batch_alter_table("bearing", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_bearing_committee_id"), ["committee_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_bearing_municipality_id"), ["municipality_id"], unique=False
-        )
-
-    op.create_table(
         "department",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=False),
@@ -281,6 +275,167 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "meeting",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("period_id", sa.Integer(), nullable=False),
+        sa.Column("model", sa.Integer(), nullable=False),
+        sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("place", sa.String(length=200), nullable=True),
+        sa.Column("theme", sa.Text(), nullable=True),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"], ["committee.id"], name=op.f("fk_meeting_committee_id_committee")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["person.id"],
+            name=op.f("fk_meeting_created_by_person"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_meeting_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["period_id"], ["period.id"], name=op.f("fk_meeting_period_id_period")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting")),
+    )
+    with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_committee_id"), ["committee_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_meeting_municipality_id"), ["municipality_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_meeting_starts_at"), ["starts_at"], unique=False)
+
+    op.create_table(
+        "follow_up",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("owner", sa.String(length=200), nullable=True),
+        sa.Column("due", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_follow_up_meeting_id_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_follow_up_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_follow_up")),
+    )
+    with op.batch_alter_table("follow_up", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_follow_up_meeting_id"), ["meeting_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_follow_up_municipality_id"), ["municipality_id"], unique=False
+        )
+
+    op.create_table(
+        "matter",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("legal", sa.Text(), nullable=True),
+        sa.Column("economic", sa.Text(), nullable=True),
+        sa.Column("staff", sa.Text(), nullable=True),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column("decision", sa.Text(), nullable=True),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"], ["committee.id"], name=op.f("fk_matter_committee_id_committee")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by"],
+            ["person.id"],
+            name=op.f("fk_matter_decided_by_person"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_matter_meeting_id_meeting"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_matter_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_matter")),
+    )
+    with op.batch_alter_table("matter", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_matter_committee_id"), ["committee_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_matter_municipality_id"), ["municipality_id"], unique=False
+        )
+
+    op.create_table(
+        "summary",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("comment_deadline", sa.Date(), nullable=True),
+        sa.Column("written_by", sa.Integer(), nullable=True),
+        sa.Column("approved_by", sa.Integer(), nullable=True),
+        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["approved_by"],
+            ["person.id"],
+            name=op.f("fk_summary_approved_by_person"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_summary_meeting_id_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_summary_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["written_by"],
+            ["person.id"],
+            name=op.f("fk_summary_written_by_person"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_summary")),
+        sa.UniqueConstraint("meeting_id", name=op.f("uq_summary_meeting_id")),
+    )
+    with op.batch_alter_table("summary", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_summary_municipality_id"), ["municipality_id"], unique=False
+        )
+
+    op.create_table(
         "unit",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=False),
@@ -305,6 +460,51 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_unit_department_id"), ["department_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_unit_municipality_id"), ["municipality_id"], unique=False
+        )
+
+    op.create_table(
+        "bearing",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("period_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("scope", sa.String(length=16), nullable=False),
+        sa.Column("scope_value", sa.String(length=100), nullable=True),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"], ["committee.id"], name=op.f("fk_bearing_committee_id_committee")
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_bearing_meeting_id_meeting"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_bearing_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["period_id"], ["period.id"], name=op.f("fk_bearing_period_id_period")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_bearing_unit_id_unit"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bearing")),
+        sa.UniqueConstraint("municipality_id", "key", name=op.f("uq_bearing_municipality_id_key")),
+    )
+    with op.batch_alter_table("bearing", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_bearing_committee_id"), ["committee_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_bearing_municipality_id"), ["municipality_id"], unique=False
         )
 
     op.create_table(
@@ -366,6 +566,69 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_goal_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
+        "meeting_unit",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_meeting_unit_meeting_id_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_meeting_unit_unit_id_unit"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", "unit_id", name=op.f("pk_meeting_unit")),
+    )
+    with op.batch_alter_table("meeting_unit", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meeting_unit_unit_id"), ["unit_id"], unique=False)
+
+    op.create_table(
+        "preparation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("goal_follow_up", sa.Text(), nullable=True),
+        sa.Column("unit_status", sa.Text(), nullable=True),
+        sa.Column("conditions", sa.Text(), nullable=True),
+        sa.Column("challenges", sa.Text(), nullable=True),
+        sa.Column("development_needs", sa.Text(), nullable=True),
+        sa.Column("input_gathered", sa.Text(), nullable=True),
+        sa.Column("written_by", sa.Integer(), nullable=True),
+        sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_preparation_meeting_id_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_preparation_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["unit.id"], name=op.f("fk_preparation_unit_id_unit"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["written_by"],
+            ["person.id"],
+            name=op.f("fk_preparation_written_by_person"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_preparation")),
+        sa.UniqueConstraint(
+            "meeting_id", "unit_id", name=op.f("uq_preparation_meeting_id_unit_id")
+        ),
+    )
+    with op.batch_alter_table("preparation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_preparation_municipality_id"), ["municipality_id"], unique=False
+        )
+
+    op.create_table(
         "role_assignment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=False),
@@ -412,6 +675,43 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_role_assignment_person_id"), ["person_id"], unique=False
+        )
+
+    op.create_table(
+        "summary_comment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("municipality_id", sa.Integer(), nullable=False),
+        sa.Column("summary_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["municipality_id"],
+            ["municipality.id"],
+            name=op.f("fk_summary_comment_municipality_id_municipality"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_summary_comment_person_id_person"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["summary_id"],
+            ["summary.id"],
+            name=op.f("fk_summary_comment_summary_id_summary"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_summary_comment")),
+    )
+    with op.batch_alter_table("summary_comment", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_summary_comment_municipality_id"), ["municipality_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_summary_comment_summary_id"), ["summary_id"], unique=False
         )
 
     op.create_table(
@@ -515,22 +815,60 @@ def downgrade() -> None:
 
     op.drop_table("goal_event")
     op.drop_table("goal_bearing")
+    with op.batch_alter_table("summary_comment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_summary_comment_summary_id"))
+        batch_op.drop_index(batch_op.f("ix_summary_comment_municipality_id"))
+
+    op.drop_table("summary_comment")
     with op.batch_alter_table("role_assignment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_role_assignment_person_id"))
         batch_op.drop_index(batch_op.f("ix_role_assignment_municipality_id"))
 
     op.drop_table("role_assignment")
+    with op.batch_alter_table("preparation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_preparation_municipality_id"))
+
+    op.drop_table("preparation")
+    with op.batch_alter_table("meeting_unit", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_unit_unit_id"))
+
+    op.drop_table("meeting_unit")
     with op.batch_alter_table("goal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_goal_unit_id"))
         batch_op.drop_index(batch_op.f("ix_goal_state"))
         batch_op.drop_index(batch_op.f("ix_goal_municipality_id"))
 
     op.drop_table("goal")
+    with op.batch_alter_table("bearing", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_bearing_municipality_id"))
+        batch_op.drop_index(batch_op.f("ix_bearing_committee_id"))
+
+    op.drop_table("bearing")
     with op.batch_alter_table("unit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_unit_municipality_id"))
         batch_op.drop_index(batch_op.f("ix_unit_department_id"))
 
     op.drop_table("unit")
+    with op.batch_alter_table("summary", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_summary_municipality_id"))
+
+    op.drop_table("summary")
+    with op.batch_alter_table("matter", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_matter_municipality_id"))
+        batch_op.drop_index(batch_op.f("ix_matter_committee_id"))
+
+    op.drop_table("matter")
+    with op.batch_alter_table("follow_up", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_follow_up_municipality_id"))
+        batch_op.drop_index(batch_op.f("ix_follow_up_meeting_id"))
+
+    op.drop_table("follow_up")
+    with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_starts_at"))
+        batch_op.drop_index(batch_op.f("ix_meeting_municipality_id"))
+        batch_op.drop_index(batch_op.f("ix_meeting_committee_id"))
+
+    op.drop_table("meeting")
     with op.batch_alter_table("digest_post", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_digest_post_municipality_id"))
 
@@ -540,11 +878,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_department_committee_id"))
 
     op.drop_table("department")
-    with op.batch_alter_table("bearing", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_bearing_municipality_id"))
-        batch_op.drop_index(batch_op.f("ix_bearing_committee_id"))
-
-    op.drop_table("bearing")
     with op.batch_alter_table("dialogue_progress", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dialogue_progress_person_id"))
         batch_op.drop_index(batch_op.f("ix_dialogue_progress_municipality_id"))
@@ -566,5 +899,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_period_municipality_id"))
 
     op.drop_table("period")
+    with op.batch_alter_table("dispatch", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dispatch_municipality_id"))
+
+    op.drop_table("dispatch")
     op.drop_table("municipality")
     # ### end Alembic commands ###

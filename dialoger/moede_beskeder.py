@@ -1,0 +1,38 @@
+"""Telling the leaders of a meeting's units what planning, changing or cancelling it
+means for them: one notice each, sent once the turn is saved."""
+
+from __future__ import annotations
+
+from dialoger.context import Context
+from kort import moede as cards
+from store import people
+from store.enums import MeetingState
+from store.meetingviews import MeetingChange
+from store.outbox import due_at
+from store.profiles import profile
+
+
+async def tell_leaders(ctx: Context, done: MeetingChange) -> None:
+    meeting, t = done.meeting, ctx.texts
+    settings = profile(ctx.require_actor().profile).meetings
+    asked_from = due_at(meeting.starts_at, settings.preparation_days).date()
+    names = await _their_units(ctx, done)
+    for person in done.invited:
+        ctx.notify(person, card=cards.invitation_card(meeting, names[person], asked_from, t))
+    for person in done.told_of_change:
+        ctx.notify(person, card=cards.changed_card(meeting, done.previous_start, t))
+    for person in done.uninvited:
+        if meeting.state is MeetingState.CANCELLED:
+            ctx.notify(person, card=cards.cancelled_card(meeting, t))
+        else:
+            ctx.notify(person, card=cards.uninvited_card(meeting, names[person], t))
+
+
+async def _their_units(ctx: Context, done: MeetingChange) -> dict[int, str]:
+    """For each leader told, the names of their units the change is about: the invited
+    leaders' units in the meeting, all units of those taken off."""
+    within = [u.id for u in done.meeting.units]
+    invited = await people.units_led_by(ctx.session, done.invited, within)
+    uninvited = await people.units_led_by(ctx.session, done.uninvited)
+    names = {person: ", ".join(units) for person, units in {**uninvited, **invited}.items()}
+    return {person: names.get(person, "") for person in (*done.invited, *done.uninvited)}

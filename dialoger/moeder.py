@@ -1,0 +1,241 @@
+"""Meeting commands and meeting card buttons: `dialogmøder`, `nyt dialogmøde`, `forbered`,
+`referat`, `pejlemærker`, `sager`, and showing, changing and cancelling a meeting,
+sending its pack, sending the summary for comments, commenting and approving it,
+recording a matter's decision.
+
+Every id a card carries is checked by the store against who presses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialoger import engine, runner
+from dialoger.context import Context
+from dialoger.flows import FLOWS, forbered, moede, referat
+from dialoger.moede_beskeder import tell_leaders
+from dialoger.turn import Reply, TurnResult, card_reply, say, show
+from kort import moede as cards
+from kort.pejlemaerker import bearings_cards, matters_card
+from kort.referat import summary_card
+from store import bearings, matters, meetings, progress, summaries
+from store.dates import parse_date
+from store.errors import Invalid
+from store.outbox import Due, Kind
+from store.profiles import profile
+from store.views import ProgressView
+
+
+def _id(value: Any) -> int:
+    """An id from card data; anything else is refused as an unknown meeting."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Invalid("moede.ukendt") from None
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+async def list_meetings(ctx: Context, current: ProgressView | None = None) -> TurnResult:
+    actor = ctx.require_actor()
+    found = await meetings.meetings_of(ctx.session, actor, ctx.turn.now)
+    card = cards.meetings_card(found, ctx.texts, administration=actor.is_administration)
+    return TurnResult((card_reply(ctx.turn, card),))
+
+
+async def plan(ctx: Context, current: ProgressView | None) -> TurnResult:
+    return await runner.start(ctx, FLOWS[moede.NAME], current)
+
+
+async def prepare(ctx: Context, current: ProgressView | None) -> TurnResult:
+    return await runner.start(ctx, FLOWS[forbered.NAME], current)
+
+
+async def write_summary(ctx: Context, current: ProgressView | None) -> TurnResult:
+    return await runner.start(ctx, FLOWS[referat.NAME], current)
+
+
+async def show_bearings(ctx: Context, current: ProgressView | None = None) -> TurnResult:
+    """`pejlemærker`: each followed committee's bearings, traced to the goals and status."""
+    found = await bearings.of_committees(ctx.session, ctx.require_actor(), ctx.today)
+    if not found:
+        return TurnResult((say(ctx.texts("pejlemaerker.ingen_udvalg")),))
+    return TurnResult(tuple(show(c) for traced in found for c in bearings_cards(traced, ctx.texts)))
+
+
+async def show_matters(ctx: Context, current: ProgressView | None = None) -> TurnResult:
+    actor = ctx.require_actor()
+    found = await matters.matters_of(ctx.session, actor)
+    card = matters_card(found, ctx.texts, administration=actor.is_administration)
+    return TurnResult((card_reply(ctx.turn, card),))
+
+
+# --- meeting buttons --------------------------------------------------------------------------
+
+
+async def show_meeting(ctx: Context) -> TurnResult:
+    actor = ctx.require_actor()
+    found = await meetings.meeting(ctx.session, actor, _id(ctx.turn.data.get("meeting")))
+    card = cards.meeting_card(
+        found, ctx.texts, administration=actor.is_administration, leader_unit_ids=actor.led_unit_ids
+    )
+    replies: list[Reply] = [card_reply(ctx.turn, card)]
+    summary = await summaries.summary_of(ctx.session, actor, found.id)
+    if summary is not None:
+        mode = (
+            "draft" if actor.is_administration and summary.state.value != "approved" else "posted"
+        )
+        if summary.state.value == "comments" and not actor.is_administration:
+            mode = "comment"
+        replies.append(show(summary_card(summary, ctx.texts, mode=mode)))
+    return TurnResult(tuple(replies))
+
+
+async def edit_meeting(ctx: Context) -> TurnResult:
+    """The planning dialogue on a planned meeting, at its review."""
+    actor = ctx.require_actor()
+    meetings.require_administration(actor)
+    found = await meetings.meeting(ctx.session, actor, _id(ctx.turn.data.get("meeting")))
+    answers = moede.answers_from(found)
+    return await _start_at(ctx, FLOWS[moede.NAME], moede.REVIEW, answers)
+
+
+async def cancel_meeting(ctx: Context) -> TurnResult:
+    actor = ctx.require_actor()
+    data = ctx.turn.data
+    done = await meetings.cancel(
+        ctx.session, actor, _id(data.get("meeting")), _id(data.get("revision")), ctx.turn.now
+    )
+    await tell_leaders(ctx, done)
+    card = cards.meeting_card(done.meeting, ctx.texts, administration=True)
+    told = ctx.texts("moede.aflyst_besked", count=len(done.uninvited))
+    return TurnResult((say(told), card_reply(ctx.turn, card)))
+
+
+async def prepare_for(ctx: Context) -> TurnResult:
+    """The Forbered button: the preparation dialogue for that meeting and unit."""
+    actor = ctx.require_actor()
+    data = ctx.turn.data
+    flow = FLOWS[forbered.NAME]
+    meeting, unit, note = await meetings.preparing(
+        ctx.session, actor, _id(data.get("meeting")), _id(data.get("unit"))
+    )
+    loaded: forbered.PreparationData = await flow.load(ctx)
+    answers = forbered.answers_for(loaded, meeting, unit, note)
+    return await _start_at(ctx, flow, engine.first_step(flow, answers).name, answers)
+
+
+async def send_pack(ctx: Context) -> TurnResult:
+    """Send the meeting pack now (the administration's button): posted after the turn."""
+    actor = ctx.require_actor()
+    meetings.require_administration(actor)
+    found = await meetings.meeting(ctx.session, actor, _id(ctx.turn.data.get("meeting")))
+    due = Due(actor.municipality_id, Kind.PACK, found.id)
+    return TurnResult(
+        (say(ctx.texts("moede.pakke_sendes", committee=found.committee_name)),), dispatch=(due,)
+    )
+
+
+# --- summary buttons ---------------------------------------------------------------------------
+
+
+async def edit_summary(ctx: Context) -> TurnResult:
+    """The summary dialogue for a meeting: a new one, or the saved summary at its review."""
+    actor = ctx.require_actor()
+    meetings.require_administration(actor)
+    meeting_id = _id(ctx.turn.data.get("meeting"))
+    saved = await summaries.summary_of(ctx.session, actor, meeting_id)
+    flow = FLOWS[referat.NAME]
+    uses_goals = profile(actor.profile).uses_goals
+    if saved is not None:
+        if saved.state.value == "approved":
+            raise Invalid("referat.allerede_godkendt")
+        return await _start_at(ctx, flow, referat.REVIEW, referat.answers_from(saved, uses_goals))
+    found = await meetings.meeting(ctx.session, actor, meeting_id)
+    answers = {referat.MEETING: referat.choice(found, uses_goals), referat.MEETING_FIXED: True}
+    return await _start_at(ctx, flow, engine.first_step(flow, answers).name, answers)
+
+
+async def send_summary(ctx: Context) -> TurnResult:
+    actor, data = ctx.require_actor(), ctx.turn.data
+    done = await summaries.send_for_comments(
+        ctx.session, actor, _id(data.get("summary")), _id(data.get("revision")), ctx.today
+    )
+    for person in done.tell:
+        ctx.notify(person, card=summary_card(done.summary, ctx.texts, mode="comment"))
+    told = say(ctx.texts("referat.sendt", count=len(done.tell),
+                         date=ctx.texts.date(done.summary.comment_deadline)))  # fmt: skip
+    return TurnResult(
+        (told, card_reply(ctx.turn, summary_card(done.summary, ctx.texts, mode="draft")))
+    )
+
+
+async def comment_summary(ctx: Context) -> TurnResult:
+    actor, data = ctx.require_actor(), ctx.turn.data
+    done = await summaries.comment(
+        ctx.session, actor, _id(data.get("summary")), _id(data.get("revision")),
+        str(data.get("comment") or ""), ctx.turn.now,
+    )  # fmt: skip
+    note = ctx.texts("referat.kommentar_besked", name=actor.person_name)
+    for person in done.tell:
+        ctx.notify(person, note, summary_card(done.summary, ctx.texts, mode="draft"))
+    return TurnResult((say(ctx.texts("referat.kommentar_gemt")),))
+
+
+async def approve_summary(ctx: Context) -> TurnResult:
+    """Approve: the bearings come into force, the summary goes to the channel."""
+    actor, data = ctx.require_actor(), ctx.turn.data
+    done = await summaries.approve(
+        ctx.session, actor, _id(data.get("summary")), _id(data.get("revision")), ctx.turn.now
+    )
+    summary = done.summary
+    for person in done.tell:
+        ctx.notify(
+            person,
+            ctx.texts("referat.godkendt_besked"),
+            summary_card(summary, ctx.texts, mode="posted"),
+        )
+    due = Due(actor.municipality_id, Kind.SUMMARY, summary.meeting.id)
+    added = len(summary.content.bearings)
+    replies = (
+        say(ctx.texts("referat.godkendt", count=added, committee=summary.meeting.committee_name)),
+        card_reply(ctx.turn, summary_card(summary, ctx.texts, mode="posted")),
+    )
+    return TurnResult(replies, dispatch=(due,))
+
+
+async def decide_matter(ctx: Context) -> TurnResult:
+    actor, data = ctx.require_actor(), ctx.turn.data
+    matter_id = _id(data.get("matter"))
+    decided_on = parse_date(
+        str(data.get(f"decided_on_{matter_id}") or data.get("decided_on") or "")
+    )
+    decision = data.get(f"decision_{matter_id}") or data.get("decision")
+    done = await matters.decide(
+        ctx.session, actor, matter_id, str(decision or ""), decided_on, ctx.turn.now
+    )
+    found = await matters.matters_of(ctx.session, actor)
+    card = matters_card(found, ctx.texts, administration=True)
+    return TurnResult(
+        (say(ctx.texts("sag.besluttet", title=done.title)), card_reply(ctx.turn, card))
+    )
+
+
+async def _start_at(
+    ctx: Context, flow: engine.Flow, step: str, answers: dict[str, Any]
+) -> TurnResult:
+    actor = ctx.require_actor()
+    data = await flow.load(ctx)
+    refusal = flow.refuse(data, ctx.texts)
+    if refusal:
+        return TurnResult((say(refusal),))
+    current = await runner.active(ctx)
+    started = await progress.start(
+        ctx.session, actor.municipality_id, actor.person_id, ctx.turn.conversation_id,
+        flow.name, step, ctx.turn.now, answers=answers,
+        activity_id=ctx.turn.activity_id, pause=current is not None,
+    )  # fmt: skip
+    return TurnResult(
+        tuple(engine.ask(flow, started, ctx.turn, data, ctx.texts)), card_owner=started.id
+    )

@@ -1,0 +1,152 @@
+"""Political bearings (politiske pejlemærker): whom each is for, which a unit's goals may
+follow, and the trace from a bearing to the goals that follow it and their status.
+
+A bearing belongs to a committee and a period. It is for all the committee's units, or
+for some of them: a unit type (all daycare), an area (Nord), or one unit. The
+dialogue meetings' approved summaries add bearings and change their words; the
+organisation file may hold some too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.enums import BearingScope, Role
+from store.meetingviews import CommitteeBearings, TracedBearing
+from store.models import Bearing, Committee, Department, Goal, GoalBearing, Period, Unit
+from store.status import GOALS, current_period, goal_from_row, period_view
+from store.text import danish_order, fold
+from store.views import Actor, BearingView, GoalView, Scope
+
+
+@dataclass(frozen=True)
+class UnitPlace:
+    """What decides which bearings are for a unit."""
+
+    id: int
+    committee_id: int
+    unit_type: str
+    area: str | None = None
+
+
+def is_for(scope: Scope, unit: UnitPlace) -> bool:
+    """Whether a bearing with `scope` is for `unit` (of the bearing's committee)."""
+    match scope.kind:
+        case BearingScope.COMMITTEE:
+            return True
+        case BearingScope.UNIT_TYPE:
+            return fold(scope.value or "") == fold(unit.unit_type)
+        case BearingScope.AREA:
+            return fold(scope.value or "") == fold(unit.area or "")
+        case BearingScope.UNIT:
+            return scope.unit_id == unit.id
+    return False
+
+
+def scope_of(bearing: Bearing) -> Scope:
+    return Scope(BearingScope(bearing.scope), bearing.scope_value, bearing.unit_id)
+
+
+async def for_units(
+    session: AsyncSession, units: Sequence[UnitPlace], period_id: int | None
+) -> dict[int, tuple[BearingView, ...]]:
+    """Per unit, the bearings of its committee for the period that are for it."""
+    if not units or period_id is None:
+        return {}
+    views = await committee_bearings(session, {u.committee_id for u in units}, period_id)
+    return {
+        unit.id: tuple(v for v in views.get(unit.committee_id, ()) if is_for(v.scope, unit))
+        for unit in units
+    }
+
+
+async def committee_bearings(
+    session: AsyncSession, committee_ids: Iterable[int], period_id: int
+) -> dict[int, tuple[BearingView, ...]]:
+    """Each committee's bearings for the period, in the order they were agreed."""
+    rows = await session.execute(
+        select(Bearing, Unit.name)
+        .outerjoin(Unit, Unit.id == Bearing.unit_id)
+        .where(Bearing.committee_id.in_(list(committee_ids)), Bearing.period_id == period_id)
+        .order_by(Bearing.id)
+    )
+    found: dict[int, list[BearingView]] = {}
+    for bearing, unit_name in rows:
+        found.setdefault(bearing.committee_id, []).append(view_of(bearing, unit_name))
+    return {committee: tuple(views) for committee, views in found.items()}
+
+
+def view_of(bearing: Bearing, unit_name: str | None = None) -> BearingView:
+    return BearingView(bearing.id, bearing.title, bearing.description, scope_of(bearing), unit_name)
+
+
+async def traced(session: AsyncSession, committee: Committee, period: Period) -> CommitteeBearings:
+    """The committee's bearings for the period, each with the reportable goals that
+    follow it and their newest status: two statements, whatever the committee's size."""
+    views = (await committee_bearings(session, [committee.id], period.id)).get(committee.id, ())
+    following = await session.execute(
+        GOALS.add_columns(GoalBearing.bearing_id)
+        .join(GoalBearing, GoalBearing.goal_id == Goal.id)
+        .join(Department, Department.id == Unit.department_id)
+        .where(Department.committee_id == committee.id, Goal.period_id == period.id),
+        {"municipality": committee.municipality_id},
+    )
+    goals: dict[int, list[GoalView]] = {}
+    for row in following:
+        goals.setdefault(row.bearing_id, []).append(goal_from_row(row))
+    return CommitteeBearings(
+        committee.id,
+        committee.name,
+        period_view(period),
+        tuple(
+            TracedBearing(view, tuple(sorted(goals.get(view.id, []), key=_by_unit)))
+            for view in views
+        ),
+    )
+
+
+def _by_unit(goal: GoalView) -> tuple[tuple[str, str], int]:
+    return danish_order(goal.unit_name), goal.id
+
+
+async def of_committees(
+    session: AsyncSession, actor: Actor, today: date
+) -> list[CommitteeBearings]:
+    """The bearings, traced, of the committees the actor follows: all for the
+    administration, their own for a politician, their units' for leaders and department
+    heads. The period is the current one."""
+    period = await current_period(session, actor.municipality_id, today)
+    if period is None:
+        return []
+    found = await session.scalars(
+        select(Committee)
+        .where(Committee.id.in_(await followed_committees(session, actor)))
+        .order_by(Committee.id)
+    )
+    return [await traced(session, committee, period) for committee in found]
+
+
+async def followed_committees(session: AsyncSession, actor: Actor) -> list[int]:
+    """The committees whose meetings, bearings and matters the actor follows."""
+    query = select(Committee.id).where(Committee.municipality_id == actor.municipality_id)
+    if actor.is_administration:
+        return list(await session.scalars(query))
+    politician = {r.committee_id for r in actor.roles if r.role is Role.POLITICIAN}
+    departments = {r.department_id for r in actor.roles if r.role is Role.DEPARTMENT_HEAD}
+    units = {r.unit_id for r in actor.roles if r.role is Role.UNIT_LEADER}
+    via_units = select(Department.committee_id).join(Unit, Unit.department_id == Department.id)
+    found = await session.scalars(
+        query.where(
+            Committee.id.in_(politician)
+            | Committee.id.in_(
+                select(Department.committee_id).where(Department.id.in_(departments))
+            )
+            | Committee.id.in_(via_units.where(Unit.id.in_(units)))
+        )
+    )
+    return list(found)

@@ -1,0 +1,187 @@
+"""The dialogue meetings' outbox: messages that must go out once, when they are due.
+
+What is due is worked out from the meetings themselves (no job per message to lose): a
+meeting's request to prepare goes to each unit's leaders `preparation_days` before, one
+reminder `reminder_days` before to those who have not prepared, the pack to the
+committee's channel `pack_days` before, all at 08:00 Danish time; an approved summary
+goes to the channel at once. Each message is claimed in `dispatch` before it is sent
+(a unique key per municipality, so a second sender or a second instance finds it taken)
+and marked sent or failed afterwards; a failed or abandoned claim can be taken again.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.digests import LOCAL_TIME
+from store.enums import DispatchState, MeetingState, SummaryState
+from store.meetings import views
+from store.meetingviews import MeetingView
+from store.models import Dispatch, Meeting, Municipality, Summary
+from store.profiles import MeetingSettings, profile
+
+SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working day
+CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this was abandoned by its sender
+# A reminder needs the request to have been out this long: no request and reminder at once.
+REMINDER_GAP = timedelta(days=1)
+SUMMARY_WINDOW = timedelta(days=30)  # an approved summary not posted by then is left alone
+
+
+class Kind(enum.StrEnum):
+    PREPARE = "prepare"
+    REMIND = "remind"
+    PACK = "pack"
+    SUMMARY = "summary"
+
+
+@dataclass(frozen=True)
+class Due:
+    municipality_id: int
+    kind: Kind
+    meeting_id: int
+    unit_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        unit = f":{self.unit_id}" if self.unit_id is not None else ""
+        return f"meeting:{self.meeting_id}:{self.kind}{unit}"
+
+
+def due_at(starts_at: datetime, days_before: int) -> datetime:
+    """08:00 Danish time, `days_before` calendar days before the meeting (right across
+    daylight-saving changes: the day is counted locally, then the hour is placed)."""
+    day = starts_at.astimezone(LOCAL_TIME).date() - timedelta(days=days_before)
+    return datetime.combine(day, SEND_AT, tzinfo=LOCAL_TIME)
+
+
+async def due(session: AsyncSession, now: datetime) -> list[Due]:
+    """Everything due by `now` and not yet sent (or being sent)."""
+    meetings = list(
+        await session.scalars(
+            select(Meeting)
+            .where(Meeting.state == MeetingState.PLANNED, Meeting.starts_at > now)
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+    shown = await views(session, meetings)
+    settings = await _settings(session, {m.municipality_id for m in meetings})
+    sent = await _taken(session, now)
+    found: list[Due] = []
+    for held, meeting in zip(meetings, shown, strict=True):
+        found += _meeting_due(
+            held.municipality_id, meeting, settings[held.municipality_id], now, sent
+        )
+    found += await _summaries_due(session, now, sent)
+    return [d for d in found if (d.municipality_id, d.key) not in sent]
+
+
+def _meeting_due(
+    municipality_id: int,
+    meeting: MeetingView,
+    settings: MeetingSettings,
+    now: datetime,
+    sent: dict[tuple[int, str], datetime | None],
+) -> list[Due]:
+    found: list[Due] = []
+    if now >= due_at(meeting.starts_at, settings.pack_days):
+        found.append(Due(municipality_id, Kind.PACK, meeting.id))
+    if now < due_at(meeting.starts_at, settings.preparation_days):
+        return found
+    remind = now >= due_at(meeting.starts_at, settings.reminder_days)
+    for unit in meeting.units:
+        if unit.prepared:
+            continue
+        request = Due(municipality_id, Kind.PREPARE, meeting.id, unit.id)
+        asked = sent.get((municipality_id, request.key))
+        found.append(request)
+        if remind and asked is not None and asked <= now - REMINDER_GAP:
+            found.append(Due(municipality_id, Kind.REMIND, meeting.id, unit.id))
+    return found
+
+
+async def _summaries_due(
+    session: AsyncSession, now: datetime, sent: dict[tuple[int, str], datetime | None]
+) -> list[Due]:
+    rows = await session.execute(
+        select(Summary.municipality_id, Summary.meeting_id).where(
+            Summary.state == SummaryState.APPROVED, Summary.approved_at > now - SUMMARY_WINDOW
+        )
+    )
+    return [Due(m, Kind.SUMMARY, meeting) for m, meeting in rows]
+
+
+async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, MeetingSettings]:
+    rows = await session.execute(
+        select(Municipality.id, Municipality.profile).where(Municipality.id.in_(ids))
+    )
+    return {m: profile(key).meetings for m, key in rows}
+
+
+async def _taken(session: AsyncSession, now: datetime) -> dict[tuple[int, str], datetime | None]:
+    """Keys sent, or claimed by a sender still within its lease: key → when sent."""
+    rows = await session.execute(
+        select(Dispatch.municipality_id, Dispatch.key, Dispatch.sent_at).where(
+            (Dispatch.state == DispatchState.SENT)
+            | (
+                (Dispatch.state == DispatchState.CLAIMED)
+                & (Dispatch.claimed_at >= now - CLAIM_LEASE)
+            )
+        )
+    )
+    return {(m, key): sent_at for m, key, sent_at in rows}
+
+
+async def claim(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> bool:
+    """Take the right to send `key`. False: it is sent, or another sender has it now."""
+    try:
+        async with session.begin_nested():
+            session.add(Dispatch(municipality_id=municipality_id, key=key, claimed_at=now))
+        return True
+    except IntegrityError:
+        pass
+    retaken = await session.execute(
+        update(Dispatch)
+        .where(
+            Dispatch.municipality_id == municipality_id,
+            Dispatch.key == key,
+            (Dispatch.state == DispatchState.FAILED)
+            | (
+                (Dispatch.state == DispatchState.CLAIMED)
+                & (Dispatch.claimed_at < now - CLAIM_LEASE)
+            ),
+        )
+        .values(state=DispatchState.CLAIMED, claimed_at=now, attempts=Dispatch.attempts + 1)
+    )
+    return retaken.rowcount == 1
+
+
+async def mark_sent(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> None:
+    await _mark(session, municipality_id, key, state=DispatchState.SENT, sent_at=now, error=None)
+
+
+async def mark_failed(session: AsyncSession, municipality_id: int, key: str, error: str) -> None:
+    await _mark(session, municipality_id, key, state=DispatchState.FAILED, error=error[:2000])
+
+
+async def sent_at(session: AsyncSession, municipality_id: int, key: str) -> datetime | None:
+    return await session.scalar(
+        select(Dispatch.sent_at).where(
+            Dispatch.municipality_id == municipality_id,
+            Dispatch.key == key,
+            Dispatch.state == DispatchState.SENT,
+        )
+    )
+
+
+async def _mark(session: AsyncSession, municipality_id: int, key: str, **values: object) -> None:
+    await session.execute(
+        update(Dispatch)
+        .where(Dispatch.municipality_id == municipality_id, Dispatch.key == key)
+        .values(**values)
+    )

@@ -1,0 +1,413 @@
+"""A dialogue meeting's summary: draft → sent to the participants for comments → approved.
+
+The facilitator (the administration) writes a summary per unit, a general part, the
+political bearings agreed, matters for formal decision at a later committee meeting and
+follow-ups. Approval puts it in force: the bearings become the committee's (new ones, or
+new words for existing ones), the matters join the list for decision, the follow-ups
+are kept. Edits after sending bump the revision, and the participants are told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store import meetings
+from store.bearings import committee_bearings
+from store.enums import BearingScope, MeetingState, Role, SummaryState
+from store.errors import Invalid, NotAllowed
+from store.limits import COMMENT_MAX, NOTE_MAX, TITLE_MAX
+from store.meetings import leaders, meeting_view, require_administration
+from store.meetingviews import (
+    AgreedBearing,
+    AgreedFollowUp,
+    AgreedMatter,
+    CommentView,
+    MeetingView,
+    SummaryContent,
+    SummaryView,
+    unit_names,
+)
+from store.models import (
+    Bearing,
+    Department,
+    FollowUp,
+    Matter,
+    Meeting,
+    Person,
+    RoleAssignment,
+    Summary,
+    SummaryComment,
+    Unit,
+)
+from store.profiles import profile
+from store.text import fold
+from store.views import Actor, BearingView, Scope
+
+
+@dataclass(frozen=True)
+class SummaryChange:
+    """A summary after a change, and who is to be told of it."""
+
+    summary: SummaryView
+    tell: tuple[int, ...] = ()
+
+
+# --- what the facilitator writes with --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scoping:
+    """What a bearing of this meeting's committee can be scoped to."""
+
+    unit_types: tuple[str, ...]
+    areas: tuple[str, ...]
+    units: dict[int, str]  # every unit of the committee, by id
+
+
+async def scoping(session: AsyncSession, meeting: MeetingView) -> Scoping:
+    rows = (
+        await session.execute(
+            select(Unit.id, Unit.name, Unit.unit_type, Unit.area)
+            .join(Department, Department.id == Unit.department_id)
+            .where(Department.committee_id == meeting.committee_id)
+            .order_by(Unit.name)
+        )
+    ).all()
+    return Scoping(
+        tuple(dict.fromkeys(r.unit_type for r in rows)),
+        tuple(dict.fromkeys(r.area for r in rows if r.area)),
+        {r.id: r.name for r in rows},
+    )
+
+
+async def current_bearings(session: AsyncSession, meeting_id: int) -> tuple[BearingView, ...]:
+    """The committee's bearings for the meeting's period: those a summary may give new words."""
+    held = await session.get_one(Meeting, meeting_id)
+    found = await committee_bearings(session, [held.committee_id], held.period_id)
+    return found.get(held.committee_id, ())
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+def check_content(
+    content: SummaryContent,
+    meeting: MeetingView,
+    scopes: Scoping,
+    bearing_ids: set[int],
+) -> SummaryContent:
+    """The summary's rules; the content cleaned up. Raises Invalid."""
+    units = tuple(
+        replace(u, text=_required(u.text, "unit_text"), goal_follow_up=_optional(u.goal_follow_up))
+        for u in content.units
+    )
+    if any(meeting.unit(u.unit_id) is None for u in units):
+        raise Invalid("referat.enhed_udenfor")
+    bearings = tuple(_bearing(b, scopes, bearing_ids) for b in content.bearings)
+    matters = tuple(
+        AgreedMatter(
+            _required(m.title, "title", TITLE_MAX),
+            _optional(m.legal), _optional(m.economic), _optional(m.staff),
+        )
+        for m in content.matters
+    )  # fmt: skip
+    follow_ups = tuple(
+        AgreedFollowUp(_required(f.text, "follow_up"), _optional(f.owner, TITLE_MAX), f.due)
+        for f in content.follow_ups
+    )
+    return SummaryContent(units, _optional(content.general), bearings, matters, follow_ups)
+
+
+def _bearing(agreed: AgreedBearing, scopes: Scoping, bearing_ids: set[int]) -> AgreedBearing:
+    if agreed.replaces is not None and agreed.replaces not in bearing_ids:
+        raise Invalid("referat.pejlemaerke_ukendt")
+    return AgreedBearing(
+        _required(agreed.title, "title", TITLE_MAX),
+        _optional(agreed.description),
+        check_scope(agreed.scope, scopes),
+        agreed.replaces,
+    )
+
+
+def check_scope(scope: Scope, scopes: Scoping) -> Scope:
+    """A scope names a unit type, an area or a unit of the committee, as written there."""
+    match scope.kind:
+        case BearingScope.COMMITTEE:
+            return Scope()
+        case BearingScope.UNIT_TYPE:
+            return Scope(scope.kind, _one_of(scope.value, scopes.unit_types))
+        case BearingScope.AREA:
+            return Scope(scope.kind, _one_of(scope.value, scopes.areas))
+        case BearingScope.UNIT if scope.unit_id in scopes.units:
+            return Scope(scope.kind, None, scope.unit_id)
+    raise Invalid("referat.omfang_ukendt")
+
+
+def _one_of(value: str | None, allowed: tuple[str, ...]) -> str:
+    match = next((a for a in allowed if fold(a) == fold(value or "")), None)
+    if match is None:
+        raise Invalid("referat.omfang_ukendt")
+    return match
+
+
+def _required(value: str | None, name: str, limit: int = NOTE_MAX) -> str:
+    cleaned = _optional(value, limit, name)
+    if not cleaned:
+        raise Invalid("dialog.tomt_svar")
+    return cleaned
+
+
+def _optional(value: str | None, limit: int = NOTE_MAX, name: str = "text") -> str | None:
+    cleaned = (value or "").strip() or None
+    if cleaned and len(cleaned) > limit:
+        raise Invalid("moede.for_lang", field=name, limit=limit)
+    return cleaned
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+async def save_draft(
+    session: AsyncSession, actor: Actor, meeting_id: int, content: SummaryContent, now: datetime
+) -> SummaryChange:
+    """Write the summary. Once it is out for comments, a change makes a new revision and
+    the participants are told; an approved summary is not changed here."""
+    require_administration(actor)
+    held = await _meeting(session, actor, meeting_id)
+    shown = await meeting_view(session, held)
+    ids = {b.id for b in await current_bearings(session, meeting_id)}
+    checked = check_content(content, shown, await scoping(session, shown), ids)
+    summary = await session.scalar(select(Summary).where(Summary.meeting_id == meeting_id))
+    if summary is None:
+        summary = Summary(
+            municipality_id=actor.municipality_id, meeting_id=meeting_id, content=checked.to_json(),
+            written_by=actor.person_id, created_at=now, updated_at=now,
+        )  # fmt: skip
+        session.add(summary)
+        await session.flush()
+        return SummaryChange(await view(session, summary))
+    if summary.state == SummaryState.APPROVED:
+        raise Invalid("referat.allerede_godkendt")
+    changed = summary.content != checked.to_json()
+    if changed:
+        summary.content, summary.updated_at = checked.to_json(), now
+        summary.revision += 1
+        summary.written_by = actor.person_id
+    await session.flush()
+    out = summary.state == SummaryState.COMMENTS and changed
+    tell = await participants(session, held) if out else ()
+    return SummaryChange(await view(session, summary), tell)
+
+
+async def send_for_comments(
+    session: AsyncSession, actor: Actor, summary_id: int, revision: int, today: date
+) -> SummaryChange:
+    """Send the draft to the participants, with a deadline from the profile."""
+    summary = await _current(session, actor, summary_id, revision)
+    if summary.state != SummaryState.DRAFT:
+        raise Invalid("referat.allerede_sendt")
+    days = profile(actor.profile).meetings.comment_days
+    summary.state, summary.comment_deadline = SummaryState.COMMENTS, today + timedelta(days=days)
+    await session.flush()
+    held = await session.get_one(Meeting, summary.meeting_id)
+    return SummaryChange(await view(session, summary), await participants(session, held))
+
+
+async def comment(
+    session: AsyncSession, actor: Actor, summary_id: int, revision: int, text: str, now: datetime
+) -> SummaryChange:
+    """A participant's comment on the draft; the facilitator who wrote it is told."""
+    summary = await session.get(Summary, summary_id)
+    if summary is None or summary.municipality_id != actor.municipality_id:
+        raise NotAllowed("referat.ukendt")
+    held = await session.get_one(Meeting, summary.meeting_id)
+    if actor.person_id not in await participants(session, held) and not actor.is_administration:
+        raise NotAllowed("referat.ikke_deltager")
+    if summary.state != SummaryState.COMMENTS:
+        raise Invalid("referat.ikke_til_kommentering")
+    said = _required(text, "comment", COMMENT_MAX)
+    session.add(
+        SummaryComment(
+            municipality_id=actor.municipality_id, summary_id=summary.id,
+            person_id=actor.person_id, revision=min(revision, summary.revision), text=said, at=now,
+        )
+    )  # fmt: skip
+    await session.flush()
+    tell = (summary.written_by,) if summary.written_by else ()
+    return SummaryChange(await view(session, summary), tell)
+
+
+async def approve(
+    session: AsyncSession, actor: Actor, summary_id: int, revision: int, now: datetime
+) -> SummaryChange:
+    """Approve the summary: its bearings, matters and follow-ups come into force. The
+    participants are told; the summary is posted in the committee's channel."""
+    summary = await _current(session, actor, summary_id, revision)
+    if summary.state == SummaryState.APPROVED:
+        raise Invalid("referat.allerede_godkendt")
+    held = await session.get_one(Meeting, summary.meeting_id)
+    content = SummaryContent.from_json(summary.content)
+    replaced = await _put_bearings(session, held, content.bearings, now)
+    summary.content = {**summary.content, "replaced": replaced}
+    _add_matters(session, held, content.matters, now)
+    session.add_all(
+        FollowUp(
+            municipality_id=held.municipality_id, meeting_id=held.id, text=f.text,
+            owner=f.owner, due=f.due, created_at=now,
+        )
+        for f in content.follow_ups
+    )  # fmt: skip
+    summary.state, summary.approved_by, summary.approved_at = (
+        SummaryState.APPROVED,
+        actor.person_id,
+        now,
+    )
+    await session.flush()
+    return SummaryChange(await view(session, summary), await participants(session, held))
+
+
+async def _put_bearings(
+    session: AsyncSession, held: Meeting, agreed: tuple[AgreedBearing, ...], now: datetime
+) -> dict[str, str]:
+    """Create the new bearings and give the replaced ones their new words; what the
+    replaced ones said before (id → title), for the summary to show."""
+    before: dict[str, str] = {}
+    for number, b in enumerate(agreed, start=1):
+        row = await session.get(Bearing, b.replaces) if b.replaces else None
+        if row is None:
+            row = Bearing(
+                municipality_id=held.municipality_id, key=f"moede-{held.id}-{number}",
+                committee_id=held.committee_id, period_id=held.period_id, created_at=now,
+            )  # fmt: skip
+            session.add(row)
+        else:
+            before[str(row.id)] = row.title
+        row.title, row.description = b.title, b.description
+        row.scope, row.scope_value, row.unit_id = b.scope.kind, b.scope.value, b.scope.unit_id
+        row.meeting_id, row.updated_at = held.id, now
+    await session.flush()
+    return before
+
+
+def _add_matters(
+    session: AsyncSession, held: Meeting, matters: tuple[AgreedMatter, ...], now: datetime
+) -> None:
+    session.add_all(
+        Matter(
+            municipality_id=held.municipality_id, committee_id=held.committee_id,
+            meeting_id=held.id, title=m.title, legal=m.legal, economic=m.economic,
+            staff=m.staff, created_at=now,
+        )
+        for m in matters
+    )  # fmt: skip
+
+
+async def _current(session: AsyncSession, actor: Actor, summary_id: int, revision: int) -> Summary:
+    """The summary the administration acts on, as the card showed it (not a stale card)."""
+    require_administration(actor)
+    summary = await session.get(Summary, summary_id)
+    if summary is None or summary.municipality_id != actor.municipality_id:
+        raise NotAllowed("referat.ukendt")
+    if summary.revision != revision:
+        raise Invalid("referat.aendret_siden")
+    return summary
+
+
+async def _meeting(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
+    held = await session.get(Meeting, meeting_id)
+    if held is None or held.municipality_id != actor.municipality_id:
+        raise NotAllowed("moede.ukendt")
+    if held.state == MeetingState.CANCELLED:
+        raise Invalid("moede.aflyst")
+    return held
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+async def participants(session: AsyncSession, held: Meeting) -> tuple[int, ...]:
+    """Who takes part: the leaders of the units and the committee's politicians."""
+    politicians = await session.scalars(
+        select(RoleAssignment.person_id).where(
+            RoleAssignment.role == Role.POLITICIAN, RoleAssignment.committee_id == held.committee_id
+        )
+    )
+    return tuple(
+        sorted({*await leaders(session, await meetings.unit_ids(session, held.id)), *politicians})
+    )
+
+
+async def summary_of(session: AsyncSession, actor: Actor, meeting_id: int) -> SummaryView | None:
+    """The meeting's summary: the administration sees drafts, the participants the summary
+    once it is sent to them."""
+    held = await _meeting_for(session, actor, meeting_id)
+    summary = await session.scalar(select(Summary).where(Summary.meeting_id == held.id))
+    if summary is None:
+        return None
+    if summary.state == SummaryState.DRAFT and not actor.is_administration:
+        return None
+    return await view(session, summary)
+
+
+async def summary_by_id(session: AsyncSession, actor: Actor, summary_id: int) -> SummaryView:
+    summary = await session.get(Summary, summary_id)
+    if summary is None or summary.municipality_id != actor.municipality_id:
+        raise NotAllowed("referat.ukendt")
+    found = await summary_of(session, actor, summary.meeting_id)
+    if found is None:
+        raise NotAllowed("referat.ukendt")
+    return found
+
+
+async def _meeting_for(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
+    await meetings.meeting(session, actor, meeting_id)  # refuses who may not see it
+    return await session.get_one(Meeting, meeting_id)
+
+
+async def view(session: AsyncSession, summary: Summary) -> SummaryView:
+    held = await session.get_one(Meeting, summary.meeting_id)
+    shown = await meeting_view(session, held)
+    names = await _names(session, [summary.written_by, summary.approved_by])
+    comments = await session.execute(
+        select(SummaryComment, Person.name)
+        .outerjoin(Person, Person.id == SummaryComment.person_id)
+        .where(SummaryComment.summary_id == summary.id)
+        .order_by(SummaryComment.at, SummaryComment.id)
+    )
+    replaced = {int(k): v for k, v in (summary.content.get("replaced") or {}).items()}
+    scopes = await scoping(session, shown)
+    return SummaryView(
+        id=summary.id,
+        meeting=shown,
+        state=SummaryState(summary.state),
+        content=SummaryContent.from_json(summary.content),
+        revision=summary.revision,
+        comment_deadline=summary.comment_deadline,
+        comments=tuple(CommentView(name, c.text, c.at, c.revision) for c, name in comments),
+        written_by=names.get(summary.written_by),
+        approved_by=names.get(summary.approved_by),
+        approved_at=summary.approved_at,
+        replaced=replaced or await _replaced_now(session, summary),
+        unit_names={**scopes.units, **unit_names(shown.units)},
+    )
+
+
+async def _replaced_now(session: AsyncSession, summary: Summary) -> dict[int, str]:
+    """Before approval, the bearings a draft gives new words say what they say now."""
+    ids = [b.replaces for b in SummaryContent.from_json(summary.content).bearings if b.replaces]
+    if not ids:
+        return {}
+    rows = await session.execute(select(Bearing.id, Bearing.title).where(Bearing.id.in_(ids)))
+    return dict(rows.all())
+
+
+async def _names(session: AsyncSession, ids: list[int | None]) -> dict[int | None, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
+    return dict(rows.all())
