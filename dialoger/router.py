@@ -165,6 +165,7 @@ async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
         leads=bool(actor.led_unit_ids),
         uses_goals=profile(actor.profile).uses_goals,
         decides=actor.approves_goals,
+        plans=actor.is_administration,
     )
     shown = TurnResult((show(card),))
     if current is None:

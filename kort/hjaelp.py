@@ -12,15 +12,25 @@ ALWAYS = ("annuller", "tilbage", "spring", "hjaelp")
 
 
 def help_card(
-    texts: Texts, *, leads: bool, uses_goals: bool = True, decides: bool = False
+    texts: Texts,
+    *,
+    leads: bool,
+    uses_goals: bool = True,
+    decides: bool = False,
+    plans: bool = False,
 ) -> dict[str, Any]:
     """Help in a personal chat: what this person can do, and buttons for the most common.
-    A leader reports status and writes goals; whoever approves goals sees them waiting."""
+    A leader reports status, writes goals and prepares for dialogue meetings; whoever
+    approves goals sees them waiting; the administration plans meetings and writes their
+    summaries; everyone follows the meetings, the bearings and the matters for decision."""
     keys: list[str] = []
     if leads and uses_goals:
         keys += ["status", "nyt_maal", "mine_maal", "fortsaet"]
     if decides and uses_goals:
         keys.append("godkendelse")
+    keys += ["forbered"] if leads else []
+    keys += ["nyt_moede", "referat"] if plans else []
+    keys += ["moeder", "pejlemaerker", "sager"]
     lines = "\n".join(f"- {texts(f'hjaelp.{key}')}" for key in (*keys, *ALWAYS))
     body: list[Any] = [title(texts("hjaelp.titel")), text(texts("hjaelp.intro")), text(lines)]
     if leads and uses_goals:
@@ -29,6 +39,9 @@ def help_card(
         )
         draft = button(texts("hjaelp.knap_nyt_maal"), {"action": actions.NEW_GOAL})
         body.append(buttons(report, draft))
+    elif plans:
+        planning = button(texts("hjaelp.knap_nyt_moede"), {"action": actions.PLAN_MEETING})
+        body.append(buttons(planning))
     return card(body, fallback_text=texts("hjaelp.intro"))
 
 

@@ -115,12 +115,13 @@ def _digest_card(
     page: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     body: list[Any] = _heading(digest, texts, page)
-    if page is None or page[0] == 1:
+    first = page is None or page[0] == 1
+    if first and digest.uses_goals:
         body += _summary(digest, texts)
-    if not digest.units:
+    if not digest.units and digest.uses_goals:
         body.append(text(texts("digest.ingen_maal"), subtle=True))
-    if page is None or page[0] == 1:
-        body += _awaiting(digest, texts)
+    if first:
+        body += _awaiting(digest, texts) + _bearings(digest, texts) + _matters(digest, texts)
     for unit in units:
         body.append(_unit(unit, texts, quotes))
     fallback = texts("digest.fallback", committee=digest.committee_name)
@@ -173,6 +174,41 @@ def _awaiting(digest: DigestView, texts: Texts) -> list[Any]:
     if changed:
         lines.append(texts("digest.aendringer_venter", count=changed))
     return [text(line, bold=True) for line in lines]
+
+
+def _bearings(digest: DigestView, texts: Texts) -> list[Any]:
+    """Each bearing with how the goals that follow it stand: the trace at a glance."""
+    if not digest.bearings:
+        return []
+    lines = []
+    for entry in digest.bearings:
+        line = f"- **{entry.bearing.title}**"
+        if digest.uses_goals:
+            line += " · " + _colors(entry.colors, texts)
+        lines.append(line)
+    return [
+        text(texts("digest.pejlemaerker"), bold=True),
+        text("\n".join(lines), small=True),
+    ]
+
+
+def _colors(colors: tuple[Color | None, ...], texts: Texts) -> str:
+    if not colors:
+        return texts("digest.ingen_foelger")
+    counted = [
+        f"{color_word(color, texts)} {colors.count(color)}"
+        for color in (Color.GREEN, Color.YELLOW, Color.RED, None)
+        if color in colors
+    ]
+    return texts("digest.foelger", count=len(colors), colors=", ".join(counted))
+
+
+def _matters(digest: DigestView, texts: Texts) -> list[Any]:
+    if not digest.open_matters:
+        return []
+    listing = "\n".join(f"- {shorten(title, 120)}" for title in digest.open_matters)
+    heading = texts("digest.sager", count=len(digest.open_matters))
+    return [text(heading, bold=True), text(listing, small=True)]
 
 
 def _changed_awaits_committee(entry: DigestGoal) -> bool:

@@ -13,8 +13,19 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.enums import GoalState
-from store.models import Committee, Department, DigestPost, Goal, Municipality, Period, Unit
+from store.bearings import traced
+from store.enums import GoalState, MatterState
+from store.models import (
+    Committee,
+    Department,
+    DigestPost,
+    Goal,
+    Matter,
+    Municipality,
+    Period,
+    Unit,
+)
+from store.profiles import profile
 from store.status import (
     GOALS,
     current_period,
@@ -23,7 +34,14 @@ from store.status import (
     period_view,
 )
 from store.text import danish_order
-from store.views import DigestGoal, DigestUnit, DigestView, DigestWindow, GoalView
+from store.views import (
+    DigestBearing,
+    DigestGoal,
+    DigestUnit,
+    DigestView,
+    DigestWindow,
+    GoalView,
+)
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # A committee with no schedule of its own gets digests on demand only, one per ISO week.
@@ -77,7 +95,9 @@ async def build_digest(
     session: AsyncSession, committee: Committee, window: DigestWindow, now: datetime
 ) -> DigestView:
     """Per unit: each goal's latest status, what changed since the last digest, and goals
-    with no status in the current period. A fixed number of queries, whatever the size."""
+    with no status in the current period; the committee's bearings with the colours of
+    the goals that follow them, and the matters waiting for a formal decision. A fixed
+    number of queries, whatever the size."""
     municipality = await session.get_one(Municipality, committee.municipality_id)
     period = await current_period(
         session, committee.municipality_id, now.astimezone(LOCAL_TIME).date()
@@ -97,6 +117,7 @@ async def build_digest(
         )
 
     awaiting = await _awaiting_committee(session, committee, period) if period else {}
+    bearings = await _bearings(session, committee, period) if period else ()
     units = {
         unit_id: DigestUnit(unit_name, tuple(entry(goal) for goal in group))
         for (unit_id, unit_name), group in groupby(goals, key=lambda g: (g.unit_id, g.unit_name))
@@ -112,7 +133,30 @@ async def build_digest(
         window=window,
         since=since,
         units=tuple(sorted(units.values(), key=lambda unit: danish_order(unit.name))),
+        bearings=bearings,
+        open_matters=await _open_matters(session, committee),
+        uses_goals=profile(municipality.profile).uses_goals,
     )
+
+
+async def _bearings(
+    session: AsyncSession, committee: Committee, period: Period
+) -> tuple[DigestBearing, ...]:
+    """The committee's bearings with the colours of the goals that follow each."""
+    found = await traced(session, committee, period)
+    return tuple(
+        DigestBearing(t.bearing, tuple(g.latest.color if g.latest else None for g in t.goals))
+        for t in found.bearings
+    )
+
+
+async def _open_matters(session: AsyncSession, committee: Committee) -> tuple[str, ...]:
+    titles = await session.scalars(
+        select(Matter.title)
+        .where(Matter.committee_id == committee.id, Matter.state == MatterState.OPEN)
+        .order_by(Matter.id)
+    )
+    return tuple(titles)
 
 
 async def _committee_goals(

@@ -137,6 +137,14 @@ class DigestUnit:
 
 
 @dataclass(frozen=True)
+class DigestBearing:
+    """A bearing in the digest: whom it is for, and the colours of the goals following it."""
+
+    bearing: BearingView
+    colors: tuple[Color | None, ...] = ()  # one per following goal (None: no status yet)
+
+
+@dataclass(frozen=True)
 class DigestView:
     committee_key: str
     committee_name: str
@@ -145,6 +153,10 @@ class DigestView:
     window: DigestWindow
     since: datetime
     units: tuple[DigestUnit, ...]
+    bearings: tuple[DigestBearing, ...] = ()
+    open_matters: tuple[str, ...] = ()  # titles of matters waiting for a formal decision
+    # Without goals (a profile like Dragør's) the digest is bearings and matters only.
+    uses_goals: bool = True
 
     @property
     def goals(self) -> tuple[DigestGoal, ...]:

@@ -25,6 +25,8 @@ from kort.status import goal_list_card, status_form_card, status_saved_card
 from kort.tekster import texts
 from store.enums import Color, GoalState
 from store.views import (
+    BearingView,
+    DigestBearing,
     DigestGoal,
     DigestUnit,
     DigestView,
@@ -156,6 +158,39 @@ def test_help_shows_what_each_person_can_do() -> None:
     assert buttons(CARDS["help_other"]) == []
     assert "til godkendelse" in card_text(CARDS["help_head"])
     assert "nyt mål" not in card_text(CARDS["help_light"])  # a municipality without goals
+    assert "forbered" in card_text(CARDS["help_light"])  # there, the meetings are the product
+    planner = help_card(T, leads=False, plans=True)
+    assert buttons(planner) == ["Planlæg dialogmøde"]
+    assert "nyt dialogmøde" in card_text(planner) and "referat" in card_text(planner)
+
+
+BEARINGS = (
+    DigestBearing(BearingView(1, "Tidlig indsats for sprog"), (Color.GREEN, Color.YELLOW, None)),
+    DigestBearing(BearingView(2, "Mere udeliv i dagtilbuddene")),
+)
+
+
+def test_a_digest_traces_each_bearing_to_the_colours_of_its_goals() -> None:
+    with_bearings = replace(digest(), bearings=BEARINGS, open_matters=("Flere vuggestuepladser",))
+    [card] = digest_cards(with_bearings, T)
+
+    shown = card_text(card)
+    assert "sprog** · 3 mål følger det (Grøn 1, Gul 1, Ingen status endnu 1)" in shown
+    assert "udeliv i dagtilbuddene** · ingen mål følger det endnu" in shown
+    assert "1 sag venter på politisk beslutning:" in shown
+    assert "Flere vuggestuepladser" in shown
+    assert schema_errors(card) == []
+
+
+def test_a_digest_without_goals_shows_bearings_and_matters_only() -> None:
+    light = replace(digest(units=0), bearings=BEARINGS, open_matters=("Ny legeplads",),
+                    uses_goals=False)  # fmt: skip
+    [card] = digest_cards(light, T)
+
+    shown = card_text(card)
+    assert "Tidlig indsats for sprog" in shown and "Ny legeplads" in shown
+    for goal_words in ("ingen godkendte mål", "Grøn:", "mål følger", "statusmeldinger"):
+        assert goal_words not in shown
 
 
 def test_a_digest_shows_counts_changes_and_stale_goals_in_danish() -> None:

@@ -294,7 +294,10 @@ async def test_the_scheduler_plans_one_job_per_committee_with_a_schedule(
         jobs = {job.id: job for job in scheduler.get_jobs()}
 
     assert set(jobs) == {
-        f"digest:{buu.id}", f"digest:{ssu.id}", "close-ended-goals", "meeting-messages"
+        f"digest:{buu.id}",
+        f"digest:{ssu.id}",
+        "close-ended-goals",
+        "meeting-messages",
     }
     assert jobs["meeting-messages"].func is send_meeting_messages
     assert jobs["close-ended-goals"].next_run_time.astimezone(COPENHAGEN).hour == 2

@@ -223,7 +223,7 @@ async def test_a_personal_install_stores_the_reference_and_greets_once(
     [
         ("mette", "Skriv **status** for at komme i gang"),  # leads a school
         ("henrik", "Skriv **til godkendelse** for at se dem, der venter"),  # department head
-        ("jens", "Skriv **hjælp** for at se, hvad jeg kan."),  # politician
+        ("jens", "Skriv **pejlemærker** for at se udvalgets pejlemærker"),  # politician
     ],
 )
 async def test_the_welcome_points_to_what_the_person_does(

@@ -629,19 +629,25 @@ async def test_the_help_card_has_no_goal_commands_without_goals(dragoer: Running
     for command in ("nyt mål", "mine mål", "til godkendelse", "fortsæt"):
         assert command not in help_text
     assert "Nyt mål" not in buttons(helped.cards[0])
-    assert "Jeres kommune bruger ikke mål i Pejling" in help_text
+    assert "Jeres kommune bruger ikke mål" in help_text
+    # Here the meetings are the product: the help says how to take part in them.
+    for command in ("forbered", "dialogmøder", "pejlemærker", "sager"):
+        assert command in help_text
 
 
 async def test_without_goals_no_answer_points_to_goals_or_status(dragoer: RunningPejling) -> None:
-    """Greetings, the unknown and `fortsæt` with nothing to continue point to help instead."""
+    """Greetings, the unknown and `fortsæt` with nothing to continue point to the meetings
+    and help instead."""
     said = [
         m.text or ""
         for typed in ("hej", "blablabla", "fortsæt")
         for m in await dragoer.say("mette", typed)
     ]
     assert said == [
-        "Hej Mette! Skriv **hjælp** for at se, hvad jeg kan.",
-        "Det forstod jeg ikke helt. Skriv **hjælp** for at se, hvad jeg kan.",
+        "Hej Mette! Skriv **dialogmøder** for at se møderne, eller **hjælp** for at se, hvad "
+        "jeg kan.",
+        "Det forstod jeg ikke helt. Skriv **dialogmøder**, **pejlemærker** eller **hjælp** for at "
+        "se, hvad jeg kan.",
         "Du har ikke noget at fortsætte.",
     ]
 
