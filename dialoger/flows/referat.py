@@ -124,8 +124,9 @@ def answers_from(summary: SummaryView, uses_goals: bool) -> dict[str, Any]:
     answers: dict[str, Any] = {MEETING: choice(meeting, uses_goals), MEETING_FIXED: True}
     for index, unit in enumerate(meeting.units):
         written = content.unit(unit.id)
-        answers[f"unit_{index}"] = written.text if written else None
-        answers[f"unit_{index}_goals"] = written.goal_follow_up if written else None
+        if written is not None:  # a unit not written about yet is asked for
+            answers[f"unit_{index}"] = written.text
+            answers[f"unit_{index}_goals"] = written.goal_follow_up
     answers["general"] = content.general
     for index, bearing in enumerate(content.bearings):
         answers[f"bearing_{index}"] = _bearing_json(bearing)
@@ -136,7 +137,8 @@ def answers_from(summary: SummaryView, uses_goals: bool) -> dict[str, Any]:
     for index, f in enumerate(content.follow_ups):
         due = f.due.isoformat() if f.due else None
         answers[f"follow_up_{index}"] = {"text": f.text, "owner": f.owner, "due": due}
-    answers = {k: v for k, v in answers.items() if v is not None}
+    # An optional part left empty stays answered (None), so changing one part goes
+    # straight back to the review instead of asking every skipped question again.
     # The slot after the last of each list is answered "done", so the review comes next.
     for name, count in (("bearing", len(content.bearings)), ("matter", len(content.matters)),
                         ("follow_up", len(content.follow_ups))):  # fmt: skip
