@@ -269,20 +269,20 @@ def _comment(
 
 
 def _draft_buttons(summary: SummaryView, texts: Texts) -> list[ac.ActionExecute]:
-    """Send for comments (not twice), approve, edit; nothing once it is approved. The
-    revision travels along, so a click on an old card cannot act on newer words."""
+    """A draft is sent for comments; one out for comments is approved; either is edited;
+    nothing once it is approved. The revision travels along, so a click on an old card
+    cannot act on newer words."""
     if summary.state is SummaryState.APPROVED:
         return []
     ids = {"summary": summary.id, "revision": summary.revision}
-    shown = []
     if summary.state is SummaryState.DRAFT:
         send = {"action": actions.SEND_SUMMARY, **ids}
-        shown.append(button(texts("moedekort.knap.send_referat"), send))
-    approve = {"action": actions.APPROVE_SUMMARY, **ids}
+        shown = [button(texts("moedekort.knap.send_referat"), send, positive=True)]
+    else:
+        approve = {"action": actions.APPROVE_SUMMARY, **ids}
+        shown = [button(texts("moedekort.knap.godkend_referat"), approve, positive=True)]
     edit = {"action": actions.WRITE_SUMMARY, "meeting": summary.meeting.id}
-    shown.append(button(texts("moedekort.knap.godkend_referat"), approve, positive=True))
-    shown.append(button(texts("moedekort.knap.ret_referat"), edit))
-    return shown
+    return [*shown, button(texts("moedekort.knap.ret_referat"), edit)]
 
 
 def _comment_form(summary: SummaryView, texts: Texts) -> list[Any]:

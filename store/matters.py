@@ -10,6 +10,7 @@ from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.bearings import followed_committees
+from store.digests import LOCAL_TIME
 from store.enums import MatterState
 from store.errors import Invalid, NotAllowed
 from store.limits import NOTE_MAX
@@ -67,7 +68,7 @@ async def decide(
     if len(said) > NOTE_MAX:
         raise Invalid("moede.for_lang", field="decision", limit=NOTE_MAX)
     matter.state, matter.decision, matter.decided_by = MatterState.DECIDED, said, actor.person_id
-    matter.decided_on = decided_on or now.date()
+    matter.decided_on = decided_on or now.astimezone(LOCAL_TIME).date()
     await session.flush()
     committee = await session.get_one(Committee, matter.committee_id)
     held = await session.scalar(select(Meeting.starts_at).where(Meeting.id == matter.meeting_id))

@@ -118,15 +118,10 @@ async def plan(
     """Plan a new meeting; every leader of a participating unit is to be invited."""
     committee = await _committee(session, actor, wanted.committee_id)
     checked = check_plan(wanted, committee, now)
-    # The period of the meeting's Danish date, whatever zone the time was given in.
-    day = checked.starts_at.astimezone(LOCAL_TIME).date()
-    period = await current_period(session, actor.municipality_id, day)
-    if period is None:
-        raise Invalid("maal.ingen_periode")
     meeting = Meeting(
         municipality_id=actor.municipality_id,
         committee_id=committee.id,
-        period_id=period.id,
+        period_id=await _period_of(session, actor, checked.starts_at),
         model=int(checked.model),
         starts_at=checked.starts_at,
         place=checked.place,
@@ -141,6 +136,16 @@ async def plan(
     await session.flush()
     view = await meeting_view(session, meeting)
     return MeetingChange(view, invited=await leaders(session, checked.unit_ids))
+
+
+async def _period_of(session: AsyncSession, actor: Actor, starts_at: datetime) -> int:
+    """The period of the meeting's Danish date, whatever zone the time was given in."""
+    period = await current_period(
+        session, actor.municipality_id, starts_at.astimezone(LOCAL_TIME).date()
+    )
+    if period is None:
+        raise Invalid("maal.ingen_periode")
+    return period.id
 
 
 async def change(
@@ -168,6 +173,7 @@ async def change(
         checked.theme,
     )
     meeting.model, meeting.updated_at = int(checked.model), now
+    meeting.period_id = await _period_of(session, actor, checked.starts_at)
     meeting.revision += 1
     await session.execute(
         delete(MeetingUnit).where(

@@ -156,7 +156,9 @@ async def claim(session: AsyncSession, municipality_id: int, key: str, now: date
                 & (Dispatch.claimed_at < now - CLAIM_LEASE)
             ),
         )
-        .values(state=DispatchState.CLAIMED, claimed_at=now, attempts=Dispatch.attempts + 1)
+        .values(
+            state=DispatchState.CLAIMED, claimed_at=now, attempts=Dispatch.attempts + 1, error=None
+        )
     )
     return retaken.rowcount == 1
 

@@ -249,7 +249,12 @@ async def approve(
     summary = await _current(session, actor, summary_id, revision)
     if summary.state == SummaryState.APPROVED:
         raise Invalid("referat.allerede_godkendt")
+    # The participants see the summary before it is in force.
+    if summary.state != SummaryState.COMMENTS:
+        raise Invalid("referat.ikke_sendt")
     held = await session.get_one(Meeting, summary.meeting_id)
+    if held.state == MeetingState.CANCELLED:
+        raise Invalid("moede.aflyst")
     content = SummaryContent.from_json(summary.content)
     replaced = await _put_bearings(session, held, content.bearings, now)
     summary.content = {**summary.content, "replaced": replaced}

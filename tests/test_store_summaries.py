@@ -1,0 +1,741 @@
+"""A dialogue meeting's summary, from draft through comments to approval, and what
+approval puts in force: the committee's bearings (whom each is for, and the goals that
+follow it), the matters for formal decision, and the follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from meetingkit import (
+    approve_summary,
+    bearing,
+    content_for,
+    follow_up,
+    held_and_approved,
+    matter,
+    person_ids,
+    plan_meeting,
+    refusal,
+    send_for_comments,
+    unit_ids,
+    write_summary,
+)
+from store import bearings, goals, matters, meetings, summaries
+from store.bearings import UnitPlace, is_for
+from store.enums import BearingScope, Color, MatterState, SummaryState
+from store.errors import Invalid, NotAllowed
+from store.meetingviews import CommitteeBearings, MatterView, SummaryView, UnitSummary
+from store.models import Bearing, Committee, FollowUp, Goal, GoalBearing
+from store.orgfile import OrgFile
+from store.summaries import SummaryChange
+from store.views import Scope
+from store_helpers import (
+    NOW,
+    TODAY,
+    Sessions,
+    actor_of,
+    bearing_ids,
+    id_of,
+    imported,
+    new_period,
+    second_municipality,
+    submit_goal,
+)
+
+TRIVSEL = "Alle børn skal trives og høre til i et fællesskab"  # the demo's bearing buu-trivsel
+DAYCARE = Scope(BearingScope.UNIT_TYPE, "dagtilbud")
+NORD = Scope(BearingScope.AREA, "Nord")
+
+
+@pytest.fixture
+async def nordby(sessions: Sessions, demo: OrgFile) -> OrgFile:
+    """A second municipality with the demo's keys, imported next to it."""
+    return await imported(sessions, second_municipality(demo))
+
+
+async def drafted(
+    sessions: Sessions, org: OrgFile, *units: str, **content: object
+) -> SummaryChange:
+    """A meeting with `units` (by default Bøgeskov Skole and Mælkebøtten) and a draft
+    summary of it, with `content` added."""
+    planned = await plan_meeting(sessions, org, *units)
+    written = content_for(planned.meeting, **content)
+    return await write_summary(sessions, org, planned.meeting.id, written)
+
+
+async def summary_as(
+    sessions: Sessions, org: OrgFile, person: str, meeting_id: int
+) -> SummaryView | None:
+    async with sessions() as session:
+        actor = await actor_of(session, org, person)
+        return await summaries.summary_of(session, actor, meeting_id)
+
+
+async def comment_as(
+    sessions: Sessions, org: OrgFile, person: str, change: SummaryChange, text: str
+) -> SummaryChange:
+    shown = change.summary
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        return await summaries.comment(session, actor, shown.id, shown.revision, text, NOW)
+
+
+async def rewrite(
+    sessions: Sessions, org: OrgFile, change: SummaryChange, **content: object
+) -> SummaryChange:
+    """The administration changes the summary's content."""
+    meeting = change.summary.meeting
+    return await write_summary(sessions, org, meeting.id, content_for(meeting, **content))
+
+
+async def scoped_to(sessions: Sessions, org: OrgFile, *units: str) -> dict[str, Scope]:
+    """Scopes for one unit each, by key."""
+    async with sessions() as session:
+        ids = await unit_ids(session, org, *units)
+    return {key: Scope(BearingScope.UNIT, unit_id=i) for key, i in zip(units, ids, strict=True)}
+
+
+async def stored_bearing(sessions: Sessions, org: OrgFile, key: str) -> Bearing:
+    async with sessions() as session:
+        return await session.get_one(Bearing, await id_of(session, Bearing, key, org))
+
+
+# --- draft, comments, approval ----------------------------------------------------------
+
+
+async def test_a_summary_from_draft_through_comments_to_approval(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """The administration writes, sends, corrects after a comment, and approves."""
+    written = await drafted(sessions, demo)
+    sent = await send_for_comments(sessions, demo, written)
+    commented = await comment_as(sessions, demo, "lise", sent, "Vi har 40 børn, ikke 30.")
+    corrected = await rewrite(sessions, demo, commented, general="Mælkebøtten har 40 børn.")
+    approved = await approve_summary(sessions, demo, corrected)
+
+    shown = approved.summary
+    assert (shown.state, shown.revision, shown.content.general) == (
+        SummaryState.APPROVED, 2, "Mælkebøtten har 40 børn.",
+    )  # fmt: skip
+    assert [(c.person, c.revision) for c in shown.comments] == [("Lise Holm", 1)]
+
+
+async def test_a_draft_is_for_the_administration_only(sessions: Sessions, demo: OrgFile) -> None:
+    written = await drafted(sessions, demo)
+    meeting_id = written.summary.meeting.id
+    assert (written.summary.state, written.summary.revision, written.tell) == (
+        SummaryState.DRAFT, 1, (),
+    )  # fmt: skip
+    assert written.summary.written_by == "Camilla Dahl"
+    assert await summary_as(sessions, demo, "mette", meeting_id) is None
+    assert await summary_as(sessions, demo, "jens", meeting_id) is None
+    shown = await summary_as(sessions, demo, "camilla", meeting_id)
+    assert shown is not None and shown.content == written.summary.content
+
+
+async def test_the_participants_are_the_leaders_and_the_committees_politicians(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    assert sent.tell == await person_ids(sessions, demo, "mette", "lise", "jens")
+
+
+async def test_sending_for_comments_sets_the_deadline_by_the_profile(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    assert (sent.summary.state, sent.summary.comment_deadline) == (
+        SummaryState.COMMENTS, TODAY + timedelta(days=7),
+    )  # fmt: skip
+    shown = await summary_as(sessions, demo, "mette", sent.summary.meeting.id)
+    assert shown is not None and shown.state is SummaryState.COMMENTS
+
+
+async def test_a_summary_is_sent_once(sessions: Sessions, demo: OrgFile) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    refused = await refusal(send_for_comments(sessions, demo, sent))
+    assert (type(refused), refused.key) == (Invalid, "referat.allerede_sendt")
+
+
+async def test_an_edit_of_a_draft_tells_no_one(sessions: Sessions, demo: OrgFile) -> None:
+    written = await drafted(sessions, demo)
+    edited = await rewrite(sessions, demo, written, general="Mødet blev flyttet til skolen.")
+    assert (edited.summary.revision, edited.tell) == (2, ())
+
+
+async def test_an_edit_after_sending_is_a_new_revision_the_participants_hear_of(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    edited = await rewrite(sessions, demo, sent, general="Rettet efter kommentarer.")
+    assert edited.summary.revision == sent.summary.revision + 1
+    assert edited.tell == await person_ids(sessions, demo, "mette", "lise", "jens")
+    assert edited.summary.content.general == "Rettet efter kommentarer."
+
+
+async def test_saving_the_same_words_again_changes_nothing(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    again = await rewrite(sessions, demo, sent)
+    assert (again.summary.revision, again.tell) == (sent.summary.revision, ())
+
+
+async def test_a_participant_comments_and_the_writer_is_told(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    commented = await comment_as(sessions, demo, "mette", sent, "  Vi sagde 12 elever, ikke 14. ")
+    assert commented.tell == await person_ids(sessions, demo, "camilla")
+    (said,) = commented.summary.comments
+    assert (said.person, said.text, said.at, said.revision) == (
+        "Mette Kjærgaard", "Vi sagde 12 elever, ikke 14.", NOW, 1,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("person", ["jonas", "inger", "henrik"])
+async def test_someone_who_did_not_take_part_may_not_comment(
+    sessions: Sessions, demo: OrgFile, person: str
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    refused = await refusal(comment_as(sessions, demo, person, sent, "Jeg er uenig."))
+    assert (type(refused), refused.key) == (NotAllowed, "referat.ikke_deltager")
+
+
+async def test_a_draft_not_yet_sent_takes_no_comments(sessions: Sessions, demo: OrgFile) -> None:
+    written = await drafted(sessions, demo)
+    refused = await refusal(comment_as(sessions, demo, "mette", written, "Tak."))
+    assert (type(refused), refused.key) == (Invalid, "referat.ikke_til_kommentering")
+
+
+async def test_an_empty_comment_is_refused(sessions: Sessions, demo: OrgFile) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    assert (await refusal(comment_as(sessions, demo, "jens", sent, "   "))).key == (
+        "dialog.tomt_svar"
+    )
+
+
+async def test_approving_a_summary_changed_since_the_card_was_shown_is_refused(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    await rewrite(sessions, demo, sent, general="Rettet.")
+    refused = await refusal(approve_summary(sessions, demo, sent))
+    assert (type(refused), refused.key) == (Invalid, "referat.aendret_siden")
+
+
+async def test_approval_tells_the_participants_and_shows_the_summary_to_them(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    approved = await approve_summary(sessions, demo, sent, NOW + timedelta(days=8))
+    assert approved.tell == await person_ids(sessions, demo, "mette", "lise", "jens")
+    shown = await summary_as(sessions, demo, "lise", sent.summary.meeting.id)
+    assert shown is not None
+    assert (shown.state, shown.approved_by, shown.approved_at) == (
+        SummaryState.APPROVED, "Camilla Dahl", NOW + timedelta(days=8),
+    )  # fmt: skip
+    assert shown.meeting.summary_state is SummaryState.APPROVED
+
+
+async def test_a_draft_is_sent_to_the_participants_before_it_is_approved(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    written = await drafted(sessions, demo)
+    async with sessions.begin() as session:
+        actor = await actor_of(session, demo, "camilla")
+        shown = written.summary
+        approving = summaries.approve(session, actor, shown.id, shown.revision, NOW)
+        refused = await refusal(approving)
+    assert (type(refused), refused.key) == (Invalid, "referat.ikke_sendt")
+
+
+async def test_an_approved_summary_is_neither_approved_again_nor_changed(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    approved = await approve_summary(sessions, demo, await drafted(sessions, demo))
+    refused = await refusal(approve_summary(sessions, demo, approved))
+    assert (type(refused), refused.key) == (Invalid, "referat.allerede_godkendt")
+    refused = await refusal(rewrite(sessions, demo, approved, general="Senere tilføjelse."))
+    assert (type(refused), refused.key) == (Invalid, "referat.allerede_godkendt")
+
+
+async def test_a_meeting_with_an_approved_summary_is_not_changed(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    approved = await approve_summary(sessions, demo, await drafted(sessions, demo))
+    meeting = approved.summary.meeting
+    async with sessions.begin() as session:
+        actor = await actor_of(session, demo, "camilla")
+        cancelling = meetings.cancel(session, actor, meeting.id, meeting.revision, NOW)
+        refused = await refusal(cancelling)
+    assert refused.key == "moede.afholdt"
+
+
+@pytest.mark.parametrize("person", ["jens", "mette"])
+async def test_only_the_administration_writes_the_summary(
+    sessions: Sessions, demo: OrgFile, person: str
+) -> None:
+    planned = await plan_meeting(sessions, demo)
+    written = content_for(planned.meeting)
+    refused = await refusal(write_summary(sessions, demo, planned.meeting.id, written, person))
+    assert (type(refused), refused.key) == (NotAllowed, "moede.kun_administration")
+
+
+async def test_a_summary_of_a_unit_not_at_the_meeting_is_refused(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    planned = await plan_meeting(sessions, demo, "boegeskov-skole")
+    async with sessions() as session:
+        (engholm,) = await unit_ids(session, demo, "engholm-skole")
+    written = content_for(planned.meeting, units=(UnitSummary(engholm, "Fravær drøftet."),))
+    refused = await refusal(write_summary(sessions, demo, planned.meeting.id, written))
+    assert (type(refused), refused.key) == (Invalid, "referat.enhed_udenfor")
+
+
+async def test_a_unit_summary_without_words_is_refused(sessions: Sessions, demo: OrgFile) -> None:
+    planned = await plan_meeting(sessions, demo, "boegeskov-skole")
+    (unit,) = planned.meeting.units
+    written = content_for(planned.meeting, units=(UnitSummary(unit.id, "  "),))
+    refused = await refusal(write_summary(sessions, demo, planned.meeting.id, written))
+    assert refused.key == "dialog.tomt_svar"
+
+
+async def test_a_cancelled_meeting_gets_no_summary(sessions: Sessions, demo: OrgFile) -> None:
+    planned = await plan_meeting(sessions, demo)
+    meeting = planned.meeting
+    async with sessions.begin() as session:
+        actor = await actor_of(session, demo, "camilla")
+        await meetings.cancel(session, actor, meeting.id, meeting.revision, NOW)
+    refused = await refusal(write_summary(sessions, demo, meeting.id, content_for(meeting)))
+    assert refused.key == "moede.aflyst"
+
+
+async def test_another_municipality_neither_reads_nor_approves_the_summary(
+    sessions: Sessions, demo: OrgFile, nordby: OrgFile
+) -> None:
+    written = await drafted(sessions, demo)
+    async with sessions() as session:
+        theirs = await actor_of(session, nordby, "camilla")
+        refused = await refusal(summaries.summary_by_id(session, theirs, written.summary.id))
+    assert (type(refused), refused.key) == (NotAllowed, "referat.ukendt")
+    assert (await refusal(approve_summary(sessions, nordby, written))).key == "referat.ukendt"
+
+
+async def test_a_summary_is_read_by_id_by_whoever_may_see_its_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    async with sessions() as session:
+        jens = await actor_of(session, demo, "jens")
+        jonas = await actor_of(session, demo, "jonas")
+        shown = await summaries.summary_by_id(session, jens, sent.summary.id)
+        refused = await refusal(summaries.summary_by_id(session, jonas, sent.summary.id))
+    assert shown.id == sent.summary.id
+    assert (type(refused), refused.key) == (NotAllowed, "moede.ukendt")
+
+
+# --- what approval puts in force ----------------------------------------------------------
+
+
+async def test_approval_makes_the_agreed_bearings_the_committees(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    approved = await held_and_approved(sessions, demo, lambda m: content_for(m, bearings=(
+        bearing("Mere udeliv for de mindste", description="Hver dag.", scope=DAYCARE),
+        bearing("Nord samarbejder om overgange", scope=NORD),
+    )))  # fmt: skip
+    meeting = approved.summary.meeting
+    first = await stored_bearing(sessions, demo, f"moede-{meeting.id}-1")
+    second = await stored_bearing(sessions, demo, f"moede-{meeting.id}-2")
+    async with sessions() as session:
+        buu = await id_of(session, Committee, "buu", demo)
+    assert (first.title, first.description, first.scope, first.scope_value) == (
+        "Mere udeliv for de mindste", "Hver dag.", BearingScope.UNIT_TYPE, "dagtilbud",
+    )  # fmt: skip
+    assert (first.committee_id, first.meeting_id, first.created_at) == (buu, meeting.id, NOW)
+    assert (second.scope, second.scope_value, second.unit_id) == (BearingScope.AREA, "Nord", None)
+
+
+async def test_approval_puts_the_matters_on_the_list_and_keeps_the_follow_ups(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    due = date(2027, 3, 1)
+    approved = await held_and_approved(sessions, demo, lambda m: content_for(
+        m, matters=(matter(economic="2 mio. kr. om året"),),
+        follow_ups=(follow_up(owner="Henrik Lund", due=due),),
+    ))  # fmt: skip
+    meeting_id = approved.summary.meeting.id
+    (listed,) = await matters_seen(sessions, demo, "camilla")
+    assert (listed.title, listed.state, listed.economic, listed.described) == (
+        "Flere pædagoger i udskolingen", MatterState.OPEN, "2 mio. kr. om året", True,
+    )  # fmt: skip
+    assert listed.meeting_date == approved.summary.meeting.starts_at
+    async with sessions() as session:
+        (kept,) = await session.scalars(select(FollowUp).where(FollowUp.meeting_id == meeting_id))
+    assert (kept.text, kept.owner, kept.due) == (
+        "Forvaltningen undersøger vikarforbruget", "Henrik Lund", due,
+    )  # fmt: skip
+
+
+async def test_a_draft_puts_nothing_in_force(sessions: Sessions, demo: OrgFile) -> None:
+    await drafted(sessions, demo, bearings=(bearing("Ny retning"),), matters=(matter(),))
+    assert await matters_seen(sessions, demo, "camilla") == []
+    assert "Ny retning" not in await bearing_titles(sessions, demo)
+
+
+async def test_new_words_for_a_bearing_keep_the_goals_that_follow_it(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    trivsel = (await stored_bearing(sessions, demo, "buu-trivsel")).id
+    new_words = "Alle børn skal trives – også i frikvarteret"
+    written = await drafted(sessions, demo, bearings=(bearing(new_words, replaces=trivsel),))
+    assert written.summary.replaced == {trivsel: TRIVSEL}  # what it says until approved
+    approved = await approve_summary(sessions, demo, written)
+
+    assert approved.summary.replaced == {trivsel: TRIVSEL}  # what it said before
+    row = await stored_bearing(sessions, demo, "buu-trivsel")
+    assert (row.title, row.meeting_id) == (new_words, approved.summary.meeting.id)
+    async with sessions() as session:
+        following = set(
+            await session.scalars(
+                select(GoalBearing.goal_id).where(GoalBearing.bearing_id == trivsel)
+            )
+        )
+        followers = {await id_of(session, Goal, key, demo) for key in (
+            "boegeskov-skole-trivsel", "engholm-skole-fravaer", "maelkeboetten-udeliv",
+        )}  # fmt: skip
+    assert following == followers
+    assert (await bearing_titles(sessions, demo)).count(new_words) == 1
+    assert TRIVSEL not in await bearing_titles(sessions, demo)
+
+
+async def test_new_words_for_a_bearing_of_another_committee_are_refused(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (hverdag,) = await ids_of_bearings(sessions, demo, "ssu-hverdag")
+    refused = await refusal(drafted(sessions, demo, bearings=(bearing("X", replaces=hverdag),)))
+    assert (type(refused), refused.key) == (Invalid, "referat.pejlemaerke_ukendt")
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(BearingScope.AREA, "Øst"),
+        Scope(BearingScope.UNIT_TYPE, "plejecenter"),  # a type of another committee
+        Scope(BearingScope.UNIT_TYPE, None),
+    ],
+    ids=["unknown-area", "another-committees-type", "no-type"],
+)
+async def test_a_bearing_for_whom_the_committee_does_not_have_is_refused(
+    sessions: Sessions, demo: OrgFile, scope: Scope
+) -> None:
+    refused = await refusal(drafted(sessions, demo, bearings=(bearing("X", scope=scope),)))
+    assert (type(refused), refused.key) == (Invalid, "referat.omfang_ukendt")
+
+
+async def test_a_bearing_for_a_unit_of_another_committee_is_refused(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    scopes = await scoped_to(sessions, demo, "lindegaarden")
+    written = (bearing("X", scope=scopes["lindegaarden"]),)
+    refused = await refusal(drafted(sessions, demo, bearings=written))
+    assert (type(refused), refused.key) == (Invalid, "referat.omfang_ukendt")
+
+
+async def test_a_scope_is_kept_as_the_organisation_spells_it(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    written = await drafted(sessions, demo, bearings=(
+        bearing("A", scope=Scope(BearingScope.UNIT_TYPE, "DAGTILBUD")),
+        bearing("B", scope=Scope(BearingScope.AREA, " nord ")),
+    ))  # fmt: skip
+    assert [b.scope for b in written.summary.content.bearings] == [DAYCARE, NORD]
+
+
+async def test_a_bearing_may_be_for_a_unit_not_at_the_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    scopes = await scoped_to(sessions, demo, "engholm-skole")
+    written = await drafted(sessions, demo, bearings=(bearing("X", scope=scopes["engholm-skole"]),))
+    assert written.summary.unit_names[scopes["engholm-skole"].unit_id or 0] == "Engholm Skole"
+
+
+# --- whom a bearing is for ---------------------------------------------------------------
+
+SCHOOL_NORD = UnitPlace(1, committee_id=4, unit_type="skole", area="Nord")
+DAYCARE_SYD = UnitPlace(2, committee_id=4, unit_type="dagtilbud", area="Syd")
+NO_AREA = UnitPlace(3, committee_id=4, unit_type="borgerservice")
+
+
+@pytest.mark.parametrize(
+    ("scope", "for_them"),
+    [
+        (Scope(), [True, True, True]),
+        (DAYCARE, [False, True, False]),
+        (Scope(BearingScope.UNIT_TYPE, "Dagtilbud"), [False, True, False]),
+        (NORD, [True, False, False]),
+        (Scope(BearingScope.UNIT, unit_id=3), [False, False, True]),
+    ],
+    ids=["committee", "unit-type", "unit-type-any-case", "area", "unit"],
+)
+def test_whom_a_bearing_is_for(scope: Scope, for_them: list[bool]) -> None:
+    assert [is_for(scope, u) for u in (SCHOOL_NORD, DAYCARE_SYD, NO_AREA)] == for_them
+
+
+async def offered(sessions: Sessions, org: OrgFile, person: str) -> dict[str, list[str]]:
+    """The bearings a leader is offered when drafting a goal, by unit name."""
+    async with sessions() as session:
+        context = await goals.drafting_context(session, await actor_of(session, org, person), TODAY)
+    return {u.name: [b.title for b in context.bearings[u.id]] for u in context.units}
+
+
+async def agree(sessions: Sessions, org: OrgFile, *agreed: object) -> None:
+    """A meeting of Børne- og Uddannelsesudvalget approves these bearings."""
+    await held_and_approved(sessions, org, lambda m: content_for(m, bearings=agreed))
+
+
+async def test_a_bearing_for_daycare_is_offered_to_daycare_units_only(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    outdoors = "Mere udeliv for de mindste"
+    await agree(sessions, demo, bearing(outdoors, scope=DAYCARE))
+    assert outdoors not in (await offered(sessions, demo, "mette"))["Bøgeskov Skole"]
+    assert outdoors in (await offered(sessions, demo, "lise"))["Børnehuset Mælkebøtten"]
+    sara = await offered(sessions, demo, "sara")
+    assert [outdoors in titles for titles in sara.values()] == [True, True]
+
+
+async def test_a_bearing_for_an_area_is_offered_to_its_units_only(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    north = "Nord samarbejder"
+    await agree(sessions, demo, bearing(north, scope=NORD))
+    assert north in (await offered(sessions, demo, "mette"))["Bøgeskov Skole"]
+    assert north in (await offered(sessions, demo, "lise"))["Børnehuset Mælkebøtten"]
+    sara = await offered(sessions, demo, "sara")  # Solsikken and Troldehøj are in Syd
+    assert [north in titles for titles in sara.values()] == [False, False]
+
+
+async def test_a_bearing_for_one_unit_is_offered_to_that_unit_only(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    scopes = await scoped_to(sessions, demo, "troldehoej")
+    await agree(sessions, demo, bearing("Troldehøj åbner for skolen", scope=scopes["troldehoej"]))
+    sara = await offered(sessions, demo, "sara")
+    assert "Troldehøj åbner for skolen" in sara["Børnehaven Troldehøj"]
+    assert "Troldehøj åbner for skolen" not in sara["Vuggestuen Solsikken"]
+    assert sara["Vuggestuen Solsikken"] == [
+        TRIVSEL,
+        "Tidlig indsats for sprog og læsning",
+        "Sammenhængende overgange fra dagtilbud til skole",
+    ]
+
+
+async def test_the_committees_bearings_show_whom_they_are_for(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    scopes = await scoped_to(sessions, demo, "troldehoej")
+    await agree(sessions, demo, bearing("Troldehøj åbner", scope=scopes["troldehoej"]))
+    (buu,) = await followed(sessions, demo, "jens")
+    last = buu.bearings[-1].bearing
+    assert (last.title, last.scope, last.unit_name) == (
+        "Troldehøj åbner", scopes["troldehoej"], "Børnehaven Troldehøj",
+    )  # fmt: skip
+
+
+# --- from a bearing to the goals that follow it -------------------------------------------
+
+
+async def followed(sessions: Sessions, org: OrgFile, person: str) -> list[CommitteeBearings]:
+    async with sessions() as session:
+        actor = await actor_of(session, org, person)
+        return await bearings.of_committees(session, actor, TODAY)
+
+
+def trace(committee: CommitteeBearings) -> dict[str, list[tuple[str, Color | None]]]:
+    """Per bearing title, the goals following it (title, newest colour)."""
+    return {
+        t.bearing.title: [(g.title, g.latest.color if g.latest else None) for g in t.goals]
+        for t in committee.bearings
+    }
+
+
+async def test_each_bearing_shows_the_goals_following_it_and_their_newest_status(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (buu,) = await followed(sessions, demo, "jens")
+    assert buu.committee_name == "Børne- og Uddannelsesudvalget"
+    assert buu.period is not None and buu.period.name == "Valgperioden 2026–2029"
+    assert trace(buu) == {
+        TRIVSEL: [
+            ("Flere elever trives i frikvartererne", Color.YELLOW),
+            ("Mere udeliv og natur i hverdagen", None),
+            ("Mindre fravær i udskolingen", Color.RED),
+        ],
+        "Tidlig indsats for sprog og læsning": [
+            ("Styrket læsning i indskolingen", Color.GREEN),
+            ("Sprogindsats for de 0–3-årige", None),
+        ],
+        "Sammenhængende overgange fra dagtilbud til skole": [
+            ("Bedre overgang fra børnehave til skole", Color.YELLOW),
+        ],
+    }
+
+
+async def test_a_goal_not_yet_approved_is_not_traced(sessions: Sessions, demo: OrgFile) -> None:
+    await submit_goal(sessions, demo, title="Mere læselyst", bearings=("buu-trivsel",))
+    (buu,) = await followed(sessions, demo, "jens")
+    assert "Mere læselyst" not in [title for title, _ in trace(buu)[TRIVSEL]]
+
+
+async def test_only_the_committees_goals_of_the_period_are_traced(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """A care home's goal linked to the committee's bearing, and a school goal moved to an
+    earlier period, are not the committee's to follow now."""
+    async with sessions.begin() as session:
+        (trivsel,) = await bearing_ids(session, demo, "buu-trivsel")
+        care = await id_of(session, Goal, "lindegaarden-hverdag", demo)
+        session.add(GoalBearing(goal_id=care, bearing_id=trivsel))
+        earlier = await new_period(session, demo, "2022-2025", date(2022, 1, 1), date(2025, 12, 31))
+        moved = await session.get_one(
+            Goal, await id_of(session, Goal, "engholm-skole-fravaer", demo)
+        )
+        moved.period_id = earlier.id
+    (buu,) = await followed(sessions, demo, "jens")
+    assert [title for title, _ in trace(buu)[TRIVSEL]] == [
+        "Flere elever trives i frikvartererne",
+        "Mere udeliv og natur i hverdagen",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("person", "committees"),
+    [
+        ("camilla", ["buu", "ssu", "oeu"]),
+        ("jens", ["buu"]),
+        ("mette", ["buu"]),
+        ("henrik", ["buu"]),
+        ("birgitte", ["ssu", "oeu"]),
+    ],
+)
+async def test_who_follows_which_committees_bearings(
+    sessions: Sessions, demo: OrgFile, person: str, committees: list[str]
+) -> None:
+    async with sessions() as session:
+        wanted = [await id_of(session, Committee, key, demo) for key in committees]
+    assert [c.committee_id for c in await followed(sessions, demo, person)] == wanted
+
+
+# --- matters for formal decision ----------------------------------------------------------
+
+
+async def matters_seen(sessions: Sessions, org: OrgFile, person: str) -> list[MatterView]:
+    async with sessions() as session:
+        return await matters.matters_of(session, await actor_of(session, org, person))
+
+
+async def decide_as(
+    sessions: Sessions,
+    org: OrgFile,
+    matter_id: int,
+    decision: str | None,
+    person: str = "camilla",
+    decided_on: date | None = None,
+) -> MatterView:
+    """`person` records the committee's decision on the matter."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        return await matters.decide(session, actor, matter_id, decision, decided_on, NOW)
+
+
+async def with_matters(sessions: Sessions, org: OrgFile, *titles: str) -> list[MatterView]:
+    await held_and_approved(
+        sessions, org, lambda m: content_for(m, matters=tuple(matter(t) for t in titles))
+    )
+    return await matters_seen(sessions, org, "camilla")
+
+
+@pytest.mark.parametrize(
+    ("person", "sees"), [("camilla", True), ("jens", True), ("inger", False), ("mette", True)]
+)
+async def test_matters_are_listed_for_those_following_the_committee(
+    sessions: Sessions, demo: OrgFile, person: str, sees: bool
+) -> None:
+    await with_matters(sessions, demo, "Flere pædagoger")
+    assert [m.title for m in await matters_seen(sessions, demo, person)] == (
+        ["Flere pædagoger"] if sees else []
+    )
+
+
+async def test_deciding_records_the_decision(sessions: Sessions, demo: OrgFile) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    decided = await decide_as(sessions, demo, listed.id, " Bevilget fra 2027. ", decided_on=TODAY)
+    assert (decided.state, decided.decision, decided.decided_on) == (
+        MatterState.DECIDED, "Bevilget fra 2027.", TODAY,
+    )  # fmt: skip
+    assert await matters_seen(sessions, demo, "jens") == [decided]
+
+
+async def test_a_decision_without_a_date_is_dated_today(sessions: Sessions, demo: OrgFile) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    decided = await decide_as(sessions, demo, listed.id, "Afvist.")
+    assert decided.decided_on == NOW.date()
+
+
+async def test_a_matter_is_decided_once(sessions: Sessions, demo: OrgFile) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    await decide_as(sessions, demo, listed.id, "Bevilget.")
+    refused = await refusal(decide_as(sessions, demo, listed.id, "Afvist."))
+    assert (type(refused), refused.key) == (Invalid, "sag.allerede_besluttet")
+    (kept,) = await matters_seen(sessions, demo, "camilla")
+    assert kept.decision == "Bevilget."
+
+
+@pytest.mark.parametrize(
+    ("person", "decision", "key"),
+    [
+        ("camilla", "   ", "sag.beslutning_mangler"),
+        ("jens", "Bevilget.", "moede.kun_administration"),
+    ],
+)
+async def test_a_decision_is_recorded_by_the_administration_with_words(
+    sessions: Sessions, demo: OrgFile, person: str, decision: str, key: str
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    assert (await refusal(decide_as(sessions, demo, listed.id, decision, person))).key == key
+
+
+async def test_open_matters_come_first_then_the_newest_decisions(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    a, _b, c, _d = await with_matters(sessions, demo, "A", "B", "C", "D")
+    await decide_as(sessions, demo, a.id, "Ja.", decided_on=date(2027, 1, 10))
+    await decide_as(sessions, demo, c.id, "Nej.", decided_on=date(2027, 2, 10))
+    assert [m.title for m in await matters_seen(sessions, demo, "jens")] == ["B", "D", "C", "A"]
+
+
+async def test_a_matter_of_another_municipality_is_not_decided(
+    sessions: Sessions, demo: OrgFile, nordby: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    assert await matters_seen(sessions, nordby, "camilla") == []
+    refused = await refusal(decide_as(sessions, nordby, listed.id, "Bevilget."))
+    assert (type(refused), refused.key) == (NotAllowed, "sag.ukendt")
+
+
+# --- small lookups ------------------------------------------------------------------------
+
+
+async def ids_of_bearings(sessions: Sessions, org: OrgFile, *keys: str) -> tuple[int, ...]:
+    async with sessions() as session:
+        return await bearing_ids(session, org, *keys)
+
+
+async def bearing_titles(sessions: Sessions, org: OrgFile) -> list[str]:
+    async with sessions() as session:
+        return list(await session.scalars(select(Bearing.title).order_by(Bearing.id)))
