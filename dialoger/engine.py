@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from dialoger.turn import Reply, Turn, say
@@ -47,11 +47,14 @@ Parsed = Ok | Problem
 
 
 def explain(texts: Texts, key: str, params: Mapping[str, Any]) -> str:
-    """A refusal in words: a field is named by its label, a date written as a date."""
+    """A refusal in words: a field is named by its label, a date written as a date and a
+    moment as a date and a time."""
     shown: dict[str, Any] = {}
     for name, value in params.items():
         if name == "field" and texts.has(f"maal.felt.{value}.label"):
             value = texts(f"maal.felt.{value}.label")
+        elif isinstance(value, datetime):
+            value = texts.datetime(value)
         elif isinstance(value, date):
             value = texts.date(value)
         shown[name] = value

@@ -3,6 +3,8 @@ means for them: one notice each, sent once the turn is saved."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from dialoger.context import Context
 from kort import moede as cards
 from store import people
@@ -12,11 +14,15 @@ from store.outbox import due_at
 from store.profiles import profile
 
 
-async def tell_leaders(ctx: Context, done: MeetingChange) -> None:
+async def tell_leaders(
+    ctx: Context, done: MeetingChange, taken_off: Collection[int] | None = None
+) -> None:
+    """`taken_off`: the units a change took off the meeting (by default, all of a told
+    leader's units)."""
     meeting, t = done.meeting, ctx.texts
     settings = profile(ctx.require_actor().profile).meetings
     asked_from = due_at(meeting.starts_at, settings.preparation_days).date()
-    names = await _their_units(ctx, done)
+    names = await _their_units(ctx, done, taken_off)
     for person in done.invited:
         ctx.notify(person, card=cards.invitation_card(meeting, names[person], asked_from, t))
     for person in done.told_of_change:
@@ -28,11 +34,14 @@ async def tell_leaders(ctx: Context, done: MeetingChange) -> None:
             ctx.notify(person, card=cards.uninvited_card(meeting, names[person], t))
 
 
-async def _their_units(ctx: Context, done: MeetingChange) -> dict[int, str]:
+async def _their_units(
+    ctx: Context, done: MeetingChange, taken_off: Collection[int] | None
+) -> dict[int, str]:
     """For each leader told, the names of their units the change is about: the invited
-    leaders' units in the meeting, all units of those taken off."""
+    leaders' units in the meeting, the units taken off of the others (a leader of two
+    units may lose one and keep the other)."""
     within = [u.id for u in done.meeting.units]
     invited = await people.units_led_by(ctx.session, done.invited, within)
-    uninvited = await people.units_led_by(ctx.session, done.uninvited)
+    uninvited = await people.units_led_by(ctx.session, done.uninvited, taken_off)
     names = {person: ", ".join(units) for person, units in {**uninvited, **invited}.items()}
     return {person: names.get(person, "") for person in (*done.invited, *done.uninvited)}

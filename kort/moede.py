@@ -292,7 +292,8 @@ def uninvited_card(meeting: MeetingView, unit_name: str, texts: Texts) -> dict[s
     body: list[Any] = [
         title(texts("moedekort.udmeldt.titel", unit=unit_name)),
         text(said),
-        text(texts("moedekort.udmeldt.ingen_forberedelse"), subtle=True),
+        # Only the units taken off: a leader may still have another unit at the meeting.
+        text(texts("moedekort.udmeldt.ingen_forberedelse", unit=unit_name), subtle=True),
     ]
     return card(body, fallback_text=said)
 

@@ -7,17 +7,23 @@ board. Saved as the unit's preparation note; asked again, it rewrites the note.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.engine import PENDING, Ask, Flow, Ok, Parsed, Problem, Step
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import moede as meeting_cards
 from kort.moede_form import choice_card, goals_follow_up_card, preparation_form_card
 from kort.tekster import Texts
 from store import meetings, status
-from store.meetingviews import PREPARATION_FIELDS, MeetingUnitView, MeetingView, PreparationContent
+from store.meetingviews import (
+    PREPARATION_FIELDS,
+    MeetingUnitView,
+    MeetingView,
+    PreparationContent,
+    PreparationView,
+)
 from store.profiles import profile
 from store.text import fold, shorten
 from store.views import GoalView
@@ -33,6 +39,8 @@ class PreparationData:
     pairs: tuple[tuple[MeetingView, MeetingUnitView], ...]
     goals: tuple[GoalView, ...]
     leads: bool
+    # The notes written so far, by `key(meeting, unit)`: `forbered` opens one to rewrite.
+    notes: Mapping[str, PreparationView] = field(default_factory=dict)
 
     def chosen(self, answers: Mapping[str, Any]) -> tuple[MeetingView, MeetingUnitView] | None:
         wanted = (answers.get(CHOICE) or {}).get("key")
@@ -52,7 +60,12 @@ async def load(ctx: Context) -> PreparationData:
     pairs = await meetings.to_prepare(ctx.session, actor, ctx.turn.now)
     uses_goals = profile(actor.profile).uses_goals
     goals = await status.goals_of_leader(ctx.session, actor, ctx.today) if uses_goals else []
-    return PreparationData(tuple(pairs), tuple(goals), bool(actor.led_unit_ids))
+    notes = {
+        key(m, u): note
+        for m, u in pairs
+        if u.prepared and (note := await meetings.preparation(ctx.session, m.id, u.id))
+    }
+    return PreparationData(tuple(pairs), tuple(goals), bool(actor.led_unit_ids), notes)
 
 
 def refuse(data: PreparationData, texts: Texts) -> str | None:
@@ -64,8 +77,12 @@ def refuse(data: PreparationData, texts: Texts) -> str | None:
 
 
 def prefill(data: PreparationData) -> dict[str, Any]:
-    """With one meeting to prepare for, the leader is not asked which."""
-    return answers_for(data, *data.pairs[0]) if len(data.pairs) == 1 else {}
+    """With one meeting to prepare for, the leader is not asked which, and a note already
+    written is opened to be rewritten."""
+    if len(data.pairs) != 1:
+        return {}
+    meeting, unit = data.pairs[0]
+    return answers_for(data, meeting, unit, data.notes.get(key(meeting, unit)))
 
 
 def answers_for(
@@ -74,7 +91,11 @@ def answers_for(
     """The answers a preparation starts with: the meeting, and the note written so far."""
     answers: dict[str, Any] = {CHOICE: _choice(data, meeting, unit), CHOICE_FIXED: True}
     if note is not None:
-        answers.update({k: v for k, v in vars(note.content).items() if v})
+        written = {k: v for k, v in vars(note.content).items() if v}
+        # The status is shown, not answered: the dialogue opens at it (on a card, the whole
+        # note on the form) even when every question was answered before.
+        answers[PENDING] = {REQUIRED: written.pop(REQUIRED)} if REQUIRED in written else {}
+        answers.update(written)
     return answers
 
 

@@ -292,13 +292,16 @@ async def finish(ctx: Context, progress: Any, data: PlanningData) -> list[Reply]
     actor = ctx.require_actor()
     answers = progress.answers
     editing = answers.get(MEETING)
+    taken_off: set[int] = set()
     if editing:
+        before = await meetings.unit_ids(ctx.session, editing["id"])
         done = await meetings.change(
             ctx.session, actor, editing["id"], editing["revision"], plan_from(answers), ctx.turn.now
         )
+        taken_off = before - {u.id for u in done.meeting.units}
     else:
         done = await meetings.plan(ctx.session, actor, plan_from(answers), ctx.turn.now)
-    await tell_leaders(ctx, done)
+    await tell_leaders(ctx, done, taken_off)
     key = "moede.aendret" if editing else "moede.planlagt"
     meeting = done.meeting
     card = meeting_cards.meeting_card(meeting, ctx.texts, administration=True)

@@ -65,6 +65,7 @@ class Writing:
     meeting: MeetingView
     scopes: summaries.Scoping
     bearings: tuple[BearingView, ...]
+    saved: SummaryView | None = None  # the draft so far, if there is one
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ async def load(ctx: Context) -> SummaryData:
             m,
             await summaries.scoping(ctx.session, m),
             await summaries.current_bearings(ctx.session, m.id),
+            await summaries.summary_of(ctx.session, actor, m.id) if m.summary_state else None,
         )
         for m in found
     ]
@@ -108,10 +110,14 @@ def refuse(data: SummaryData, texts: Texts) -> str | None:
 
 
 def prefill(data: SummaryData) -> dict[str, Any]:
-    """With one meeting to write for, the facilitator is not asked which."""
+    """With one meeting to write for, the facilitator is not asked which, and its draft
+    so far is opened at the review."""
     if len(data.meetings) != 1:
         return {}
-    return {MEETING: choice(data.meetings[0].meeting, data.uses_goals), MEETING_FIXED: True}
+    only = data.meetings[0]
+    if only.saved is not None:
+        return answers_from(only.saved, data.uses_goals)
+    return {MEETING: choice(only.meeting, data.uses_goals), MEETING_FIXED: True}
 
 
 def choice(meeting: MeetingView, uses_goals: bool) -> dict[str, Any]:
