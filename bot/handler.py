@@ -6,11 +6,13 @@ so a failure while sending never loses what the person answered.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import ActivityTypes
@@ -61,6 +63,7 @@ class PejlingBot(Bot):
         self.memory = memory
         self.proactive = proactive
         self.clock = clock
+        self._later: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, context: TurnContext) -> None:
         turn = to_turn(context.activity, self.clock())
@@ -70,6 +73,12 @@ class PejlingBot(Bot):
             return
         result = await router.handle(self.sessions, turn, self.memory)
         await _Delivery(self, context, turn, result).run()
+
+    def after_turn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` once the turn is answered, logging its errors (no one waits for it)."""
+        task = asyncio.create_task(_logged(work))
+        self._later.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(self._later.discard)
 
     async def on_error(self, context: TurnContext, error: Exception) -> None:
         """The one error handler for turns: log with ids only, apologise in Danish."""
@@ -91,6 +100,13 @@ class PejlingBot(Bot):
             )
         except Exception:  # noqa: BLE001 - the apology is best effort
             log.warning("could not send the apology either")
+
+
+async def _logged(work: Coroutine[Any, Any, None]) -> None:
+    try:
+        await work
+    except Exception:
+        log.exception("work after the turn failed")
 
 
 @dataclass
@@ -116,6 +132,12 @@ class _Delivery:
             self.bot.memory.card_shown(self.result.card_owner, self.card_message)
         for notice in self.result.notices:
             await self._notify(notice)
+        if self.result.dispatch:
+            # A pack in parts, with retries, can outlast the ~15 s Teams waits for a click;
+            # it would then deliver the click again, and post the pack again.
+            self.bot.after_turn(self._dispatch())
+
+    async def _dispatch(self) -> None:
         for item in self.result.dispatch:
             # A pack asked for by the button goes out again; anything else only once.
             await moeder.deliver(
