@@ -5,13 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialoger.memory import Memory
 from dialoger.turn import Notice, Turn
 from kort.tekster import LOCAL_TIME, Texts
+from store.errors import Invalid
 from store.views import Actor
+
+MAX_ID = 2**31 - 1  # the largest id an integer column holds
+
+
+def card_id(value: Any, unknown: str) -> int:
+    """An id from card data. Anything else (text, a number no row can have) is refused
+    with the `unknown` text before the database sees it."""
+    try:
+        found = int(str(value))
+    except ValueError:
+        raise Invalid(unknown) from None
+    if not 0 < found <= MAX_ID:
+        raise Invalid(unknown)
+    return found
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialoger import engine, runner
-from dialoger.context import Context
+from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, maal
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
 from kort import maal as cards
@@ -201,7 +201,4 @@ async def _tell_leaders(ctx: Context, goal: goals.GoalDetail, text: str) -> None
 
 
 def _id(value: Any) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Invalid("maal.ukendt") from None
+    return card_id(value, "maal.ukendt")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialoger import engine, runner
-from dialoger.context import Context
+from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, forbered, moede, referat
 from dialoger.moede_beskeder import tell_leaders
 from dialoger.turn import Reply, TurnResult, card_reply, say, show
@@ -27,11 +27,7 @@ from store.views import ProgressView
 
 
 def _id(value: Any) -> int:
-    """An id from card data; anything else is refused as an unknown meeting."""
-    try:
-        return int(str(value))
-    except ValueError:
-        raise Invalid("moede.ukendt") from None
+    return card_id(value, "moede.ukendt")
 
 
 # --- commands -----------------------------------------------------------------------------

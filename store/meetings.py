@@ -207,7 +207,7 @@ async def cancel(
 
 async def _planned(session: AsyncSession, actor: Actor, meeting_id: int, revision: int) -> Meeting:
     require_administration(actor)
-    meeting = await _own(session, actor, meeting_id)
+    meeting = await own(session, actor, meeting_id)
     if meeting.state != MeetingState.PLANNED:
         raise Invalid("moede.aflyst")
     if meeting.revision != revision:
@@ -218,7 +218,8 @@ async def _planned(session: AsyncSession, actor: Actor, meeting_id: int, revisio
     return meeting
 
 
-async def _own(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
+async def own(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
+    """A meeting of the actor's municipality; any other id is unknown to them."""
     meeting = await session.get(Meeting, meeting_id)
     if meeting is None or meeting.municipality_id != actor.municipality_id:
         raise NotAllowed("moede.ukendt")
@@ -300,7 +301,7 @@ def may_see(actor: Actor, meeting: MeetingView, departments: dict[int, int]) -> 
 
 async def meeting(session: AsyncSession, actor: Actor, meeting_id: int) -> MeetingView:
     """One meeting, for someone allowed to see it."""
-    found = await visible(session, actor, [await _own(session, actor, meeting_id)])
+    found = await visible(session, actor, [await own(session, actor, meeting_id)])
     if not found:
         raise NotAllowed("moede.ukendt")
     return found[0]

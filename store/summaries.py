@@ -323,9 +323,7 @@ async def _current(session: AsyncSession, actor: Actor, summary_id: int, revisio
 
 
 async def _meeting(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
-    held = await session.get(Meeting, meeting_id)
-    if held is None or held.municipality_id != actor.municipality_id:
-        raise NotAllowed("moede.ukendt")
+    held = await meetings.own(session, actor, meeting_id)
     if held.state == MeetingState.CANCELLED:
         raise Invalid("moede.aflyst")
     return held
