@@ -18,7 +18,7 @@ from dialoger.turn import Reply, TurnResult, card_reply, say, show
 from kort import moede as cards
 from kort.pejlemaerker import bearings_cards, matters_card
 from kort.referat import summary_card
-from store import bearings, matters, meetings, progress, summaries
+from store import bearings, committees, matters, meetings, progress, summaries
 from store.dates import parse_date
 from store.errors import Invalid
 from store.outbox import Due, Kind
@@ -127,6 +127,9 @@ async def send_pack(ctx: Context) -> TurnResult:
     actor = ctx.require_actor()
     meetings.require_administration(actor)
     found = await meetings.meeting(ctx.session, actor, _id(ctx.turn.data.get("meeting")))
+    linked = await committees.committees(ctx.session, actor.municipality_id)
+    if not any(c.id == found.committee_id and c.channel_id for c in linked):
+        return TurnResult((say(ctx.texts("moede.ingen_kanal", committee=found.committee_name)),))
     due = Due(actor.municipality_id, Kind.PACK, found.id)
     return TurnResult(
         (say(ctx.texts("moede.pakke_sendes", committee=found.committee_name)),), dispatch=(due,)

@@ -275,6 +275,17 @@ async def test_a_unit_of_another_committee_on_the_form_is_refused(chat: Chat) ->
     assert await stored_meetings(chat) == []
 
 
+@pytest.mark.parametrize("units", ["²", "abc", "99999999999", "-1"])
+async def test_a_forged_unit_id_on_the_form_is_refused_in_danish(chat: Chat, units: str) -> None:
+    form = await form_for_buu(chat)
+    inputs = {"day": "2026-12-10", "time": "14:00", "model": "2", "units": units}
+
+    result = await chat.press("camilla", {**button_data(form, T("moedeform.videre")), **inputs})
+
+    assert texts_of(result.replies) == [T("moede.enhed_ukendt", answer=units)]
+    assert await stored_meetings(chat) == []
+
+
 async def test_changing_the_time_tells_the_leaders(chat: Chat) -> None:
     meeting = await daycare_meeting(chat)
     review = await chat.press("camilla", {"action": actions.EDIT_MEETING, "meeting": meeting})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from dialoger.context import Context
+from dialoger.context import Context, card_id
 from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
 from dialoger.moede_beskeder import tell_leaders
 from dialoger.turn import Reply, Target, card_reply, say, show
@@ -212,10 +212,11 @@ def _parse_units(raw: Any, data: PlanningData, answers: Mapping[str, Any]) -> Pa
 
 def _parse_unit_ids(raw: Any, data: PlanningData, answers: Mapping[str, Any]) -> Parsed:
     """Card data: the ids a multi-select sends, comma separated."""
-    ids = [p for p in str(raw).split(",") if p.strip()]
-    if not all(p.strip().isdigit() for p in ids):
-        return Problem("moede.enhed_udenfor", {"committee": ""})
-    return _checked([int(p) for p in ids], data, answers)
+    try:
+        ids = [card_id(p, "moede.enhed_ukendt") for p in str(raw).split(",") if p.strip()]
+    except DomainError as refused:
+        return Problem(refused.key, {"answer": shorten(str(raw), 60)})
+    return _checked(ids, data, answers)
 
 
 def _checked(chosen: list[int], data: PlanningData, answers: Mapping[str, Any]) -> Parsed:
