@@ -3,11 +3,12 @@ means for them: one notice each, sent once the turn is saved."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from dialoger.context import Context
+from dialoger.turn import Reply, say
 from kort import moede as cards
-from store import people
+from store import conversations, people
 from store.enums import MeetingState
 from store.meetingviews import MeetingChange
 from store.outbox import due_at
@@ -45,3 +46,12 @@ async def _their_units(
     uninvited = await people.units_led_by(ctx.session, done.uninvited, taken_off)
     names = {person: ", ".join(units) for person, units in {**uninvited, **invited}.items()}
     return {person: names.get(person, "") for person in (*done.invited, *done.uninvited)}
+
+
+async def not_reached(ctx: Context, people: Iterable[int]) -> list[Reply]:
+    """A word to the sender about those Pejling cannot write to yet (they have never
+    opened it in Teams), so they can be told another way."""
+    wanted = set(people)
+    reached = await conversations.reachable(ctx.session, ctx.municipality_id, wanted)
+    missed = len(wanted - reached)
+    return [say(ctx.texts("moede.ikke_naaet", count=missed))] if missed else []

@@ -13,7 +13,7 @@ from typing import Any
 from dialoger import engine, runner
 from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, forbered, moede, referat
-from dialoger.moede_beskeder import tell_leaders
+from dialoger.moede_beskeder import not_reached, tell_leaders
 from dialoger.turn import Reply, TurnResult, card_reply, say, show
 from kort import moede as cards
 from kort.pejlemaerker import bearings_cards, matters_card
@@ -106,7 +106,8 @@ async def cancel_meeting(ctx: Context) -> TurnResult:
     await tell_leaders(ctx, done)
     card = cards.meeting_card(done.meeting, ctx.texts, administration=True)
     told = ctx.texts("moede.aflyst_besked", count=len(done.uninvited))
-    return TurnResult((say(told), card_reply(ctx.turn, card)))
+    missed = await not_reached(ctx, done.uninvited)
+    return TurnResult((say(told), *missed, card_reply(ctx.turn, card)))
 
 
 async def prepare_for(ctx: Context) -> TurnResult:
@@ -165,9 +166,9 @@ async def send_summary(ctx: Context) -> TurnResult:
         ctx.notify(person, card=summary_card(done.summary, ctx.texts, mode="comment"))
     told = say(ctx.texts("referat.sendt", count=len(done.tell),
                          date=ctx.texts.date(done.summary.comment_deadline)))  # fmt: skip
-    return TurnResult(
-        (told, card_reply(ctx.turn, summary_card(done.summary, ctx.texts, mode="draft")))
-    )
+    missed = await not_reached(ctx, done.tell)
+    shown = card_reply(ctx.turn, summary_card(done.summary, ctx.texts, mode="draft"))
+    return TurnResult((told, *missed, shown))
 
 
 async def comment_summary(ctx: Context) -> TurnResult:

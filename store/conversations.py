@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -135,3 +136,18 @@ async def personal_conversation(
         .order_by(ConversationRef.updated_at.desc())
         .limit(1)
     )
+
+
+async def reachable(
+    session: AsyncSession, municipality_id: int, person_ids: Iterable[int]
+) -> frozenset[int]:
+    """Which of the people have a personal chat the bot can write to now."""
+    found = await session.scalars(
+        select(ConversationRef.person_id).where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.person_id.in_(list(person_ids)),
+            ConversationRef.conversation_type == "personal",
+            ConversationRef.unreachable_at.is_(None),
+        )
+    )
+    return frozenset(p for p in found if p is not None)
