@@ -142,14 +142,20 @@ class _Importer:
         committee_id = await self._upsert(Committee, committee.key, **values)
         self.keys.committees[committee.key] = committee_id
         for bearing in committee.bearings:
+            words = {"title": bearing.title, "description": bearing.description}
+            if await self._reworded_at_meeting(bearing.key):
+                words = {}  # a dialogue meeting's approved summary has the last word
             self.keys.bearings[bearing.key] = await self._upsert(
-                Bearing,
-                bearing.key,
-                committee_id=committee_id,
-                period_id=self.period_id,
-                title=bearing.title,
-                description=bearing.description,
+                Bearing, bearing.key, committee_id=committee_id, period_id=self.period_id, **words
             )
+
+    async def _reworded_at_meeting(self, key: str) -> bool:
+        meeting = await self.session.scalar(
+            select(Bearing.meeting_id).where(
+                Bearing.municipality_id == self.municipality_id, Bearing.key == key
+            )
+        )
+        return meeting is not None
 
     async def _goal(self, goal: OrgGoal, unit_id: int) -> None:
         """A goal in the file is an agreed goal: approved, and reported on."""

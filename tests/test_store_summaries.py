@@ -413,6 +413,22 @@ async def test_new_words_for_a_bearing_keep_the_goals_that_follow_it(
     assert TRIVSEL not in await bearing_titles(sessions, demo)
 
 
+async def test_importing_the_organisation_again_keeps_the_words_a_meeting_agreed(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    trivsel = (await stored_bearing(sessions, demo, "buu-trivsel")).id
+    new_words = "Alle børn skal trives – også i frikvarteret"
+    await approve_summary(
+        sessions,
+        demo,
+        await drafted(sessions, demo, bearings=(bearing(new_words, replaces=trivsel),)),
+    )
+
+    await imported(sessions, demo)
+
+    assert (await stored_bearing(sessions, demo, "buu-trivsel")).title == new_words
+
+
 async def test_new_words_for_a_bearing_of_another_committee_are_refused(
     sessions: Sessions, demo: OrgFile
 ) -> None:
