@@ -10,6 +10,7 @@ what a flow needs, calls it, and saves the progress it returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -122,6 +123,22 @@ class Flow:
 
     def applicable(self, answers: Mapping[str, Any]) -> list[Step]:
         return [step for step in self.steps if step.applies(answers)]
+
+
+_EDIT = re.compile(r"^(?:ret|aendr|rediger|edit)\s+(.+)$")
+
+
+def named_part(text: str, labels: Mapping[str, str]) -> str | None:
+    """Which part a review's "ret tidspunkt" (or just "tidspunkt") names: `labels` maps
+    each part's name to its label; the name, the label or a word of it will do."""
+    wanted = fold(text).strip(" .!")
+    match = _EDIT.match(wanted)
+    wanted = match[1] if match else wanted
+    for name, label in labels.items():
+        folded = fold(label)
+        if wanted and (wanted in (name, folded) or wanted in folded.split()):
+            return name
+    return None
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ from collections.abc import Collection, Iterable
 from dialoger.context import Context
 from dialoger.turn import Reply, say
 from kort import moede as cards
+from kort.referat import summary_card
 from store import conversations, people
 from store.enums import MeetingState
 from store.meetingviews import MeetingChange
 from store.outbox import due_at
 from store.profiles import profile
+from store.summaries import SummaryChange
 
 
 async def tell_leaders(
@@ -55,3 +57,10 @@ async def not_reached(ctx: Context, people: Iterable[int]) -> list[Reply]:
     reached = await conversations.reachable(ctx.session, ctx.municipality_id, wanted)
     missed = len(wanted - reached)
     return [say(ctx.texts("moede.ikke_naaet", count=missed))] if missed else []
+
+
+def tell_of_summary(ctx: Context, done: SummaryChange, mode: str, key: str | None = None) -> None:
+    """Send the summary, as a card in `mode`, to everyone `done` says is to be told."""
+    card = summary_card(done.summary, ctx.texts, mode=mode)
+    for person in done.tell:
+        ctx.notify(person, ctx.texts(key) if key else None, card)

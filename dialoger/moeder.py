@@ -13,7 +13,7 @@ from typing import Any
 from dialoger import engine, runner
 from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, forbered, moede, referat
-from dialoger.moede_beskeder import not_reached, tell_leaders
+from dialoger.moede_beskeder import not_reached, tell_leaders, tell_of_summary
 from dialoger.turn import Reply, TurnResult, card_reply, say, show
 from kort import moede as cards
 from kort.pejlemaerker import bearings_cards, matters_card
@@ -162,8 +162,7 @@ async def send_summary(ctx: Context) -> TurnResult:
     done = await summaries.send_for_comments(
         ctx.session, actor, _id(data.get("summary")), _id(data.get("revision")), ctx.today
     )
-    for person in done.tell:
-        ctx.notify(person, card=summary_card(done.summary, ctx.texts, mode="comment"))
+    tell_of_summary(ctx, done, "comment")
     told = say(ctx.texts("referat.sendt", count=len(done.tell),
                          date=ctx.texts.date(done.summary.comment_deadline)))  # fmt: skip
     missed = await not_reached(ctx, done.tell)
@@ -178,7 +177,7 @@ async def comment_summary(ctx: Context) -> TurnResult:
         str(data.get("comment") or ""), ctx.turn.now,
     )  # fmt: skip
     note = ctx.texts("referat.kommentar_besked", name=actor.person_name)
-    for person in done.tell:
+    for person in done.tell:  # the writer, with the name of who commented
         ctx.notify(person, note, summary_card(done.summary, ctx.texts, mode="draft"))
     return TurnResult((say(ctx.texts("referat.kommentar_gemt")),))
 
@@ -190,12 +189,7 @@ async def approve_summary(ctx: Context) -> TurnResult:
         ctx.session, actor, _id(data.get("summary")), _id(data.get("revision")), ctx.turn.now
     )
     summary = done.summary
-    for person in done.tell:
-        ctx.notify(
-            person,
-            ctx.texts("referat.godkendt_besked"),
-            summary_card(summary, ctx.texts, mode="posted"),
-        )
+    tell_of_summary(ctx, done, "posted", "referat.godkendt_besked")
     due = Due(actor.municipality_id, Kind.SUMMARY, summary.meeting.id)
     added = len(summary.content.bearings)
     replies = (

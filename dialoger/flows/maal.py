@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import maal as cards
 from kort.tekster import Texts, texts
@@ -37,7 +37,6 @@ ME_WORDS = frozenset({"mig", "me", "jeg", "mig selv"})
 KEEP_WORDS = frozenset({"behold", "keep", "ja", "det er fint", "fint"})
 SUBMIT_WORDS = frozenset({"send", "indsend", "send til godkendelse", "godkendelse", "submit"})
 DRAFT_WORDS = frozenset({"gem", "kladde", "gem som kladde", "save", "draft"})
-_EDIT = re.compile(r"^(?:ret|aendr|rediger|edit)\s+(.+)$")
 
 
 def flow_name(key: str) -> str:
@@ -384,15 +383,8 @@ def _navigate(progress: Any, text: str, data: GoalData, texts_: Texts) -> str | 
     """At the review, "ret effekt" or just a field's label goes back to that field."""
     if progress.step != REVIEW:
         return None
-    wanted = fold(text).strip(" .!")
-    match = _EDIT.match(wanted)
-    wanted = match[1] if match else wanted
     names = template_names(data.context.profile, progress.answers)
-    for name in names:
-        label = fold(texts_(f"maal.felt.{name}.label"))
-        if wanted and (wanted in (name, label) or wanted in label.split()):
-            return name
-    return None
+    return named_part(text, {name: texts_(f"maal.felt.{name}.label") for name in names})
 
 
 async def finish(ctx: Context, progress: Any, data: GoalData) -> list[Reply]:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from dialoger.context import Context, card_id
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
 from dialoger.moede_beskeder import not_reached, tell_leaders
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import moede as meeting_cards
@@ -36,7 +36,6 @@ MEETING = "_meeting"  # the planned meeting being changed: {"id", "revision"}
 PLAN_WORDS = frozenset({"planlaeg", "gem", "ja", "ok", "send", "plan", "save"})
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[.:](\d{2}))?$")
 _SPLIT = re.compile(r"\s*(?:,|;|\bog\b|\band\b|\n)\s*")
-_EDIT = re.compile(r"^(?:ret|aendr|rediger|edit)\s+(.+)$")
 FIELDS = ("committee", "day", "time", "model", "units", "theme", "place")
 
 
@@ -275,14 +274,7 @@ def _navigate(progress: Any, text: str, data: PlanningData, texts: Texts) -> str
     """At the review, "ret tidspunkt" or a field's label goes back to that question."""
     if progress.step != REVIEW:
         return None
-    wanted = fold(text).strip(" .!")
-    match = _EDIT.match(wanted)
-    wanted = match[1] if match else wanted
-    for name in FIELDS:
-        label = fold(texts(f"moede.felt.{name}"))
-        if wanted and (wanted in (name, label) or wanted in label.split()):
-            return name
-    return None
+    return named_part(text, {name: texts(f"moede.felt.{name}") for name in FIELDS})
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
+from dialoger.moede_beskeder import tell_of_summary
 from dialoger.turn import Reply, card_reply, say
 from kort.moede_form import choice_card, summary_review_card
 from kort.referat import summary_card
@@ -54,7 +55,6 @@ CONSEQUENCES = ("legal", "economic", "staff")
 SAVE_WORDS = frozenset({"gem", "gem kladde", "ja", "ok", "save"})
 _REPLACES = re.compile(r"^(?:ret\s+)?(\d{1,2})\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _DESCRIBED = re.compile(r"\s+[-–]\s+")
-_EDIT = re.compile(r"^(?:ret|aendr|rediger|edit)\s+(.+)$")
 PARTS = ("units", "general", "bearings", "matters", "follow_ups")
 
 
@@ -398,14 +398,8 @@ def _navigate(progress: Any, text: str, data: SummaryData, texts: Texts) -> str 
     """At the review, "ret pejlemærker" or a part's name goes back to it."""
     if progress.step != REVIEW:
         return None
-    wanted = fold(text).strip(" .!")
-    match = _EDIT.match(wanted)
-    wanted = match[1] if match else wanted
-    for part in PARTS:
-        label = fold(texts(f"referat.del.{part}"))
-        if wanted and (wanted in (part, label) or wanted in label.split()):
-            return first_step(part, progress.answers)
-    return None
+    part = named_part(text, {part: texts(f"referat.del.{part}") for part in PARTS})
+    return first_step(part, progress.answers) if part else None
 
 
 _SLOTS = {"bearings": "bearing", "matters": "matter", "follow_ups": "follow_up"}
@@ -431,12 +425,7 @@ async def finish(ctx: Context, progress: Any, data: SummaryData) -> list[Reply]:
         ctx.session, actor, progress.answers[MEETING]["id"], content, ctx.turn.now
     )
     summary = done.summary
-    for person in done.tell:
-        ctx.notify(
-            person,
-            ctx.texts("referat.aendret_besked"),
-            summary_card(summary, ctx.texts, mode="comment"),
-        )
+    tell_of_summary(ctx, done, "comment", "referat.aendret_besked")
     key = "referat.gemt_aendret" if done.tell else "referat.gemt"
     return [
         say(ctx.texts(key, count=len(done.tell))),
