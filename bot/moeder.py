@@ -4,7 +4,8 @@ the committee's channel, further parts in its thread).
 
 One code path for the scheduler's tick, `pejling møder` and the buttons that send at
 once: claim the item in the database, build its cards, send, mark sent or failed. A
-second instance finds the claim taken; a failed item is tried again on the next tick.
+second instance finds the claim taken; a failed item is tried again after a wait that
+doubles with each failure (`outbox.backoff`), and a 403 from a channel marks it unreachable.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.connector import ConnectorError
+from bot.connector import ConnectorError, Unreachable
 from bot.convert import message_body
 from bot.proactive import Proactive
 from kort import moede as meeting_cards
 from kort.moedepakke import pack_cards
 from kort.referat import summary_cards
 from kort.tekster import Texts, texts
-from store import committees, meetings, outbox, pack
+from store import committees, conversations, meetings, outbox, pack
 from store.models import Committee, Meeting, Municipality, Summary
 from store.outbox import Due, Kind
 from store.profiles import profile
@@ -93,20 +94,18 @@ async def _message(session: AsyncSession, item: Due) -> _Message:
 async def _request(session: AsyncSession, item: Due, held: Meeting, t: Texts) -> _Message:
     shown = await meetings.meeting_view(session, held)
     unit = shown.unit(item.unit_id)
-    leaders = await meetings.leaders(session, [item.unit_id] if item.unit_id else [])
-    uses_goals = profile(
-        (await session.get_one(Municipality, held.municipality_id)).profile
-    ).uses_goals
+    municipality = await session.get_one(Municipality, held.municipality_id)
+    uses_goals = profile(municipality.profile).uses_goals
     card = meeting_cards.preparation_request_card(
         shown, item.unit_id or 0, unit.name if unit else "", t,
         reminder=item.kind is Kind.REMIND, uses_goals=uses_goals,
     )  # fmt: skip
-    return _Message((card,), people=leaders)
+    return _Message((card,), people=(item.person_id,) if item.person_id else ())
 
 
 async def _send(sender: Proactive, municipality_id: int, message: _Message, now: datetime) -> bool:
     if message.committee_id is not None:
-        return await _to_channel(sender, message.committee_id, message.cards)
+        return await _to_channel(sender, message.committee_id, message.cards, now)
     reached = [
         await sender.to_person(municipality_id, person, message_body(None, card), now)
         for person in message.people
@@ -116,7 +115,7 @@ async def _send(sender: Proactive, municipality_id: int, message: _Message, now:
 
 
 async def _to_channel(
-    sender: Proactive, committee_id: int, cards: Sequence[dict[str, Any]]
+    sender: Proactive, committee_id: int, cards: Sequence[dict[str, Any]], now: datetime
 ) -> bool:
     async with sender.sessions() as session:
         committee = await session.get_one(Committee, committee_id)
@@ -124,7 +123,14 @@ async def _to_channel(
     if target is None:
         return False
     first, *rest = [message_body(None, card) for card in cards]
-    posted = await sender.new_channel_post(target, first)
+    try:
+        posted = await sender.new_channel_post(target, first)
+    except Unreachable:
+        # Removed from the team: say so where the digest does, and wait for a relink.
+        await sender.unreachable(committee.municipality_id, target.channel_id, now)
+        raise
     for part in rest:
         await sender.reply_in_thread(target.service_url, posted, part)
+    async with sender.sessions.begin() as session:  # back in the team, if it was not
+        await conversations.mark_reachable(session, committee.municipality_id, target.channel_id)
     return True

@@ -12,8 +12,10 @@ and marked sent or failed afterwards; a failed or abandoned claim can be taken a
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
-from store.meetings import views
+from store.meetings import leaders_by_unit, views
 from store.meetingviews import MeetingView
 from store.models import Dispatch, Meeting, Municipality, Summary
 from store.profiles import MeetingSettings, profile
@@ -31,6 +33,7 @@ CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this was abandoned by 
 # A reminder needs the request to have been out this long: no request and reminder at once.
 REMINDER_GAP = timedelta(days=1)
 SUMMARY_WINDOW = timedelta(days=30)  # an approved summary not posted by then is left alone
+MAX_BACKOFF = timedelta(hours=6)  # the longest a failed message waits before another try
 
 
 class Kind(enum.StrEnum):
@@ -46,11 +49,13 @@ class Due:
     kind: Kind
     meeting_id: int
     unit_id: int | None = None
+    person_id: int | None = None  # a request or reminder goes to each leader on its own
 
     @property
     def key(self) -> str:
         unit = f":{self.unit_id}" if self.unit_id is not None else ""
-        return f"meeting:{self.meeting_id}:{self.kind}{unit}"
+        person = f":{self.person_id}" if self.person_id is not None else ""
+        return f"meeting:{self.meeting_id}:{self.kind}{unit}{person}"
 
 
 def due_at(starts_at: datetime, days_before: int) -> datetime:
@@ -71,38 +76,46 @@ async def due(session: AsyncSession, now: datetime) -> list[Due]:
     )
     shown = await views(session, meetings)
     settings = await _settings(session, {m.municipality_id for m in meetings})
+    leaders = await leaders_by_unit(session, {u.id for m in shown for u in m.units})
     sent = await _taken(session, now)
     found: list[Due] = []
     for held, meeting in zip(meetings, shown, strict=True):
-        found += _meeting_due(
-            held.municipality_id, meeting, settings[held.municipality_id], now, sent
-        )
+        if meeting.summary_state is SummaryState.APPROVED:
+            continue  # held and summed up already: nothing more to prepare or read
+        planned = _Planned(held.municipality_id, meeting, settings[held.municipality_id])
+        found += planned.due(leaders, now, sent)
     found += await _summaries_due(session, now, sent)
     return [d for d in found if (d.municipality_id, d.key) not in sent]
 
 
-def _meeting_due(
-    municipality_id: int,
-    meeting: MeetingView,
-    settings: MeetingSettings,
-    now: datetime,
-    sent: dict[tuple[int, str], datetime | None],
-) -> list[Due]:
-    found: list[Due] = []
-    if now >= due_at(meeting.starts_at, settings.pack_days):
-        found.append(Due(municipality_id, Kind.PACK, meeting.id))
-    if now < due_at(meeting.starts_at, settings.preparation_days):
+@dataclass(frozen=True)
+class _Planned:
+    municipality_id: int
+    meeting: MeetingView
+    settings: MeetingSettings
+
+    def due(
+        self,
+        leaders: Mapping[int, tuple[int, ...]],
+        now: datetime,
+        sent: Mapping[tuple[int, str], datetime | None],
+    ) -> list[Due]:
+        """The pack, and for each unprepared unit's leaders the request and the reminder."""
+        meeting, settings = self.meeting, self.settings
+        found: list[Due] = []
+        if now >= due_at(meeting.starts_at, settings.pack_days):
+            found.append(Due(self.municipality_id, Kind.PACK, meeting.id))
+        if now < due_at(meeting.starts_at, settings.preparation_days):
+            return found
+        remind = now >= due_at(meeting.starts_at, settings.reminder_days)
+        for unit in meeting.units:
+            for person in () if unit.prepared else leaders.get(unit.id, ()):
+                request = Due(self.municipality_id, Kind.PREPARE, meeting.id, unit.id, person)
+                asked = sent.get((self.municipality_id, request.key))
+                found.append(request)
+                if remind and asked is not None and asked <= now - REMINDER_GAP:
+                    found.append(replace(request, kind=Kind.REMIND))
         return found
-    remind = now >= due_at(meeting.starts_at, settings.reminder_days)
-    for unit in meeting.units:
-        if unit.prepared:
-            continue
-        request = Due(municipality_id, Kind.PREPARE, meeting.id, unit.id)
-        asked = sent.get((municipality_id, request.key))
-        found.append(request)
-        if remind and asked is not None and asked <= now - REMINDER_GAP:
-            found.append(Due(municipality_id, Kind.REMIND, meeting.id, unit.id))
-    return found
 
 
 async def _summaries_due(
@@ -124,17 +137,35 @@ async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, MeetingSe
 
 
 async def _taken(session: AsyncSession, now: datetime) -> dict[tuple[int, str], datetime | None]:
-    """Keys sent, or claimed by a sender still within its lease: key → when sent."""
+    """Keys sent, claimed by a sender still within its lease, or failed so recently that
+    they wait before the next try: key → when sent."""
     rows = await session.execute(
-        select(Dispatch.municipality_id, Dispatch.key, Dispatch.sent_at).where(
-            (Dispatch.state == DispatchState.SENT)
-            | (
-                (Dispatch.state == DispatchState.CLAIMED)
-                & (Dispatch.claimed_at >= now - CLAIM_LEASE)
-            )
-        )
+        select(
+            Dispatch.municipality_id,
+            Dispatch.key,
+            Dispatch.state,
+            Dispatch.claimed_at,
+            Dispatch.sent_at,
+            Dispatch.attempts,
+        ).where((Dispatch.state == DispatchState.SENT) | (Dispatch.claimed_at >= now - MAX_BACKOFF))
     )
-    return {(m, key): sent_at for m, key, sent_at in rows}
+    return {(r.municipality_id, r.key): r.sent_at for r in rows if _waits(r, now)}
+
+
+def _waits(row: Any, now: datetime) -> bool:
+    if row.state == DispatchState.SENT:
+        return True
+    if row.state == DispatchState.CLAIMED:
+        return row.claimed_at >= now - CLAIM_LEASE
+    return row.claimed_at >= now - backoff(row.attempts)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a failed message waits before it is tried again: 2, 4, 8 … minutes, at
+    most six hours (a leader who has not installed Pejling yet is not asked every tick)."""
+    # Capped before the timedelta is made: timedelta(minutes=2**41) overflows, and a
+    # request failing every six hours gets to 41 attempts in about nine days.
+    return timedelta(minutes=min(2**attempts, MAX_BACKOFF // timedelta(minutes=1)))
 
 
 async def claim(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> bool:

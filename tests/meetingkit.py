@@ -29,7 +29,7 @@ from store.meetingviews import (
 from store.models import Committee, Person, Unit
 from store.orgfile import OrgFile
 from store.summaries import SummaryChange
-from store_helpers import NOW, TODAY, Sessions, actor_of, id_of
+from store_helpers import NOW, TODAY, Sessions, actor_of, by_key, edited, id_of
 
 # Thursday 10 December 2026, 14:00 Danish time: 18 days after the tests' NOW.
 WHEN = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
@@ -54,6 +54,16 @@ async def person_ids(sessions: Sessions, org: OrgFile, *keys: str) -> tuple[int,
     """The ids of the people `keys`, in the order the store lists people it tells."""
     async with sessions() as session:
         return tuple(sorted([await id_of(session, Person, key, org) for key in keys]))
+
+
+def with_leader(org: OrgFile, person: str, unit: str) -> OrgFile:
+    """`org` where `person` leads the unit `unit` as well (no unit of the demo has two
+    leaders)."""
+
+    def lead(raw: dict[str, Any]) -> None:
+        by_key(raw["people"], person)["roles"].append({"role": "unit_leader", "scope": unit})
+
+    return edited(org, lead)
 
 
 async def a_plan(

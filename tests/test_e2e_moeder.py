@@ -41,6 +41,7 @@ from harness import (
 )
 from kort import actions
 from kort.overblik import card_size
+from meetingkit import with_leader
 from store import meetings
 from store.db import create_engine
 from store.enums import BearingScope, DispatchState, MeetingModel, SummaryState
@@ -50,14 +51,16 @@ from store.models import (
     Base,
     Bearing,
     Committee,
+    ConversationRef,
     Dispatch,
     Meeting,
+    Person,
     Preparation,
     Summary,
     Unit,
 )
 from store.orgfile import OrgFile
-from store.outbox import Kind
+from store.outbox import Kind, backoff
 from store_helpers import actor_of, id_of, second_municipality
 
 TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
@@ -253,6 +256,13 @@ async def dispatches(pejling: RunningPejling) -> dict[str, str]:
     return {d.key: d.state for d in await rows(pejling, select(Dispatch))}
 
 
+async def a_second_leader(pejling: RunningPejling, person: str, unit: str) -> int:
+    """`person` leads `unit` too, from a new import of the organisation file; their id."""
+    async with pejling.runtime.sessions.begin() as session:
+        await import_org(session, with_leader(pejling.org, person, unit))
+        return await id_of(session, Person, person, pejling.org)
+
+
 async def prepare_in_store(
     pejling: RunningPejling, leader: str, unit: str, note: PreparationContent
 ) -> None:
@@ -308,13 +318,15 @@ async def test_leaders_who_never_added_pejling_are_not_written_to(
     fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> None:
     """Teams lets a bot write only to people who have it installed: the meeting is
-    planned all the same, and nothing is sent anywhere but camilla's chat."""
+    planned all the same, camilla is told to tell the two leaders herself, and nothing is
+    sent anywhere but her chat."""
     async with running_pejling(fake_bf, tmp_path, demo_org) as bare:
         at(bare, NOW)
 
-        [receipt] = await plan_meeting(bare)
+        receipt, unreached = await plan_meeting(bare)
 
         assert receipt.text.startswith(f"Dialogmødet med {BUU} er planlagt til 4. marts 2027")
+        assert unreached.text.startswith("2 af dem kan Pejling ikke skrive til endnu")
         camillas = f"/v3/conversations/{bare.personal('camilla').conversation_id}/"
         assert all(r.path.startswith(camillas) for r in fake_bf.requests_to("POST"))
         assert fake_bf.created_conversations == []
@@ -419,8 +431,30 @@ async def test_a_pack_with_no_channel_linked_is_tried_again_once_one_is(
     assert [(item.kind, ok) for item, ok in sent if item.kind is Kind.PACK] == [(Kind.PACK, False)]
     assert (await dispatches(pejling))[f"meeting:{meeting.id}:pack"] == "failed"
     await link_channel(pejling)
-    assert (Kind.PACK, None) in await send_due(pejling, PACKED + 2 * MINUTE)
+    assert await send_due(pejling, PACKED + MINUTE) == []  # it waits before it tries again
+    assert (Kind.PACK, None) in await send_due(pejling, PACKED + backoff(1) + MINUTE)
     assert len(channel_posts(pejling)) == 1
+
+
+async def test_a_pack_refused_with_403_fails_and_marks_the_channel_unreachable(
+    pejling: RunningPejling,
+) -> None:
+    """403: Pejling was removed from the team. Said where the digest says it too."""
+    await link_channel(pejling)
+    await planned(pejling)
+    meeting = await the_meeting(pejling)
+    pejling.fake.fail_next("POST", "/v3/conversations", statuses=[403])
+
+    sent = await moeder.send_due(pejling.runtime.proactive, PACKED)
+
+    assert [(item.kind, ok) for item, ok in sent if item.kind is Kind.PACK] == [(Kind.PACK, False)]
+    [pack] = await rows(pejling, select(Dispatch).where(Dispatch.key.endswith(":pack")))
+    assert (pack.key, pack.state) == (f"meeting:{meeting.id}:pack", DispatchState.FAILED)
+    assert pack.error.startswith("403")
+    query = select(ConversationRef).where(ConversationRef.channel_id == CHANNEL.channel_id)
+    [channel] = await rows(pejling, query)
+    assert channel.unreachable_at == PACKED
+    assert channel_posts(pejling) == []
 
 
 async def test_a_long_pack_comes_in_parts_each_a_card_teams_takes(
@@ -479,8 +513,8 @@ async def test_each_units_leader_is_asked_to_prepare_once_when_it_falls_due(
 async def test_a_leader_who_adds_pejling_late_still_gets_the_request(
     fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> None:
-    """A request nobody could receive is tried again on every tick until it reaches the
-    leader (or the meeting has begun)."""
+    """A request nobody could receive is tried again, after a wait that grows with each
+    try, until it reaches the leader (or the meeting has begun)."""
     async with running_pejling(fake_bf, tmp_path, demo_org) as late:
         at(late, NOW)
         await plan_meeting(late)
@@ -488,13 +522,38 @@ async def test_a_leader_who_adds_pejling_late_still_gets_the_request(
         assert [(item.kind, ok) for item, ok in unsent] == [(Kind.PREPARE, False)] * 3
 
         await install(late, "lise")
-        tick = await moeder.send_due(late.runtime.proactive, ASKED + 2 * MINUTE)
+        assert await moeder.send_due(late.runtime.proactive, ASKED + MINUTE) == []
+        tick = await moeder.send_due(late.runtime.proactive, ASKED + backoff(1) + MINUTE)
 
         maelkeboetten = await unit_id(late, "maelkeboetten")
         assert [(item.unit_id, ok) for item, ok in tick if ok] == [(maelkeboetten, True)]
         assert len(tick) == 3  # sara's two are tried again, and again fail
         [request] = cards_to(late, "lise", skip=1)  # after the welcome
         assert card_text(request).startswith("Forbered dialogmødet\nBørnehuset Mælkebøtten")
+
+
+async def test_a_units_second_leader_unreached_does_not_hold_back_the_first(
+    pejling: RunningPejling,
+) -> None:
+    """karin leads Mælkebøtten with lise but has not added Pejling: lise's request is
+    sent and stays sent, karin's fails and is tried again on its own."""
+    karin = await a_second_leader(pejling, "karin", "maelkeboetten")
+    await planned(pejling)
+    meeting, daycare = await the_meeting(pejling), await unit_id(pejling, "maelkeboetten")
+    async with pejling.runtime.sessions() as session:
+        lise = await id_of(session, Person, "lise", pejling.org)
+
+    first = await moeder.send_due(pejling.runtime.proactive, ASKED)
+    again = await moeder.send_due(pejling.runtime.proactive, ASKED + backoff(1) + MINUTE)
+
+    assert sorted((item.person_id, ok) for item, ok in first if item.unit_id == daycare) == sorted(
+        [(lise, True), (karin, False)]
+    )
+    assert [(item.person_id, ok) for item, ok in again] == [(karin, False)]
+    states = await dispatches(pejling)
+    assert states[f"meeting:{meeting.id}:prepare:{daycare}:{lise}"] == DispatchState.SENT
+    assert states[f"meeting:{meeting.id}:prepare:{daycare}:{karin}"] == DispatchState.FAILED
+    assert len(cards_to(pejling, "lise", skip=2)) == 1  # after the welcome and the invitation
 
 
 async def test_a_leader_prepares_from_the_request_card(pejling: RunningPejling) -> None:

@@ -9,25 +9,28 @@ from unittest.mock import ANY
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from meetingkit import (
     WHEN,
     approve_summary,
     content_for,
+    held_and_approved,
     plan_meeting,
     prepare,
     unit_ids,
+    with_leader,
     write_summary,
 )
 from store import meetings, outbox
-from store.models import Dispatch
+from store.models import Dispatch, Person
 from store.orgfile import OrgFile
-from store.outbox import CLAIM_LEASE, Due, Kind, due_at
+from store.outbox import CLAIM_LEASE, MAX_BACKOFF, Due, Kind, backoff, due_at
 from store_helpers import (
     Sessions,
     actor_of,
+    id_of,
     imported,
     municipality_id,
     second_municipality,
@@ -63,6 +66,10 @@ def kinds(found: list[Due]) -> list[tuple[Kind, int | None]]:
     return [(d.kind, d.unit_id) for d in found]
 
 
+def to_whom(found: list[Due]) -> list[tuple[Kind, int | None]]:
+    return [(d.kind, d.person_id) for d in found]
+
+
 async def claim(sessions: Sessions, due: Due, now: datetime) -> bool:
     async with sessions.begin() as session:
         return await outbox.claim(session, due.municipality_id, due.key, now)
@@ -81,6 +88,15 @@ async def failed(sessions: Sessions, due: Due, now: datetime) -> None:
         await outbox.mark_failed(session, due.municipality_id, due.key, "503 Service Unavailable")
 
 
+async def failed_times(sessions: Sessions, due: Due, now: datetime, attempts: int) -> None:
+    """`due` claimed at `now` and failed, its `attempts`-th try."""
+    await failed(sessions, due, now)
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Dispatch).where(Dispatch.key == due.key).values(attempts=attempts)
+        )
+
+
 async def dispatch(sessions: Sessions, due: Due) -> Dispatch:
     async with sessions() as session:
         found = await session.scalar(select(Dispatch).where(Dispatch.key == due.key))
@@ -93,6 +109,20 @@ async def units(sessions: Sessions, demo: OrgFile) -> dict[str, int]:
     async with sessions() as session:
         keys = ("boegeskov-skole", "maelkeboetten")
         return dict(zip(keys, await unit_ids(session, demo, *keys), strict=True))
+
+
+@pytest.fixture
+async def leaders(sessions: Sessions, demo: OrgFile) -> dict[str, int]:
+    """Bøgeskov Skole's leader mette, Mælkebøtten's lise, and Engholm Skole's jonas."""
+    async with sessions() as session:
+        return {key: await id_of(session, Person, key, demo) for key in ("mette", "lise", "jonas")}
+
+
+@pytest.fixture
+async def two_leaders(sessions: Sessions, demo: OrgFile) -> int:
+    """A meeting of Bøgeskov Skole alone, which jonas leads too besides mette."""
+    await imported(sessions, with_leader(demo, "jonas", "boegeskov-skole"))
+    return (await plan_meeting(sessions, demo, "boegeskov-skole", now=PLANNED_AT)).meeting.id
 
 
 @pytest.fixture
@@ -132,17 +162,48 @@ async def test_nothing_is_due_before_the_leaders_are_to_be_asked(
     assert await due_now(sessions, ASK - MINUTE) == []
 
 
-async def test_every_unit_is_asked_to_prepare_21_days_before(
-    sessions: Sessions, demo: OrgFile, meeting: int, units: dict[str, int]
+async def test_every_units_leader_is_asked_to_prepare_21_days_before(
+    sessions: Sessions,
+    demo: OrgFile,
+    meeting: int,
+    units: dict[str, int],
+    leaders: dict[str, int],
 ) -> None:
     found = await due_now(sessions, ASK)
     async with sessions() as session:
         municipality = await municipality_id(session, demo)
+    school, daycare = units["boegeskov-skole"], units["maelkeboetten"]
     assert found == [
-        Due(municipality, Kind.PREPARE, meeting, units["boegeskov-skole"]),
-        Due(municipality, Kind.PREPARE, meeting, units["maelkeboetten"]),
+        Due(municipality, Kind.PREPARE, meeting, school, leaders["mette"]),
+        Due(municipality, Kind.PREPARE, meeting, daycare, leaders["lise"]),
     ]
-    assert found[0].key == f"meeting:{meeting}:prepare:{units['boegeskov-skole']}"
+    assert found[0].key == f"meeting:{meeting}:prepare:{school}:{leaders['mette']}"
+
+
+async def test_each_leader_of_a_unit_gets_a_request_of_their_own(
+    sessions: Sessions, two_leaders: int, units: dict[str, int], leaders: dict[str, int]
+) -> None:
+    found = await due_now(sessions, ASK)
+    assert to_whom(found) == [
+        (Kind.PREPARE, leaders["mette"]),
+        (Kind.PREPARE, leaders["jonas"]),
+    ]
+    school = units["boegeskov-skole"]
+    assert [d.key for d in found] == [
+        f"meeting:{two_leaders}:prepare:{school}:{leaders['mette']}",
+        f"meeting:{two_leaders}:prepare:{school}:{leaders['jonas']}",
+    ]
+
+
+async def test_one_leaders_failed_request_is_not_sent_again_to_the_other(
+    sessions: Sessions, two_leaders: int, leaders: dict[str, int]
+) -> None:
+    to_mette, to_jonas = await due_now(sessions, ASK)
+    await failed(sessions, to_mette, ASK)
+    await sent(sessions, to_jonas, ASK)
+    assert to_whom(await due_now(sessions, ASK + backoff(1) + MINUTE)) == [
+        (Kind.PREPARE, leaders["mette"])
+    ]
 
 
 async def test_a_unit_already_prepared_is_not_asked(
@@ -170,11 +231,38 @@ async def test_a_sent_request_is_never_due_again(sessions: Sessions, meeting: in
     assert await due_now(sessions, ASK + timedelta(days=2)) == []
 
 
-async def test_a_failed_request_is_due_again(sessions: Sessions, meeting: int) -> None:
+async def test_a_failed_request_is_due_again_after_its_backoff(
+    sessions: Sessions, meeting: int
+) -> None:
     first, second = await due_now(sessions, ASK)
     await failed(sessions, first, ASK)
-    assert await due_now(sessions, ASK + MINUTE) == [first, second]
+    assert await due_now(sessions, ASK + MINUTE) == [second]
+    assert await due_now(sessions, ASK + backoff(1) + MINUTE) == [first, second]
     assert (await dispatch(sessions, first)).error == "503 Service Unavailable"
+
+
+def test_the_backoff_doubles_with_each_attempt_up_to_six_hours() -> None:
+    assert [backoff(n) for n in (1, 2, 3)] == [2 * MINUTE, 4 * MINUTE, 8 * MINUTE]
+    assert backoff(9) == backoff(1000) == MAX_BACKOFF == timedelta(hours=6)
+
+
+async def test_a_request_that_failed_again_waits_longer(sessions: Sessions, meeting: int) -> None:
+    first, _ = await due_now(sessions, ASK)
+    await failed(sessions, first, ASK)
+    again = ASK + backoff(1) + MINUTE
+    await failed(sessions, first, again)  # the second attempt
+    assert first not in await due_now(sessions, again + backoff(1) + MINUTE)
+    assert first in await due_now(sessions, again + backoff(2) + MINUTE)
+
+
+async def test_a_request_failing_for_weeks_waits_six_hours(
+    sessions: Sessions, meeting: int
+) -> None:
+    """A leader who never adds Pejling: tried every six hours until the meeting."""
+    first, _ = await due_now(sessions, ASK)
+    await failed_times(sessions, first, ASK, attempts=100)
+    assert first not in await due_now(sessions, ASK + MAX_BACKOFF - MINUTE)
+    assert first in await due_now(sessions, ASK + MAX_BACKOFF + MINUTE)
 
 
 async def test_an_abandoned_claim_is_due_again_after_the_lease(
@@ -218,6 +306,18 @@ async def test_a_reminder_waits_a_day_after_a_late_request(
     assert {d.kind for d in reminders} == {Kind.REMIND} and len(reminders) == 2
 
 
+async def test_a_leader_is_reminded_only_if_their_own_request_went_out(
+    sessions: Sessions, two_leaders: int, leaders: dict[str, int]
+) -> None:
+    to_mette, to_jonas = await due_now(sessions, ASK)
+    await failed(sessions, to_mette, ASK)
+    await sent(sessions, to_jonas, ASK)
+    assert to_whom(await due_now(sessions, REMIND)) == [
+        (Kind.PREPARE, leaders["mette"]),
+        (Kind.REMIND, leaders["jonas"]),
+    ]
+
+
 async def test_a_reminder_goes_out_once(sessions: Sessions, meeting: int) -> None:
     for request in await due_now(sessions, ASK):
         await sent(sessions, request, ASK)
@@ -239,6 +339,15 @@ async def test_the_pack_is_due_3_days_before(sessions: Sessions, demo: OrgFile) 
     assert (pack.kind, pack.meeting_id, pack.unit_id, pack.key) == (
         Kind.PACK, planned.meeting.id, None, f"meeting:{planned.meeting.id}:pack",
     )  # fmt: skip
+
+
+async def test_nothing_but_the_summary_is_due_for_a_meeting_whose_summary_is_approved(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """Summed up before its day (here on 22 November): no requests, reminders or pack."""
+    approved = await held_and_approved(sessions, demo)
+    found = await due_now(sessions, PACK)
+    assert [(d.kind, d.meeting_id) for d in found] == [(Kind.SUMMARY, approved.summary.meeting.id)]
 
 
 async def test_nothing_is_due_for_a_cancelled_or_past_meeting(
