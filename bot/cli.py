@@ -8,25 +8,29 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import aiohttp
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import manifest, moeder
 from bot.app import Runtime, build_runtime, create_app
 from bot.chat import cli as chat_cli
 from bot.digest import DigestResult, post_digest
 from bot.settings import Settings, from_environment
-from kort.tekster import texts
-from store import committees, migrate
+from kort.aarshjul import item_line
+from kort.tekster import LOCAL_TIME, texts
+from store import aarshjul, committees, migrate, people
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
+from store.models import Committee
 from store.orgfile import OrgFile, read_org_file
 from store.outbox import Due
 from store.profiles import PROFILE_KEYS
+from store.views import CycleItem
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
 t = texts()
@@ -62,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     meetings = commands.add_parser("moeder", aliases=["møder"], help=t("cli.moeder"),
                                    description=t("cli.moeder"))  # fmt: skip
     meetings.set_defaults(run=_meetings)
+    year = commands.add_parser("aarshjul", aliases=["årshjul"], help=t("cli.aarshjul"),
+                               description=t("cli.aarshjul"))  # fmt: skip
+    year.set_defaults(run=_year)
+    whose = year.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--som", "--person", dest="person", metavar="PERSON",
+                       help=t("cli.aarshjul_person"))  # fmt: skip
+    whose.add_argument("--udvalg", "--committee", dest="committee", metavar="UDVALG",
+                       help=t("cli.udvalg"))  # fmt: skip
+    year.add_argument("--fra", "--from", dest="start", type=date.fromisoformat,
+                      metavar="ÅÅÅÅ-MM-DD", help=t("cli.aarshjul_fra"))  # fmt: skip
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
     chat_cli.add_arguments(chat)
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
@@ -199,6 +213,50 @@ def _meetings(args: argparse.Namespace) -> int:
         print(t("cli.moeder_sendt" if ok else "cli.moeder_fejlede", key=item.key))
     print(t("cli.moeder_i_alt", count=len(sent), sent=sum(ok for _, ok in sent)))
     return 0 if all(ok for _, ok in sent) else 1
+
+
+def _year(args: argparse.Namespace) -> int:
+    """Print what is due when for a person or a committee, the next twelve months."""
+    start = args.start or datetime.now(UTC).astimezone(LOCAL_TIME).date()
+
+    async def run() -> tuple[str, list[CycleItem]] | str:
+        engine = create_engine(from_environment().database_url)
+        try:
+            await migrate.upgrade(engine)
+            async with sessionmaker(engine)() as session:
+                return await _year_of(session, args, start)
+        finally:
+            await engine.dispose()
+
+    found = asyncio.run(run())
+    if isinstance(found, str):
+        print(found, file=sys.stderr)
+        return 2
+    heading, items = found
+    print(heading)
+    print("\n".join(item_line(item, t) for item in items) or t("aarshjul.intet"))
+    return 0
+
+
+async def _year_of(
+    session: AsyncSession, args: argparse.Namespace, start: date
+) -> tuple[str, list[CycleItem]] | str:
+    if args.person:
+        found = await people.by_key(session, args.person)
+        if len(found) != 1:
+            return t("cli.person_ukendt", key=args.person)
+        actor = found[0]
+        items = await aarshjul.for_person(session, actor, start)
+        return t("aarshjul.titel", name=actor.person_name), items
+    try:
+        chosen = await committees.for_digest(session, args.committee)
+    except DomainError as refused:
+        return t(refused.key, **refused.params)
+    if len(chosen) != 1:
+        return t("cli.udvalg_ukendt", key=args.committee)
+    committee = await session.get_one(Committee, chosen[0])
+    items = await aarshjul.for_committee(session, committee, start)
+    return t("aarshjul.titel_udvalg", name=committee.name), items
 
 
 if __name__ == "__main__":

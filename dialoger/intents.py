@@ -28,6 +28,7 @@ class Intent(enum.StrEnum):
     SUMMARY = "summary"
     BEARINGS = "bearings"
     MATTERS = "matters"
+    YEAR = "year"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -76,6 +77,9 @@ _PHRASES: dict[Intent, frozenset[str]] = {
     ),
     Intent.MATTERS: frozenset(
         {"sager", "til beslutning", "sager til beslutning", "beslutninger", "matters"}
+    ),
+    Intent.YEAR: frozenset(
+        {"aarshjul", "arshjul", "mit aarshjul", "hvad skal jeg", "hvornaar", "the year", "year"}
     ),
 }  # fmt: skip
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)

@@ -16,9 +16,10 @@ from dialoger.flows import FLOWS, forbered, moede, referat
 from dialoger.moede_beskeder import not_reached, tell_leaders, tell_of_summary
 from dialoger.turn import Reply, TurnResult, card_reply, say, show
 from kort import moede as cards
+from kort.aarshjul import year_card
 from kort.pejlemaerker import bearings_cards, matters_card
 from kort.referat import summary_card
-from store import bearings, committees, matters, meetings, progress, summaries
+from store import aarshjul, bearings, committees, matters, meetings, progress, summaries
 from store.dates import parse_date
 from store.errors import Invalid
 from store.outbox import Due, Kind
@@ -65,6 +66,14 @@ async def show_matters(ctx: Context, current: ProgressView | None = None) -> Tur
     found = await matters.matters_of(ctx.session, actor)
     card = matters_card(found, ctx.texts, administration=actor.is_administration)
     return TurnResult((card_reply(ctx.turn, card),))
+
+
+async def show_year(ctx: Context, current: ProgressView | None = None) -> TurnResult:
+    """`årshjul`: what is due when for this person, the next twelve months."""
+    actor = ctx.require_actor()
+    items = await aarshjul.for_person(ctx.session, actor, ctx.today)
+    heading = ctx.texts("aarshjul.titel", name=actor.person_name)
+    return TurnResult((show(year_card(items, heading, ctx.texts)),))
 
 
 # --- meeting buttons --------------------------------------------------------------------------

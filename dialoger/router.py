@@ -212,4 +212,5 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.SUMMARY: moeder.write_summary,
     Intent.BEARINGS: moeder.show_bearings,
     Intent.MATTERS: moeder.show_matters,
+    Intent.YEAR: moeder.show_year,
 }

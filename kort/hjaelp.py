@@ -30,7 +30,7 @@ def help_card(
         keys.append("godkendelse")
     keys += ["forbered"] if leads else []
     keys += ["nyt_moede", "referat"] if plans else []
-    keys += ["moeder", "pejlemaerker", "sager"]
+    keys += ["moeder", "pejlemaerker", "sager", "aarshjul"]
     lines = "\n".join(f"- {texts(f'hjaelp.{key}')}" for key in (*keys, *ALWAYS))
     body: list[Any] = [title(texts("hjaelp.titel")), text(texts("hjaelp.intro")), text(lines)]
     if leads and uses_goals:

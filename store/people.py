@@ -89,3 +89,26 @@ async def units_led_by(
     for person, name in await session.execute(query):
         found.setdefault(person, []).append(name)
     return {person: tuple(names) for person, names in found.items()}
+
+
+async def by_key(session: AsyncSession, key: str) -> list[Actor]:
+    """The people with the organisation file's key `key` (one per municipality that has
+    it), as actors: for commands run by the administration, such as `pejling årshjul`."""
+    rows = await session.execute(
+        select(Municipality, Person)
+        .join(Person, Person.municipality_id == Municipality.id)
+        .where(Person.key == key)
+        .order_by(Municipality.id)
+    )
+    return [
+        Actor(
+            municipality_id=municipality.id,
+            municipality_name=municipality.name,
+            profile=municipality.profile,
+            language=municipality.language,
+            person_id=person.id,
+            person_name=person.name,
+            roles=await _roles(session, person.id),
+        )
+        for municipality, person in rows
+    ]

@@ -10,6 +10,7 @@ Pejling's own.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -90,11 +91,36 @@ class MeetingSettings(_Model):
         return self
 
 
+MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"  # "10-01": 1 October, any year
+
+
+class CycleSettings(_Model):
+    """The municipality's year (årshjul) as month-day dates that come round every year.
+    Which items a year holds depends on the period: goals are drafted each autumn after
+    the budget, status is reported on the listed days, the midway evaluation with the
+    department head falls on its day, and the final report is due in the first quarter
+    after the period has ended."""
+
+    drafting_from: str = Field(default="10-01", pattern=MONTH_DAY)  # after the budget
+    drafting_to: str = Field(default="12-15", pattern=MONTH_DAY)
+    status: tuple[str, ...] = ("03-15", "06-15", "09-15", "11-15")  # e.g. quarterly
+    midway: str | None = Field(default="06-30", pattern=MONTH_DAY)  # with the department head
+    final_report: str = Field(default="03-31", pattern=MONTH_DAY)  # the year after the period
+
+    @model_validator(mode="after")
+    def _dates(self) -> CycleSettings:
+        for day in self.status:
+            if not re.match(MONTH_DAY, day):
+                raise ValueError(f"status day {day!r} is not MM-DD")
+        return self
+
+
 class Profile(_Model):
     key: str
     name: Label
     uses_goals: bool = True
     meetings: MeetingSettings = MeetingSettings()
+    cycle: CycleSettings = CycleSettings()
     goal_limit: int = Field(default=5, ge=1)
     approval: tuple[ApprovalStep, ...] = (ApprovalStep.DEPARTMENT, ApprovalStep.COMMITTEE)
     # After which approval step a goal takes part in status reporting and digests.

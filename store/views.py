@@ -3,6 +3,7 @@ so nothing can lazy-load outside the session that read it."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -197,3 +198,22 @@ class ChannelTarget:
     service_url: str
     tenant_id: str
     bot_id: str | None = None
+
+
+class ItemKind(enum.StrEnum):
+    DRAFTING = "drafting"  # goals are written (a window)
+    STATUS = "status"  # a status update on every goal
+    MIDWAY = "midway"  # the midway evaluation with the department head
+    FINAL_REPORT = "final_report"  # the period's final report, with the effect achieved
+    PREPARATION = "preparation"  # prepare for a dialogue meeting
+    MEETING = "meeting"  # a dialogue meeting
+    DIGEST = "digest"  # a committee's digest
+
+
+@dataclass(frozen=True)
+class CycleItem:
+    on: date
+    kind: ItemKind
+    until: date | None = None  # the last day of a window (drafting)
+    at: datetime | None = None  # the moment, for a meeting or a digest
+    about: str | None = None  # the committee, or the units, it concerns
