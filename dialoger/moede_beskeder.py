@@ -23,8 +23,10 @@ async def tell_leaders(
     """`taken_off`: the units a change took off the meeting (by default, all of a told
     leader's units)."""
     meeting, t = done.meeting, ctx.texts
-    settings = profile(ctx.require_actor().profile).meetings
-    asked_from = due_at(meeting.starts_at, settings.preparation_days).date()
+    chosen = profile(ctx.require_actor().profile)
+    asked_from = due_at(
+        meeting.starts_at, chosen.meetings.preparation_days, chosen.cycle.closed_days
+    ).date()
     names = await _their_units(ctx, done, taken_off)
     for person in done.invited:
         ctx.notify(person, card=cards.invitation_card(meeting, names[person], asked_from, t))

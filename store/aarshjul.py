@@ -134,7 +134,8 @@ async def for_committee(
 
 async def _meeting_items(session: AsyncSession, actor: Actor, window: Window) -> list[CycleItem]:
     start = datetime.combine(window.start, time(), LOCAL_TIME)
-    days = profile(actor.profile).meetings.preparation_days
+    chosen = profile(actor.profile)
+    days, closed = chosen.meetings.preparation_days, chosen.cycle.closed_days
     found = []
     for meeting in await meetings_of(session, actor, start):
         local = meeting.starts_at.astimezone(LOCAL_TIME)
@@ -144,7 +145,7 @@ async def _meeting_items(session: AsyncSession, actor: Actor, window: Window) ->
             CycleItem(local.date(), ItemKind.MEETING, at=local, about=meeting.committee_name)
         )
         mine = [u.name for u in meeting.units if u.id in actor.led_unit_ids]
-        asked = due_at(meeting.starts_at, days).date()
+        asked = due_at(meeting.starts_at, days, closed).date()
         if mine and window.holds(asked):
             found.append(
                 CycleItem(asked, ItemKind.PREPARATION, until=local.date(), about=", ".join(mine))

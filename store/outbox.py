@@ -12,7 +12,7 @@ and marked sent or failed afterwards; a failed or abandoned claim can be taken a
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -23,10 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
+from store.kalender import working_day_on_or_before
 from store.meetings import leaders_by_unit, views
 from store.meetingviews import MeetingView
 from store.models import Dispatch, Meeting, Municipality, Summary
-from store.profiles import MeetingSettings, profile
+from store.profiles import Profile, profile
 
 SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working day
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this was abandoned by its sender
@@ -58,11 +59,13 @@ class Due:
         return f"meeting:{self.meeting_id}:{self.kind}{unit}{person}"
 
 
-def due_at(starts_at: datetime, days_before: int) -> datetime:
-    """08:00 Danish time, `days_before` calendar days before the meeting (right across
-    daylight-saving changes: the day is counted locally, then the hour is placed)."""
+def due_at(starts_at: datetime, days_before: int, closed: Iterable[str] = ()) -> datetime:
+    """08:00 Danish time, `days_before` calendar days before the meeting, or the working
+    day before that when it is a weekend, a public holiday or one of the municipality's
+    `closed` days (right across daylight-saving changes: the day is counted locally, then
+    the hour is placed)."""
     day = starts_at.astimezone(LOCAL_TIME).date() - timedelta(days=days_before)
-    return datetime.combine(day, SEND_AT, tzinfo=LOCAL_TIME)
+    return datetime.combine(working_day_on_or_before(day, closed), SEND_AT, tzinfo=LOCAL_TIME)
 
 
 async def due(session: AsyncSession, now: datetime) -> list[Due]:
@@ -92,7 +95,7 @@ async def due(session: AsyncSession, now: datetime) -> list[Due]:
 class _Planned:
     municipality_id: int
     meeting: MeetingView
-    settings: MeetingSettings
+    profile: Profile
 
     def due(
         self,
@@ -101,13 +104,14 @@ class _Planned:
         sent: Mapping[tuple[int, str], datetime | None],
     ) -> list[Due]:
         """The pack, and for each unprepared unit's leaders the request and the reminder."""
-        meeting, settings = self.meeting, self.settings
+        meeting, settings = self.meeting, self.profile.meetings
+        closed = self.profile.cycle.closed_days
         found: list[Due] = []
-        if now >= due_at(meeting.starts_at, settings.pack_days):
+        if now >= due_at(meeting.starts_at, settings.pack_days, closed):
             found.append(Due(self.municipality_id, Kind.PACK, meeting.id))
-        if now < due_at(meeting.starts_at, settings.preparation_days):
+        if now < due_at(meeting.starts_at, settings.preparation_days, closed):
             return found
-        remind = now >= due_at(meeting.starts_at, settings.reminder_days)
+        remind = now >= due_at(meeting.starts_at, settings.reminder_days, closed)
         for unit in meeting.units:
             for person in () if unit.prepared else leaders.get(unit.id, ()):
                 request = Due(self.municipality_id, Kind.PREPARE, meeting.id, unit.id, person)
@@ -129,11 +133,11 @@ async def _summaries_due(
     return [Due(m, Kind.SUMMARY, meeting) for m, meeting in rows]
 
 
-async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, MeetingSettings]:
+async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, Profile]:
     rows = await session.execute(
         select(Municipality.id, Municipality.profile).where(Municipality.id.in_(ids))
     )
-    return {m: profile(key).meetings for m, key in rows}
+    return {m: profile(key) for m, key in rows}
 
 
 async def _taken(session: AsyncSession, now: datetime) -> dict[tuple[int, str], datetime | None]:

@@ -106,10 +106,13 @@ class CycleSettings(_Model):
     status: tuple[str, ...] = ("03-15", "06-15", "09-15", "11-15")  # e.g. quarterly
     midway: str | None = Field(default="06-30", pattern=MONTH_DAY)  # with the department head
     final_report: str = Field(default="03-31", pattern=MONTH_DAY)  # the year after the period
+    # The municipality's own closed days besides weekends and public holidays: nothing
+    # that was not asked for arrives then (Grundlovsdag, Christmas Eve, New Year's Eve).
+    closed_days: tuple[str, ...] = ("06-05", "12-24", "12-31")
 
     @model_validator(mode="after")
     def _dates(self) -> CycleSettings:
-        for day in self.status:
+        for day in (*self.status, *self.closed_days):
             if not re.match(MONTH_DAY, day):
                 raise ValueError(f"status day {day!r} is not MM-DD")
         return self

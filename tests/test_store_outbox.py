@@ -145,10 +145,19 @@ def test_days_are_counted_across_the_autumn_clock_change() -> None:
 
 
 def test_days_are_counted_across_the_spring_clock_change() -> None:
-    """30 March 2027 is summer time (from 28 March), 27 March winter time: 07:00 UTC."""
-    meeting = local(2027, 3, 30, 10)
-    assert due_at(meeting, 3) == utc(2027, 3, 27, 7)
-    assert due_at(meeting, 1) == utc(2027, 3, 29, 6)
+    """2 April 2027 is summer time (from 28 March), 22 March winter time: 07:00 UTC."""
+    meeting = local(2027, 4, 2, 10)
+    assert due_at(meeting, 11) == utc(2027, 3, 22, 7)
+    assert due_at(meeting, 1) == utc(2027, 4, 1, 6)
+
+
+def test_a_day_off_moves_the_message_to_the_working_day_before() -> None:
+    """Nothing unasked arrives on a weekend, a public holiday or a closed day."""
+    assert due_at(local(2027, 3, 1, 10), 2) == local(2027, 2, 26)  # Saturday → Friday
+    # Skærtorsdag to Anden påskedag 2027 (25–29 March) are days off: Wednesday 24th.
+    assert due_at(local(2027, 3, 30, 10), 3) == local(2027, 3, 24)
+    assert due_at(local(2026, 12, 28, 10), 4, closed=("12-24",)) == local(2026, 12, 23)
+    assert due_at(local(2026, 12, 28, 10), 4) == local(2026, 12, 24)
 
 
 def test_days_are_counted_from_the_danish_date() -> None:
@@ -402,7 +411,8 @@ async def test_a_request_due_across_the_autumn_clock_change(
 
 
 async def test_a_pack_due_across_the_spring_clock_change(sessions: Sessions, demo: OrgFile) -> None:
-    """Three days before a meeting on 30 March 2027 is 27 March, still winter time."""
+    """Three days before a meeting on 30 March 2027 (summer time) is Easter Saturday; the
+    pack goes on the working day before Easter, Wednesday 24 March, still winter time."""
     meeting = local(2027, 3, 30, 10)
     planned = await plan_meeting(
         sessions, demo, "engholm-skole", starts_at=meeting, now=utc(2027, 1, 10, 9)
@@ -410,8 +420,8 @@ async def test_a_pack_due_across_the_spring_clock_change(sessions: Sessions, dem
     for asked in (local(2027, 3, 9), local(2027, 3, 23)):  # the request, then the reminder
         for message in await due_now(sessions, asked):
             await sent(sessions, message, asked)
-    assert await due_now(sessions, utc(2027, 3, 27, 6, 59)) == []
-    (pack,) = await due_now(sessions, utc(2027, 3, 27, 7))
+    assert await due_now(sessions, utc(2027, 3, 24, 6, 59)) == []
+    (pack,) = await due_now(sessions, utc(2027, 3, 24, 7))
     assert (pack.kind, pack.meeting_id) == (Kind.PACK, planned.meeting.id)
 
 
