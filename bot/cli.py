@@ -22,7 +22,7 @@ from bot.digest import DigestResult, post_digest
 from bot.settings import Settings, from_environment
 from kort.aarshjul import item_line
 from kort.tekster import LOCAL_TIME, texts
-from store import aarshjul, committees, migrate, people
+from store import aarshjul, committees, conversations, migrate, people
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                        help=t("cli.udvalg"))  # fmt: skip
     year.add_argument("--fra", "--from", dest="start", type=date.fromisoformat,
                       metavar="ÅÅÅÅ-MM-DD", help=t("cli.aarshjul_fra"))  # fmt: skip
+    lost = commands.add_parser("uopnaaelige", aliases=["uopnåelige"], help=t("cli.uopnaaelige"),
+                               description=t("cli.uopnaaelige"))  # fmt: skip
+    lost.set_defaults(run=_unreached)
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
     chat_cli.add_arguments(chat)
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
@@ -257,6 +260,29 @@ async def _year_of(
     committee = await session.get_one(Committee, chosen[0])
     items = await aarshjul.for_committee(session, committee, start)
     return t("aarshjul.titel_udvalg", name=committee.name), items
+
+
+def _unreached(args: argparse.Namespace) -> int:
+    """Print who Pejling cannot write to: people never reached or who removed it, and
+    channels it was removed from."""
+
+    async def run() -> list[conversations.Unreached]:
+        engine = create_engine(from_environment().database_url)
+        try:
+            await migrate.upgrade(engine)
+            async with sessionmaker(engine)() as session:
+                return await conversations.unreached(session)
+        finally:
+            await engine.dispose()
+
+    found = asyncio.run(run())
+    for entry in found:
+        key = "cli.uopnaaelig_kanal" if entry.channel else "cli.uopnaaelig_person"
+        key += "" if entry.since else "_aldrig"
+        since = t.datetime(entry.since) if entry.since else ""
+        print(t(key, municipality=entry.municipality, name=entry.name, since=since))
+    print(t("cli.uopnaaelige_i_alt", count=len(found)))
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import Committee, ConversationRef
+from store.models import Committee, ConversationRef, Municipality, Person, RoleAssignment
 
 
 @dataclass(frozen=True)
@@ -151,3 +151,54 @@ async def reachable(
         )
     )
     return frozenset(p for p in found if p is not None)
+
+
+@dataclass(frozen=True)
+class Unreached:
+    """Someone (or a committee's channel) Pejling cannot write to, and since when: `since`
+    is None when they have never opened Pejling at all."""
+
+    municipality: str
+    name: str
+    since: datetime | None = None
+    channel: bool = False
+
+
+async def unreached(session: AsyncSession) -> list[Unreached]:
+    """Everyone with a role who has no personal chat Pejling can write to, and every
+    linked channel Pejling was removed from: the administration's list to follow up."""
+    refs = await session.execute(
+        select(ConversationRef.person_id, ConversationRef.unreachable_at).where(
+            ConversationRef.conversation_type == "personal", ConversationRef.person_id.is_not(None)
+        )
+    )
+    chats: dict[int, list[datetime | None]] = {}
+    for person_id, gone in refs:
+        chats.setdefault(person_id, []).append(gone)
+    people = await session.execute(
+        select(Municipality.name, Person.id, Person.name)
+        .join(Person, Person.municipality_id == Municipality.id)
+        .where(Person.id.in_(select(RoleAssignment.person_id)))
+        .order_by(Municipality.name, Person.name)
+    )
+    found = [
+        Unreached(municipality, name, max(g for g in chats[pid] if g) if pid in chats else None)
+        for municipality, pid, name in people
+        if pid not in chats or all(chats[pid])
+    ]
+    return found + await _lost_channels(session)
+
+
+async def _lost_channels(session: AsyncSession) -> list[Unreached]:
+    rows = await session.execute(
+        select(Municipality.name, Committee.name, ConversationRef.unreachable_at)
+        .join(Committee, Committee.municipality_id == Municipality.id)
+        .join(
+            ConversationRef,
+            (ConversationRef.municipality_id == Committee.municipality_id)
+            & (ConversationRef.conversation_id == Committee.channel_id),
+        )
+        .where(ConversationRef.unreachable_at.is_not(None))
+        .order_by(Municipality.name, Committee.name)
+    )
+    return [Unreached(m, name, gone, channel=True) for m, name, gone in rows]

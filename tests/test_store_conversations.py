@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from store import committees
-from store.conversations import ConversationSeen, mark_unreachable, remember
+from store.conversations import ConversationSeen, mark_unreachable, remember, unreached
 from store.models import Committee, ConversationRef
 from store.orgfile import OrgFile
 from store_helpers import NOW, Sessions, actor_of, id_of, municipality_id, statements, writes
@@ -134,3 +134,36 @@ async def test_a_conversation_that_writes_again_is_reachable_again(
     assert await remember_(sessions, demo, PERSONAL, LATER + timedelta(days=1)) is True
 
     assert (await stored(sessions, PERSONAL.conversation_id)).unreachable_at is None
+
+
+async def test_the_administration_sees_who_pejling_cannot_reach(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    async with sessions.begin() as session:
+        mette = await actor_of(session, demo, "mette")
+        lise = await actor_of(session, demo, "lise")
+        camilla = await actor_of(session, demo, "camilla")
+        buu = await id_of(session, Committee, "buu", demo)
+        await committees.link_channel(
+            session, camilla, buu, CHANNEL.channel_id or "", "team-buu", "https://x/", NOW
+        )
+    await remember_(sessions, demo, replace(PERSONAL, person_id=mette.person_id))
+    lises = replace(
+        PERSONAL, conversation_id="a:1-lise", user_id="29:lise", person_id=lise.person_id
+    )
+    await remember_(sessions, demo, lises)
+    channel = replace(CHANNEL, conversation_id=CHANNEL.channel_id or "")
+    await remember_(sessions, demo, channel)
+    async with sessions.begin() as session:
+        mid = await municipality_id(session, demo)
+        await mark_unreachable(session, mid, lises.conversation_id, LATER)
+        await mark_unreachable(session, mid, channel.conversation_id, LATER)
+
+    async with sessions() as session:
+        found = {entry.name: entry for entry in await unreached(session)}
+
+    assert "Mette Kjærgaard" not in found  # she has a chat Pejling can write to
+    assert found["Lise Holm"].since == LATER  # she removed Pejling
+    assert found["Jonas Bach"].since is None  # he never opened it
+    lost = found["Børne- og Uddannelsesudvalget"]
+    assert (lost.channel, lost.since) == (True, LATER)
