@@ -40,7 +40,12 @@ async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | N
     municipality, person = row
     if person is None:
         return Identity(municipality.id, municipality.language, None, municipality.profile)
-    actor = Actor(
+    actor = await _actor(session, municipality, person)
+    return Identity(municipality.id, municipality.language, actor, municipality.profile)
+
+
+async def _actor(session: AsyncSession, municipality: Municipality, person: Person) -> Actor:
+    return Actor(
         municipality_id=municipality.id,
         municipality_name=municipality.name,
         profile=municipality.profile,
@@ -49,7 +54,6 @@ async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | N
         person_name=person.name,
         roles=await _roles(session, person.id),
     )
-    return Identity(municipality.id, municipality.language, actor, municipality.profile)
 
 
 async def _roles(session: AsyncSession, person_id: int) -> tuple[RoleView, ...]:
@@ -100,15 +104,4 @@ async def by_key(session: AsyncSession, key: str) -> list[Actor]:
         .where(Person.key == key)
         .order_by(Municipality.id)
     )
-    return [
-        Actor(
-            municipality_id=municipality.id,
-            municipality_name=municipality.name,
-            profile=municipality.profile,
-            language=municipality.language,
-            person_id=person.id,
-            person_name=person.name,
-            roles=await _roles(session, person.id),
-        )
-        for municipality, person in rows
-    ]
+    return [await _actor(session, municipality, person) for municipality, person in rows]
