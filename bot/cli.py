@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 from aiohttp import web
@@ -32,6 +33,7 @@ from store.outbox import Due
 from store.profiles import PROFILE_KEYS
 from store.views import CycleItem
 
+R = TypeVar("R")
 DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
 t = texts()
 
@@ -132,11 +134,16 @@ def _import_file(settings: Settings, path: Path, profile: str | None = None) -> 
 
 
 async def _run_import(settings: Settings, org: OrgFile) -> ImportReport:
+    return await _in_session(settings, lambda session: import_org(session, org))
+
+
+async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[R]]) -> R:
+    """`work` in one transaction on the migrated database, for a command's one job."""
     engine = create_engine(settings.database_url)
     try:
         await migrate.upgrade(engine)
         async with sessionmaker(engine).begin() as session:
-            return await import_org(session, org)
+            return await work(session)
     finally:
         await engine.dispose()
 
@@ -222,16 +229,9 @@ def _year(args: argparse.Namespace) -> int:
     """Print what is due when for a person or a committee, the next twelve months."""
     start = args.start or datetime.now(UTC).astimezone(LOCAL_TIME).date()
 
-    async def run() -> tuple[str, list[CycleItem]] | str:
-        engine = create_engine(from_environment().database_url)
-        try:
-            await migrate.upgrade(engine)
-            async with sessionmaker(engine)() as session:
-                return await _year_of(session, args, start)
-        finally:
-            await engine.dispose()
-
-    found = asyncio.run(run())
+    found = asyncio.run(
+        _in_session(from_environment(), lambda session: _year_of(session, args, start))
+    )
     if isinstance(found, str):
         print(found, file=sys.stderr)
         return 2
@@ -266,16 +266,7 @@ def _unreached(args: argparse.Namespace) -> int:
     """Print who Pejling cannot write to: people never reached or who removed it, and
     channels it was removed from."""
 
-    async def run() -> list[conversations.Unreached]:
-        engine = create_engine(from_environment().database_url)
-        try:
-            await migrate.upgrade(engine)
-            async with sessionmaker(engine)() as session:
-                return await conversations.unreached(session)
-        finally:
-            await engine.dispose()
-
-    found = asyncio.run(run())
+    found = asyncio.run(_in_session(from_environment(), conversations.unreached))
     for entry in found:
         key = "cli.uopnaaelig_kanal" if entry.channel else "cli.uopnaaelig_person"
         key += "" if entry.since else "_aldrig"

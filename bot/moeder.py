@@ -78,8 +78,8 @@ async def deliver(sender: Proactive, item: Due, now: datetime, again: bool = Fal
 
 async def _message(session: AsyncSession, item: Due) -> _Message:
     held = await session.get_one(Meeting, item.meeting_id)
-    language = (await session.get_one(Municipality, held.municipality_id)).language
-    t = texts(language)
+    municipality = await session.get_one(Municipality, held.municipality_id)
+    t = texts(municipality.language)
     if item.kind is Kind.PACK:
         built = await pack.pack(session, held.id)
         return _Message(tuple(pack_cards(built, t)), committee_id=held.committee_id)
@@ -88,14 +88,15 @@ async def _message(session: AsyncSession, item: Due) -> _Message:
         assert summary is not None  # due only once approved
         shown = await summary_view(session, summary)
         return _Message(tuple(summary_cards(shown, t)), committee_id=held.committee_id)
-    return await _request(session, item, held, t)
+    uses_goals = profile(municipality.profile).uses_goals
+    return await _request(session, item, held, t, uses_goals)
 
 
-async def _request(session: AsyncSession, item: Due, held: Meeting, t: Texts) -> _Message:
+async def _request(
+    session: AsyncSession, item: Due, held: Meeting, t: Texts, uses_goals: bool
+) -> _Message:
     shown = await meetings.meeting_view(session, held)
     unit = shown.unit(item.unit_id)
-    municipality = await session.get_one(Municipality, held.municipality_id)
-    uses_goals = profile(municipality.profile).uses_goals
     card = meeting_cards.preparation_request_card(
         shown, item.unit_id or 0, unit.name if unit else "", t,
         reminder=item.kind is Kind.REMIND, uses_goals=uses_goals,

@@ -13,7 +13,7 @@ from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, maal
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
 from kort import maal as cards
-from store import goals, progress
+from store import goals, people, progress
 from store.dates import parse_date
 from store.errors import Invalid
 from store.profiles import profile
@@ -126,14 +126,8 @@ async def edit_goal(ctx: Context, goal_id: Any) -> TurnResult:
     unit = data.context.unit(detail.unit_id)
     if unit is None or detail.state == goals.GoalState.CLOSED:
         raise Invalid("maal.kan_ikke_rettes", state=detail.state)
-    current = await runner.active(ctx)
-    started = await progress.start(
-        ctx.session, actor.municipality_id, actor.person_id, ctx.turn.conversation_id,
-        flow.name, maal.REVIEW, ctx.turn.now, answers=maal.answers_from(detail, unit),
-        activity_id=ctx.turn.activity_id, pause=current is not None,
-    )  # fmt: skip
-    question = engine.ask(flow, started, ctx.turn, data, ctx.texts)
-    return TurnResult(tuple(question), card_owner=started.id)
+    answers = maal.answers_from(detail, unit)
+    return await runner.start_at(ctx, flow, maal.REVIEW, answers, data)
 
 
 async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
@@ -196,7 +190,7 @@ async def record_committee(ctx: Context) -> TurnResult:
 
 async def _tell_leaders(ctx: Context, goal: goals.GoalDetail, text: str) -> None:
     card = cards.goal_card(goal, ctx.texts, can_edit=goal.state == goals.GoalState.RETURNED)
-    for leader in await goals.leaders_of(ctx.session, goal.unit_id):
+    for leader in await people.leaders(ctx.session, [goal.unit_id]):
         ctx.notify(leader, text, card)
 
 

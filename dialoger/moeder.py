@@ -19,7 +19,7 @@ from kort import moede as cards
 from kort.aarshjul import year_card
 from kort.pejlemaerker import bearings_cards, matters_card
 from kort.referat import summary_card
-from store import aarshjul, bearings, committees, matters, meetings, progress, summaries
+from store import aarshjul, bearings, committees, matters, meetings, summaries
 from store.dates import parse_date
 from store.errors import Invalid
 from store.outbox import Due, Kind
@@ -103,7 +103,7 @@ async def edit_meeting(ctx: Context) -> TurnResult:
     meetings.require_administration(actor)
     found = await meetings.meeting(ctx.session, actor, _id(ctx.turn.data.get("meeting")))
     answers = moede.answers_from(found)
-    return await _start_at(ctx, FLOWS[moede.NAME], moede.REVIEW, answers)
+    return await runner.start_at(ctx, FLOWS[moede.NAME], moede.REVIEW, answers)
 
 
 async def cancel_meeting(ctx: Context) -> TurnResult:
@@ -129,7 +129,7 @@ async def prepare_for(ctx: Context) -> TurnResult:
     )
     loaded: forbered.PreparationData = await flow.load(ctx)
     answers = forbered.answers_for(loaded, meeting, unit, note)
-    return await _start_at(ctx, flow, engine.first_step(flow, answers).name, answers)
+    return await runner.start_at(ctx, flow, engine.first_step(flow, answers).name, answers, loaded)
 
 
 async def send_pack(ctx: Context) -> TurnResult:
@@ -160,10 +160,12 @@ async def edit_summary(ctx: Context) -> TurnResult:
     if saved is not None:
         if saved.state.value == "approved":
             raise Invalid("referat.allerede_godkendt")
-        return await _start_at(ctx, flow, referat.REVIEW, referat.answers_from(saved, uses_goals))
+        return await runner.start_at(
+            ctx, flow, referat.REVIEW, referat.answers_from(saved, uses_goals)
+        )
     found = await meetings.meeting(ctx.session, actor, meeting_id)
     answers = {referat.MEETING: referat.choice(found, uses_goals), referat.MEETING_FIXED: True}
-    return await _start_at(ctx, flow, engine.first_step(flow, answers).name, answers)
+    return await runner.start_at(ctx, flow, engine.first_step(flow, answers).name, answers)
 
 
 async def send_summary(ctx: Context) -> TurnResult:
@@ -222,23 +224,4 @@ async def decide_matter(ctx: Context) -> TurnResult:
     card = matters_card(found, ctx.texts, administration=True)
     return TurnResult(
         (say(ctx.texts("sag.besluttet", title=done.title)), card_reply(ctx.turn, card))
-    )
-
-
-async def _start_at(
-    ctx: Context, flow: engine.Flow, step: str, answers: dict[str, Any]
-) -> TurnResult:
-    actor = ctx.require_actor()
-    data = await flow.load(ctx)
-    refusal = flow.refuse(data, ctx.texts)
-    if refusal:
-        return TurnResult((say(refusal),))
-    current = await runner.active(ctx)
-    started = await progress.start(
-        ctx.session, actor.municipality_id, actor.person_id, ctx.turn.conversation_id,
-        flow.name, step, ctx.turn.now, answers=answers,
-        activity_id=ctx.turn.activity_id, pause=current is not None,
-    )  # fmt: skip
-    return TurnResult(
-        tuple(engine.ask(flow, started, ctx.turn, data, ctx.texts)), card_owner=started.id
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 from dialoger import engine
 from dialoger.context import Context
@@ -45,23 +46,37 @@ async def start(ctx: Context, flow: Flow, current: ProgressView | None) -> TurnR
     refusal = flow.refuse(data, ctx.texts)
     if refusal:
         return TurnResult((say(refusal),))
-    actor = ctx.require_actor()
     answers = flow.prefill(data)
-    started = await progress.start(
-        ctx.session,
-        actor.municipality_id,
-        actor.person_id,
-        ctx.turn.conversation_id,
-        flow.name,
-        engine.first_step(flow, answers).name,
-        ctx.turn.now,
-        answers=answers,
-        activity_id=ctx.turn.activity_id,
-        pause=current is not None,
-    )
+    started = await _open(ctx, flow, engine.first_step(flow, answers).name, answers, current)
     notes = (say(ctx.texts("dialog.fortsat")),) if current is not None else ()
     question = engine.ask(flow, started, ctx.turn, data, ctx.texts)
     return TurnResult((*notes, *question), card_owner=started.id)
+
+
+async def start_at(
+    ctx: Context, flow: Flow, step: str, answers: dict[str, Any], data: Any = None
+) -> TurnResult:
+    """Start `flow` at `step` with `answers` already given (a saved goal or note opened
+    again, a meeting chosen on a card); `data`, if the caller has loaded it already."""
+    data = await flow.load(ctx) if data is None else data
+    refusal = flow.refuse(data, ctx.texts)
+    if refusal:
+        return TurnResult((say(refusal),))
+    started = await _open(ctx, flow, step, answers, await active(ctx))
+    question = engine.ask(flow, started, ctx.turn, data, ctx.texts)
+    return TurnResult(tuple(question), card_owner=started.id)
+
+
+async def _open(
+    ctx: Context, flow: Flow, step: str, answers: dict[str, Any], current: ProgressView | None
+) -> ProgressView:
+    """A new active dialogue; the one under way, if any, is paused."""
+    actor = ctx.require_actor()
+    return await progress.start(
+        ctx.session, actor.municipality_id, actor.person_id, ctx.turn.conversation_id,
+        flow.name, step, ctx.turn.now, answers=answers,
+        activity_id=ctx.turn.activity_id, pause=current is not None,
+    )  # fmt: skip
 
 
 def _repeated(ctx: Context, current: ProgressView) -> bool:

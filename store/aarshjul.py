@@ -91,7 +91,7 @@ async def for_person(
     window = window_from(start, months)
     chosen = profile(actor.profile)
     found: list[CycleItem] = []
-    period = await _period(session, actor.municipality_id, start)
+    period = await current_period(session, actor.municipality_id, start)
     if chosen.uses_goals and period is not None and (actor.led_unit_ids or actor.approves_goals):
         found += [
             item
@@ -113,7 +113,7 @@ async def for_committee(
     municipality = await session.get_one(Municipality, committee.municipality_id)
     chosen = profile(municipality.profile)
     found = digest_items(committee, window)
-    period = await _period(session, committee.municipality_id, start)
+    period = await current_period(session, committee.municipality_id, start)
     if chosen.uses_goals and period is not None:
         found += [
             item
@@ -161,10 +161,6 @@ async def _committees(session: AsyncSession, actor: Actor) -> list[Committee]:
         own = {r.committee_id for r in actor.roles if r.role is Role.POLITICIAN}
         query = query.where(Committee.id.in_(own))
     return list(await session.scalars(query.order_by(Committee.name)))
-
-
-async def _period(session: AsyncSession, municipality_id: int, today: date) -> Period | None:
-    return await current_period(session, municipality_id, today)
 
 
 def _order(item: CycleItem) -> tuple[date, str, str]:

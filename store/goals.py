@@ -708,15 +708,5 @@ def decides(actor: Actor, goal: GoalDetail) -> bool:
     )
 
 
-async def leaders_of(session: AsyncSession, unit_id: int) -> tuple[int, ...]:
-    """Who leads the unit: they are told what was decided about its goals."""
-    found = await session.scalars(
-        select(RoleAssignment.person_id).where(
-            RoleAssignment.role == Role.UNIT_LEADER, RoleAssignment.unit_id == unit_id
-        )
-    )
-    return tuple(sorted(set(found)))
-
-
 async def person_name(session: AsyncSession, person_id: int) -> str | None:
     return await session.scalar(select(Person.name).where(Person.id == person_id))

@@ -8,13 +8,14 @@ gets the pack in its channel. The summary and what it agrees live in `store.summ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import people
 from store.digests import LOCAL_TIME
 from store.enums import MeetingModel, MeetingState, Role, SummaryState
 from store.errors import Invalid, NotAllowed
@@ -37,7 +38,6 @@ from store.models import (
     MeetingUnit,
     Person,
     Preparation,
-    RoleAssignment,
     Summary,
     Unit,
 )
@@ -135,7 +135,7 @@ async def plan(
     session.add_all(MeetingUnit(meeting_id=meeting.id, unit_id=u) for u in checked.unit_ids)
     await session.flush()
     view = await meeting_view(session, meeting)
-    return MeetingChange(view, invited=await leaders(session, checked.unit_ids))
+    return MeetingChange(view, invited=await people.leaders(session, checked.unit_ids))
 
 
 async def _period_of(session: AsyncSession, actor: Actor, starts_at: datetime) -> int:
@@ -184,9 +184,9 @@ async def change(
     await session.flush()
     return MeetingChange(
         await meeting_view(session, meeting),
-        invited=await leaders(session, after - before),
-        uninvited=await leaders(session, before - after),
-        told_of_change=await leaders(session, after & before) if moved else (),
+        invited=await people.leaders(session, after - before),
+        uninvited=await people.leaders(session, before - after),
+        told_of_change=await people.leaders(session, after & before) if moved else (),
         previous_start=previous_start if previous_start != meeting.starts_at else None,
     )
 
@@ -201,7 +201,7 @@ async def cancel(
     await session.flush()
     units = await unit_ids(session, meeting.id)
     return MeetingChange(
-        await meeting_view(session, meeting), uninvited=await leaders(session, units)
+        await meeting_view(session, meeting), uninvited=await people.leaders(session, units)
     )
 
 
@@ -332,33 +332,6 @@ async def meetings_of(session: AsyncSession, actor: Actor, now: datetime) -> lis
     coming = [m for m in shown if m.starts_at >= now]
     held = [m for m in shown if m.starts_at < now]
     return coming + held[::-1]
-
-
-async def leaders(session: AsyncSession, unit_ids: Iterable[int]) -> tuple[int, ...]:
-    """The leaders (person ids) of the units, each once."""
-    wanted = list(unit_ids)
-    if not wanted:
-        return ()
-    found = await session.scalars(
-        select(RoleAssignment.person_id).where(
-            RoleAssignment.role == Role.UNIT_LEADER, RoleAssignment.unit_id.in_(wanted)
-        )
-    )
-    return tuple(sorted(set(found)))
-
-
-async def leaders_by_unit(
-    session: AsyncSession, unit_ids: Iterable[int]
-) -> dict[int, tuple[int, ...]]:
-    rows = await session.execute(
-        select(RoleAssignment.unit_id, RoleAssignment.person_id).where(
-            RoleAssignment.role == Role.UNIT_LEADER, RoleAssignment.unit_id.in_(list(unit_ids))
-        )
-    )
-    found: dict[int, set[int]] = {}
-    for unit_id, person_id in rows:
-        found.setdefault(unit_id, set()).add(person_id)
-    return {unit: tuple(sorted(people)) for unit, people in found.items()}
 
 
 async def unit_ids(session: AsyncSession, meeting_id: int) -> set[int]:

@@ -24,9 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
 from store.kalender import working_day_on_or_before
-from store.meetings import leaders_by_unit, views
+from store.meetings import views
 from store.meetingviews import MeetingView
 from store.models import Dispatch, Meeting, Municipality, Summary
+from store.people import leaders_by_unit
 from store.profiles import Profile, profile
 
 SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working day

@@ -105,3 +105,24 @@ async def by_key(session: AsyncSession, key: str) -> list[Actor]:
         .order_by(Municipality.id)
     )
     return [await _actor(session, municipality, person) for municipality, person in rows]
+
+
+async def leaders_by_unit(
+    session: AsyncSession, unit_ids: Iterable[int]
+) -> dict[int, tuple[int, ...]]:
+    """Who leads each of the units (person ids): they are invited, asked and told."""
+    rows = await session.execute(
+        select(RoleAssignment.unit_id, RoleAssignment.person_id).where(
+            RoleAssignment.role == Role.UNIT_LEADER, RoleAssignment.unit_id.in_(list(unit_ids))
+        )
+    )
+    found: dict[int, set[int]] = {}
+    for unit_id, person_id in rows:
+        found.setdefault(unit_id, set()).add(person_id)
+    return {unit: tuple(sorted(people)) for unit, people in found.items()}
+
+
+async def leaders(session: AsyncSession, unit_ids: Iterable[int]) -> tuple[int, ...]:
+    """The leaders of all the units, each once."""
+    by_unit = await leaders_by_unit(session, unit_ids)
+    return tuple(sorted({person for people in by_unit.values() for person in people}))

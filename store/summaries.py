@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import meetings
+from store import meetings, people
 from store.bearings import committee_bearings
 from store.enums import BearingScope, MeetingState, Role, SummaryState
 from store.errors import Invalid, NotAllowed
 from store.limits import COMMENT_MAX, NOTE_MAX, TITLE_MAX
-from store.meetings import leaders, meeting_view, require_administration
+from store.meetings import meeting_view, require_administration
 from store.meetingviews import (
     AgreedBearing,
     AgreedFollowUp,
@@ -340,7 +340,12 @@ async def participants(session: AsyncSession, held: Meeting) -> tuple[int, ...]:
         )
     )
     return tuple(
-        sorted({*await leaders(session, await meetings.unit_ids(session, held.id)), *politicians})
+        sorted(
+            {
+                *await people.leaders(session, await meetings.unit_ids(session, held.id)),
+                *politicians,
+            }
+        )
     )
 
 

@@ -7,6 +7,10 @@ the tests read them. Nothing inside the app is replaced.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -222,3 +226,18 @@ async def report_status(
     for answer in ("status", "1", color, narrative):
         await pejling.say(key, answer)
     return await pejling.say(key, evidence)
+
+
+PEJLING = Path(sys.executable).with_name("pejling")
+DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
+
+
+async def pejling_command(database_url: str, *args: str) -> tuple[int, str, str]:
+    """Run the installed `pejling` command in local mode; (exit code, stdout, stderr)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "PEJLING_"))}
+    env["DATABASE_URL"] = database_url
+    process = await asyncio.create_subprocess_exec(
+        str(PEJLING), *args, env=env, stdout=PIPE, stderr=PIPE
+    )
+    out, err = await process.communicate()
+    return process.returncode or 0, out.decode(), err.decode()

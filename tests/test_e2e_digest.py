@@ -4,11 +4,7 @@ the library call, the `pejling digest` command and the scheduler alike."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import sys
-from asyncio.subprocess import PIPE
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +27,7 @@ from harness import (
     RunningPejling,
     card_text,
     committee,
+    pejling_command,
     report_status,
     rows,
     running_pejling,
@@ -38,7 +35,6 @@ from harness import (
 )
 from store.models import Committee, ConversationRef, DigestPost
 
-PEJLING = Path(sys.executable).with_name("pejling")
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
@@ -218,17 +214,6 @@ async def test_the_digest_card_is_a_valid_adaptive_card_1_5_at_full_width(
 
 # ---------------------------------------------------------------------------
 # `pejling digest`, the command
-
-
-async def pejling_command(database_url: str, *args: str) -> tuple[int, str, str]:
-    """Run the installed `pejling` command in local mode; (exit code, stdout, stderr)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "PEJLING_"))}
-    env["DATABASE_URL"] = database_url
-    process = await asyncio.create_subprocess_exec(
-        str(PEJLING), *args, env=env, stdout=PIPE, stderr=PIPE
-    )
-    out, err = await process.communicate()
-    return process.returncode or 0, out.decode(), err.decode()
 
 
 async def test_the_digest_command_posts_once_per_period(linked: RunningPejling) -> None:

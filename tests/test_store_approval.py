@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from store import goals
+from store import goals, people
 from store.enums import GoalAction, GoalState
 from store.errors import DomainError, Invalid, NotAllowed
 from store.goalviews import GoalDetail
@@ -365,10 +365,10 @@ async def test_the_leaders_of_a_unit_are_told_of_decisions(
     sessions: Sessions, demo: OrgFile
 ) -> None:
     async with sessions() as session:
-        school = await goals.leaders_of(
-            session, await id_of(session, Unit, "boegeskov-skole", demo)
+        school = await people.leaders(
+            session, [await id_of(session, Unit, "boegeskov-skole", demo)]
         )
-        day_care = await goals.leaders_of(session, await id_of(session, Unit, "solsikken", demo))
+        day_care = await people.leaders(session, [await id_of(session, Unit, "solsikken", demo)])
     assert school == (await person_id(sessions, demo, "mette"),)
     assert day_care == (await person_id(sessions, demo, "sara"),)
 
