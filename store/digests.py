@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import claims
 from store.bearings import traced
 from store.enums import GoalState, MatterState
 from store.models import (
@@ -46,8 +46,6 @@ from store.views import (
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # A committee with no schedule of its own gets digests on demand only, one per ISO week.
 WEEKLY = "0 0 * * mon"
-# A claim older than this whose post never finished is taken to be from a crashed run.
-CLAIM_LEASE = timedelta(minutes=10)
 
 
 def schedule_trigger(schedule: str | None) -> CronTrigger:
@@ -207,32 +205,16 @@ async def claim(
 ) -> bool:
     """Take the right to post this committee's digest for `window`. False: it is posted,
     or another run is posting it right now. A failed or abandoned claim can be taken again."""
-    try:
-        async with session.begin_nested():
-            session.add(
-                DigestPost(
-                    municipality_id=committee.municipality_id,
-                    committee_id=committee.id,
-                    period_key=window.key,
-                    window_start=window.start,
-                    window_end=window.end,
-                    claimed_at=now,
-                )
-            )
-        return True
-    except IntegrityError:
-        pass
-    retake = await session.execute(
-        update(DigestPost)
-        .where(
-            DigestPost.committee_id == committee.id,
-            DigestPost.period_key == window.key,
-            (DigestPost.state == "failed")
-            | ((DigestPost.state == "claimed") & (DigestPost.claimed_at < now - CLAIM_LEASE)),
-        )
-        .values(state="claimed", claimed_at=now, error=None)
+    row = DigestPost(
+        municipality_id=committee.municipality_id,
+        committee_id=committee.id,
+        period_key=window.key,
+        window_start=window.start,
+        window_end=window.end,
+        claimed_at=now,
     )
-    return retake.rowcount == 1
+    same = (DigestPost.committee_id == committee.id) & (DigestPost.period_key == window.key)
+    return await claims.claim(session, row, same, now)
 
 
 async def previous_post(

@@ -18,9 +18,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import claims
+from store.claims import CLAIM_LEASE
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
 from store.kalender import working_day_on_or_before
@@ -31,7 +32,6 @@ from store.people import leaders_by_unit
 from store.profiles import Profile, profile
 
 SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working day
-CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this was abandoned by its sender
 # A reminder needs the request to have been out this long: no request and reminder at once.
 REMINDER_GAP = timedelta(days=1)
 SUMMARY_WINDOW = timedelta(days=30)  # an approved summary not posted by then is left alone
@@ -175,28 +175,9 @@ def backoff(attempts: int) -> timedelta:
 
 async def claim(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> bool:
     """Take the right to send `key`. False: it is sent, or another sender has it now."""
-    try:
-        async with session.begin_nested():
-            session.add(Dispatch(municipality_id=municipality_id, key=key, claimed_at=now))
-        return True
-    except IntegrityError:
-        pass
-    retaken = await session.execute(
-        update(Dispatch)
-        .where(
-            Dispatch.municipality_id == municipality_id,
-            Dispatch.key == key,
-            (Dispatch.state == DispatchState.FAILED)
-            | (
-                (Dispatch.state == DispatchState.CLAIMED)
-                & (Dispatch.claimed_at < now - CLAIM_LEASE)
-            ),
-        )
-        .values(
-            state=DispatchState.CLAIMED, claimed_at=now, attempts=Dispatch.attempts + 1, error=None
-        )
-    )
-    return retaken.rowcount == 1
+    row = Dispatch(municipality_id=municipality_id, key=key, claimed_at=now)
+    same = (Dispatch.municipality_id == municipality_id) & (Dispatch.key == key)
+    return await claims.claim(session, row, same, now, attempts=Dispatch.attempts + 1)
 
 
 async def mark_sent(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> None:

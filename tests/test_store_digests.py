@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from store.claims import CLAIM_LEASE
 from store.digests import (
-    CLAIM_LEASE,
     build_digest,
     claim,
     digest_window,
