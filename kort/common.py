@@ -102,6 +102,24 @@ def buttons(*actions: ac.ActionExecute) -> ac.ActionSet:
     return ac.ActionSet(actions=list(actions))
 
 
+def edit_row(
+    heading: str, answer: ac.TextBlock, edit: dict[str, Any], label: str, *, validate: bool = True
+) -> ac.ColumnSet:
+    """A review's row: a field's heading and answer, and its Ret button beside them.
+    A FactSet cannot hold buttons, so each field is a row of its own."""
+    return ac.ColumnSet(
+        separator=True,
+        columns=[
+            ac.Column(width="stretch", items=[text(heading, bold=True, small=True), answer]),
+            ac.Column(
+                width="auto",
+                vertical_content_alignment=t.VerticalAlignment.CENTER,
+                items=[buttons(button(label, edit, validate=validate))],
+            ),
+        ],
+    )
+
+
 def notice_card(message: str) -> dict[str, Any]:
     """What an old card turns into when its dialogue is over: a line of text, no buttons."""
     return card([text(message, subtle=True)], fallback_text=message)

@@ -16,7 +16,7 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.common import button, buttons, card, text, title, walk
+from kort.common import button, buttons, card, edit_row, text, title, walk
 from kort.maal_felter import (
     as_list,
     cancel_button,
@@ -300,25 +300,9 @@ def review_card(
 def _review_row(
     field: str, shown: str, required: bool, progress_id: str, texts: Texts
 ) -> ac.ColumnSet:
-    # A FactSet cannot hold buttons, so each field is a row of its own with its Ret button.
     edit = {"action": actions.EDIT_FIELD, "progress": progress_id, "field": field}
-    return ac.ColumnSet(
-        separator=True,
-        columns=[
-            ac.Column(
-                width="stretch",
-                items=[
-                    text(label(field, texts), bold=True, small=True),
-                    _answer(shown, required, texts),
-                ],
-            ),
-            ac.Column(
-                width="auto",
-                vertical_content_alignment=t.VerticalAlignment.CENTER,
-                items=[buttons(button(texts("maalkort.gennemse.knap_ret"), edit))],
-            ),
-        ],
-    )
+    answer = _answer(shown, required, texts)
+    return edit_row(label(field, texts), answer, edit, texts("maalkort.gennemse.knap_ret"))
 
 
 def _answer(shown: str, required: bool, texts: Texts) -> ac.TextBlock:

@@ -13,7 +13,7 @@ from typing import Any
 from adaptive_cards import card as ac
 
 from kort import actions
-from kort.common import button, buttons, card, color_word, facts, text, title
+from kort.common import button, buttons, card, color_word, edit_row, facts, text, title
 from kort.maal_felter import cancel_button
 from kort.tekster import Texts
 from store.limits import NOTE_MAX, PLACE_MAX
@@ -139,15 +139,9 @@ def planning_review_card(
     return card(body, fallback_text=texts("moedeform.gennemse_titel"))
 
 
-def _row(label: str, value: str, edit: dict[str, Any] | None, texts: Texts) -> ac.ColumnSet:
-    columns = [ac.Column(width="stretch", items=[text(label, bold=True, small=True), text(value)])]
-    if edit is not None:
-        columns.append(
-            ac.Column(
-                width="auto", items=[buttons(button(texts("moedeform.ret"), edit, validate=False))]
-            )
-        )
-    return ac.ColumnSet(separator=True, columns=columns)
+def _row(heading: str, value: str, edit: dict[str, Any], texts: Texts) -> ac.ColumnSet:
+    label = texts("moedeform.ret")
+    return edit_row(heading, text(value), edit, label, validate=False)
 
 
 # --- preparation --------------------------------------------------------------------------
