@@ -52,6 +52,9 @@ TURN = (
 )
 CODE = ("bot", "dialoger", "kort", "store", "pyproject.toml")  # what a target runs
 QUIET = 0.10  # share of the machine busy before the run, above which it warns
+# The keys this run writes to results.json; other benchmarks' keys are kept.
+OWN = ("generated_at", "machine", "settings", "turn", "rows", "ratios", "target", "checks",
+       "skipped", "code")  # fmt: skip
 VERSIONED = ("botbuilder-core", "msrest", "aiohttp", "SQLAlchemy", "aiosqlite", "asyncpg")
 
 
@@ -120,6 +123,7 @@ async def _main(args: argparse.Namespace) -> int:
     results["code"] = code
     results["machine"]["busy_before_run"] = round(busy_before, 3)
     _print(results, rows)
+    results |= _others(args.output)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten: {args.output}")
     return 1 if any(r.errors or r.failed_turns for r in rows) else 0
@@ -223,6 +227,15 @@ def _check(dialogues: dict[str, int], status_turns: int) -> dict[str, Any]:
         "every_status_started_one_dialogue": started == status_turns,
         "every_dialogue_cancelled": dialogues.get("cancelled", 0) == started,
     }
+
+
+def _others(output: Path) -> dict[str, Any]:
+    """What other benchmarks keep in the same file under keys of their own (digest_build.py's
+    `digest_build`, fanout.py's `fanout`): every key this run does not write."""
+    if not output.exists():
+        return {}
+    kept = json.loads(output.read_text())
+    return {key: value for key, value in kept.items() if key not in OWN}
 
 
 def _concurrencies(args: argparse.Namespace) -> list[int]:

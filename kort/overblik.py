@@ -32,17 +32,18 @@ Item = TypeVar("Item")
 
 
 def digest_cards(digest: DigestView, texts: Texts) -> list[dict[str, Any]]:
-    """One card, or several when the committee is large; each within SIZE_LIMIT."""
-    whole = _digest_card(digest, digest.units, texts, quotes=True)
-    if card_size(whole) <= SIZE_LIMIT:
-        return [whole]
-    brief = _digest_card(digest, digest.units, texts, quotes=False)
-    if card_size(brief) <= SIZE_LIMIT:
-        return [brief]
-    pages = _paginate(digest, texts)
+    """One card, or several when the committee is large; each within SIZE_LIMIT: the whole
+    card, else without quotes, else parts of whole units without quotes."""
+    brief = [_unit(unit, texts, quotes=False) for unit in digest.units]
+    sizes = [_element_size(unit) for unit in brief]
+    if _size_without_units(digest, texts, None) + sum(sizes) <= SIZE_LIMIT:
+        # Quotes only add to a card, so the whole one can fit only when the brief one does.
+        whole = _digest_card(digest, digest.units, texts, quotes=True)
+        return [whole if card_size(whole) <= SIZE_LIMIT else _card(digest, brief, texts)]
+    pages = _digest_pages(digest, texts, sizes)
     return [
-        _digest_card(digest, units, texts, quotes=False, page=(number, len(pages)))
-        for number, units in enumerate(pages, start=1)
+        _card(digest, [brief[i] for i in part], texts, page=(number, len(pages)))
+        for number, part in enumerate(pages, start=1)
     ]
 
 
@@ -96,15 +97,37 @@ def first_that_fits(
     return built
 
 
-def _paginate(digest: DigestView, texts: Texts) -> list[tuple[DigestUnit, ...]]:
-    """Whole units per part; the first part also carries the summary, so it is tried as
-    part 1."""
-    return paginate(
-        digest.units,
-        lambda units, number: _digest_card(
-            digest, units, texts, quotes=False, page=(number, UNKNOWN_TOTAL)
-        ),
-    )
+def _digest_pages(digest: DigestView, texts: Texts, sizes: list[int]) -> list[range]:
+    """Whole units per part, as `paginate` splits them, by arithmetic: a card's size is its
+    size without units plus each unit's, so no trial card is built and measured per unit,
+    which took seconds for a thousand units. The first part also carries the summary, so
+    each part's own size without units counts."""
+    pages: list[range] = []
+    start, total = 0, 0
+    fixed: dict[int, int] = {}  # per part number: its size without units, measured once
+    for index, size in enumerate(sizes):
+        number = len(pages) + 1
+        if number not in fixed:
+            fixed[number] = _size_without_units(digest, texts, (number, UNKNOWN_TOTAL))
+        if index > start and fixed[number] + total + size > SIZE_LIMIT:
+            pages.append(range(start, index))
+            start, total = index, 0
+        total += size
+    if start < len(sizes):
+        pages.append(range(start, len(sizes)))
+    return pages
+
+
+def _size_without_units(digest: DigestView, texts: Texts, page: tuple[int, int] | None) -> int:
+    return card_size(_card(digest, [], texts, page))
+
+
+def _element_size(element: Any) -> int:
+    """What `element` adds to the size of a card's body: its JSON, serialised as `card`
+    serialises it (kort/common.py), and the ", " before it. The heading is always there,
+    so a unit never comes first."""
+    dumped = element.model_dump(mode="json", exclude_none=True, by_alias=True, warnings=False)
+    return card_size(dumped) + len(", ")
 
 
 def _digest_card(
@@ -114,6 +137,16 @@ def _digest_card(
     quotes: bool,
     page: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
+    return _card(digest, [_unit(unit, texts, quotes) for unit in units], texts, page)
+
+
+def _card(
+    digest: DigestView,
+    units: list[ac.Container],
+    texts: Texts,
+    page: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """The card with `units` already built, each a container at the end of the body."""
     body: list[Any] = _heading(digest, texts, page)
     first = page is None or page[0] == 1
     if first and digest.uses_goals:
@@ -122,8 +155,7 @@ def _digest_card(
         body.append(text(texts("digest.ingen_maal"), subtle=True))
     if first:
         body += _awaiting(digest, texts) + _bearings(digest, texts) + _matters(digest, texts)
-    for unit in units:
-        body.append(_unit(unit, texts, quotes))
+    body += units
     fallback = texts("digest.fallback", committee=digest.committee_name)
     return card(body, fallback_text=fallback, full_width=True)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import claims
-from store.bearings import traced
+from store.digestgoals import bearing_colors, committee_goals
 from store.enums import GoalState, MatterState
 from store.models import (
     Committee,
@@ -26,21 +26,15 @@ from store.models import (
     Unit,
 )
 from store.profiles import profile
-from store.status import (
-    GOALS,
-    current_period,
-    goal_from_row,
-    latest_statuses,
-    period_view,
-)
+from store.status import current_period, period_view
 from store.text import danish_order
 from store.views import (
-    DigestBearing,
     DigestGoal,
     DigestUnit,
     DigestView,
     DigestWindow,
     GoalView,
+    StatusView,
 )
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
@@ -101,24 +95,24 @@ async def build_digest(
         session, committee.municipality_id, now.astimezone(LOCAL_TIME).date()
     )
     since = await _last_posted(session, committee.id) or window.start
-    goals = await _committee_goals(session, committee, period) if period else []
-    before = await latest_statuses(session, [goal.id for goal in goals], before=since)
+    goals = await committee_goals(session, committee, period, since) if period else []
     period_start = datetime.combine(period.starts_on, time(), LOCAL_TIME) if period else now
 
-    def entry(goal: GoalView) -> DigestGoal:
+    def entry(goal: GoalView, previous: StatusView | None) -> DigestGoal:
         status = goal.latest
         return DigestGoal(
             goal=goal,
-            previous=before.get(goal.id),
+            previous=previous,
             changed=status is not None and status.reported_at >= since,
             stale=status is None or status.reported_at < period_start,
         )
 
     awaiting = await _awaiting_committee(session, committee, period) if period else {}
-    bearings = await _bearings(session, committee, period) if period else ()
+    goal_views = [goal for goal, _ in goals]
+    bearings = await bearing_colors(session, committee, period, goal_views) if period else ()
     units = {
-        unit_id: DigestUnit(unit_name, tuple(entry(goal) for goal in group))
-        for (unit_id, unit_name), group in groupby(goals, key=lambda g: (g.unit_id, g.unit_name))
+        unit_id: DigestUnit(unit_name, tuple(entry(*pair) for pair in group))
+        for (unit_id, unit_name), group in groupby(goals, key=_unit_of)
     }
     for (unit_id, unit_name), titles in awaiting.items():
         shown = units.get(unit_id) or DigestUnit(unit_name, ())
@@ -137,15 +131,8 @@ async def build_digest(
     )
 
 
-async def _bearings(
-    session: AsyncSession, committee: Committee, period: Period
-) -> tuple[DigestBearing, ...]:
-    """The committee's bearings with the colours of the goals that follow each."""
-    found = await traced(session, committee, period)
-    return tuple(
-        DigestBearing(t.bearing, tuple(g.latest.color if g.latest else None for g in t.goals))
-        for t in found.bearings
-    )
+def _unit_of(pair: tuple[GoalView, StatusView | None]) -> tuple[int, str]:
+    return pair[0].unit_id, pair[0].unit_name
 
 
 async def _open_matters(session: AsyncSession, committee: Committee) -> tuple[str, ...]:
@@ -155,17 +142,6 @@ async def _open_matters(session: AsyncSession, committee: Committee) -> tuple[st
         .order_by(Matter.id)
     )
     return tuple(titles)
-
-
-async def _committee_goals(
-    session: AsyncSession, committee: Committee, period: Period
-) -> list[GoalView]:
-    """The committee's reportable goals in the period, with their newest status, by unit."""
-    query = GOALS.join(Department, Department.id == Unit.department_id).where(
-        Department.committee_id == committee.id, Goal.period_id == period.id
-    )
-    found = await session.execute(query, {"municipality": committee.municipality_id})
-    return [goal_from_row(row) for row in found]
 
 
 async def _awaiting_committee(

@@ -20,7 +20,7 @@ from cardcheck import schema_errors
 from harness import buttons, card_text, walk
 from kort.common import notice_card
 from kort.hjaelp import channel_help_card, help_card
-from kort.overblik import SIZE_LIMIT, digest_cards
+from kort.overblik import SIZE_LIMIT, UNKNOWN_TOTAL, _digest_card, digest_cards, paginate
 from kort.status import goal_list_card, status_form_card, status_saved_card
 from kort.tekster import texts
 from store.enums import Color, GoalState
@@ -230,6 +230,21 @@ def test_a_large_committee_is_split_into_parts_within_the_size_limit() -> None:
         n["text"] for p in parts for n in walk(p) if n.get("text", "").startswith("Enhed ")
     ]
     assert len(set(shown_units)) == 60
+
+
+def test_a_large_committee_is_split_as_measuring_every_trial_part_would_split_it() -> None:
+    """The digest's parts are found by adding up sizes, not by building a trial card per
+    unit; the parts must be the ones the trial cards give (kort.overblik.paginate)."""
+    large = digest(units=60, goals_per_unit=5, narrative="En lang beskrivelse af status. " * 10)
+    pages = paginate(
+        large.units,
+        lambda units, n: _digest_card(large, units, T, quotes=False, page=(n, UNKNOWN_TOTAL)),
+    )
+    measured = [
+        _digest_card(large, units, T, quotes=False, page=(n, len(pages)))
+        for n, units in enumerate(pages, start=1)
+    ]
+    assert digest_cards(large, T) == measured
 
 
 def test_a_mid_size_committee_drops_quotes_before_splitting() -> None:
