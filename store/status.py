@@ -6,7 +6,19 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Row, ScalarSelect, and_, bindparam, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    FromClause,
+    Row,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -65,40 +77,48 @@ _AS_APPROVED = and_(
 _MUNICIPALITY = bindparam("municipality")
 _TODAY = bindparam("today", type_=Date)
 
+
+def reportable_goals(latest: FromClause, on: ColumnElement[bool]) -> Select[Any]:
+    """Goals that can be reported on, each with its unit and the status `latest` (the status
+    table, or a subquery with its columns) outer-joined `on`. GOALS below joins the newest;
+    the digest joins it its own way on PostgreSQL (store/digestgoals.py)."""
+    return (
+        select(
+            Goal.id,
+            func.coalesce(_APPROVED.snapshot["title"].as_string(), Goal.title).label("title"),
+            Goal.unit_id,
+            Unit.name.label("unit_name"),
+            case(
+                (_APPROVED.id.is_not(None), _APPROVED.snapshot["expected_effect"].as_string()),
+                else_=Goal.expected_effect,
+            ).label("expected_effect"),
+            Goal.follow_up,
+            case((Goal.version > Goal.reportable_version, Goal.state)).label("newer_state"),
+            latest.c.color,
+            latest.c.narrative,
+            latest.c.evidence,
+            latest.c.reported_at,
+            _REPORTER.name.label("reporter"),
+        )
+        .join(Unit, Unit.id == Goal.unit_id)
+        .outerjoin(latest, on)
+        .outerjoin(_REPORTER, _REPORTER.id == latest.c.reported_by)
+        .outerjoin(_APPROVED, _AS_APPROVED)
+        # A goal takes part once a version of it is approved as far as the profile asks
+        # (reportable_version), until the period ends and it is closed.
+        .where(
+            Goal.municipality_id == _MUNICIPALITY,
+            Goal.reportable_version.is_not(None),
+            Goal.state != GoalState.CLOSED,
+        )
+        .order_by(Goal.unit_id, Goal.id)
+    )
+
+
 # Goals that can be reported on, each with its unit and newest status, as one
 # statement, built once. Narrow it with `.where(...)`; pass {"municipality": id};
 # read rows with `goal_from_row`.
-GOALS = (
-    select(
-        Goal.id,
-        func.coalesce(_APPROVED.snapshot["title"].as_string(), Goal.title).label("title"),
-        Goal.unit_id,
-        Unit.name.label("unit_name"),
-        case(
-            (_APPROVED.id.is_not(None), _APPROVED.snapshot["expected_effect"].as_string()),
-            else_=Goal.expected_effect,
-        ).label("expected_effect"),
-        Goal.follow_up,
-        case((Goal.version > Goal.reportable_version, Goal.state)).label("newer_state"),
-        StatusUpdate.color,
-        StatusUpdate.narrative,
-        StatusUpdate.evidence,
-        StatusUpdate.reported_at,
-        _REPORTER.name.label("reporter"),
-    )
-    .join(Unit, Unit.id == Goal.unit_id)
-    .outerjoin(StatusUpdate, StatusUpdate.id == _NEWEST_STATUS)
-    .outerjoin(_REPORTER, _REPORTER.id == StatusUpdate.reported_by)
-    .outerjoin(_APPROVED, _AS_APPROVED)
-    # A goal takes part once a version of it is approved as far as the profile asks
-    # (reportable_version), until the period ends and it is closed.
-    .where(
-        Goal.municipality_id == _MUNICIPALITY,
-        Goal.reportable_version.is_not(None),
-        Goal.state != GoalState.CLOSED,
-    )
-    .order_by(Goal.unit_id, Goal.id)
-)
+GOALS = reportable_goals(StatusUpdate.__table__, StatusUpdate.id == _NEWEST_STATUS)
 _LEADER_GOALS = GOALS.where(
     Goal.unit_id.in_(bindparam("units", expanding=True)),
     Goal.period_id == current_period_id(_MUNICIPALITY, _TODAY),
@@ -221,7 +241,8 @@ async def record_status(
     evidence: str | None,
     now: datetime,
 ) -> tuple[GoalView, StatusView]:
-    """Record a status update on one of the actor's goals."""
+    """Record a status update on one of the actor's goals. A deputy reports in their own
+    name (`reported_by`); the view says whom they stood in for."""
     goal = await reportable_goal(session, actor, goal_id)
     text, proof = check_narrative(narrative), check_evidence(evidence)
     update = StatusUpdate(
@@ -235,4 +256,8 @@ async def record_status(
     )
     session.add(update)
     await session.flush()
-    return goal, StatusView(update.color, text, proof, now, actor.person_name)
+    absent = actor.deputy_for(goal.unit_id)
+    stood_in = None
+    if absent is not None:
+        stood_in = await session.scalar(select(Person.name).where(Person.id == absent))
+    return goal, StatusView(update.color, text, proof, now, actor.person_name, stood_in)
