@@ -52,6 +52,14 @@ class Memory:
         cache = self.identities if found.actor is not None else self.unknown
         cache[(tenant_id, aad_object_id)] = found
 
+    def forget_person(self, person_id: int) -> None:
+        """Read this person afresh on their next turn: they were just made someone's deputy
+        (or stopped being one), which changes their roles at once, not within a minute."""
+        held = self.identities.items()
+        stale = [key for key, found in held if found.actor and found.actor.person_id == person_id]
+        for key in stale:
+            self.identities.pop(key, None)
+
     def knows_reference(self, municipality_id: int, seen: ConversationSeen) -> bool:
         return self.references.get((municipality_id, seen.conversation_id)) == seen
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -26,10 +27,17 @@ def latest_line(goal: GoalView, texts: Texts) -> str:
 
 
 def goal_list_card(
-    goals: list[GoalView], progress_id: str, step: str, texts: Texts
+    goals: list[GoalView],
+    progress_id: str,
+    step: str,
+    texts: Texts,
+    deputy_for: Mapping[int, str] | None = None,
 ) -> dict[str, Any]:
-    """The leader's goals, numbered, each with its latest status and a button to report on it."""
+    """The leader's goals, numbered, each with its latest status and a button to report on it.
+    `deputy_for`: unit id → the absent leader whose units' goals the reader reports on as
+    deputy, which each such goal says."""
     body: list[Any] = [title(texts("status.kort.titel")), text(texts("status.kort.intro"))]
+    standing_in = deputy_for or {}
     for number, goal in enumerate(goals, start=1):
         chosen = {
             "action": actions.CHOOSE_GOAL,
@@ -43,6 +51,7 @@ def goal_list_card(
                 items=[
                     text(f"{number}. {goal.title}", bold=True),
                     text(goal.unit_name, subtle=True, small=True),
+                    *_deputy_line(standing_in.get(goal.unit_id), texts),
                     _latest_block(goal, texts),
                     buttons(button(texts("status.kort.knap_vaelg"), chosen)),
                 ],
@@ -50,6 +59,13 @@ def goal_list_card(
         )
     body.append(buttons(_cancel(progress_id, texts)))
     return card(body, fallback_text=texts("status.vaelg_maal"))
+
+
+def _deputy_line(absent: str | None, texts: Texts) -> list[ac.TextBlock]:
+    """A line saying whom the reader reports for as deputy, when they stand in."""
+    if absent is None:
+        return []
+    return [text(texts("fravaer.kort.som_stedfortraeder", name=absent), small=True)]
 
 
 def _latest_value(goal: GoalView, texts: Texts) -> str:
@@ -70,9 +86,15 @@ FORM_FIELDS = ("color", "narrative", "evidence")
 
 
 def status_form_card(
-    goal: GoalView, progress_id: str, step: str, answers: dict[str, Any], texts: Texts
+    goal: GoalView,
+    progress_id: str,
+    step: str,
+    answers: dict[str, Any],
+    texts: Texts,
+    deputy_for: str | None = None,
 ) -> dict[str, Any]:
-    """Colour, narrative and evidence for one goal in one form; earlier answers are kept."""
+    """Colour, narrative and evidence for one goal in one form; earlier answers are kept.
+    `deputy_for`: the absent leader the reader reports for, if they stand in."""
     # `fields` names the inputs, because Teams leaves an empty one out of the data.
     save = {
         "action": actions.ANSWER,
@@ -84,6 +106,7 @@ def status_form_card(
     body: list[Any] = [
         title(texts("status.kort.form_titel")),
         text(goal.title, bold=True),
+        *_deputy_line(deputy_for, texts),
         facts(
             [
                 (texts("status.kort.enhed"), goal.unit_name),
@@ -147,10 +170,18 @@ def status_saved_card(goal: GoalView, status: StatusView, texts: Texts) -> dict[
             [
                 (texts("status.kort.fortaelling"), status.narrative),
                 (texts("status.kort.dokumentation"), status.evidence),
-                (texts("status.kort.meldt_af"), status.reported_by),
+                (texts("status.kort.meldt_af"), _reporter(status, texts)),
                 (texts("status.kort.tidspunkt"), texts.datetime(status.reported_at)),
             ]
         ),
     ]
     color = color_word(status.color, texts)
     return card(body, fallback_text=texts("status.gemt", goal=goal.title, color=color))
+
+
+def _reporter(status: StatusView, texts: Texts) -> str | None:
+    if status.deputy_for is None:
+        return status.reported_by
+    return texts(
+        "fravaer.kort.meldt_af_stedfortraeder", name=status.reported_by, absent=status.deputy_for
+    )

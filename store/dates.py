@@ -76,3 +76,45 @@ def _words(text: str) -> date | None:
 def _year_end(text: str) -> date | None:
     match = _YEAR_END.match(text)
     return date(int(match[1]), 12, 31) if match else None
+
+
+# Days said the way one says when one is away: "i dag", "i morgen", "fredag", or a day
+# without a year ("3. marts", "3/3"), which means the next such day.
+_RELATIVE = {"i dag": 0, "idag": 0, "today": 0, "i morgen": 1, "imorgen": 1, "tomorrow": 1,
+             "i overmorgen": 2, "overmorgen": 2}  # fmt: skip
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (("mandag", "monday"), ("tirsdag", "tuesday"), ("onsdag", "wednesday"),
+         ("torsdag", "thursday"), ("fredag", "friday"), ("loerdag", "lordag", "saturday"),
+         ("soendag", "sondag", "sunday"))
+    )
+    for name in names
+}  # fmt: skip
+_DAY_MONTH = re.compile(r"^(\d{1,2})(?:[./-](\d{1,2})\.?|\.?\s+([a-z]+)\.?)$")
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A day as `parse_date` reads it, or relative to `today`: "i dag", "i morgen", a
+    weekday (the next one, today included), or a day and month (the next one)."""
+    folded = _ARTICLE.sub("", fold(text).strip(" .!"))
+    folded = folded.removeprefix("paa ").removeprefix("on ")
+    if folded in _RELATIVE:
+        return date.fromordinal(today.toordinal() + _RELATIVE[folded])
+    if folded in _WEEKDAYS:
+        return date.fromordinal(today.toordinal() + (_WEEKDAYS[folded] - today.weekday()) % 7)
+    return _day_month(folded, today) or parse_date(text)
+
+
+def _day_month(text: str, today: date) -> date | None:
+    match = _DAY_MONTH.match(text)
+    if not match:
+        return None
+    month = int(match[2]) if match[2] else MONTHS.get(match[3] or "")
+    if month is None:
+        return None
+    try:
+        found = date(today.year, month, int(match[1]))
+        return found if found >= today else date(today.year + 1, month, int(match[1]))
+    except ValueError:  # 31 April; 29 February outside a leap year
+        return None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import fravaer
 from store.models import Municipality, Person, Role, RoleAssignment, Unit
 from store.views import Actor, RoleView
 
@@ -22,8 +24,11 @@ class Identity:
     profile: str = "hvidovre"
 
 
-async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | None) -> Identity:
-    """The sender's municipality and person, in one query (and one more for the roles)."""
+async def identify(
+    session: AsyncSession, tenant_id: str, aad_object_id: str | None, on: date | None = None
+) -> Identity:
+    """The sender's municipality and person, in one query (and two more for the roles).
+    `on`: the Danish date whose deputies count (see `_actor`); today by default."""
     row = (
         await session.execute(
             select(Municipality, Person)
@@ -40,11 +45,18 @@ async def identify(session: AsyncSession, tenant_id: str, aad_object_id: str | N
     municipality, person = row
     if person is None:
         return Identity(municipality.id, municipality.language, None, municipality.profile)
-    actor = await _actor(session, municipality, person)
+    actor = await _actor(session, municipality, person, on)
     return Identity(municipality.id, municipality.language, actor, municipality.profile)
 
 
-async def _actor(session: AsyncSession, municipality: Municipality, person: Person) -> Actor:
+async def _actor(
+    session: AsyncSession, municipality: Municipality, person: Person, on: date | None = None
+) -> Actor:
+    """The person with their own roles and, for the day `on`, the units of absent leaders
+    who named them deputy: they report for those as the leader would, and each such role
+    says whom they stand in for (`RoleView.deputy_for`)."""
+    day = on or fravaer.today_in_denmark(datetime.now(fravaer.LOCAL_TIME))
+    standing_in = await fravaer.deputy_roles(session, municipality.id, person.id, day)
     return Actor(
         municipality_id=municipality.id,
         municipality_name=municipality.name,
@@ -52,7 +64,7 @@ async def _actor(session: AsyncSession, municipality: Municipality, person: Pers
         language=municipality.language,
         person_id=person.id,
         person_name=person.name,
-        roles=await _roles(session, person.id),
+        roles=(*await _roles(session, person.id), *standing_in),
     )
 
 
@@ -70,6 +82,15 @@ async def remember_teams_user_id(session: AsyncSession, actor: Actor, teams_user
     await session.execute(
         update(Person)
         .where(Person.id == actor.person_id, Person.teams_user_id.is_distinct_from(teams_user_id))
+        .values(teams_user_id=teams_user_id)
+    )
+
+
+async def remember_user_id(session: AsyncSession, person_id: int, teams_user_id: str) -> None:
+    """The same, for someone found in a team's roster before they ever wrote to the bot."""
+    await session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.teams_user_id.is_distinct_from(teams_user_id))
         .values(teams_user_id=teams_user_id)
     )
 
@@ -126,3 +147,11 @@ async def leaders(session: AsyncSession, unit_ids: Iterable[int]) -> tuple[int, 
     """The leaders of all the units, each once."""
     by_unit = await leaders_by_unit(session, unit_ids)
     return tuple(sorted({person for people in by_unit.values() for person in people}))
+
+
+async def actor_on(session: AsyncSession, person_id: int, on: date) -> Actor:
+    """The person as they act on the day `on`, deputy roles included: for the time-travel
+    run, which acts for its simulated leaders on simulated days."""
+    person = await session.get_one(Person, person_id)
+    municipality = await session.get_one(Municipality, person.municipality_id)
+    return await _actor(session, municipality, person, on)

@@ -18,6 +18,10 @@ class RoleView:
     unit_id: int | None = None
     department_id: int | None = None
     committee_id: int | None = None
+    # Set on a unit leader's role held only for the day, as deputy (stedfortræder) for the
+    # absent leader with this person id. Rules about the person themselves (their own
+    # absence, approving goals) look at `Actor.own_roles`, which leaves these out.
+    deputy_for: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,18 @@ class Actor:
         return frozenset(
             r.unit_id for r in self.roles if r.role is Role.UNIT_LEADER and r.unit_id is not None
         )
+
+    @property
+    def own_roles(self) -> tuple[RoleView, ...]:
+        """The roles the person holds themselves, without those held as a deputy."""
+        return tuple(r for r in self.roles if r.deputy_for is None)
+
+    def deputy_for(self, unit_id: int) -> int | None:
+        """The absent leader this person stands in for in `unit_id`; None when they lead it
+        themselves (or not at all)."""
+        if any(r.unit_id == unit_id for r in self.own_roles if r.role is Role.UNIT_LEADER):
+            return None
+        return next((r.deputy_for for r in self.roles if r.unit_id == unit_id), None)
 
     @property
     def is_administration(self) -> bool:
@@ -90,6 +106,8 @@ class StatusView:
     evidence: str | None
     reported_at: datetime
     reported_by: str | None = None
+    # The absent leader the reporter stood in for, when they reported as deputy.
+    deputy_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -217,3 +235,37 @@ class CycleItem:
     until: date | None = None  # the last day of a window (drafting)
     at: datetime | None = None  # the moment, for a meeting or a digest
     about: str | None = None  # the committee, or the units, it concerns
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    """A person out of office from `starts_on` to `ends_on` (both included), and who
+    stands in for them, if anyone."""
+
+    id: int
+    person_id: int
+    person_name: str
+    starts_on: date
+    ends_on: date
+    deputy_id: int | None = None
+    deputy_name: str | None = None
+
+    def covers(self, on: date) -> bool:
+        return self.starts_on <= on <= self.ends_on
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A person as a possible deputy, or as someone an absence is registered for: the units
+    they lead and the departments they head, by name and by department id."""
+
+    id: int
+    name: str
+    units: tuple[str, ...] = ()
+    heads: tuple[str, ...] = ()
+    departments: frozenset[int] = frozenset()  # of the units they lead
+    head_of: frozenset[int] = frozenset()
+
+    @property
+    def belongs_to(self) -> frozenset[int]:
+        return self.departments | self.head_of

@@ -16,7 +16,7 @@ from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import moede as meeting_cards
 from kort.moede_form import choice_card, goals_follow_up_card, preparation_form_card
 from kort.tekster import Texts
-from store import meetings, status
+from store import fravaer, meetings, status
 from store.meetingviews import (
     PREPARATION_FIELDS,
     MeetingUnitView,
@@ -183,8 +183,11 @@ async def finish(ctx: Context, progress: Any, data: PreparationData) -> list[Rep
     chosen = data.chosen(answers)
     assert chosen is not None
     card = meeting_cards.preparation_card(saved, chosen[0], ctx.texts)
-    done = say(ctx.texts("forbered.gemt", unit=saved.unit_name, committee=chosen[0].committee_name))
-    return [done, card_reply(ctx.turn, card)]
+    said = ctx.texts("forbered.gemt", unit=saved.unit_name, committee=chosen[0].committee_name)
+    absent = (await fravaer.standing_in_for(ctx.session, ctx.require_actor())).get(unit_id)
+    if absent is not None:  # written as deputy: say so, as the status receipt does
+        said += " " + ctx.texts("fravaer.forberedt_som_stedfortraeder", name=absent)
+    return [say(said), card_reply(ctx.turn, card)]
 
 
 def _has_goals(answers: Mapping[str, Any]) -> bool:

@@ -7,20 +7,20 @@ leader's own goals here for a friendly answer, and again by the store when savin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from dialoger.context import Context
 from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort.status import goal_list_card, status_form_card, status_saved_card
-from store import status
+from store import fravaer, status
 from store.enums import Color
 from store.errors import DomainError
 from store.profiles import profile
 from store.text import fold, shorten
-from store.views import GoalView, ProgressView
+from store.views import GoalView, ProgressView, StatusView
 
 NAME = "status"
 COLOR_WORDS = {
@@ -35,6 +35,8 @@ class StatusData:
     goals: tuple[GoalView, ...]
     leads_units: bool
     uses_goals: bool = True
+    # Unit id → the absent leader whose unit the person reports for as deputy today.
+    deputy_for: Mapping[int, str] = field(default_factory=dict)
 
     def goal(self, goal_id: Any) -> GoalView | None:
         return next((g for g in self.goals if str(g.id) == str(goal_id)), None)
@@ -45,7 +47,8 @@ async def load(ctx: Context) -> StatusData:
     if not profile(actor.profile).uses_goals:
         return StatusData((), bool(actor.led_unit_ids), uses_goals=False)
     goals = await status.goals_of_leader(ctx.session, actor, ctx.today)
-    return StatusData(tuple(goals), bool(actor.led_unit_ids))
+    deputies = await fravaer.standing_in_for(ctx.session, actor)
+    return StatusData(tuple(goals), bool(actor.led_unit_ids), deputy_for=deputies)
 
 
 def refuse(data: StatusData, texts: Any) -> str | None:
@@ -62,24 +65,29 @@ def refuse(data: StatusData, texts: Any) -> str | None:
 
 
 def ask_goal(a: Ask) -> list[Reply]:
-    card = goal_list_card(list(a.data.goals), a.progress.id, a.progress.step, a.texts)
+    card = goal_list_card(
+        list(a.data.goals), a.progress.id, a.progress.step, a.texts, a.data.deputy_for
+    )
     if a.repeat:
         return [] if a.turn.from_card else [say(a.texts("status.vaelg_maal"))]
     return [say(a.texts("status.vaelg_maal")), card_reply(a.turn, card)]
 
 
 def parse_goal(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
-    """A typed number from the list, or a word of the goal's title."""
+    return choose_goal(raw, data.goals, "status.vaelg_maal_ugyldig")
+
+
+def choose_goal(raw: Any, goals: Sequence[Any], invalid: str) -> Parsed:
+    """A typed number from the list of `goals`, or a word of one goal's title; else the
+    text `invalid` says what to type (the status and the evaluation dialogues)."""
     text = str(raw).strip().rstrip(".")
-    if text.isdigit() and 1 <= int(text) <= len(data.goals):
-        return Ok(data.goals[int(text) - 1].id)
+    if text.isdigit() and 1 <= int(text) <= len(goals):
+        return Ok(goals[int(text) - 1].id)
     wanted = fold(text)
-    hits = [g for g in data.goals if wanted and wanted in fold(g.title)]
+    hits = [g for g in goals if wanted and wanted in fold(g.title)]
     if len(hits) == 1:
         return Ok(hits[0].id)
-    return Problem(
-        "status.vaelg_maal_ugyldig", {"answer": shorten(text, 60), "count": len(data.goals)}
-    )
+    return Problem(invalid, {"answer": shorten(text, 60), "count": len(goals)})
 
 
 def parse_goal_id(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
@@ -94,7 +102,8 @@ def parse_goal_id(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Par
 def _form(a: Ask) -> dict[str, Any]:
     goal = a.data.goal(a.progress.answers.get("goal"))
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
-    return status_form_card(goal, a.progress.id, a.progress.step, shown, a.texts)
+    deputy = a.data.deputy_for.get(goal.unit_id) if goal else None
+    return status_form_card(goal, a.progress.id, a.progress.step, shown, a.texts, deputy)
 
 
 def ask_color(a: Ask) -> list[Reply]:
@@ -155,13 +164,20 @@ async def finish(ctx: Context, progress: ProgressView, data: StatusData) -> list
         ctx.turn.now,
     )
     receipt = status_saved_card(goal, saved, ctx.texts)
-    thanks = say(ctx.texts("status.gemt", goal=goal.title, color=ctx.texts(f"farve.{saved.color}")))
+    thanks = say(_thanks(ctx, goal, saved))
     if ctx.turn.from_card:
         return [show(receipt, Target.REPLACE)]
     if progress.card_activity_id:
         # The form the leader did not use becomes the receipt, so it cannot be sent again.
         return [thanks, show(receipt, Target.UPDATE, progress.card_activity_id)]
     return [thanks, show(receipt)]
+
+
+def _thanks(ctx: Context, goal: GoalView, saved: StatusView) -> str:
+    said = ctx.texts("status.gemt", goal=goal.title, color=ctx.texts(f"farve.{saved.color}"))
+    if saved.deputy_for is None:
+        return said
+    return f"{said} {ctx.texts('fravaer.meldt_som_stedfortraeder', name=saved.deputy_for)}"
 
 
 FLOW = Flow(
