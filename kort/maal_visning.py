@@ -10,6 +10,7 @@ from adaptive_cards import types as t
 
 from kort import actions
 from kort.common import button, buttons, card, facts, text, title
+from kort.evaluering import evaluation_blocks
 from kort.maal_felter import (
     SEP,
     bullets,
@@ -70,6 +71,8 @@ def goal_body(detail: GoalDetail, texts: Texts) -> list[Any]:
     for field in SECTION_FIELDS:
         body += _section(label(field, texts), field_value(field, content, detail.bearings, texts))
     body += _section(texts("maalkort.vis.opfoelgning"), detail.follow_up)
+    # Midway evaluations and final reports, each under its name: apart from the status.
+    body += evaluation_blocks(detail.evaluations, texts)
     body += _history(detail.events, texts)
     return body
 

@@ -29,6 +29,7 @@ from store.bearings import UnitPlace, for_units
 from store.digests import LOCAL_TIME
 from store.enums import ApprovalStep, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
+from store.evaluations import evaluations_of
 from store.goalfields import CHOICES, FIELDS, LENGTHS, MAX_ITEMS, Kind
 from store.goalviews import (
     BearingView,
@@ -666,6 +667,7 @@ async def _detail(session: AsyncSession, goal: Goal, with_history: bool = False)
         events=await _history(session, goal.id) if with_history else (),
         period=period_view(period),
         department_id=department_id,
+        evaluations=await evaluations_of(session, goal.id) if with_history else (),
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from store.enums import GoalAction, GoalState
+from store.enums import Color, EvaluationKind, GoalAction, GoalState
 from store.goalfields import EXTRA_FIELDS
 from store.profiles import Profile, Template
 from store.views import BearingView, PeriodView, StatusView
@@ -108,3 +108,48 @@ class GoalDetail:
     events: tuple[GoalEventView, ...] = ()
     period: PeriodView | None = None
     department_id: int | None = None
+    # Midway evaluations and final reports, oldest first; apart from the status updates.
+    evaluations: tuple[EvaluationView, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationContent:
+    """What a leader writes in a midway evaluation or a final report."""
+
+    color: Color
+    criteria: str  # how the success criteria are met
+    effect: str  # the effect observed
+    evidence: str  # data source, figures, survey results
+    effect_assessment: str | None = None  # final report: the effect against the expected one
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """A saved midway evaluation or final report of one goal for one year."""
+
+    goal_id: int
+    kind: EvaluationKind
+    year: int
+    content: EvaluationContent
+    reported_at: datetime
+    reported_by: str | None = None
+    goal_version: int = 1
+
+
+@dataclass(frozen=True)
+class EvaluationGoal:
+    """A goal as its evaluation shows it: what it promised as approved (a change waiting
+    for approval is not what is evaluated), whose it is, the year the evaluation concerns,
+    and the evaluation given so far, if any."""
+
+    id: int
+    title: str
+    unit_id: int
+    unit_name: str
+    version: int
+    year: int
+    expected_effect: str | None = None
+    success_criteria: tuple[str, ...] = ()
+    data_source: str | None = None
+    follow_up: str | None = None
+    done: EvaluationView | None = None
