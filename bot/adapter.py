@@ -18,6 +18,7 @@ from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from botframework.connector.auth import BotFrameworkAuthentication
 
 from bot.connector import Connector
+from bot.convert import tenant_of
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class PejlingAdapter(CloudAdapter):
                 activity.conversation.id,
                 activity.serialize(),
                 reply_to_id=activity.reply_to_id,
+                tenant_id=tenant_of(context.activity),
             )
             responses.append(ResourceResponse(id=message_id or ""))
         return responses
@@ -74,6 +76,7 @@ class PejlingAdapter(CloudAdapter):
             activity.conversation.id,
             activity.id,
             activity.serialize(),
+            tenant_id=tenant_of(context.activity),
         )
         return ResourceResponse(id=activity.id)
 

@@ -28,6 +28,7 @@ from bot.connector import Connector, TokenSource
 from bot.convert import activity_from_json
 from bot.handler import PejlingBot
 from bot.proactive import Proactive
+from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from dialoger.memory import Memory
 from store import migrate
@@ -113,7 +114,8 @@ def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientS
         tokens = TokenSource(
             http, settings.token_endpoint(), settings.app_id, settings.app_password
         )
-    connector = Connector(http, tokens)
+    limiter = RateLimiter(settings.tenant_rps) if settings.rate_limits else None
+    connector = Connector(http, tokens, limiter)
     sessions = sessionmaker(engine)
     memory = Memory()
     adapter = PejlingAdapter(authentication(settings), connector)

@@ -5,7 +5,8 @@ for every turn; that costs ~10 ms of CPU each time. Pejling keeps botbuilder's a
 model and authentication but sends through this: one aiohttp session, cached tokens,
 and the retry rules Teams asks for — 429, 412, 502 and 504 are retried with jittered
 exponential backoff, honouring Retry-After; 403 means the bot was blocked or removed
-there, and is never retried.
+there, and is never retried. Before every attempt the call waits for a slot under
+Teams' rate limits (`bot.ratelimit`), per conversation and per tenant.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import aiohttp
 
+from bot.ratelimit import Kind, RateLimiter
+
 log = logging.getLogger(__name__)
 RETRIED = frozenset({412, 429, 502, 504})
+# A channel's reply chains are `<channel>;messageid=<root>`; Teams limits the channel as one.
+THREAD_MARKER = ";messageid="
 
 
 class ConnectorError(Exception):
@@ -57,6 +62,7 @@ class RetryPolicy:
 REPLY_POLICY = RetryPolicy(attempts=3, base=0.5, cap=4.0)
 # Proactive posts (digests) have time; Teams' own example is 3 retries, 2–20 s.
 PROACTIVE_POLICY = RetryPolicy(attempts=4, base=2.0, cap=20.0)
+MEMBERS_PAGE = 500  # the most the paged members API returns at once
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -109,12 +115,33 @@ class TokenSource:
         self._expires = time.monotonic() + float(body.get("expires_in", 3600)) - 300
 
 
-class Connector:
-    """Sends, updates and creates conversations on the Bot Connector service."""
+@dataclass(frozen=True)
+class _Slot:
+    """What a call counts against: the tenant's budget and one conversation's."""
 
-    def __init__(self, http: aiohttp.ClientSession, tokens: TokenSource | None) -> None:
+    tenant: str | None
+    conversation: str
+    kind: Kind = Kind.SEND
+
+
+class Connector:
+    """Sends, updates and creates conversations on the Bot Connector service, and reads
+    team rosters; every call within Teams' rate limits when given a `limiter`.
+
+    `tenant_id` is the tenant the conversation lives in: the tenant's budget is shared by
+    every call to it. Without one, the call still keeps to its conversation's limits and
+    shares one budget with every other call that named no tenant.
+    """
+
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        tokens: TokenSource | None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self._http = http
         self._tokens = tokens
+        self._limiter = limiter
 
     async def send(
         self,
@@ -123,12 +150,14 @@ class Connector:
         activity: Mapping[str, Any],
         reply_to_id: str | None = None,
         policy: RetryPolicy = REPLY_POLICY,
+        tenant_id: str | None = None,
     ) -> str | None:
         """Post a message; a reply when `reply_to_id` is given. Returns its message id."""
         path = f"v3/conversations/{_segment(conversation_id)}/activities"
         if reply_to_id:
             path += f"/{_segment(reply_to_id)}"
-        body = await self._call("POST", service_url, path, activity, policy)
+        slot = _Slot(tenant_id, conversation_id)
+        body = await self._call("POST", service_url, path, activity, policy, slot)
         return body.get("id")
 
     async def update(
@@ -138,31 +167,64 @@ class Connector:
         activity_id: str,
         activity: Mapping[str, Any],
         policy: RetryPolicy = REPLY_POLICY,
+        tenant_id: str | None = None,
     ) -> None:
         path = f"v3/conversations/{_segment(conversation_id)}/activities/{_segment(activity_id)}"
-        await self._call("PUT", service_url, path, {**activity, "id": activity_id}, policy)
+        payload = {**activity, "id": activity_id}
+        await self._call(
+            "PUT", service_url, path, payload, policy, _Slot(tenant_id, conversation_id)
+        )
 
     async def create_conversation(
         self,
         service_url: str,
         parameters: Mapping[str, Any],
         policy: RetryPolicy = PROACTIVE_POLICY,
+        tenant_id: str | None = None,
     ) -> tuple[str, str | None]:
         """A new conversation: a new post in a channel, or a 1:1 chat. (id, first message id)"""
-        body = await self._call("POST", service_url, "v3/conversations", parameters, policy)
+        slot = _Slot(tenant_id, _created_in(parameters))
+        body = await self._call("POST", service_url, "v3/conversations", parameters, policy, slot)
         return body["id"], body.get("activityId")
+
+    async def paged_members(
+        self,
+        service_url: str,
+        conversation_id: str,
+        tenant_id: str | None = None,
+        policy: RetryPolicy = PROACTIVE_POLICY,
+    ) -> list[dict[str, Any]]:
+        """Everyone in a team (its id) or conversation, read a page at a time: the paged
+        API, since the old whole-roster one allows five calls a minute (TEAMS-FACTS §1)."""
+        base = f"v3/conversations/{_segment(conversation_id)}/pagedmembers"
+        slot = _Slot(tenant_id, conversation_id, Kind.READ)
+        members: list[dict[str, Any]] = []
+        query: dict[str, str] = {"pageSize": str(MEMBERS_PAGE)}
+        while True:
+            page = await self._call(
+                "GET", service_url, f"{base}?{urlencode(query)}", None, policy, slot
+            )
+            members += [m for m in page.get("members") or [] if isinstance(m, dict)]
+            token = page.get("continuationToken")
+            if not token:
+                return members
+            query["continuationToken"] = str(token)
 
     async def _call(
         self,
         method: str,
         service_url: str,
         path: str,
-        payload: Mapping[str, Any],
+        payload: Mapping[str, Any] | None,
         policy: RetryPolicy,
+        slot: _Slot,
     ) -> dict[str, Any]:
         url = service_url.rstrip("/") + "/" + path
         for attempt in range(policy.attempts):
             last = attempt == policy.attempts - 1
+            if self._limiter is not None:  # each attempt is a call Teams counts
+                thread = slot.conversation.split(THREAD_MARKER, 1)[0]
+                await self._limiter.wait(slot.tenant or "", thread, slot.kind)
             try:
                 async with self._http.request(
                     method, url, json=payload, headers=await self._headers()
@@ -198,6 +260,14 @@ async def _refusal(
     if response.status not in RETRIED or last:
         raise ConnectorError(response.status, body)
     return policy.backoff(attempt, retry_after_seconds(response.headers.get("Retry-After")))
+
+
+def _created_in(parameters: Mapping[str, Any]) -> str:
+    """The conversation a creation counts against: the channel a post opens in, or the
+    user a 1:1 chat is with (its id is not known before it exists)."""
+    channel = (parameters.get("channelData") or {}).get("channel") or {}
+    members = parameters.get("members") or [{}]
+    return str(channel.get("id") or members[0].get("id") or "")
 
 
 def _segment(value: str) -> str:

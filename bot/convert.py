@@ -197,6 +197,13 @@ def _via(activity: Activity) -> Via | None:
     return None
 
 
+def tenant_of(activity: Activity) -> str:
+    """The tenant an activity came from ("" if it names none): whose rate budget a reply
+    to it draws on."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return _tenant(activity, channel_data)
+
+
 def _tenant(activity: Activity, channel_data: dict[str, Any]) -> str:
     tenant = channel_data.get("tenant")
     if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.ratelimit import DEFAULT_TENANT_RPS
 from store.db import database_url
 
 DEFAULT_PORT = 3978
@@ -26,6 +27,12 @@ class Settings:
     openid_metadata_url: str | None = None
     token_url: str | None = None
     scheduler: bool = True
+    # Calls per second to Teams for each tenant (TEAMS-FACTS §1: design for ≤ 30); 0 turns
+    # the tenant's cap off, leaving only the per-conversation limits.
+    tenant_rps: float = DEFAULT_TENANT_RPS
+    # Off only in tests that drive turns faster than anyone types: Teams' limits are then
+    # not kept at all, and a burst of calls meets 429s instead. Not read from the environment.
+    rate_limits: bool = True
 
     @property
     def local_mode(self) -> bool:
@@ -56,4 +63,15 @@ def from_environment(env: Mapping[str, str] | None = None) -> Settings:
         openid_metadata_url=source.get("PEJLING_OPENID_METADATA_URL") or None,
         token_url=source.get("PEJLING_TOKEN_URL") or None,
         scheduler=source.get("PEJLING_SCHEDULER", "1") != "0",
+        tenant_rps=_rate(source.get("PEJLING_TENANT_RPS")),
     )
+
+
+def _rate(value: str | None) -> float:
+    """`PEJLING_TENANT_RPS`: a number ≥ 0; unset or empty is the default."""
+    if value is None or not value.strip():
+        return DEFAULT_TENANT_RPS
+    rate = float(value)
+    if rate < 0:
+        raise ValueError(f"PEJLING_TENANT_RPS must be 0 or more, not {value!r}")
+    return rate

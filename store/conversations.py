@@ -121,6 +121,33 @@ async def reachable_service_url(
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a stored conversation lives: its service and its tenant (whose rate budget
+    a message to it draws on)."""
+
+    service_url: str
+    tenant_id: str
+
+
+async def reachable_place(
+    session: AsyncSession, municipality_id: int, conversation_id: str
+) -> Place | None:
+    """Like `reachable_service_url`, with the municipality's tenant."""
+    row = (
+        await session.execute(
+            select(ConversationRef.service_url, Municipality.tenant_id)
+            .join(Municipality, Municipality.id == ConversationRef.municipality_id)
+            .where(
+                ConversationRef.municipality_id == municipality_id,
+                ConversationRef.conversation_id == conversation_id,
+                ConversationRef.unreachable_at.is_(None),
+            )
+        )
+    ).first()
+    return Place(row.service_url, row.tenant_id) if row else None
+
+
 async def personal_conversation(
     session: AsyncSession, municipality_id: int, person_id: int
 ) -> str | None:
@@ -136,6 +163,77 @@ async def personal_conversation(
         .order_by(ConversationRef.updated_at.desc())
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What a message to someone without a usable personal chat can go on."""
+
+    tenant_id: str
+    aad_object_id: str
+    teams_user_id: str | None  # their 29: id, if the bot has learnt it
+    removed: bool  # they had a chat with the bot, and Teams said 403 there
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team the bot is installed in: its roster can be read, and a 1:1 chat opened
+    with anyone on it (TEAMS-FACTS §3, messaging a user proactively)."""
+
+    team_id: str
+    service_url: str
+
+
+async def contact(session: AsyncSession, municipality_id: int, person_id: int) -> Contact | None:
+    """The person's ids and whether they removed the bot; None if no such person."""
+    row = (
+        await session.execute(
+            select(Person.aad_object_id, Person.teams_user_id, Municipality.tenant_id)
+            .join(Municipality, Municipality.id == Person.municipality_id)
+            .where(Person.id == person_id, Person.municipality_id == municipality_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    chats = await session.scalars(
+        select(ConversationRef.unreachable_at).where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.person_id == person_id,
+            ConversationRef.conversation_type == "personal",
+        )
+    )
+    gone = list(chats)
+    removed = bool(gone) and all(gone)
+    return Contact(row.tenant_id, row.aad_object_id, row.teams_user_id, removed)
+
+
+async def installed_teams(session: AsyncSession, municipality_id: int) -> list[Team]:
+    """The teams of the municipality the bot is installed in (and not removed from), by
+    the newest service URL each was seen on, most recently seen first."""
+    rows = await session.execute(
+        select(ConversationRef.team_id, ConversationRef.service_url)
+        .where(
+            ConversationRef.municipality_id == municipality_id,
+            ConversationRef.team_id.is_not(None),
+            ConversationRef.unreachable_at.is_(None),
+        )
+        .order_by(ConversationRef.updated_at.desc(), ConversationRef.id.desc())
+    )
+    found: dict[str, Team] = {}
+    for team_id, service_url in rows:
+        found.setdefault(team_id, Team(team_id, service_url))
+    return list(found.values())
+
+
+async def remember_refused(
+    session: AsyncSession, municipality_id: int, seen: ConversationSeen, now: datetime
+) -> None:
+    """Teams answered 403 to opening a 1:1 chat with the person: they blocked or removed
+    the bot. There is no conversation id to mark, so a dead personal reference is kept
+    under their user id instead: `unreached` then lists them as having removed Pejling,
+    and later fan-outs do not ask Teams again. Writing to the bot makes them reachable."""
+    await remember(session, municipality_id, seen, now)
+    await mark_unreachable(session, municipality_id, seen.conversation_id, now)
 
 
 async def reachable(

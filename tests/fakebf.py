@@ -3,9 +3,10 @@
 The bot under test gets this fake's URL as the activity `serviceUrl`, as its token endpoint
 and as its OpenID metadata URL. The fake answers over real HTTP on 127.0.0.1, records every
 request, keeps a transcript per conversation, injects faults (429 with `Retry-After`, 403
-`MessageWritesBlocked`) and fails the test when the bot calls a route it does not know, as
-python-telegram-bot's `OfflineRequest` does. The design follows bolt-python's
-`tests/mock_web_api_server/`: tests assert on what went *out* of the bot.
+`MessageWritesBlocked`), can enforce Teams' rate limits (`cap_rates`) and fails the test
+when the bot calls a route it does not know, as python-telegram-bot's `OfflineRequest` does.
+The design follows bolt-python's `tests/mock_web_api_server/`: tests assert on what went
+*out* of the bot.
 
 The fake runs its own event loop on a thread. botbuilder fetches OpenID metadata with
 synchronous `requests`, and msrest signs outbound calls with a synchronous token fetch, both
@@ -18,9 +19,11 @@ import asyncio
 import base64
 import copy
 import json
+import math
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -55,6 +58,16 @@ MESSAGE_WRITES_BLOCKED: dict[str, Any] = {
     "subCode": "MessageWritesBlocked",
 }
 DENIED = {"message": "Authorization has been denied for this request."}
+# Teams' per-bot, per-thread limits as (calls, seconds) windows (TEAMS-FACTS §1). Written
+# out here rather than imported from bot/, so the fake checks the bot against the source.
+SEND_LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+READ_LIMITS = ((14, 1.0), (16, 2.0), (120, 30.0), (3600, 3600.0))
+READ_ROUTES = frozenset(
+    {"get_conversation_members", "get_conversation_member", "get_paged_members"}
+)
+THROTTLED: dict[str, Any] = {
+    "error": {"code": "Throttled", "message": "Too many requests: the rate limit was exceeded."}
+}
 
 
 # ---------------------------------------------------------------------------
@@ -201,6 +214,48 @@ class _Delay:
     remaining: int | None
 
 
+class _RateCap:
+    """Teams' rate limits over arrivals: per app and tenant (the fake is one tenant's
+    service), and per thread. A call over any window is refused and not counted."""
+
+    def __init__(self, tenant_rps: int | None, per_thread: bool) -> None:
+        self.tenant = ((tenant_rps, 1.0),) if tenant_rps else ()
+        self.per_thread = per_thread
+        self.accepted = 0
+        self.refused = 0
+        self._times: dict[tuple[str, str], deque[float]] = {}
+
+    def admit(self, kind: str, thread: str, now: float) -> float | None:
+        """None if the call may go (and it is counted); else seconds until it could."""
+        limits = READ_LIMITS if kind == "read" else SEND_LIMITS
+        checks = [(("tenant", ""), self.tenant)]
+        if self.per_thread:
+            checks.append(((kind, thread), limits))
+        wait = max(self._wait(key, windows, now) for key, windows in checks)
+        if wait > 0:
+            self.refused += 1
+            return wait
+        for key, windows in checks:
+            if windows:
+                self._log(key, windows).append(now)
+        self.accepted += 1
+        return None
+
+    def _wait(
+        self, key: tuple[str, str], windows: Sequence[tuple[int, float]], now: float
+    ) -> float:
+        if not windows:
+            return 0.0
+        times = self._log(key, windows)
+        waits = [times[-n] + seconds - now for n, seconds in windows if len(times) >= n]
+        return max([0.0, *waits])
+
+    def _log(self, key: tuple[str, str], windows: Sequence[tuple[int, float]]) -> deque[float]:
+        if key not in self._times:
+            self._times[key] = deque(maxlen=max(n for n, _ in windows))
+        return self._times[key]
+
+
 def _matches(method: str, pattern: str, request: RecordedRequest) -> bool:
     """Method ("*" for any) and a glob over the decoded path."""
     return method in ("*", request.method) and fnmatchcase(request.path, pattern)
@@ -288,6 +343,17 @@ def _in_conversation(message_conversation: str, conversation_id: str) -> bool:
     )
 
 
+def _thread_of(request: RecordedRequest, params: dict[str, str]) -> str:
+    """The thread a call counts against: a channel (with its reply chains), a chat, or for
+    a new conversation the channel it opens in or the user it is with."""
+    if "conversation_id" in params:
+        return _thread_root(params["conversation_id"])
+    body = _json_object(request) or {}
+    channel = (body.get("channelData") or {}).get("channel") or {}
+    members = body.get("members") or [{}]
+    return str(channel.get("id") or members[0].get("id") or "")
+
+
 def _json_object(request: RecordedRequest) -> dict[str, Any] | None:
     """The body if it is a JSON object, which every connector write needs."""
     return request.body if isinstance(request.body, dict) else None
@@ -326,6 +392,7 @@ class FakeBotFramework:
         self._grants: list[TokenGrant] = []
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._cap: _RateCap | None = None
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._next_id = int(time.time() * 1000)  # Teams message ids are epoch milliseconds
         self._routes = self._build_routes()
@@ -436,6 +503,19 @@ class FakeBotFramework:
             for status in statuses:
                 fault_body = dict(body) if body is not None else _default_fault_body(status)
                 self._faults.append(_Fault(method, path_pattern, int(status), headers, fault_body))
+
+    def cap_rates(self, tenant_rps: int | None = 30, *, per_thread: bool = True) -> None:
+        """Refuse connector calls over Teams' rate limits with 429 and a `Retry-After`, as
+        Teams does: `tenant_rps` calls in any second for the whole fake (one tenant), and
+        per thread the limits of TEAMS-FACTS §1. Refused calls are not counted."""
+        with self._lock:
+            self._cap = _RateCap(tenant_rps, per_thread)
+
+    @property
+    def rate_counts(self) -> tuple[int, int]:
+        """(accepted, refused) connector calls since `cap_rates`."""
+        with self._lock:
+            return (self._cap.accepted, self._cap.refused) if self._cap else (0, 0)
 
     def delay(
         self, method: str, path_pattern: str, seconds: float, *, times: int | None = 1
@@ -693,7 +773,22 @@ class FakeBotFramework:
         if route.connector and not self._authorized(request):
             return web.json_response(DENIED, status=HTTPStatus.UNAUTHORIZED)
         with self._lock:
-            return route.handler(request, params)
+            throttled = self._throttle(request, route, params)
+            return throttled or route.handler(request, params)
+
+    def _throttle(
+        self, request: RecordedRequest, route: _Route, params: dict[str, str]
+    ) -> web.Response | None:
+        """The 429 for a call over the rate cap, if one is set (called with the lock held)."""
+        if self._cap is None or not route.connector:
+            return None
+        kind = "read" if route.name in READ_ROUTES else "send"
+        wait = self._cap.admit(kind, _thread_of(request, params), time.monotonic())
+        if wait is None:
+            return None
+        # Retry-After in whole seconds, as RFC 9110 has it: at least 1.
+        headers = {"Retry-After": str(max(1, math.ceil(wait)))}
+        return web.json_response(THROTTLED, status=HTTPStatus.TOO_MANY_REQUESTS, headers=headers)
 
     def _take_delay(self, request: RecordedRequest) -> float:
         """The pause owed to this request, used up by it."""

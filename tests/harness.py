@@ -137,7 +137,9 @@ async def running_pejling(
     async with sessionmaker(engine).begin() as session:
         await import_org(session, org)
     await engine.dispose()
-    settings = replace(Settings(database_url=url, scheduler=False), **overrides)
+    # Teams' rate limits are kept only where a test asks for them (`rate_limits=True`): the
+    # suites drive a chat far faster than anyone types, and would wait seconds per test.
+    settings = replace(Settings(database_url=url, scheduler=False, rate_limits=False), **overrides)
     app = create_app(settings)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -3,6 +3,7 @@ answers are retried and how long it waits, and which are not."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from bot.connector import (
     Unreachable,
     retry_after_seconds,
 )
+from bot.ratelimit import RateLimiter
 
 QUICK = RetryPolicy(attempts=4, base=0.01, cap=0.05, jitter=0.2)
 CONVERSATION = "a:personal-1"
@@ -95,6 +97,18 @@ async def test_an_update_replaces_the_message(fake_bf, connector: Connector) -> 
     sent = await connector.send(fake_bf.url, CONVERSATION, MESSAGE)
     await connector.update(fake_bf.url, CONVERSATION, sent, {"type": "message", "text": "Ny"})
     assert fake_bf.message(sent).text == "Ny"
+
+
+async def test_replies_in_a_channels_threads_are_limited_as_the_channel(fake_bf) -> None:
+    """Teams counts a channel and its reply chains as one thread (TEAMS-FACTS §1)."""
+    fake_bf.cap_rates(tenant_rps=None)  # Teams' per-thread limits only
+    threads = ["19:buu@thread.tacv2;messageid=1", "19:buu@thread.tacv2;messageid=2"]
+    async with aiohttp.ClientSession() as http:
+        connector = Connector(http, None, RateLimiter(tenant_rps=None))
+        await asyncio.gather(
+            *(connector.send(fake_bf.url, t, MESSAGE, tenant_id="t") for t in threads * 5)
+        )
+    assert fake_bf.rate_counts == (10, 0)  # ten accepted, none refused
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:
