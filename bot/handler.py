@@ -18,7 +18,7 @@ from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import moeder
+from bot import udsendelse
 from bot.adapter import PejlingAdapter
 from bot.connector import Connector, ConnectorError
 from bot.convert import (
@@ -27,6 +27,7 @@ from bot.convert import (
     invoke_message_response,
     message_body,
     reply_activity,
+    tenant_of,
     to_turn,
 )
 from bot.proactive import Proactive
@@ -96,7 +97,10 @@ class PejlingBot(Bot):
             return
         try:
             await self.connector.send(
-                activity.service_url, activity.conversation.id, message_body(apology, None)
+                activity.service_url,
+                activity.conversation.id,
+                message_body(apology, None),
+                tenant_id=tenant_of(activity),
             )
         except Exception:  # noqa: BLE001 - the apology is best effort
             log.warning("could not send the apology either")
@@ -140,7 +144,7 @@ class _Delivery:
     async def _dispatch(self) -> None:
         for item in self.result.dispatch:
             # A pack asked for by the button goes out again; anything else only once.
-            await moeder.deliver(
+            await udsendelse.deliver(
                 self.bot.proactive, item, self.turn.now, again=item.kind is Kind.PACK
             )
 
@@ -180,7 +184,11 @@ class _Delivery:
         if target:
             try:
                 await connector.update(
-                    turn.service_url, turn.conversation_id, target, reply_activity(reply, turn)
+                    turn.service_url,
+                    turn.conversation_id,
+                    target,
+                    reply_activity(reply, turn),
+                    tenant_id=turn.tenant_id,
                 )
             except ConnectorError as error:
                 if reply.target is not Target.UPDATE:
@@ -196,6 +204,7 @@ class _Delivery:
             turn.conversation_id,
             reply_activity(reply, turn),
             reply_to_id=turn.activity_id,
+            tenant_id=turn.tenant_id,
         )
         if reply.card is not None and message_id:
             self.card_message = message_id

@@ -1,10 +1,11 @@
-"""APScheduler wiring: one cron job per committee with a digest schedule, and a tick
-that sends the dialogue meetings' outbox (`bot.moeder`).
+"""APScheduler wiring: the outbox's tick every two minutes (`bot.udsendelse`), which
+plans and sends the year's reminders, the dialogue meetings' messages and each
+committee's scheduled digest, and the nightly closing of goals whose period has ended.
 
-The job is a thin shell around `bot.digest.post_digest`, the same function `pejling
-digest` calls. APScheduler coalesces missed runs, but the guarantee of one digest per
-committee and period is the database claim inside `post_digest`, which also holds
-across restarts and several running instances.
+The scheduler holds no state worth keeping: what is due is worked out from the database
+on every tick, and each message is a row taken by one sender with a lease. A restart, a
+tick missed while Pejling was down, or a second instance changes nothing: the next tick
+catches up on what is still within its grace, and every row goes out once.
 """
 
 from __future__ import annotations
@@ -12,23 +13,23 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import moeder
+from bot import udsendelse
 from bot.app import RUNTIME, Runtime
-from bot.digest import post_digest
-from store import committees, digests, goals
+from store import digests, goals, outbox
 
 log = logging.getLogger(__name__)
 # A run missed while Pejling was down is made up for if it is at most this late.
 MISFIRE_GRACE = 6 * 3600
-# How often the meetings' outbox is looked at; what is due waits at most this long.
-MEETING_TICK_MINUTES = 2
+# How often the outbox is looked at; what is due waits at most this long.
+OUTBOX_TICK_MINUTES = 2
+OUTBOX_KEPT = timedelta(days=400)  # sent rows are kept a year, for questions afterwards
 
 
 async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
@@ -37,16 +38,6 @@ async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
         timezone=digests.LOCAL_TIME,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
     )
-    async with runtime.sessions() as session:
-        planned = await committees.scheduled(session)
-    for committee in planned:
-        scheduler.add_job(
-            scheduled_digest,
-            digests.schedule_trigger(committee.digest_schedule),
-            args=(runtime, committee.id),
-            id=f"digest:{committee.id}",
-            name=f"digest {committee.key}",
-        )
     scheduler.add_job(
         close_ended_goals,
         CronTrigger(hour=2, minute=30, timezone=digests.LOCAL_TIME),
@@ -55,48 +46,41 @@ async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
         name="close goals whose period has ended",
     )
     scheduler.add_job(
-        send_meeting_messages,
-        IntervalTrigger(minutes=MEETING_TICK_MINUTES),
+        send_outbox,
+        IntervalTrigger(minutes=OUTBOX_TICK_MINUTES),
         args=(runtime,),
-        id="meeting-messages",
-        name="dialogue meetings' requests, reminders, packs and summaries",
+        id="outbox",
+        name="reminders, meeting messages and digests that are due",
+        next_run_time=datetime.now(UTC),  # catch up at once after a restart
     )
     scheduler.start()
-    log.info("scheduler started with %d digest job(s)", len(planned))
+    log.info("scheduler started; the outbox is looked at every %d minutes", OUTBOX_TICK_MINUTES)
     yield
     scheduler.shutdown(wait=False)
 
 
-async def scheduled_digest(runtime: Runtime, committee_id: int) -> None:
-    """One scheduled digest. Errors are logged here: a failing job must not stop the others."""
+async def send_outbox(runtime: Runtime) -> None:
+    """Every few minutes: plan what is due and send it, once."""
     try:
-        # Shielded, so shutting down mid-post does not leave a post without its mark.
-        result = await asyncio.shield(
-            post_digest(runtime.proactive, committee_id, datetime.now(UTC))
-        )
-        log.info("scheduled digest %s: %s", result.committee, result.outcome)
+        # Shielded, so shutting down mid-send does not leave a sent message unmarked.
+        done = await asyncio.shield(udsendelse.tick(runtime.proactive, datetime.now(UTC)))
+        if done:
+            sent = sum(r.sent for r in done)
+            log.info("outbox: %d handled, %d sent", len(done), sent)
     except Exception:
-        log.exception("scheduled digest for committee %s failed", committee_id)
-
-
-async def send_meeting_messages(runtime: Runtime) -> None:
-    """Every few minutes: whatever of the meetings' outbox is due goes out, once."""
-    try:
-        sent = await asyncio.shield(moeder.send_due(runtime.proactive, datetime.now(UTC)))
-        if sent:
-            log.info("meeting messages: %d due, %d sent", len(sent), sum(ok for _, ok in sent))
-    except Exception:
-        log.exception("sending meeting messages failed")
+        log.exception("sending the outbox failed")
 
 
 async def close_ended_goals(runtime: Runtime) -> None:
-    """Nightly: goals whose period has ended are closed and leave reporting and digests."""
+    """Nightly: goals whose period has ended are closed and leave reporting and digests;
+    the outbox forgets what it finished more than a year ago."""
     now = datetime.now(UTC)
     try:
         async with runtime.sessions.begin() as session:
             closed = await goals.close_ended(
                 session, now.astimezone(digests.LOCAL_TIME).date(), now
             )
+            await outbox.prune(session, now - OUTBOX_KEPT)
         if closed:
             log.info("closed %d goal(s) whose period has ended", closed)
     except Exception:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import maal, moeder, runner
+from dialoger import evaluering, maal, moeder, paamindelser, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -38,6 +38,7 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.APPROVE_GOAL: lambda ctx: maal.decide(ctx, "approve"),
     actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: maal.record_committee,
+    actions.START_EVALUATION: evaluering.from_card,
 }
 
 
@@ -53,6 +54,7 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.COMMENT_SUMMARY: moeder.comment_summary,
     actions.APPROVE_SUMMARY: moeder.approve_summary,
     actions.DECIDE_MATTER: moeder.decide_matter,
+    actions.SNOOZE: paamindelser.snooze_from_card,
 }
 
 

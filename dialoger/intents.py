@@ -29,6 +29,12 @@ class Intent(enum.StrEnum):
     BEARINGS = "bearings"
     MATTERS = "matters"
     YEAR = "year"
+    MIDWAY = "midway"
+    FINAL_REPORT = "final_report"
+    SNOOZE = "snooze"
+    ABSENCE = "absence"
+    ABSENCE_END = "absence_end"
+    MY_ABSENCE = "my_absence"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -81,8 +87,40 @@ _PHRASES: dict[Intent, frozenset[str]] = {
     Intent.YEAR: frozenset(
         {"aarshjul", "arshjul", "mit aarshjul", "hvad skal jeg", "hvornaar", "the year", "year"}
     ),
+    Intent.MIDWAY: frozenset(
+        {"midtvejsevaluering", "midtvejs", "midtvejsevaluer", "midtvejs evaluering",
+         "midtvejsstatus", "ny midtvejsevaluering", "midway evaluation", "midway"}
+    ),
+    Intent.FINAL_REPORT: frozenset(
+        {"slutrapport", "slutrapporter", "skriv slutrapport", "ny slutrapport", "afrapportering",
+         "endelig afrapportering", "final report"}
+    ),
+    Intent.ABSENCE: frozenset(
+        {"fravaer", "fravar", "meld fravaer", "meld fravar", "nyt fravaer", "ude af huset",
+         "jeg er ude af huset", "out of office", "absence", "away"}
+    ),
+    Intent.ABSENCE_END: frozenset(
+        {"fravaer slut", "fravar slut", "afslut fravaer", "afslut fravar", "stop fravaer",
+         "slut fravaer", "jeg er tilbage", "tilbage igen", "end absence", "back again"}
+    ),
+    Intent.MY_ABSENCE: frozenset(
+        {"mit fravaer", "mit fravar", "vis fravaer", "vis fravar", "my absence"}
+    ),
 }  # fmt: skip
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+# `udsæt`, `udsæt 3`, `udsæt 3 dage`, `udsæt 1 uge`: snooze the newest reminder.
+_SNOOZE = re.compile(
+    r"^(udsaet|udsat|snooze)(\s+(?P<count>\d{1,2})(\s*(?P<unit>dag|dage|days?|uge|uger|weeks?))?)?$"
+)
+
+
+def snooze_days(text: str) -> int | None:
+    """The days asked for in a typed `udsæt 3` or `udsæt 1 uge`; None without a number."""
+    found = _SNOOZE.match(fold(text).strip(" .!"))
+    if not found or not found.group("count"):
+        return None
+    weeks = (found.group("unit") or "").startswith(("uge", "week"))
+    return int(found.group("count")) * (7 if weeks else 1)
 
 
 def recognise(text: str) -> tuple[Intent, str] | None:
@@ -91,6 +129,8 @@ def recognise(text: str) -> tuple[Intent, str] | None:
     for intent, phrases in _PHRASES.items():
         if folded in phrases:
             return intent, ""
+    if _SNOOZE.match(folded):
+        return Intent.SNOOZE, ""
     link = _LINK.match(text.strip())
     if link:
         return Intent.LINK, link.group("rest").strip(" .!»«\"'")

@@ -14,7 +14,7 @@ from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import cards, channel, maal, moeder, runner
+from dialoger import cards, channel, evaluering, fravaer, maal, moeder, paamindelser, runner
 from dialoger.context import Context
 from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
@@ -22,7 +22,7 @@ from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
 from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
-from kort.tekster import Texts, texts
+from kort.tekster import LOCAL_TIME, Texts, texts
 from store import conversations, people
 from store.errors import DomainError
 from store.profiles import profile
@@ -97,7 +97,9 @@ async def _identify(session: AsyncSession, turn: Turn, memory: Memory) -> people
     known = memory.identity(turn.tenant_id, turn.aad_object_id)
     if known is not None:
         return known
-    found = await people.identify(session, turn.tenant_id, turn.aad_object_id)
+    # Deputies are for the turn's Danish date; the memory keeps this for a minute at most.
+    today = turn.now.astimezone(LOCAL_TIME).date()
+    found = await people.identify(session, turn.tenant_id, turn.aad_object_id, today)
     memory.keep_identity(turn.tenant_id, turn.aad_object_id, found)
     return found
 
@@ -213,4 +215,10 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.BEARINGS: moeder.show_bearings,
     Intent.MATTERS: moeder.show_matters,
     Intent.YEAR: moeder.show_year,
+    Intent.MIDWAY: evaluering.midway,
+    Intent.FINAL_REPORT: evaluering.final_report,
+    Intent.SNOOZE: paamindelser.snooze_typed,
+    Intent.ABSENCE: fravaer.register,
+    Intent.ABSENCE_END: fravaer.end,
+    Intent.MY_ABSENCE: fravaer.show_absences,
 }

@@ -36,11 +36,19 @@ COMMENT_SUMMARY = "summary.comment"  # data: summary, revision; input: comment
 APPROVE_SUMMARY = "summary.approve"  # data: summary, revision
 DECIDE_MATTER = "matter.decide"  # data: matter; inputs: decision, decided_on
 
+# Midway evaluations and final reports. In the dialogue, answers travel as ANSWER and the
+# review's Ret buttons as EDIT_FIELD; a reminder card starts it with START_EVALUATION.
+START_EVALUATION = "evaluation.start"  # data: kind (midway | final), goal (optional)
+
+# The year's reminders.
+SNOOZE = "reminder.snooze"  # data: key (the reminder), days — remind me again then
+
 ALL = frozenset(
     {
         START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL, RESUME, NEW_GOAL, GOAL_FORM, EDIT_FIELD,
         SHOW_GOAL, EDIT_GOAL, APPROVE_GOAL, RETURN_GOAL, COMMITTEE_APPROVAL, MY_GOALS,
         PLAN_MEETING, SHOW_MEETING, EDIT_MEETING, CANCEL_MEETING, PREPARE, SEND_PACK,
-        WRITE_SUMMARY, SEND_SUMMARY, COMMENT_SUMMARY, APPROVE_SUMMARY, DECIDE_MATTER,
+        WRITE_SUMMARY, SEND_SUMMARY, COMMENT_SUMMARY, APPROVE_SUMMARY, DECIDE_MATTER, SNOOZE,
+        START_EVALUATION,
     }
 )  # fmt: skip

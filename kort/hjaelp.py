@@ -25,11 +25,12 @@ def help_card(
     summaries; everyone follows the meetings, the bearings and the matters for decision."""
     keys: list[str] = []
     if leads and uses_goals:
-        keys += ["status", "nyt_maal", "mine_maal", "fortsaet"]
+        keys += ["status", "nyt_maal", "mine_maal", "fortsaet", "midtvejs", "slutrapport", "udsaet"]
     if decides and uses_goals:
         keys.append("godkendelse")
     keys += ["forbered"] if leads else []
     keys += ["nyt_moede", "referat"] if plans else []
+    keys += ["fravaer"] if leads or decides or plans else []
     keys += ["moeder", "pejlemaerker", "sager", "aarshjul"]
     lines = "\n".join(f"- {texts(f'hjaelp.{key}')}" for key in (*keys, *ALWAYS))
     body: list[Any] = [title(texts("hjaelp.titel")), text(texts("hjaelp.intro")), text(lines)]

@@ -47,6 +47,9 @@ class GoalAction(enum.StrEnum):
     APPROVED_COMMITTEE = "approved_committee"
     REVISED = "revised"  # an approved goal was changed: a new version
     CLOSED = "closed"
+    # A midway evaluation or a final report was saved; its text is in the event's snapshot.
+    EVALUATED_MIDWAY = "evaluated_midway"
+    FINAL_REPORTED = "final_reported"
 
 
 class GoalType(enum.StrEnum):
@@ -131,8 +134,23 @@ class MatterState(enum.StrEnum):
 
 
 class DispatchState(enum.StrEnum):
-    """A message planned to go out once: claimed by one sender, then sent or failed."""
+    """A message planned to go out once: claimed by one sender, then sent or failed; or
+    skipped, when it was no longer needed by the time it could go out."""
 
+    PLANNED = "planned"
     CLAIMED = "claimed"
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"
+
+    @classmethod
+    def open(cls) -> tuple[DispatchState, ...]:
+        """The states a sender may still take a row in."""
+        return (cls.PLANNED, cls.CLAIMED, cls.FAILED)
+
+
+class EvaluationKind(enum.StrEnum):
+    """The two evaluations of a goal, kept apart from ordinary status updates."""
+
+    MIDWAY = "midway"  # midtvejsevaluering, with the department head
+    FINAL = "final"  # slutrapport, after the period; it closes the goal

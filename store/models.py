@@ -28,6 +28,7 @@ from store.enums import (
     BearingScope,
     Color,
     DispatchState,
+    EvaluationKind,
     GoalAction,
     GoalState,
     MatterState,
@@ -501,17 +502,73 @@ class FollowUp(Base):
 
 
 class Dispatch(Base):
-    """A message that must go out once (a meeting's preparation request, its reminder, its
-    pack): claimed by one sender before sending, then marked sent, or failed to retry."""
+    """The outbox: a message that must go out once — a reminder, a meeting's request, pack
+    or summary, a committee's digest. Planned as a row when it falls due, then claimed by
+    one sender with a lease, sent, and marked sent; or failed, to be tried again at
+    `next_at`; or skipped, when the work it asked for was done before it went out."""
 
     __tablename__ = "dispatch"
-    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "key"),
+        # The senders' one question: what open rows are ready by now, oldest first.
+        Index("ix_dispatch_open", "state", "next_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = _tenant_fk()
     key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[DispatchState] = mapped_column(String(16), default=DispatchState.CLAIMED)
-    claimed_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]  # when it was meant to go out
+    # When a sender may take it next: its due time while planned, the end of the lease
+    # while claimed, the end of the backoff once failed.
+    next_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # which instance holds it
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Evaluation(Base):
+    """A goal's midway evaluation or final report for one year: red/yellow/green against its
+    success criteria, the effect seen and the evidence for it, and (final report) the effect
+    against the expected one. Kept apart from status updates. Saving again overwrites the
+    row; every saved text is also kept in the goal's history (`GoalEvent.snapshot`)."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (UniqueConstraint("goal_id", "kind", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    kind: Mapped[EvaluationKind] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)  # the calendar year it concerns
+    goal_version: Mapped[int] = mapped_column(Integer)  # the approved version evaluated
+    color: Mapped[Color] = mapped_column(String(8))
+    criteria: Mapped[str] = mapped_column(Text)  # how the success criteria are met
+    effect: Mapped[str] = mapped_column(Text)  # the effect observed
+    evidence: Mapped[str] = mapped_column(Text)  # data source, figures, survey results
+    effect_assessment: Mapped[str | None] = mapped_column(Text)  # final: against expected
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime]
+
+
+class Absence(Base):
+    """Out of office: a person away from `starts_on` to `ends_on` (both included, Danish
+    dates), and the deputy (stedfortræder) who reports for their units meanwhile, if any."""
+
+    __tablename__ = "absence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    # Nullable: being away with nobody standing in is allowed.
+    deputy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,26 +1,32 @@
-"""The dialogue meetings' outbox: messages that must go out once, when they are due.
+"""The outbox: messages that must go out once, when they are due.
 
-What is due is worked out from the meetings themselves (no job per message to lose): a
-meeting's request to prepare goes to each unit's leaders `preparation_days` before, one
-reminder `reminder_days` before to those who have not prepared, the pack to the
-committee's channel `pack_days` before, all at 08:00 Danish time; an approved summary
-goes to the channel at once. Each message is claimed in `dispatch` before it is sent
-(a unique key per municipality, so a second sender or a second instance finds it taken)
-and marked sent or failed afterwards; a failed or abandoned claim can be taken again.
+Every tick, what is due is worked out from the store itself (no job per message to
+lose) and planned as a row in `dispatch`, one per key and municipality, so planning the
+same thing twice is a no-op. Senders then take ready rows with a lease (`take`: on
+PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`, so two instances never take the same row),
+send, and mark each sent, failed (tried again after a backoff) or skipped (the work was
+done before it went out). A sender that dies holding a row loses it when the lease ends.
+
+This module also works out the dialogue meetings' messages: a request to prepare goes to
+each unit's leaders `preparation_days` before, one reminder `reminder_days` before to
+those who have not prepared, the pack to the committee's channel `pack_days` before, all
+at 08:00 Danish time; an approved summary goes to the channel at once. The year's
+reminders are worked out in `store.paamindelser`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import claims
 from store.claims import CLAIM_LEASE
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
@@ -36,6 +42,7 @@ SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working
 REMINDER_GAP = timedelta(days=1)
 SUMMARY_WINDOW = timedelta(days=30)  # an approved summary not posted by then is left alone
 MAX_BACKOFF = timedelta(hours=6)  # the longest a failed message waits before another try
+KEYS_PER_QUERY = 500  # keys looked up at once, well under every database's parameter limit
 
 
 class Kind(enum.StrEnum):
@@ -43,21 +50,66 @@ class Kind(enum.StrEnum):
     REMIND = "remind"
     PACK = "pack"
     SUMMARY = "summary"
+    GOAL_REMINDER = "goal_reminder"  # an item of the year: drafting, status, evaluations
+    DIGEST = "digest"  # a committee's scheduled digest
+    UNREACHED = "unreached"  # the administration's list of people Pejling cannot reach
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message for the outbox: its key (unique in the municipality), what kind it is,
+    when it is due, and what the sender needs to build it."""
+
+    municipality_id: int
+    key: str
+    kind: Kind
+    due_at: datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Due:
+    """A dialogue meeting's message that is due."""
+
     municipality_id: int
     kind: Kind
     meeting_id: int
     unit_id: int | None = None
     person_id: int | None = None  # a request or reminder goes to each leader on its own
+    at: datetime | None = field(default=None, compare=False)  # when it fell due
 
     @property
     def key(self) -> str:
         unit = f":{self.unit_id}" if self.unit_id is not None else ""
         person = f":{self.person_id}" if self.person_id is not None else ""
         return f"meeting:{self.meeting_id}:{self.kind}{unit}{person}"
+
+    def planned(self, now: datetime) -> Planned:
+        payload = {"meeting": self.meeting_id, "unit": self.unit_id, "person": self.person_id}
+        return Planned(self.municipality_id, self.key, self.kind, self.at or now, payload)
+
+    @classmethod
+    def of(
+        cls, municipality_id: int, kind: str, payload: Mapping[str, Any], at: datetime | None
+    ) -> Due:
+        """The meeting message an outbox row holds."""
+        return cls(
+            municipality_id, Kind(kind), payload["meeting"], payload.get("unit"),
+            payload.get("person"), at,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A row a sender holds: send it, then mark it sent, failed or skipped."""
+
+    id: int
+    municipality_id: int
+    key: str
+    kind: str
+    payload: Mapping[str, Any]
+    due_at: datetime | None
+    attempts: int
 
 
 def due_at(starts_at: datetime, days_before: int, closed: Iterable[str] = ()) -> datetime:
@@ -69,100 +121,204 @@ def due_at(starts_at: datetime, days_before: int, closed: Iterable[str] = ()) ->
     return datetime.combine(working_day_on_or_before(day, closed), SEND_AT, tzinfo=LOCAL_TIME)
 
 
-async def due(session: AsyncSession, now: datetime) -> list[Due]:
-    """Everything due by `now` and not yet sent (or being sent)."""
-    meetings = list(
-        await session.scalars(
-            select(Meeting)
-            .where(Meeting.state == MeetingState.PLANNED, Meeting.starts_at > now)
-            .order_by(Meeting.starts_at, Meeting.id)
+# --- planning and taking rows -------------------------------------------------------------
+
+
+async def plan(session: AsyncSession, items: Iterable[Planned], now: datetime) -> int:
+    """Put what is due in the outbox; a key already there (in any state) is left as it
+    is. Returns how many rows were new."""
+    rows = [
+        {
+            "municipality_id": i.municipality_id,
+            "key": i.key,
+            "kind": str(i.kind),
+            "payload": dict(i.payload),
+            "state": DispatchState.PLANNED,
+            "due_at": i.due_at,
+            "next_at": max(now, i.due_at),
+            "attempts": 0,
+        }
+        for i in {(i.municipality_id, i.key): i for i in items}.values()
+    ]
+    added = 0
+    for start in range(0, len(rows), KEYS_PER_QUERY):
+        chunk = rows[start : start + KEYS_PER_QUERY]
+        result = await session.execute(_insert_new(session).values(chunk))
+        added += max(result.rowcount, 0)
+    return added
+
+
+def _insert_new(session: AsyncSession) -> Any:
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(Dispatch).on_conflict_do_nothing(
+        index_elements=[Dispatch.municipality_id, Dispatch.key]
+    )
+
+
+async def take(session: AsyncSession, now: datetime, owner: str, limit: int = 50) -> list[Taken]:
+    """Claim up to `limit` ready rows for `owner`, oldest first, with a lease until
+    `now + CLAIM_LEASE`. Rows another sender is taking at this moment are skipped, not
+    waited for (PostgreSQL's SKIP LOCKED; SQLite lets one writer in at a time)."""
+    ready = Dispatch.state.in_(DispatchState.open()) & (Dispatch.next_at <= now)
+    chosen = (
+        select(Dispatch.id)
+        .where(ready)
+        .order_by(Dispatch.next_at, Dispatch.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = await session.execute(
+        update(Dispatch)
+        .where(Dispatch.id.in_(chosen.scalar_subquery()), ready)
+        .values(
+            state=DispatchState.CLAIMED,
+            claimed_at=now,
+            claimed_by=owner,
+            next_at=now + CLAIM_LEASE,
+            attempts=Dispatch.attempts + 1,
         )
-    )
-    shown = await views(session, meetings)
-    settings = await _settings(session, {m.municipality_id for m in meetings})
-    leaders = await leaders_by_unit(session, {u.id for m in shown for u in m.units})
-    sent = await _taken(session, now)
-    found: list[Due] = []
-    for held, meeting in zip(meetings, shown, strict=True):
-        if meeting.summary_state is SummaryState.APPROVED:
-            continue  # held and summed up already: nothing more to prepare or read
-        planned = _Planned(held.municipality_id, meeting, settings[held.municipality_id])
-        found += planned.due(leaders, now, sent)
-    found += await _summaries_due(session, now, sent)
-    return [d for d in found if (d.municipality_id, d.key) not in sent]
-
-
-@dataclass(frozen=True)
-class _Planned:
-    municipality_id: int
-    meeting: MeetingView
-    profile: Profile
-
-    def due(
-        self,
-        leaders: Mapping[int, tuple[int, ...]],
-        now: datetime,
-        sent: Mapping[tuple[int, str], datetime | None],
-    ) -> list[Due]:
-        """The pack, and for each unprepared unit's leaders the request and the reminder."""
-        meeting, settings = self.meeting, self.profile.meetings
-        closed = self.profile.cycle.closed_days
-        found: list[Due] = []
-        if now >= due_at(meeting.starts_at, settings.pack_days, closed):
-            found.append(Due(self.municipality_id, Kind.PACK, meeting.id))
-        if now < due_at(meeting.starts_at, settings.preparation_days, closed):
-            return found
-        remind = now >= due_at(meeting.starts_at, settings.reminder_days, closed)
-        for unit in meeting.units:
-            for person in () if unit.prepared else leaders.get(unit.id, ()):
-                request = Due(self.municipality_id, Kind.PREPARE, meeting.id, unit.id, person)
-                asked = sent.get((self.municipality_id, request.key))
-                found.append(request)
-                if remind and asked is not None and asked <= now - REMINDER_GAP:
-                    found.append(replace(request, kind=Kind.REMIND))
-        return found
-
-
-async def _summaries_due(
-    session: AsyncSession, now: datetime, sent: dict[tuple[int, str], datetime | None]
-) -> list[Due]:
-    rows = await session.execute(
-        select(Summary.municipality_id, Summary.meeting_id).where(
-            Summary.state == SummaryState.APPROVED, Summary.approved_at > now - SUMMARY_WINDOW
-        )
-    )
-    return [Due(m, Kind.SUMMARY, meeting) for m, meeting in rows]
-
-
-async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, Profile]:
-    rows = await session.execute(
-        select(Municipality.id, Municipality.profile).where(Municipality.id.in_(ids))
-    )
-    return {m: profile(key) for m, key in rows}
-
-
-async def _taken(session: AsyncSession, now: datetime) -> dict[tuple[int, str], datetime | None]:
-    """Keys sent, claimed by a sender still within its lease, or failed so recently that
-    they wait before the next try: key → when sent."""
-    rows = await session.execute(
-        select(
+        .returning(
+            Dispatch.id,
             Dispatch.municipality_id,
             Dispatch.key,
-            Dispatch.state,
-            Dispatch.claimed_at,
-            Dispatch.sent_at,
+            Dispatch.kind,
+            Dispatch.payload,
+            Dispatch.due_at,
             Dispatch.attempts,
-        ).where((Dispatch.state == DispatchState.SENT) | (Dispatch.claimed_at >= now - MAX_BACKOFF))
+        )
+        .execution_options(synchronize_session=False)
     )
-    return {(r.municipality_id, r.key): r.sent_at for r in rows if _waits(r, now)}
+    taken = [Taken(*row) for row in result]
+    return sorted(taken, key=lambda t: (t.due_at or now, t.id))
 
 
-def _waits(row: Any, now: datetime) -> bool:
-    if row.state == DispatchState.SENT:
+async def claim(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> bool:
+    """Take the right to send `key` now, planned or not (a button that sends at once).
+    False: it is sent or skipped, or another sender holds it."""
+    try:
+        async with session.begin_nested():
+            session.add(
+                Dispatch(
+                    municipality_id=municipality_id,
+                    key=key,
+                    state=DispatchState.CLAIMED,
+                    due_at=now,
+                    claimed_at=now,
+                    next_at=now + CLAIM_LEASE,
+                    attempts=1,
+                )
+            )
         return True
-    if row.state == DispatchState.CLAIMED:
-        return row.claimed_at >= now - CLAIM_LEASE
-    return row.claimed_at >= now - backoff(row.attempts)
+    except IntegrityError:
+        pass
+    free = (Dispatch.state.in_((DispatchState.PLANNED, DispatchState.FAILED))) | (
+        (Dispatch.state == DispatchState.CLAIMED) & (Dispatch.next_at <= now)
+    )
+    taken = await session.execute(
+        update(Dispatch)
+        .where(_row(municipality_id, key), free)
+        .values(
+            state=DispatchState.CLAIMED,
+            claimed_at=now,
+            next_at=now + CLAIM_LEASE,
+            error=None,
+            attempts=Dispatch.attempts + 1,
+        )
+    )
+    return taken.rowcount == 1
+
+
+async def mark_sent(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> None:
+    await _mark(
+        session,
+        municipality_id,
+        key,
+        state=DispatchState.SENT,
+        sent_at=now,
+        next_at=None,
+        error=None,
+    )
+
+
+async def mark_failed(
+    session: AsyncSession, municipality_id: int, key: str, error: str, now: datetime
+) -> None:
+    """Failed this time: ready again after a wait that doubles with each attempt."""
+    attempts = await session.scalar(select(Dispatch.attempts).where(_row(municipality_id, key)))
+    await _mark(
+        session,
+        municipality_id,
+        key,
+        state=DispatchState.FAILED,
+        error=error[:2000],
+        next_at=now + backoff(attempts or 1),
+    )
+
+
+async def mark_skipped(session: AsyncSession, municipality_id: int, key: str, reason: str) -> None:
+    """Not needed any more (done, cancelled, or too late to be useful): never sent."""
+    await _mark(
+        session,
+        municipality_id,
+        key,
+        state=DispatchState.SKIPPED,
+        error=reason[:2000],
+        next_at=None,
+    )
+
+
+async def sent_at(session: AsyncSession, municipality_id: int, key: str) -> datetime | None:
+    return await session.scalar(
+        select(Dispatch.sent_at).where(
+            _row(municipality_id, key), Dispatch.state == DispatchState.SENT
+        )
+    )
+
+
+async def existing(
+    session: AsyncSession, keys: Iterable[tuple[int, str]], now: datetime
+) -> dict[tuple[int, str], Dispatch]:
+    """The rows already planned for these (municipality, key) pairs."""
+    wanted = sorted(set(keys))
+    found: dict[tuple[int, str], Dispatch] = {}
+    for start in range(0, len(wanted), KEYS_PER_QUERY):
+        chunk = wanted[start : start + KEYS_PER_QUERY]
+        by_municipality: dict[int, list[str]] = {}
+        for municipality_id, key in chunk:
+            by_municipality.setdefault(municipality_id, []).append(key)
+        for municipality_id, names in by_municipality.items():
+            rows = await session.scalars(
+                select(Dispatch).where(
+                    Dispatch.municipality_id == municipality_id, Dispatch.key.in_(names)
+                )
+            )
+            found.update({(r.municipality_id, r.key): r for r in rows})
+    return found
+
+
+async def prune(session: AsyncSession, before: datetime) -> int:
+    """Forget rows done (sent or skipped) before `before`. Safe once nothing that old can
+    be planned again: every planner looks at most weeks back (a year is kept)."""
+    done = Dispatch.state.in_((DispatchState.SENT, DispatchState.SKIPPED))
+    old = func.coalesce(Dispatch.sent_at, Dispatch.due_at, Dispatch.claimed_at) < before
+    result = await session.execute(delete(Dispatch).where(done, old))
+    return max(result.rowcount, 0)
+
+
+def waits(row: Dispatch, now: datetime) -> bool:
+    """The row needs no new plan: it is planned, sent, skipped, held by a sender, or
+    failed so recently that it waits for its next try."""
+    if row.state in (DispatchState.FAILED, DispatchState.CLAIMED):
+        return row.next_at is not None and row.next_at > now
+    return True
+
+
+def _row(municipality_id: int, key: str) -> Any:
+    return (Dispatch.municipality_id == municipality_id) & (Dispatch.key == key)
+
+
+async def _mark(session: AsyncSession, municipality_id: int, key: str, **values: object) -> None:
+    await session.execute(update(Dispatch).where(_row(municipality_id, key)).values(**values))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -173,34 +329,86 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, MAX_BACKOFF // timedelta(minutes=1)))
 
 
-async def claim(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> bool:
-    """Take the right to send `key`. False: it is sent, or another sender has it now."""
-    row = Dispatch(municipality_id=municipality_id, key=key, claimed_at=now)
-    same = (Dispatch.municipality_id == municipality_id) & (Dispatch.key == key)
-    return await claims.claim(session, row, same, now, attempts=Dispatch.attempts + 1)
+# --- the dialogue meetings' messages ------------------------------------------------------
 
 
-async def mark_sent(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> None:
-    await _mark(session, municipality_id, key, state=DispatchState.SENT, sent_at=now, error=None)
-
-
-async def mark_failed(session: AsyncSession, municipality_id: int, key: str, error: str) -> None:
-    await _mark(session, municipality_id, key, state=DispatchState.FAILED, error=error[:2000])
-
-
-async def sent_at(session: AsyncSession, municipality_id: int, key: str) -> datetime | None:
-    return await session.scalar(
-        select(Dispatch.sent_at).where(
-            Dispatch.municipality_id == municipality_id,
-            Dispatch.key == key,
-            Dispatch.state == DispatchState.SENT,
+async def due(session: AsyncSession, now: datetime) -> list[Due]:
+    """The meetings' messages due by `now` and not yet in the outbox (or failed and past
+    their wait)."""
+    meetings = list(
+        await session.scalars(
+            select(Meeting)
+            .where(Meeting.state == MeetingState.PLANNED, Meeting.starts_at > now)
+            .order_by(Meeting.starts_at, Meeting.id)
         )
     )
+    shown = await views(session, meetings)
+    settings = await _settings(session, {m.municipality_id for m in meetings})
+    leaders = await leaders_by_unit(session, {u.id for m in shown for u in m.units})
+    found: list[Due] = []
+    for held, meeting in zip(meetings, shown, strict=True):
+        if meeting.summary_state is SummaryState.APPROVED:
+            continue  # held and summed up already: nothing more to prepare or read
+        planned = _Planned(held.municipality_id, meeting, settings[held.municipality_id])
+        found += planned.candidates(leaders, now)
+    found += await _summaries_due(session, now)
+    rows = await existing(session, [(d.municipality_id, d.key) for d in found], now)
+    return [d for d in found if _still_open(d, rows, now)]
 
 
-async def _mark(session: AsyncSession, municipality_id: int, key: str, **values: object) -> None:
-    await session.execute(
-        update(Dispatch)
-        .where(Dispatch.municipality_id == municipality_id, Dispatch.key == key)
-        .values(**values)
+def _still_open(item: Due, rows: Mapping[tuple[int, str], Dispatch], now: datetime) -> bool:
+    row = rows.get((item.municipality_id, item.key))
+    if row is not None and waits(row, now):
+        return False
+    if item.kind is not Kind.REMIND:
+        return True
+    # A reminder follows a request that went out at least a day ago.
+    asked = rows.get((item.municipality_id, replace(item, kind=Kind.PREPARE).key))
+    sent = asked.sent_at if asked is not None and asked.state == DispatchState.SENT else None
+    return sent is not None and sent <= now - REMINDER_GAP
+
+
+@dataclass(frozen=True)
+class _Planned:
+    municipality_id: int
+    meeting: MeetingView
+    profile: Profile
+
+    def candidates(self, leaders: Mapping[int, Sequence[int]], now: datetime) -> list[Due]:
+        """The pack, and for each unprepared unit's leaders the request and the reminder,
+        as far as their days have come."""
+        meeting, settings = self.meeting, self.profile.meetings
+        closed = self.profile.cycle.closed_days
+        found: list[Due] = []
+        pack_at = due_at(meeting.starts_at, settings.pack_days, closed)
+        if now >= pack_at:
+            found.append(Due(self.municipality_id, Kind.PACK, meeting.id, at=pack_at))
+        ask_at = due_at(meeting.starts_at, settings.preparation_days, closed)
+        if now < ask_at:
+            return found
+        remind_at = due_at(meeting.starts_at, settings.reminder_days, closed)
+        for unit in meeting.units:
+            for person in () if unit.prepared else leaders.get(unit.id, ()):
+                request = Due(
+                    self.municipality_id, Kind.PREPARE, meeting.id, unit.id, person, ask_at
+                )
+                found.append(request)
+                if now >= remind_at:
+                    found.append(replace(request, kind=Kind.REMIND, at=remind_at))
+        return found
+
+
+async def _summaries_due(session: AsyncSession, now: datetime) -> list[Due]:
+    rows = await session.execute(
+        select(Summary.municipality_id, Summary.meeting_id, Summary.approved_at).where(
+            Summary.state == SummaryState.APPROVED, Summary.approved_at > now - SUMMARY_WINDOW
+        )
     )
+    return [Due(m, Kind.SUMMARY, meeting, at=at) for m, meeting, at in rows]
+
+
+async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, Profile]:
+    rows = await session.execute(
+        select(Municipality.id, Municipality.profile).where(Municipality.id.in_(ids))
+    )
+    return {m: profile(key) for m, key in rows}

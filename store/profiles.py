@@ -118,12 +118,33 @@ class CycleSettings(_Model):
         return self
 
 
+class ReminderSettings(_Model):
+    """When a leader is reminded of a due item of the year (drafting, status, midway
+    evaluation, final report): before its day, a nudge after it if it is still not done,
+    then the department head is told. Days are calendar days; a reminder that would fall
+    on a day off comes on the working day before (the first) or after (nudge, escalation)."""
+
+    days_before: int = Field(default=3, ge=0)
+    nudge_days: int = Field(default=3, ge=1)
+    escalate_days: int = Field(default=7, ge=1)
+    snooze_days: tuple[int, ...] = (1, 3, 7)  # what `udsæt` offers
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ReminderSettings:
+        if self.escalate_days <= self.nudge_days:
+            raise ValueError("the department head is told after the nudge, not before")
+        if not self.snooze_days or min(self.snooze_days) < 1:
+            raise ValueError("snooze_days must offer at least one day")
+        return self
+
+
 class Profile(_Model):
     key: str
     name: Label
     uses_goals: bool = True
     meetings: MeetingSettings = MeetingSettings()
     cycle: CycleSettings = CycleSettings()
+    reminders: ReminderSettings = ReminderSettings()
     goal_limit: int = Field(default=5, ge=1)
     approval: tuple[ApprovalStep, ...] = (ApprovalStep.DEPARTMENT, ApprovalStep.COMMITTEE)
     # After which approval step a goal takes part in status reporting and digests.

@@ -4,9 +4,8 @@ the library call, the `pejling digest` command and the scheduler alike."""
 
 from __future__ import annotations
 
-import logging
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,12 +13,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 import bot.scheduler
+from bot import udsendelse
 from bot.app import RUNTIME
 from bot.digest import DigestResult, Outcome, post_digest
-from bot.scheduler import scheduled_digest, scheduler_context, send_meeting_messages
+from bot.scheduler import scheduler_context, send_outbox
 from cardcheck import schema_errors
 from fakebf import RecordedRequest
 from harness import (
@@ -33,7 +33,8 @@ from harness import (
     running_pejling,
     walk,
 )
-from store.models import Committee, ConversationRef, DigestPost
+from store.models import ConversationRef, DigestPost
+from store.planlaegning import Source
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -265,56 +266,67 @@ async def scheduling(pejling: RunningPejling):  # type: ignore[no-untyped-def]
         yield
 
 
-async def test_the_scheduler_plans_one_job_per_committee_with_a_schedule(
+async def test_the_scheduler_runs_the_outbox_every_two_minutes_and_closes_goals_at_night(
     pejling: RunningPejling, schedulers: list[AsyncIOScheduler]
 ) -> None:
-    async with pejling.runtime.sessions.begin() as session:
-        await session.execute(
-            update(Committee).where(Committee.key == "oeu").values(digest_schedule=None)
-        )
-    buu, ssu = await committee(pejling, "buu"), await committee(pejling, "ssu")
-
+    """No job per committee: digests are planned in the outbox like every other message,
+    so a restart or a second instance cannot post one twice or lose one."""
     async with scheduling(pejling):
         [scheduler] = schedulers
         jobs = {job.id: job for job in scheduler.get_jobs()}
 
-    assert set(jobs) == {
-        f"digest:{buu.id}",
-        f"digest:{ssu.id}",
-        "close-ended-goals",
-        "meeting-messages",
-    }
-    assert jobs["meeting-messages"].func is send_meeting_messages
+    assert set(jobs) == {"close-ended-goals", "outbox"}
+    assert jobs["outbox"].func is send_outbox
+    assert jobs["outbox"].trigger.interval == timedelta(minutes=2)
     assert jobs["close-ended-goals"].next_run_time.astimezone(COPENHAGEN).hour == 2
-    job = jobs[f"digest:{buu.id}"]
-    assert job.func is scheduled_digest
-    assert job.args == (pejling.runtime, buu.id)
-    # "0 7 1-7 * mon": 7.00 Danish time on the first Monday of a month.
-    when = job.next_run_time.astimezone(COPENHAGEN)
-    assert (when.weekday(), when.hour, when.minute) == (0, 7, 0)
-    assert when.day <= 7
+
+
+# buu's schedule "0 7 1-7 * mon": 7.00 Danish time on the first Monday of a month.
+FIRST_MONDAY = datetime(2026, 12, 7, 7, 0, tzinfo=COPENHAGEN)
+
+
+async def digest_tick(pejling: RunningPejling, now: datetime, owner: str = "a") -> list[str]:
+    """One outbox tick at `now`, for digests only: how buu's went (the other committees
+    have no channel linked here, and their digests are skipped)."""
+    buu = await committee(pejling, "buu")
+    done = await udsendelse.tick(pejling.runtime.proactive, now, owner, [Source.DIGESTS])
+    return [f"digest {r.outcome}" for r in done if r.payload["committee"] == buu.id]
 
 
 async def test_a_scheduled_digest_posts_once_per_period(linked: RunningPejling) -> None:
-    buu = await committee(linked, "buu")
+    assert await digest_tick(linked, FIRST_MONDAY - timedelta(minutes=1)) == []
 
-    await scheduled_digest(linked.runtime, buu.id)
-    await scheduled_digest(linked.runtime, buu.id)
+    assert await digest_tick(linked, FIRST_MONDAY + timedelta(minutes=1)) == ["digest sent"]
+    assert await digest_tick(linked, FIRST_MONDAY + timedelta(minutes=3), "b") == []
 
     assert len(new_posts(linked)) == 1
     assert len(linked.fake.messages_in(CHANNEL.channel_id)) >= 1
 
 
-async def test_a_scheduled_digest_teams_refuses_is_logged_and_can_run_again(
-    linked: RunningPejling, caplog: pytest.LogCaptureFixture
+async def test_a_digest_missed_while_pejling_was_down_is_caught_up_within_six_hours(
+    linked: RunningPejling,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.scheduler")
+    late = await digest_tick(linked, FIRST_MONDAY + timedelta(hours=5, minutes=50))
+
+    assert late == ["digest sent"]
+    [row] = await digest_posts(linked)
+    assert row.window_start == FIRST_MONDAY.astimezone(UTC)  # the period it was due for
+
+
+async def test_a_digest_missed_by_more_than_six_hours_waits_for_the_next_period(
+    linked: RunningPejling,
+) -> None:
+    assert await digest_tick(linked, FIRST_MONDAY + timedelta(hours=6, minutes=1)) == []
+    assert new_posts(linked) == []
+
+
+async def test_a_scheduled_digest_teams_refuses_is_tried_again_after_a_wait(
+    linked: RunningPejling,
+) -> None:
     linked.fake.fail_next("POST", "/v3/conversations", statuses=[400])
-    buu = await committee(linked, "buu")
 
-    await scheduled_digest(linked.runtime, buu.id)
-
-    assert "scheduled digest Børne- og Uddannelsesudvalget: failed" in caplog.text
+    assert await digest_tick(linked, FIRST_MONDAY) == ["digest failed"]
     assert [p.state for p in await digest_posts(linked)] == ["failed"]
-    await scheduled_digest(linked.runtime, buu.id)
+    assert await digest_tick(linked, FIRST_MONDAY + timedelta(minutes=1)) == []
+    assert await digest_tick(linked, FIRST_MONDAY + timedelta(minutes=3)) == ["digest sent"]
     assert [r.status for r in new_posts(linked)] == [400, 201]

@@ -7,7 +7,7 @@ channel, and its bearings are in force. And the cards nobody should be able to p
 forged ids, another municipality's meeting.
 
 The bot's clock is fixed (NOW), and the meeting lies in the spring of 2027, so every
-date below is the same whenever the tests run. `bot.moeder.send_due(proactive, now)` is
+date below is the same whenever the tests run. `bot.udsendelse.tick(proactive, now)` is
 what the scheduler calls every few minutes; the tests call it with the moment they want.
 Every card the bot sends is checked against the Adaptive Cards 1.5 schema and the 28 KB
 every Teams surface takes.
@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from bot import moeder
+from bot import udsendelse
 from cardcheck import schema_errors
 from fakebf import FakeBotFramework, Message
 from goalkit import last_card, personal_messages, press, send_card_data, sent_cards, unit_id
@@ -60,7 +60,8 @@ from store.models import (
     Unit,
 )
 from store.orgfile import OrgFile
-from store.outbox import Kind, backoff
+from store.outbox import Due, Kind, backoff
+from store.planlaegning import Source
 from store_helpers import actor_of, id_of, second_municipality
 
 TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
@@ -195,10 +196,17 @@ async def planned(pejling: RunningPejling) -> Message:
     return last_card(await plan_meeting(pejling))
 
 
+async def meeting_tick(pejling: RunningPejling, now: datetime) -> list[tuple[Due, bool]]:
+    """The scheduler's tick at `now`, for the meetings' messages only (the year's
+    reminders and digests have tests of their own): each item, and whether it went out."""
+    done = await udsendelse.tick(pejling.runtime.proactive, now, sources=[Source.MEETINGS])
+    return [(Due.of(r.municipality_id, r.kind, r.payload, None), r.sent) for r in done]
+
+
 async def send_due(pejling: RunningPejling, now: datetime) -> list[tuple[Kind, str | None]]:
     """The scheduler's tick at `now`: what went out, as (kind, unit), in sending order."""
     names = await unit_names(pejling)
-    sent = await moeder.send_due(pejling.runtime.proactive, now)
+    sent = await meeting_tick(pejling, now)
     assert all(ok for _, ok in sent), sent
     return [(item.kind, names.get(item.unit_id)) for item, _ in sent]
 
@@ -426,7 +434,7 @@ async def test_a_pack_with_no_channel_linked_is_tried_again_once_one_is(
     await planned(pejling)
     meeting = await the_meeting(pejling)
 
-    sent = await moeder.send_due(pejling.runtime.proactive, PACKED)
+    sent = await meeting_tick(pejling, PACKED)
 
     assert [(item.kind, ok) for item, ok in sent if item.kind is Kind.PACK] == [(Kind.PACK, False)]
     assert (await dispatches(pejling))[f"meeting:{meeting.id}:pack"] == "failed"
@@ -445,7 +453,7 @@ async def test_a_pack_refused_with_403_fails_and_marks_the_channel_unreachable(
     meeting = await the_meeting(pejling)
     pejling.fake.fail_next("POST", "/v3/conversations", statuses=[403])
 
-    sent = await moeder.send_due(pejling.runtime.proactive, PACKED)
+    sent = await meeting_tick(pejling, PACKED)
 
     assert [(item.kind, ok) for item, ok in sent if item.kind is Kind.PACK] == [(Kind.PACK, False)]
     [pack] = await rows(pejling, select(Dispatch).where(Dispatch.key.endswith(":pack")))
@@ -518,12 +526,12 @@ async def test_a_leader_who_adds_pejling_late_still_gets_the_request(
     async with running_pejling(fake_bf, tmp_path, demo_org) as late:
         at(late, NOW)
         await plan_meeting(late)
-        unsent = await moeder.send_due(late.runtime.proactive, ASKED)
+        unsent = await meeting_tick(late, ASKED)
         assert [(item.kind, ok) for item, ok in unsent] == [(Kind.PREPARE, False)] * 3
 
         await install(late, "lise")
-        assert await moeder.send_due(late.runtime.proactive, ASKED + MINUTE) == []
-        tick = await moeder.send_due(late.runtime.proactive, ASKED + backoff(1) + MINUTE)
+        assert await meeting_tick(late, ASKED + MINUTE) == []
+        tick = await meeting_tick(late, ASKED + backoff(1) + MINUTE)
 
         maelkeboetten = await unit_id(late, "maelkeboetten")
         assert [(item.unit_id, ok) for item, ok in tick if ok] == [(maelkeboetten, True)]
@@ -543,8 +551,8 @@ async def test_a_units_second_leader_unreached_does_not_hold_back_the_first(
     async with pejling.runtime.sessions() as session:
         lise = await id_of(session, Person, "lise", pejling.org)
 
-    first = await moeder.send_due(pejling.runtime.proactive, ASKED)
-    again = await moeder.send_due(pejling.runtime.proactive, ASKED + backoff(1) + MINUTE)
+    first = await meeting_tick(pejling, ASKED)
+    again = await meeting_tick(pejling, ASKED + backoff(1) + MINUTE)
 
     assert sorted((item.person_id, ok) for item, ok in first if item.unit_id == daycare) == sorted(
         [(lise, True), (karin, False)]

@@ -20,6 +20,7 @@ KORT_MAY_IMPORT = (
     "store.profiles",
     "store.goalviews",
     "store.meetingviews",  # frozen views of meetings, made for cards
+    "store.reminderviews",  # what a reminder of the year says, made for cards
     "store.text",  # folding, Danish order, shortening: pure functions
 )
 

@@ -85,7 +85,9 @@ async def sent(sessions: Sessions, due: Due, now: datetime) -> None:
 async def failed(sessions: Sessions, due: Due, now: datetime) -> None:
     assert await claim(sessions, due, now)
     async with sessions.begin() as session:
-        await outbox.mark_failed(session, due.municipality_id, due.key, "503 Service Unavailable")
+        await outbox.mark_failed(
+            session, due.municipality_id, due.key, "503 Service Unavailable", now
+        )
 
 
 async def failed_times(sessions: Sessions, due: Due, now: datetime, attempts: int) -> None:
@@ -93,7 +95,9 @@ async def failed_times(sessions: Sessions, due: Due, now: datetime, attempts: in
     await failed(sessions, due, now)
     async with sessions.begin() as session:
         await session.execute(
-            update(Dispatch).where(Dispatch.key == due.key).values(attempts=attempts)
+            update(Dispatch)
+            .where(Dispatch.key == due.key)
+            .values(attempts=attempts, next_at=now + backoff(attempts))
         )
 
 

@@ -1,0 +1,106 @@
+"""What the outbox is to send, worked out each tick from the store: the dialogue
+meetings' messages, the year's reminders, each committee's scheduled digest, and the
+administration's weekly list of people Pejling cannot reach.
+
+Planning is idempotent (a key planned before is left alone), so every instance can plan
+on every tick; only one of them sends each row (`outbox.take`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store import conversations, outbox, paamindelser
+from store.digests import LOCAL_TIME, digest_window
+from store.enums import Role
+from store.kalender import working_day_on_or_after
+from store.models import Committee, Municipality, RoleAssignment
+from store.outbox import Kind, Planned
+from store.profiles import profile
+
+# A digest whose time passed while Pejling was down is posted if it is at most this late.
+DIGEST_GRACE = timedelta(hours=6)
+# The administration's list goes out on Mondays (or the next working day), if it is not empty.
+UNREACHED_GRACE = timedelta(days=2)
+
+
+class Source(enum.StrEnum):
+    MEETINGS = "meetings"
+    REMINDERS = "reminders"
+    DIGESTS = "digests"
+    UNREACHED = "unreached"
+
+
+async def plan_due(
+    session: AsyncSession, now: datetime, sources: Collection[Source] = tuple(Source)
+) -> int:
+    """Plan everything due by `now` (from `sources`); how many rows are new."""
+    found: list[Planned] = []
+    if Source.MEETINGS in sources:
+        found += [item.planned(now) for item in await outbox.due(session, now)]
+    if Source.REMINDERS in sources:
+        found += await paamindelser.due(session, now)
+    if Source.DIGESTS in sources:
+        found += await digests_due(session, now)
+    if Source.UNREACHED in sources:
+        found += await unreached_due(session, now)
+    return await outbox.plan(session, found, now)
+
+
+async def digests_due(session: AsyncSession, now: datetime) -> list[Planned]:
+    """Each scheduled committee's digest for the period that began at its last scheduled
+    time, if that time was at most `DIGEST_GRACE` ago."""
+    found = []
+    for committee in await session.scalars(
+        select(Committee).where(Committee.digest_schedule.is_not(None))
+    ):
+        window = digest_window(committee.digest_schedule, now)
+        if now - window.start <= DIGEST_GRACE:
+            key = f"digest:{committee.id}:{window.key}"
+            payload = {"committee": committee.id}
+            found.append(
+                Planned(committee.municipality_id, key, Kind.DIGEST, window.start, payload)
+            )
+    return found
+
+
+def monday_send_time(today: date, closed: tuple[str, ...]) -> datetime:
+    monday = today - timedelta(days=today.weekday())
+    day = working_day_on_or_after(monday, closed)
+    return datetime.combine(day, paamindelser.SEND_AT, tzinfo=LOCAL_TIME)
+
+
+async def unreached_due(session: AsyncSession, now: datetime) -> list[Planned]:
+    """To each person in the administration, once a week: who Pejling cannot reach."""
+    today = now.astimezone(LOCAL_TIME).date()
+    lost = await conversations.unreached(session)
+    found = []
+    for municipality in await session.scalars(select(Municipality)):
+        at = monday_send_time(today, profile(municipality.profile).cycle.closed_days)
+        if not at <= now < at + UNREACHED_GRACE:
+            continue
+        if not any(u.municipality == municipality.name for u in lost):
+            continue
+        week = "{}-W{:02d}".format(*at.isocalendar()[:2])
+        for person in await _administration(session, municipality.id):
+            payload = {"person": person}
+            key = f"unreached:{week}:{person}"
+            found.append(Planned(municipality.id, key, Kind.UNREACHED, at, payload))
+    return found
+
+
+async def _administration(session: AsyncSession, municipality_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(RoleAssignment.person_id)
+        .where(
+            RoleAssignment.municipality_id == municipality_id,
+            RoleAssignment.role == Role.ADMINISTRATION,
+        )
+        .distinct()
+    )
+    return sorted(rows)
