@@ -1,4 +1,4 @@
-"""The `pejling` command: serve, demo, import, migrate, digest, møder, chat, manifest."""
+"""The `pejling` command: serve, demo, import, migrate, digest, udsend, chat, manifest."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import logging
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -16,7 +18,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import manifest, moeder
+from bot import manifest, tidsrejse, udsendelse
 from bot.app import Runtime, build_runtime, create_app
 from bot.chat import cli as chat_cli
 from bot.digest import DigestResult, post_digest
@@ -29,12 +31,14 @@ from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
 from store.models import Committee
 from store.orgfile import OrgFile, read_org_file
-from store.outbox import Due
 from store.profiles import PROFILE_KEYS
 from store.views import CycleItem
 
 R = TypeVar("R")
 DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
+# The time-travel run starts after the demo's November status day by default: a year of
+# drafting, four status days, the midway evaluation and the changes of clock.
+TRAVEL_START = date(2026, 12, 1)
 t = texts()
 
 
@@ -65,9 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     _add(commands, "migrate", t("cli.migrate"), _migrate)
     digest = _add(commands, "digest", t("cli.digest"), _digest)
     digest.add_argument("--committee", "--udvalg", dest="committee", help=t("cli.udvalg"))
-    meetings = commands.add_parser("moeder", aliases=["møder"], help=t("cli.moeder"),
-                                   description=t("cli.moeder"))  # fmt: skip
-    meetings.set_defaults(run=_meetings)
+    outgoing = commands.add_parser("udsend", aliases=["moeder", "møder"], help=t("cli.udsend"),
+                                   description=t("cli.udsend"))  # fmt: skip
+    outgoing.set_defaults(run=_send_due)
+    travel = commands.add_parser("tidsrejse", help=t("cli.tidsrejse"),
+                                 description=t("cli.tidsrejse"))  # fmt: skip
+    travel.set_defaults(run=_time_travel)
+    travel.add_argument("--fra", dest="start", type=date.fromisoformat, default=TRAVEL_START,
+                        metavar="DATO", help=t("cli.tidsrejse_fra"))  # fmt: skip
+    travel.add_argument("--dage", dest="days", type=int, default=365, help=t("cli.tidsrejse_dage"))
+    travel.add_argument("--instanser", dest="senders", type=int, default=1, choices=(1, 2, 3),
+                        help=t("cli.tidsrejse_instanser"))  # fmt: skip
+    travel.add_argument("--database", help=t("cli.tidsrejse_database"))
+    travel.add_argument("--json", type=Path, metavar="FIL", help=t("cli.tidsrejse_json"))
     year = commands.add_parser("aarshjul", aliases=["årshjul"], help=t("cli.aarshjul"),
                                description=t("cli.aarshjul"))  # fmt: skip
     year.set_defaults(run=_year)
@@ -211,18 +225,46 @@ def _digest_line(result: DigestResult) -> str:
              error=result.error or "")  # fmt: skip
 
 
-def _meetings(args: argparse.Namespace) -> int:
-    """Send what the dialogue meetings have due now, as the server's scheduler would."""
+def _send_due(args: argparse.Namespace) -> int:
+    """Send what is due now — reminders, meeting messages, digests — as the server's
+    scheduler would on its next tick."""
 
-    async def run() -> list[tuple[Due, bool]]:
+    async def run() -> list[udsendelse.Result]:
         async with cli_runtime(from_environment()) as runtime:
-            return await moeder.send_due(runtime.proactive, datetime.now(UTC))
+            return await udsendelse.tick(runtime.proactive, datetime.now(UTC))
 
-    sent = asyncio.run(run())
-    for item, ok in sent:
-        print(t("cli.moeder_sendt" if ok else "cli.moeder_fejlede", key=item.key))
-    print(t("cli.moeder_i_alt", count=len(sent), sent=sum(ok for _, ok in sent)))
-    return 0 if all(ok for _, ok in sent) else 1
+    done = asyncio.run(run())
+    for result in done:
+        print(t(f"cli.udsend_{result.outcome.value}", key=result.key))
+    print(t("cli.udsend_i_alt", count=len(done), sent=sum(r.sent for r in done)))
+    return 0 if all(r.outcome is not udsendelse.Outcome.FAILED for r in done) else 1
+
+
+def _time_travel(args: argparse.Namespace) -> int:
+    """A year of the demo municipality with the clock moved on, and what each leader got."""
+    logging.getLogger().setLevel(logging.WARNING)  # a year of sends would drown the answer
+    with tempfile.TemporaryDirectory(prefix="pejling-tidsrejse-") as folder:
+        url = args.database or f"sqlite+aiosqlite:///{folder}/tidsrejse.db"
+        settings = replace(from_environment(), database_url=url, app_id="", scheduler=False)
+        found = asyncio.run(_travel(settings, args))
+    print(t("cli.tidsrejse_hvem"))
+    for person, counts in sorted(found.per_person.items()):
+        lines = ", ".join(f"{what} ×{n}" for what, n in sorted(counts.items()))
+        print(f"  {person}: {lines}")
+    for check in ("twice", "after_done", "on_days_off", "not_at_eight"):
+        problems = getattr(found, check)
+        print(t(f"cli.tidsrejse_{check}", count=len(problems)), *problems[:5])
+    print(t("cli.tidsrejse_tabt", count=found.lost))
+    print(t("cli.tidsrejse_ok" if found.clean else "cli.tidsrejse_fejl", count=found.messages))
+    if args.json:
+        tidsrejse.write_json(found, args.json)
+    return 0 if found.clean else 1
+
+
+async def _travel(settings: Settings, args: argparse.Namespace) -> tidsrejse.Findings:
+    async with cli_runtime(settings) as runtime:
+        org = read_org_file(DEMO_FILE)
+        return await tidsrejse.travel(runtime, org, args.start, args.days, args.senders)
 
 
 def _year(args: argparse.Namespace) -> int:
