@@ -23,19 +23,31 @@ from bot.convert import tenant_of
 log = logging.getLogger(__name__)
 
 
+class ForeignTenant(Exception):
+    """An authenticated activity from a tenant this bot does not serve (HTTP 403)."""
+
+
 class PejlingAdapter(CloudAdapter):
-    def __init__(self, auth: BotFrameworkAuthentication, connector: Connector) -> None:
+    def __init__(
+        self,
+        auth: BotFrameworkAuthentication,
+        connector: Connector,
+        home_tenant: str | None = None,
+    ) -> None:
         super().__init__(auth)
         self.connector = connector
+        # A single-tenant bot (or managed identity) serves this one tenant; None: any.
+        self.home_tenant = home_tenant
 
     async def process_activity(  # type: ignore[override]
         self,
-        auth_header: str,
+        auth_header: str | None,
         activity: Activity,
         logic: Callable[[TurnContext], Awaitable[None]],
     ) -> InvokeResponse | None:
         """Authenticate, then run `logic`. Any authentication failure is a PermissionError
-        (401): botbuilder itself lets an expired or forged token escape as a 500."""
+        (401): botbuilder itself lets an expired or forged token escape as a 500. A valid
+        token from outside the tenant served is a ForeignTenant (403)."""
         try:
             result = await self.bot_framework_authentication.authenticate_request(
                 activity, auth_header
@@ -44,12 +56,23 @@ class PejlingAdapter(CloudAdapter):
             raise PermissionError(type(refused).__name__) from refused
         if result is None or result.claims_identity is None:
             raise PermissionError("no identity")
+        self._check_tenant(activity, result.claims_identity.claims or {})
         activity.caller_id = result.caller_id
         context = self._create_turn_context(
             activity, result.claims_identity, result.audience, None, None, logic, None
         )
         await self.run_pipeline(context, logic)
         return self._process_turn_results(context)
+
+    def _check_tenant(self, activity: Activity, claims: dict[str, Any]) -> None:
+        """The activity's tenant must be the token's (`tid`, when it names one) and the
+        bot's own when it serves one: a token for one municipality is no pass to another's
+        data. Teams' channel tokens name no tenant; Azure already keeps a single-tenant bot
+        to its tenant, and this keeps Pejling there should a request get past it."""
+        tenant = tenant_of(activity).lower()
+        for expected in (claims.get("tid"), self.home_tenant):
+            if expected and str(expected).lower() != tenant:
+                raise ForeignTenant(tenant)
 
     async def send_activities(
         self, context: TurnContext, activities: list[Activity]

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,21 +16,19 @@ import aiohttp
 from aiohttp import web
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
-from botframework.connector.auth import (
-    BotFrameworkAuthentication,
-    BotFrameworkAuthenticationFactory,
-    PasswordServiceClientCredentialFactory,
-)
+from botframework.connector.auth import AuthenticationConfiguration, BotFrameworkAuthentication
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.adapter import PejlingAdapter
-from bot.connector import Connector, TokenSource
+from bot.adapter import ForeignTenant, PejlingAdapter
+from bot.connector import Connector
 from bot.convert import activity_from_json
 from bot.handler import PejlingBot
 from bot.proactive import Proactive
 from bot.ratelimit import RateLimiter
-from bot.settings import Settings
+from bot.settings import MULTI_TENANT, Settings
+from bot.tokens import token_source
+from bot.turnlimit import TurnLimit
 from dialoger.memory import Memory
 from store import migrate
 from store.db import create_engine, sessionmaker
@@ -38,7 +37,13 @@ log = logging.getLogger(__name__)
 # Teams activities are small; anything near this is not from Teams.
 MAX_BODY = 512 * 1024
 CHANNEL_ISSUER = "https://api.botframework.com"
+# Pejling is a Teams bot: the channel's signing key must vouch for Teams, whatever
+# channelId the activity claims (an empty one would skip botbuilder's own check).
+TEAMS_CHANNEL = "msteams"
 CARD_FLUSH_SECONDS = 1.0
+# Only an escape can put a NUL or a surrogate into parsed JSON; most bodies have none,
+# and are not walked.
+_ESCAPED_SUSPECT = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 @dataclass
@@ -109,32 +114,26 @@ async def _flush_cards(runtime: Runtime) -> None:
 
 
 def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientSession) -> Runtime:
-    tokens = None
-    if not settings.local_mode:
-        tokens = TokenSource(
-            http, settings.token_endpoint(), settings.app_id, settings.app_password
-        )
+    tokens = token_source(settings, http)
     limiter = RateLimiter(settings.tenant_rps) if settings.rate_limits else None
     connector = Connector(http, tokens, limiter)
     sessions = sessionmaker(engine)
     memory = Memory()
-    adapter = PejlingAdapter(authentication(settings), connector)
+    adapter = PejlingAdapter(authentication(settings), connector, settings.home_tenant)
     proactive = Proactive(sessions, connector, memory, settings.bot_id)
-    bot = PejlingBot(sessions, connector, memory, proactive)
+    turns = TurnLimit(settings.turns_per_minute) if settings.turns_per_minute else None
+    bot = PejlingBot(sessions, connector, memory, proactive, tenants=settings.tenants, turns=turns)
     adapter.on_turn_error = bot.on_error
     return Runtime(settings, engine, sessions, http, connector, adapter, bot, memory, proactive)
 
 
 def authentication(settings: Settings) -> BotFrameworkAuthentication:
-    """botbuilder's inbound checks. With no app id, authentication is off (local mode)."""
-    if settings.local_mode or not settings.openid_metadata_url:
-        return ConfigurationBotFrameworkAuthentication(_AuthConfig(settings))
-    return BotFrameworkAuthenticationFactory.create(
-        to_bot_from_channel_open_id_metadata_url=settings.openid_metadata_url,
-        to_bot_from_channel_token_issuer=CHANNEL_ISSUER,
-        credential_factory=PasswordServiceClientCredentialFactory(
-            settings.app_id, settings.app_password, settings.app_tenant_id or None
-        ),
+    """botbuilder's inbound checks, configured as Azure Bot Service's own samples are
+    (issuer, audience, signature, expiry, serviceurl, endorsement). With no app id,
+    authentication is off (local mode)."""
+    required = AuthenticationConfiguration(required_endorsements=[TEAMS_CHANNEL])
+    return ConfigurationBotFrameworkAuthentication(
+        _AuthConfig(settings), auth_configuration=required
     )
 
 
@@ -143,9 +142,13 @@ class _AuthConfig:
 
     def __init__(self, settings: Settings) -> None:
         self.APP_ID = settings.app_id
-        self.APP_PASSWORD = settings.app_password
-        self.APP_TYPE = settings.app_type
-        self.APP_TENANTID = settings.app_tenant_id
+        self.APP_PASSWORD = settings.app_password or None
+        # botbuilder demands an app id for the other types; local mode has none to check.
+        self.APP_TYPE = MULTI_TENANT if settings.local_mode else settings.app_type
+        self.APP_TENANTID = settings.app_tenant_id or None
+        if settings.openid_metadata_url:  # tests and sovereign clouds: where the keys are
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
+            self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = CHANNEL_ISSUER
 
 
 async def messages(request: web.Request) -> web.Response:
@@ -156,10 +159,12 @@ async def messages(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
         response = await runtime.adapter.process_activity(
-            request.headers.get("Authorization", ""), activity, runtime.bot.on_turn
+            request.headers.get("Authorization"), activity, runtime.bot.on_turn
         )
     except PermissionError:
         raise web.HTTPUnauthorized(text="missing or invalid token") from None
+    except ForeignTenant:
+        raise web.HTTPForbidden(text="this bot does not serve the activity's tenant") from None
     if response is not None:
         return web.json_response(response.body, status=int(response.status))
     return web.Response(status=201)
@@ -167,15 +172,42 @@ async def messages(request: web.Request) -> web.Response:
 
 async def _activity(request: web.Request) -> Activity:
     try:
-        body = json.loads(await request.text())
-    except (ValueError, UnicodeDecodeError):
+        raw = await request.text()
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
         raise web.HTTPBadRequest(text="the body is not JSON") from None
+    if _ESCAPED_SUSPECT.search(raw) and _unstorable(body):
+        raise web.HTTPBadRequest(text="the body holds a NUL or a lone surrogate")
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         raise web.HTTPBadRequest(text="an activity with a type is required")
     try:
         return activity_from_json(body)
     except ValueError as malformed:
         raise web.HTTPBadRequest(text=f"the activity has a malformed field: {malformed}") from None
+
+
+def _unstorable(body: Any) -> bool:
+    """A NUL or a lone UTF-16 surrogate in any key or value. Legal JSON, but Teams sends
+    neither, PostgreSQL stores no NUL, and a lone surrogate cannot be written as UTF-8."""
+    pending = [body]
+    while pending:  # not recursive: the body may nest as deep as the JSON parser allowed
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and ("\x00" in item or not _encodable(item)):
+            return True
+    return False
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -2,10 +2,10 @@
 
 botbuilder builds a new msrest client (and a new `requests` session and TCP connection)
 for every turn; that costs ~10 ms of CPU each time. Pejling keeps botbuilder's activity
-model and authentication but sends through this: one aiohttp session, cached tokens,
-and the retry rules Teams asks for — 429, 412, 502 and 504 are retried with jittered
-exponential backoff, honouring Retry-After; 403 means the bot was blocked or removed
-there, and is never retried. Before every attempt the call waits for a slot under
+model and authentication but sends through this: one aiohttp session, cached tokens
+(`bot.tokens`), and the retry rules Teams asks for — 429, 412, 502 and 504 are retried
+with jittered exponential backoff, honouring Retry-After; 403 means the bot was blocked
+or removed there, and is never retried. Before every attempt the call waits for a slot under
 Teams' rate limits (`bot.ratelimit`), per conversation and per tenant.
 """
 
@@ -14,17 +14,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
 
 from bot.ratelimit import Kind, RateLimiter
+
+if TYPE_CHECKING:  # bot.tokens raises this module's ConnectorError
+    from bot.tokens import TokenSource
 
 log = logging.getLogger(__name__)
 RETRIED = frozenset({412, 429, 502, 504})
@@ -78,41 +80,6 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-class TokenSource:
-    """Client-credential tokens for calling the connector, fetched once and reused
-    until five minutes before they expire."""
-
-    def __init__(self, http: aiohttp.ClientSession, url: str, app_id: str, password: str):
-        self._http = http
-        self._url = url
-        self._form = {
-            "grant_type": "client_credentials",
-            "client_id": app_id,
-            "client_secret": password,
-            "scope": "https://api.botframework.com/.default",
-        }
-        self._token: str | None = None
-        self._expires = 0.0
-        self._lock = asyncio.Lock()
-
-    async def token(self) -> str:
-        if self._token and time.monotonic() < self._expires:
-            return self._token
-        async with self._lock:
-            if not self._token or time.monotonic() >= self._expires:
-                await self._fetch()
-        assert self._token is not None
-        return self._token
-
-    async def _fetch(self) -> None:
-        async with self._http.post(self._url, data=self._form) as response:
-            if response.status != 200:
-                raise ConnectorError(response.status, await response.text())
-            body = await response.json()
-        self._token = body["access_token"]
-        self._expires = time.monotonic() + float(body.get("expires_in", 3600)) - 300
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.ratelimit import DEFAULT_TENANT_RPS
+from bot.turnlimit import DEFAULT_PER_MINUTE
 from store.db import database_url
 
 DEFAULT_PORT = 3978
-# Where a bot gets tokens for calling the Bot Connector (Azure Bot Service).
-BOTFRAMEWORK_AUTHORITY = "https://login.microsoftonline.com/botframework.com"
+# Where a bot gets tokens for calling the Bot Connector (Azure Bot Service): the Entra ID
+# host, then the tenant ("botframework.com" for a multi-tenant bot).
+LOGIN_URL = "https://login.microsoftonline.com"
+MULTI_TENANT_AUTHORITY = "botframework.com"
 CONNECTOR_SCOPE = "https://api.botframework.com/.default"
+# Azure's own metadata service, where a VM or AKS pod asks for its managed identity's token.
+IMDS_HOST = "http://169.254.169.254"
+# MicrosoftAppType, as Azure Bot names them; botbuilder reads them in any case.
+MULTI_TENANT = "MultiTenant"
+SINGLE_TENANT = "SingleTenant"
+USER_ASSIGNED_MSI = "UserAssignedMSI"
+APP_TYPES = {name.lower(): name for name in (MULTI_TENANT, SINGLE_TENANT, USER_ASSIGNED_MSI)}
+
+
+class SettingsError(ValueError):
+    """A configuration Pejling cannot run with; raised at start, before serving anything."""
 
 
 @dataclass(frozen=True)
@@ -21,18 +35,51 @@ class Settings:
     port: int = DEFAULT_PORT
     app_id: str = ""
     app_password: str = ""
-    app_type: str = "MultiTenant"
+    app_type: str = MULTI_TENANT
     app_tenant_id: str = ""
-    # For tests and sovereign clouds: where channel tokens are checked, and bot tokens fetched.
+    # For tests and sovereign clouds: where channel tokens are checked, and bot tokens fetched
+    # (`token_url` whole, or `login_url` as the host before the tenant).
     openid_metadata_url: str | None = None
     token_url: str | None = None
+    login_url: str = LOGIN_URL
+    # A managed identity's token service, as App Service and Container Apps announce it in
+    # IDENTITY_ENDPOINT and IDENTITY_HEADER; without them, the metadata service at `imds_host`.
+    identity_endpoint: str | None = None
+    identity_header: str | None = None
+    imds_host: str = IMDS_HOST
     scheduler: bool = True
     # Calls per second to Teams for each tenant (TEAMS-FACTS §1: design for ≤ 30); 0 turns
     # the tenant's cap off, leaving only the per-conversation limits.
     tenant_rps: float = DEFAULT_TENANT_RPS
+    # `PEJLING_TENANTS`: when set, the only Teams tenants served, even if the store holds
+    # others; None serves every municipality in the store.
+    tenants: frozenset[str] | None = None
+    # `PEJLING_TURNS_PER_MINUTE`: turns one person may take a minute (bot/turnlimit.py);
+    # 0 turns the limit off.
+    turns_per_minute: int = DEFAULT_PER_MINUTE
     # Off only in tests that drive turns faster than anyone types: Teams' limits are then
     # not kept at all, and a burst of calls meets 429s instead. Not read from the environment.
     rate_limits: bool = True
+
+    def __post_init__(self) -> None:
+        if self.app_type not in APP_TYPES.values():
+            raise SettingsError(_unknown_type(self.app_type))
+        if not self.local_mode:
+            for missing in self._missing():
+                raise SettingsError(f"MicrosoftAppType={self.app_type} needs {missing}")
+
+    def _missing(self) -> list[str]:
+        """What botbuilder requires for the app type, and Pejling to fetch its own tokens:
+        a password unless a managed identity signs in, a tenant unless multi-tenant."""
+        needed = {
+            "MicrosoftAppPassword": self.app_type != USER_ASSIGNED_MSI,
+            "MicrosoftAppTenantId": self.app_type != MULTI_TENANT,
+        }
+        values = {
+            "MicrosoftAppPassword": self.app_password,
+            "MicrosoftAppTenantId": self.app_tenant_id,
+        }
+        return [name for name, required in needed.items() if required and not values[name]]
 
     @property
     def local_mode(self) -> bool:
@@ -43,12 +90,20 @@ class Settings:
     def bot_id(self) -> str:
         return f"28:{self.app_id or 'pejling'}"
 
+    @property
+    def home_tenant(self) -> str | None:
+        """The one tenant a single-tenant bot or a managed identity serves; None: any
+        (a multi-tenant bot, or local mode, where nothing is checked)."""
+        if self.local_mode or self.app_type == MULTI_TENANT:
+            return None
+        return self.app_tenant_id
+
     def token_endpoint(self) -> str:
+        """Where the bot's client-credential tokens come from (botbuilder's authority)."""
         if self.token_url:
             return self.token_url
-        if self.app_type.lower() == "singletenant":
-            return f"https://login.microsoftonline.com/{self.app_tenant_id}/oauth2/v2.0/token"
-        return f"{BOTFRAMEWORK_AUTHORITY}/oauth2/v2.0/token"
+        tenant = self.home_tenant or MULTI_TENANT_AUTHORITY
+        return f"{self.login_url.rstrip('/')}/{tenant}/oauth2/v2.0/token"
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> Settings:
@@ -58,13 +113,35 @@ def from_environment(env: Mapping[str, str] | None = None) -> Settings:
         port=int(source.get("PORT") or DEFAULT_PORT),
         app_id=source.get("MicrosoftAppId", "").strip(),
         app_password=source.get("MicrosoftAppPassword", ""),
-        app_type=source.get("MicrosoftAppType", "").strip() or "MultiTenant",
+        app_type=_app_type(source.get("MicrosoftAppType", "")),
         app_tenant_id=source.get("MicrosoftAppTenantId", "").strip(),
         openid_metadata_url=source.get("PEJLING_OPENID_METADATA_URL") or None,
         token_url=source.get("PEJLING_TOKEN_URL") or None,
+        login_url=source.get("PEJLING_LOGIN_URL") or LOGIN_URL,
+        identity_endpoint=source.get("IDENTITY_ENDPOINT") or None,
+        identity_header=source.get("IDENTITY_HEADER") or None,
+        imds_host=source.get("AZURE_POD_IDENTITY_AUTHORITY_HOST") or IMDS_HOST,
         scheduler=source.get("PEJLING_SCHEDULER", "1") != "0",
         tenant_rps=_rate(source.get("PEJLING_TENANT_RPS")),
+        turns_per_minute=_turns(source.get("PEJLING_TURNS_PER_MINUTE")),
+        tenants=_tenants(source.get("PEJLING_TENANTS")),
     )
+
+
+def _app_type(value: str) -> str:
+    """MicrosoftAppType in Azure's spelling; botbuilder accepts any case, and so do we."""
+    if not value.strip():
+        return MULTI_TENANT
+    known = APP_TYPES.get(value.strip().lower())
+    if known is None:
+        raise SettingsError(_unknown_type(value))
+    return known
+
+
+def _unknown_type(value: str) -> str:
+    # botbuilder would quietly treat an unknown type as MultiTenant; a typo in
+    # "SingleTenant" must not widen who may talk to the bot.
+    return f"MicrosoftAppType {value!r} is not one of {', '.join(APP_TYPES.values())}"
 
 
 def _rate(value: str | None) -> float:
@@ -75,3 +152,19 @@ def _rate(value: str | None) -> float:
     if rate < 0:
         raise ValueError(f"PEJLING_TENANT_RPS must be 0 or more, not {value!r}")
     return rate
+
+
+def _tenants(value: str | None) -> frozenset[str] | None:
+    """`PEJLING_TENANTS`: comma-separated tenant ids; unset or empty allows every tenant."""
+    found = frozenset(part.strip() for part in (value or "").split(",") if part.strip())
+    return found or None
+
+
+def _turns(value: str | None) -> int:
+    """`PEJLING_TURNS_PER_MINUTE`: a whole number ≥ 0; unset or empty is the default."""
+    if value is None or not value.strip():
+        return DEFAULT_PER_MINUTE
+    turns = int(value)
+    if turns < 0:
+        raise ValueError(f"PEJLING_TURNS_PER_MINUTE must be 0 or more, not {value!r}")
+    return turns

@@ -380,6 +380,9 @@ class FakeBotFramework:
         """`app_passwords` makes the token endpoint check secrets; `require_auth` makes
         connector calls need a token from that endpoint, as Teams does."""
         self.signing_key = signing_key or default_signing_key()
+        self._other_keys: list[SigningKey] = []  # published beside it (`publish`)
+        # The secret App Service hands a managed identity's process in IDENTITY_HEADER.
+        self.identity_header = secrets.token_urlsafe(16)
         self.app_passwords = dict(app_passwords) if app_passwords is not None else None
         self.require_auth = require_auth
         self.max_activity_bytes = max_activity_bytes
@@ -472,6 +475,12 @@ class FakeBotFramework:
         """The OAuth2 client-credentials endpoint, for multi-tenant or a given tenant."""
         return f"{self.url}{tenant}/oauth2/v2.0/token"
 
+    @property
+    def identity_endpoint(self) -> str:
+        """A managed identity's token service as App Service names it in IDENTITY_ENDPOINT;
+        the fake's URL itself stands in for the VM metadata service (IMDS) host."""
+        return f"{self.url}msi/token"
+
     # ----------------------------------------------------------------------
     # setup by tests
 
@@ -524,6 +533,12 @@ class FakeBotFramework:
         with self._lock:
             self._delays.append(_Delay(method, path_pattern, seconds, times))
 
+    def publish(self, key: SigningKey) -> None:
+        """Serve `key` in the JWKS beside the fake's own, e.g. one endorsed for other channels.
+        botbuilder reads the keys once a day: publish before the bot's first request."""
+        with self._lock:
+            self._other_keys.append(key)
+
     def sign_channel_token(
         self,
         app_id: str,
@@ -535,11 +550,13 @@ class FakeBotFramework:
         key: SigningKey | None = None,
         not_before: datetime | None = None,
         unsigned: bool = False,
+        extra: Mapping[str, Any] | None = None,
     ) -> str:
         """A channel-to-bot JWT as Bot Framework signs it for the bot `app_id`.
 
         The knobs make it refused: a negative `expires_in` beyond botbuilder's 5-minute
-        leeway, another `audience` or `issuer`, a foreign `key`, or `unsigned` (alg none).
+        leeway, a `not_before` in the future, another `audience` or `issuer`, a foreign
+        `key`, or `unsigned` (alg none). `extra` adds claims (a `tid`, say).
         `service_url` defaults to this fake's URL.
         """
         now = datetime.now(UTC)
@@ -550,6 +567,7 @@ class FakeBotFramework:
             "iat": int(now.timestamp()),
             "iss": issuer or BOT_FRAMEWORK_ISSUER,
             "aud": audience or app_id,
+            **(extra or {}),
         }
         key = key or self.signing_key
         if unsigned:
@@ -714,6 +732,8 @@ class FakeBotFramework:
             ("issue_token", "POST", "{tenant}/oauth2/v2.0/token", self._issue_token),
             ("openid_metadata", "GET", "v1/.well-known/openidconfiguration", self._openid_metadata),
             ("jwks", "GET", "v1/.well-known/keys", self._jwks),
+            ("managed_identity_token", "GET", "msi/token", self._app_service_identity),
+            ("imds_token", "GET", "metadata/identity/oauth2/token", self._imds_identity),
         ]
         return [
             _Route(name, method, tuple(pattern.split("/")), handler, table is connector)
@@ -1019,6 +1039,54 @@ class FakeBotFramework:
             }
         )
 
+    def _app_service_identity(self, request: RecordedRequest, _: dict[str, str]) -> web.Response:
+        """GET {IDENTITY_ENDPOINT}: a user-assigned identity's token, as App Service answers
+        (api-version 2019-08-01; `expires_on` in epoch seconds, as a string)."""
+        if request.headers.get("X-IDENTITY-HEADER") != self.identity_header:
+            return _error(HTTPStatus.UNAUTHORIZED, "Unauthorized", "X-IDENTITY-HEADER is wrong")
+        refused = self._identity_refusal(request, "2019-08-01")
+        if refused is not None:
+            return refused
+        token = self._grant_identity(request)
+        expires_on = str(int(time.time()) + 3600)
+        resource = request.query["resource"]
+        return web.json_response(
+            {"access_token": token, "expires_on": expires_on, "resource": resource,
+             "token_type": "Bearer", "client_id": request.query["client_id"]}
+        )  # fmt: skip
+
+    def _imds_identity(self, request: RecordedRequest, _: dict[str, str]) -> web.Response:
+        """GET /metadata/identity/oauth2/token: the same from a VM's metadata service
+        (api-version 2018-02-01; `expires_in` as a string; `Metadata: true` required)."""
+        if request.headers.get("Metadata") != "true":
+            return _error(HTTPStatus.BAD_REQUEST, "BadRequest", "Required metadata header")
+        refused = self._identity_refusal(request, "2018-02-01")
+        if refused is not None:
+            return refused
+        token = self._grant_identity(request)
+        resource = request.query["resource"]
+        return web.json_response(
+            {"access_token": token, "expires_in": "3599", "resource": resource,
+             "token_type": "Bearer", "client_id": request.query["client_id"]}
+        )  # fmt: skip
+
+    @staticmethod
+    def _identity_refusal(request: RecordedRequest, api_version: str) -> web.Response | None:
+        """A user-assigned identity is named by `client_id`; the resource has no /.default."""
+        query = request.query
+        if query.get("api-version") != api_version or not query.get("client_id"):
+            return _error(HTTPStatus.BAD_REQUEST, "BadRequest", "api-version or client_id")
+        if query.get("resource") != BOT_FRAMEWORK_SCOPE:
+            return _error(HTTPStatus.BAD_REQUEST, "BadRequest", "Unknown resource")
+        return None
+
+    def _grant_identity(self, request: RecordedRequest) -> str:
+        """Hand out a managed identity's token, recorded as a grant of tenant "managed-identity"."""
+        client_id, resource = request.query["client_id"], request.query["resource"]
+        token = self._access_token("managed-identity", client_id, resource)
+        self._grants.append(TokenGrant("managed-identity", client_id, resource, token))
+        return token
+
     def _access_token(self, tenant: str, client_id: str, scope: str) -> str:
         """A bot-to-channel access token shaped like Entra ID's v1 app tokens."""
         now = int(time.time())
@@ -1050,8 +1118,10 @@ class FakeBotFramework:
         )
 
     def _jwks(self, _: RecordedRequest, __: dict[str, str]) -> web.Response:
-        """GET /v1/.well-known/keys: the one signing key, endorsed for msteams."""
-        return web.json_response({"keys": [self.signing_key.jwk()]})
+        """GET /v1/.well-known/keys: the signing key, endorsed for msteams, and any other
+        key published."""
+        keys = [self.signing_key, *self._other_keys]
+        return web.json_response({"keys": [key.jwk() for key in keys]})
 
 
 def _oauth_error(status: int, error: str, aadsts: str) -> web.Response:

@@ -309,6 +309,62 @@ async def test_token_endpoint_refuses_a_wrong_secret_or_grant(http: aiohttp.Clie
         assert fake.token_grants == []
 
 
+async def test_a_published_key_is_served_beside_the_signing_key(
+    fake_bf: FakeBotFramework, http: aiohttp.ClientSession
+) -> None:
+    other = SigningKey.generate(endorsements=("webchat",))
+    fake_bf.publish(other)
+
+    async with http.get(fake_bf.jwks_url) as response:
+        keys = (await response.json())["keys"]
+
+    assert [(k["kid"], k["endorsements"]) for k in keys] == [
+        (fake_bf.signing_key.kid, ["msteams"]),
+        (other.kid, ["webchat"]),
+    ]
+
+
+async def test_managed_identity_tokens_as_app_service_and_a_vm_answer(
+    fake_bf: FakeBotFramework, http: aiohttp.ClientSession
+) -> None:
+    query = {"resource": "https://api.botframework.com", "client_id": APP_ID}
+    app_service = {"X-IDENTITY-HEADER": fake_bf.identity_header}
+    async with http.get(
+        fake_bf.identity_endpoint,
+        params={**query, "api-version": "2019-08-01"},
+        headers=app_service,
+    ) as response:
+        on_app_service = await response.json()
+    imds = f"{fake_bf.url}metadata/identity/oauth2/token"
+    async with http.get(
+        imds, params={**query, "api-version": "2018-02-01"}, headers={"Metadata": "true"}
+    ) as response:
+        on_a_vm = await response.json()
+
+    assert int(on_app_service["expires_on"]) > time.time() + 3000  # epoch seconds
+    assert on_a_vm["expires_in"] == "3599"  # seconds, as a string
+    tokens = [g.access_token for g in fake_bf.token_grants]
+    assert tokens == [on_app_service["access_token"], on_a_vm["access_token"]]
+
+
+async def test_managed_identity_refuses_a_wrong_header_or_resource(
+    fake_bf: FakeBotFramework, http: aiohttp.ClientSession
+) -> None:
+    query = {"resource": "https://api.botframework.com", "client_id": APP_ID}
+    good = {**query, "api-version": "2019-08-01"}
+    for params, header in [
+        (good, "wrong"),
+        ({**good, "resource": "https://api.botframework.com/.default"}, fake_bf.identity_header),
+    ]:
+        headers = {"X-IDENTITY-HEADER": header}
+        async with http.get(fake_bf.identity_endpoint, params=params, headers=headers) as r:
+            assert r.status in (400, 401)
+    imds = f"{fake_bf.url}metadata/identity/oauth2/token"
+    async with http.get(imds, params={**query, "api-version": "2018-02-01"}) as response:
+        assert response.status == 400  # no `Metadata: true`
+    assert fake_bf.token_grants == []
+
+
 async def test_connector_wants_an_issued_token_when_auth_is_required(
     http: aiohttp.ClientSession,
 ) -> None:
