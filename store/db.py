@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from store import sqlite_inline
+from store.audit import AuditedSession
 
 DEFAULT_URL = "sqlite+aiosqlite:///data/pejling.db"
 
@@ -75,6 +76,9 @@ def _sqlite_begin(connection: Any) -> None:
 def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     resolved = database_url(url)
     parsed = make_url(resolved)
+    # A failed statement's error (and so a logged traceback) would carry its parameters:
+    # what people typed. Hidden, the statement alone is shown.
+    kwargs = {"hide_parameters": True, **kwargs}
     if parsed.get_backend_name() == "sqlite":
         kwargs = {**_sqlite_options(parsed.database), **kwargs}
     engine = create_async_engine(resolved, **kwargs)
@@ -86,9 +90,11 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: views are built from rows after commit, outside the transaction.
+    # AuditedSession: every change to governed rows leaves an audit event (store/audit.py).
+    options: dict[str, Any] = {"expire_on_commit": False, "sync_session_class": AuditedSession}
     if engine.dialect.name == "sqlite":
-        return _OneAtATime(engine, expire_on_commit=False)
-    return async_sessionmaker(engine, expire_on_commit=False)
+        return _OneAtATime(engine, **options)
+    return async_sessionmaker(engine, **options)
 
 
 class _OneAtATime(async_sessionmaker[AsyncSession]):

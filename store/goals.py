@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -325,6 +325,9 @@ async def _goal_to_write(
             origin=origin,
             created_by=actor.person_id,
             created_at=now,
+            # Born a draft, not the model's default (approved, for imported goals), so the
+            # audit trail never shows a new goal as approved before `save` moves it on.
+            state=GoalState.DRAFT,
             version=1,
             extra={},
             flags=[],
@@ -425,9 +428,14 @@ async def _write_content(
 
 
 async def _write_bearings(session: AsyncSession, goal: Goal, bearing_ids: tuple[int, ...]) -> None:
-    """The goal's bearings, already checked against those its committee offers (`save`)."""
-    await session.execute(delete(GoalBearing).where(GoalBearing.goal_id == goal.id))
-    session.add_all(GoalBearing(goal_id=goal.id, bearing_id=b) for b in sorted(set(bearing_ids)))
+    """The goal's bearings, already checked against those its committee offers (`save`).
+    Only the links that change are written, so the audit trail shows just those."""
+    wanted = set(bearing_ids)
+    links = await session.scalars(select(GoalBearing).where(GoalBearing.goal_id == goal.id))
+    have = {link.bearing_id: link for link in links}
+    for bearing_id in have.keys() - wanted:
+        await session.delete(have[bearing_id])
+    session.add_all(GoalBearing(goal_id=goal.id, bearing_id=b) for b in sorted(wanted - set(have)))
 
 
 async def _move(

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.audit import IMPORT, acting
 from store.models import (
     Base,
     Bearing,
@@ -286,4 +287,5 @@ class _Importer:
 
 async def import_org(session: AsyncSession, org: OrgFile) -> ImportReport:
     """Create or update everything in `org`; safe to run again and again."""
-    return await _Importer(session, org).run()
+    with acting(session, IMPORT):  # the audit trail names the file, not a person, as source
+        return await _Importer(session, org).run()
