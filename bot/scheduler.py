@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import udsendelse
 from bot.app import RUNTIME, Runtime
-from store import digests, goals, outbox
+from store import digests, goals, outbox, seen
 
 log = logging.getLogger(__name__)
 # A run missed while Pejling was down is made up for if it is at most this late.
@@ -73,7 +73,8 @@ async def send_outbox(runtime: Runtime) -> None:
 
 async def close_ended_goals(runtime: Runtime) -> None:
     """Nightly: goals whose period has ended are closed and leave reporting and digests;
-    the outbox forgets what it finished more than a year ago."""
+    the outbox forgets what it finished more than a year ago, and the activities handled
+    more than a day ago are forgotten."""
     now = datetime.now(UTC)
     try:
         async with runtime.sessions.begin() as session:
@@ -81,6 +82,7 @@ async def close_ended_goals(runtime: Runtime) -> None:
                 session, now.astimezone(digests.LOCAL_TIME).date(), now
             )
             await outbox.prune(session, now - OUTBOX_KEPT)
+            await seen.prune(session, now)  # re-deliveries come within minutes
         if closed:
             log.info("closed %d goal(s) whose period has ended", closed)
     except Exception:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import evaluering, maal, moeder, paamindelser, runner
+from dialoger import evaluering, maal, moeder, paamindelser, roller, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -55,6 +55,8 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.APPROVE_SUMMARY: moeder.approve_summary,
     actions.DECIDE_MATTER: moeder.decide_matter,
     actions.SNOOZE: paamindelser.snooze_from_card,
+    actions.GRANT_ROLE: roller.grant_from_card,
+    actions.REMOVE_ROLE: roller.remove_from_card,
 }
 
 

@@ -35,6 +35,7 @@ class Intent(enum.StrEnum):
     ABSENCE = "absence"
     ABSENCE_END = "absence_end"
     MY_ABSENCE = "my_absence"
+    ROLES = "roles"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -105,6 +106,9 @@ _PHRASES: dict[Intent, frozenset[str]] = {
     ),
     Intent.MY_ABSENCE: frozenset(
         {"mit fravaer", "mit fravar", "vis fravaer", "vis fravar", "my absence"}
+    ),
+    Intent.ROLES: frozenset(
+        {"roller", "vis roller", "giv rolle", "fjern rolle", "roles", "grant role", "remove role"}
     ),
 }  # fmt: skip
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)

@@ -14,7 +14,7 @@ from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import cards, channel, evaluering, fravaer, maal, moeder, paamindelser, runner
+from dialoger import cards, channel, evaluering, fravaer, maal, moeder, paamindelser, roller, runner
 from dialoger.context import Context
 from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
@@ -23,8 +23,9 @@ from dialoger.memory import Memory
 from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
-from store import conversations, people
+from store import audit, conversations, people, seen
 from store.errors import DomainError
+from store.limits import MESSAGE_MAX
 from store.profiles import profile
 from store.progress import StaleProgress
 from store.views import ProgressView
@@ -33,19 +34,34 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3
 
 
+class _Repeated(Exception):
+    """A copy of an activity another turn handled meanwhile: roll back what this one did."""
+
+    def __init__(self, answer: TurnResult) -> None:
+        super().__init__("activity handled by another turn")
+        self.answer = answer
+
+
 async def handle(
-    sessions: async_sessionmaker[AsyncSession], turn: Turn, memory: Memory
+    sessions: async_sessionmaker[AsyncSession],
+    turn: Turn,
+    memory: Memory,
+    tenants: frozenset[str] | None = None,
 ) -> TurnResult:
     """Run one turn. Domain refusals become a Danish explanation; nothing else is caught
-    here, so the edge's error handler sees real failures."""
+    here, so the edge's error handler sees real failures. `tenants`: when given, the
+    only tenants served (`PEJLING_TENANTS`); others are refused as if unknown."""
     for _ in range(ATTEMPTS):
         after_commit: list[Callable[[], None]] = []
         try:
             async with sessions.begin() as session:
-                result = await _route(session, turn, memory, after_commit)
+                result = await _route(session, turn, memory, after_commit, tenants)
             for remember in after_commit:
                 remember()
             return result
+        except _Repeated as repeated:
+            log.info("activity already handled by another turn; its copy is not")
+            return repeated.answer
         except StaleProgress:
             log.info("dialogue saved concurrently; running the turn again")
             turn = replace(turn, again=True)
@@ -55,16 +71,49 @@ async def handle(
 
 
 async def _route(
-    session: AsyncSession, turn: Turn, memory: Memory, after_commit: list[Callable[[], None]]
+    session: AsyncSession,
+    turn: Turn,
+    memory: Memory,
+    after_commit: list[Callable[[], None]],
+    tenants: frozenset[str] | None,
 ) -> TurnResult:
+    if tenants is not None and turn.tenant_id not in tenants:
+        return _unknown_municipality(turn, texts())  # not even read: nothing of it is served
     identity = await _identify(session, turn, memory)
+    # Whoever writes this turn is who the audit trail names (store/audit.py).
+    session.info.update(source=audit.CHAT, actor=identity.actor and identity.actor.person_id)
     t = texts_for(identity.language, identity.profile)
     if identity.municipality_id is None:
-        quiet = turn.via is Via.EVENT
-        return TurnResult(() if quiet else (say(t("fejl.kommune_ukendt")),))
+        return _unknown_municipality(turn, t)
+    if await _handled_before(session, turn):
+        return _already_handled(turn, t)
     ctx = Context(session, turn, t, identity.municipality_id, identity.actor, memory, after_commit)
     result = await _dispatch(ctx)
+    # Claimed last, so the turn holds no write lock while it works; a copy handled at the
+    # same moment loses the claim here and everything it wrote is rolled back.
+    if turn.activity_id and not await seen.claim(
+        session, identity.municipality_id, turn.conversation_id, turn.activity_id, turn.now
+    ):
+        raise _Repeated(_already_handled(turn, t))
     return replace(result, notices=(*result.notices, *ctx.notices)) if ctx.notices else result
+
+
+def _unknown_municipality(turn: Turn, t: Texts) -> TurnResult:
+    quiet = turn.via is Via.EVENT
+    return TurnResult(() if quiet else (say(t("fejl.kommune_ukendt")),))
+
+
+async def _handled_before(session: AsyncSession, turn: Turn) -> bool:
+    """Teams sent this activity before, and a turn handled it (TEAMS-FACTS §6)."""
+    if not turn.activity_id:
+        return False
+    return await seen.seen_before(session, turn.conversation_id, turn.activity_id)
+
+
+def _already_handled(turn: Turn, t: Texts) -> TurnResult:
+    """A copy of a handled activity: a clicked button still gets an answer (Teams waits
+    for one), a message gets none, as its first copy was answered already."""
+    return TurnResult((say(t("dialog.allerede_modtaget")),) if turn.via is Via.EXECUTE else ())
 
 
 async def _dispatch(ctx: Context) -> TurnResult:
@@ -147,6 +196,8 @@ def _for_role(ctx: Context, key: str) -> str:
 
 
 async def _typed(ctx: Context) -> TurnResult:
+    if len(ctx.turn.text) > MESSAGE_MAX:
+        return await runner.too_long(ctx)
     intent = recognise(ctx.turn.text)
     current = await runner.active(ctx)
     if intent is None:
@@ -221,4 +272,5 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.ABSENCE: fravaer.register,
     Intent.ABSENCE_END: fravaer.end,
     Intent.MY_ABSENCE: fravaer.show_absences,
+    Intent.ROLES: roller.show_roles,
 }

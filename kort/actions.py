@@ -43,12 +43,16 @@ START_EVALUATION = "evaluation.start"  # data: kind (midway | final), goal (opti
 # The year's reminders.
 SNOOZE = "reminder.snooze"  # data: key (the reminder), days — remind me again then
 
+# Roles, managed by the administration. Inputs: person, role, scope (u12, d3, c2).
+GRANT_ROLE = "role.grant"
+REMOVE_ROLE = "role.remove"
+
 ALL = frozenset(
     {
         START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL, RESUME, NEW_GOAL, GOAL_FORM, EDIT_FIELD,
         SHOW_GOAL, EDIT_GOAL, APPROVE_GOAL, RETURN_GOAL, COMMITTEE_APPROVAL, MY_GOALS,
         PLAN_MEETING, SHOW_MEETING, EDIT_MEETING, CANCEL_MEETING, PREPARE, SEND_PACK,
         WRITE_SUMMARY, SEND_SUMMARY, COMMENT_SUMMARY, APPROVE_SUMMARY, DECIDE_MATTER, SNOOZE,
-        START_EVALUATION,
+        START_EVALUATION, GRANT_ROLE, REMOVE_ROLE,
     }
 )  # fmt: skip

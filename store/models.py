@@ -572,3 +572,45 @@ class Absence(Base):
     )
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SeenActivity(Base):
+    """An activity Pejling has handled, by its Teams id. Teams re-delivers an activity
+    when the bot is slow (TEAMS-FACTS §6); the copy finds this row and is not handled
+    again. Claimed in the turn's own transaction, so a turn that failed leaves no row
+    and its copy is handled. Kept a day (`store.seen.prune`)."""
+
+    __tablename__ = "seen_activity"
+    # Activity ids are unique only within their conversation.
+    __table_args__ = (UniqueConstraint("conversation_id", "activity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    conversation_id: Mapped[str] = mapped_column(String(300))
+    activity_id: Mapped[str] = mapped_column(String(300))
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuditEvent(Base):
+    """One change to a governed row (revisionsspor): who, when, through what, and the columns
+    before and after. Append-only — the database refuses UPDATE and DELETE (migration 0005).
+    `person_id`, `committee_id` and `period_id` are plain integers, not foreign keys, so
+    erasing a person or removing a committee never takes the history with it."""
+
+    __tablename__ = "audit_event"
+    # The export's one question: a committee's events, in time order.
+    __table_args__ = (Index("ix_audit_event_export", "municipality_id", "committee_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    at: Mapped[datetime]
+    person_id: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # chat, import, cli, system
+    entity: Mapped[str] = mapped_column(String(64))  # the table name
+    # The row's id; for link rows with two-column keys, the first (the goal or meeting).
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(8))  # create, update, delete
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    committee_id: Mapped[int | None] = mapped_column(Integer)
+    period_id: Mapped[int | None] = mapped_column(Integer)

@@ -137,9 +137,11 @@ async def running_pejling(
     async with sessionmaker(engine).begin() as session:
         await import_org(session, org)
     await engine.dispose()
-    # Teams' rate limits are kept only where a test asks for them (`rate_limits=True`): the
-    # suites drive a chat far faster than anyone types, and would wait seconds per test.
-    settings = replace(Settings(database_url=url, scheduler=False, rate_limits=False), **overrides)
+    # Teams' rate limits and the turn limit are kept only where a test asks for them
+    # (`rate_limits=True`, `turns_per_minute=N`): the suites drive a chat far faster than
+    # anyone types, and would wait seconds per test or be told to slow down.
+    plain = Settings(database_url=url, scheduler=False, rate_limits=False, turns_per_minute=0)
+    settings = replace(plain, **overrides)
     app = create_app(settings)
     runner = web.AppRunner(app)
     await runner.setup()
@@ -154,16 +156,41 @@ async def running_pejling(
         await runner.cleanup()
 
 
+@asynccontextmanager
+async def two_on_postgresql(
+    fake: FakeBotFramework, tmp_path: Path, org: OrgFile, prefix: str
+) -> AsyncIterator[tuple[RunningPejling, RunningPejling]]:
+    """Two Pejling instances on one PostgreSQL database, as a municipality runs them
+    behind a load balancer; the database is dropped afterwards."""
+    from conftest import PostgresDatabase  # the suite's throwaway-database helper
+
+    database = PostgresDatabase(prefix)
+    url = await database.create()
+    try:
+        async with (
+            running_pejling(fake, tmp_path, org, database_url=url) as first,
+            running_pejling(fake, tmp_path, org, database_url=url) as second,
+        ):
+            yield first, second
+    finally:
+        await database.drop()
+
+
 # ---------------------------------------------------------------------------
 # Reading the database and the transcript (added for the end-to-end suites)
 
+# Written by every handled activity, refused or not, so a copy Teams sends again is known.
+BOOKKEEPING = frozenset({"seen_activity"})
+
 
 async def table_counts(pejling: RunningPejling) -> dict[str, int]:
-    """Rows in every table, so a test can show that a request wrote nothing."""
+    """Rows in every table, so a test can show that a request wrote nothing. Which
+    activities were handled (`seen_activity`) is the edge's bookkeeping, left out."""
     async with pejling.runtime.sessions() as session:
         return {
             table.name: await session.scalar(select(func.count()).select_from(table)) or 0
             for table in Base.metadata.sorted_tables
+            if table.name not in BOOKKEEPING
         }
 
 

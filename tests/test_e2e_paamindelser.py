@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import select
 
 from bot import udsendelse
-from conftest import PostgresDatabase
 from fakebf import FakeBotFramework, Message
 from goalkit import personal_messages, press
 from harness import (
@@ -29,7 +28,7 @@ from harness import (
     card_text,
     person_id,
     rows,
-    running_pejling,
+    two_on_postgresql,
 )
 from store import outbox
 from store.claims import CLAIM_LEASE
@@ -192,21 +191,24 @@ class Crash(BaseException):
 async def test_a_crash_between_sending_and_marking_sends_at_most_one_duplicate(
     mette: RunningPejling, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    key = f"goal:status:2026-11-15:remind:{await person_id(mette, 'mette')}"
     real_mark = udsendelse._mark
 
-    async def crash_once(*args: Any) -> None:
-        monkeypatch.setattr(udsendelse, "_mark", real_mark)
-        raise Crash
+    async def crash_after_mettes(session: Any, row: Any, *rest: Any) -> None:
+        if row.key == key:  # the process dies right after Teams took her reminder
+            monkeypatch.setattr(udsendelse, "_mark", real_mark)
+            raise Crash
+        await real_mark(session, row, *rest)
 
-    monkeypatch.setattr(udsendelse, "_mark", crash_once)
+    monkeypatch.setattr(udsendelse, "_mark", crash_after_mettes)
     with pytest.raises(Crash):
         await tick(mette, REMIND)
+    await asyncio.sleep(0.5)  # the batch's other sends finish, as a dying process's might
     sent_before = len(reminders_to(mette, "mette"))
 
     await tick(mette, REMIND + MINUTE)  # within the lease: nobody takes the held row
     await tick(mette, REMIND + CLAIM_LEASE + MINUTE)  # the lease is over: sent again
 
-    key = f"goal:status:2026-11-15:remind:{await person_id(mette, 'mette')}"
     [row] = await rows(mette, select(Dispatch).where(Dispatch.key == key))
     assert (row.state, row.attempts) == (DispatchState.SENT, 2)
     # Sent before the crash, and once more when the lease ended: the one duplicate.
@@ -214,26 +216,18 @@ async def test_a_crash_between_sending_and_marking_sends_at_most_one_duplicate(
 
 
 @pytest.fixture
-async def two_on_postgresql(
+async def two_instances(
     fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> AsyncIterator[tuple[RunningPejling, RunningPejling]]:
     """Two Pejling instances on one PostgreSQL database, as a municipality runs them."""
-    database = PostgresDatabase("pejling_two")
-    url = await database.create()
-    try:
-        async with (
-            running_pejling(fake_bf, tmp_path, demo_org, database_url=url) as first,
-            running_pejling(fake_bf, tmp_path, demo_org, database_url=url) as second,
-        ):
-            yield first, second
-    finally:
-        await database.drop()
+    async with two_on_postgresql(fake_bf, tmp_path, demo_org, "pejling_two") as both:
+        yield both
 
 
 async def test_two_instances_on_one_postgresql_send_each_reminder_once(
-    two_on_postgresql: tuple[RunningPejling, RunningPejling],
+    two_instances: tuple[RunningPejling, RunningPejling],
 ) -> None:
-    first, second = two_on_postgresql
+    first, second = two_instances
     leaders = ("mette", "jonas", "lise", "sara", "karin", "peter", "ahmed", "henrik", "birgitte")
     await install(first, *leaders)
     moments = [REMIND, REMIND + MINUTE, NUDGE, NUDGE + 2 * MINUTE, ESCALATE, ESCALATE + MINUTE]

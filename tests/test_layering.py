@@ -21,6 +21,7 @@ KORT_MAY_IMPORT = (
     "store.goalviews",
     "store.meetingviews",  # frozen views of meetings, made for cards
     "store.reminderviews",  # what a reminder of the year says, made for cards
+    "store.roleviews",  # who holds which role, made for the roles card
     "store.text",  # folding, Danish order, shortening: pure functions
 )
 

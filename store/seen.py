@@ -1,0 +1,62 @@
+"""Activities already handled. Teams re-delivers an activity, with the same id, when the
+bot is slow to answer (TEAMS-FACTS §6); the copy must not report a status twice.
+
+A turn claims its activity in its own transaction. A copy that arrives after the first
+has committed finds the row (`seen_before`) and is not handled at all; a copy handled at
+the same moment fails to claim it when it commits, and its writes are rolled back. A
+turn that failed leaves no row, so its copy is handled as if it were the first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import SeenActivity
+
+# Teams retries within a minute; a day leaves room for a clock that is off, and is small.
+KEPT = timedelta(days=1)
+
+
+async def seen_before(session: AsyncSession, conversation_id: str, activity_id: str) -> bool:
+    found = await session.scalar(
+        select(SeenActivity.id).where(
+            SeenActivity.conversation_id == conversation_id,
+            SeenActivity.activity_id == activity_id,
+        )
+    )
+    return found is not None
+
+
+async def claim(
+    session: AsyncSession,
+    municipality_id: int,
+    conversation_id: str,
+    activity_id: str,
+    now: datetime,
+) -> bool:
+    """Mark the activity handled by this transaction. False: another turn has handled it.
+
+    On PostgreSQL a concurrent claim waits for the other transaction: if it commits, the
+    key is taken (False); if it rolls back, this claim goes through."""
+    row = SeenActivity(
+        municipality_id=municipality_id,
+        conversation_id=conversation_id,
+        activity_id=activity_id,
+        seen_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(row)
+        return True
+    except IntegrityError:
+        return False
+
+
+async def prune(session: AsyncSession, now: datetime) -> int:
+    """Forget activities handled more than `KEPT` ago; Teams will not send those again."""
+    result = await session.execute(delete(SeenActivity).where(SeenActivity.seen_at < now - KEPT))
+    return max(result.rowcount, 0)
