@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,14 +19,15 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import manifest, tidsrejse, udsendelse
+from bot import logs, manifest, personer, revision, tidsrejse, udsendelse
 from bot.app import Runtime, build_runtime, create_app
 from bot.chat import cli as chat_cli
 from bot.digest import DigestResult, post_digest
-from bot.settings import Settings, from_environment
+from bot.settings import Settings, SettingsError, from_environment
 from kort.aarshjul import item_line
 from kort.tekster import LOCAL_TIME, texts
-from store import aarshjul, committees, conversations, migrate, people
+from store import aarshjul, audit, committees, conversations, migrate, people
+from store.audit_export import AuditTrail, committee_trail
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
@@ -43,8 +45,9 @@ t = texts()
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logs.configure(
+        os.environ.get("PEJLING_LOG_FORMAT") or "plain",
+        secrets=[os.environ.get("MicrosoftAppPassword", "")],
     )
     # Alembic narrates every migration check at INFO; a command's own output matters more.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -53,7 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except SettingsError as wrong:  # a misconfigured deployment: say what, not a traceback
+        print(wrong, file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     lost = commands.add_parser("uopnaaelige", aliases=["uopnåelige"], help=t("cli.uopnaaelige"),
                                description=t("cli.uopnaaelige"))  # fmt: skip
     lost.set_defaults(run=_unreached)
+    person = commands.add_parser("person", help=t("cli.person"), description=t("cli.person"))
+    personer.add_arguments(person)
+    trail = _add(commands, "revision", t("cli.revision"), _revision)
+    revision.add_arguments(trail)
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
     chat_cli.add_arguments(chat)
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
@@ -157,6 +168,7 @@ async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitab
     try:
         await migrate.upgrade(engine)
         async with sessionmaker(engine).begin() as session:
+            session.info["source"] = audit.CLI  # what a command changes, the trail says so
             return await work(session)
     finally:
         await engine.dispose()
@@ -315,6 +327,24 @@ def _unreached(args: argparse.Namespace) -> int:
         since = t.datetime(entry.since) if entry.since else ""
         print(t(key, municipality=entry.municipality, name=entry.name, since=since))
     print(t("cli.uopnaaelige_i_alt", count=len(found)))
+    return 0
+
+
+def _revision(args: argparse.Namespace) -> int:
+    """`pejling revision eksport`: a committee's audit trail for a period, CSV or JSON."""
+    if args.action is None:
+        print(t("cli.revision"), file=sys.stderr)
+        return 2
+
+    async def trail(session: AsyncSession) -> AuditTrail:
+        return await committee_trail(session, args.committee, args.period)
+
+    try:
+        found = asyncio.run(_in_session(from_environment(), trail))
+    except DomainError as refused:
+        print(t(refused.key, **refused.params), file=sys.stderr)
+        return 2
+    revision.write(found, args.format, args.out)
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from botbuilder.schema import (
     Activity,
@@ -23,7 +24,12 @@ from dialoger.turn import Reply, Target, Turn, Via
 from kort.common import CARD_CONTENT_TYPE
 
 CARD_ACTION_INVOKE = "adaptiveCard/action"
-TEXT_MAX = 10_000  # longer messages are cut: nobody types a status that long in chat
+# How long the ids the store keeps of an activity may be. Teams' own are far shorter; a
+# longer one is not from Teams, and PostgreSQL would refuse to store it mid-turn.
+ID_MAX = 200  # people, bots, teams, channels
+LONG_ID_MAX = 300  # conversations and messages: a thread's id carries ";messageid=…"
+URL_MAX = 500
+_LIMITS = {"id": LONG_ID_MAX, "replyToId": LONG_ID_MAX, "serviceUrl": URL_MAX}
 
 
 # JSON field → Activity attribute, for the text fields Pejling or botbuilder reads.
@@ -52,7 +58,11 @@ def activity_from_json(body: dict[str, Any]) -> Activity:
     which the edge answers with 400.
     """
     fields = {attr: _string(body, key) for key, attr in _TEXT_FIELDS.items() if key in body}
+    for key, limit in _LIMITS.items():
+        _limited(fields.get(_TEXT_FIELDS[key]), limit, key)
+    _check_service_url(fields.get("service_url"))
     _check_attachments(body.get("attachments"))
+    channel_data = _object(body.get("channelData"), "channelData")
     return Activity(
         **fields,
         timestamp=_moment(body, "timestamp"),
@@ -63,7 +73,7 @@ def activity_from_json(body: dict[str, Any]) -> Activity:
         members_added=_accounts(body.get("membersAdded")),
         members_removed=_accounts(body.get("membersRemoved")),
         entities=_entities(body.get("entities")),
-        channel_data=_object(body.get("channelData"), "channelData"),
+        channel_data=_checked_channel_data(channel_data),
         value=body.get("value"),
     )
 
@@ -73,6 +83,31 @@ def _string(body: dict[str, Any], key: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise ValueError(f"{key} must be text")
     return value
+
+
+def _limited(value: str | None, limit: int, what: str) -> str | None:
+    if value is not None and len(value) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters")
+    return value
+
+
+def _check_service_url(value: str | None) -> None:
+    """Replies go to the serviceUrl: it must be a web address. (With authentication on,
+    botbuilder also checks it against the token's claim.)"""
+    if value is None:
+        return
+    parts = urlsplit(value)  # a ValueError of its own for a malformed one, such as "http://["
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("serviceUrl must be an http(s) address")
+
+
+def _checked_channel_data(found: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The team's and channel's ids are stored with a channel's reference: bound them."""
+    for key in ("team", "channel"):
+        nested = (found or {}).get(key)
+        if isinstance(nested, dict) and isinstance(nested.get("id"), str):
+            _limited(nested["id"], ID_MAX, f"channelData.{key}.id")
+    return found
 
 
 def _moment(body: dict[str, Any], key: str) -> datetime | None:
@@ -104,7 +139,7 @@ def _account(value: Any) -> ChannelAccount | None:
     if found is None:
         return None
     return ChannelAccount(
-        id=_string(found, "id"),
+        id=_limited(_string(found, "id"), ID_MAX, "an account's id"),
         name=_string(found, "name"),
         aad_object_id=_string(found, "aadObjectId"),
         role=_string(found, "role"),
@@ -127,7 +162,7 @@ def _conversation(value: Any) -> ConversationAccount | None:
     if is_group is not None and not isinstance(is_group, bool):
         raise ValueError("conversation.isGroup must be true or false")
     return ConversationAccount(
-        id=_string(found, "id"),
+        id=_limited(_string(found, "id"), LONG_ID_MAX, "conversation.id"),
         name=_string(found, "name"),
         conversation_type=_string(found, "conversationType"),
         tenant_id=_string(found, "tenantId"),
@@ -157,17 +192,20 @@ def to_turn(activity: Activity, now: datetime) -> Turn | None:
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     conversation = activity.conversation
     sender = activity.from_property
-    if conversation is None or sender is None or not conversation.id:
+    recipient = activity.recipient
+    if conversation is None or sender is None or not conversation.id or not sender.id:
         return None
+    if not activity.service_url or recipient is None or not recipient.id:
+        return None  # nowhere to answer, or no bot to answer as
     return Turn(
         tenant_id=_tenant(activity, channel_data),
-        user_id=sender.id or "",
+        user_id=sender.id,
         user_name=sender.name,
         aad_object_id=sender.aad_object_id,
         conversation_id=conversation.id,
         conversation_type=conversation.conversation_type or "personal",
         service_url=activity.service_url or "",
-        bot_id=activity.recipient.id if activity.recipient else "",
+        bot_id=recipient.id,
         now=now,
         via=via,
         text=_text(activity) if via is Via.TEXT else "",
@@ -224,11 +262,14 @@ def _text(activity: Activity) -> str:
     bot = activity.recipient.id if activity.recipient else None
     for entity in activity.entities or []:
         props = entity.additional_properties or {}
-        mentioned = props.get("mentioned") or {}
+        mentioned = props.get("mentioned")
+        named = mentioned.get("id") if isinstance(mentioned, dict) else None  # may be anything
         tag = props.get("text")
-        if entity.type == "mention" and mentioned.get("id") == bot and isinstance(tag, str):
+        if entity.type == "mention" and named == bot and isinstance(tag, str):
             text = text.replace(tag, " ", 1)
-    return html.unescape(text).replace("\xa0", " ").strip()[:TEXT_MAX]
+    # Not cut here: a message too long to take is refused in Danish by `dialoger`, not
+    # stored shortened without a word.
+    return html.unescape(text).replace("\xa0", " ").strip()
 
 
 def _data(activity: Activity, via: Via) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from bot.convert import (
     to_turn,
 )
 from bot.proactive import Proactive
+from bot.turnlimit import TurnLimit, Verdict
 from dialoger import router
 from dialoger.memory import Memory
 from dialoger.turn import Notice, Reply, Target, Turn, TurnResult, Via
@@ -58,8 +59,12 @@ class PejlingBot(Bot):
         memory: Memory,
         proactive: Proactive,
         clock: Callable[[], datetime] = utcnow,
+        tenants: frozenset[str] | None = None,
+        turns: TurnLimit | None = None,
     ) -> None:
+        self.turns = turns  # how fast one person may go; None: as fast as they like
         self.sessions = sessions
+        self.tenants = tenants  # the allow-list, when `PEJLING_TENANTS` is set
         self.connector = connector
         self.memory = memory
         self.proactive = proactive
@@ -72,8 +77,30 @@ class PejlingBot(Bot):
             if context.activity.type == ActivityTypes.invoke:
                 PejlingAdapter.set_invoke_response(context, 200, {})  # accepted, not for us
             return
-        result = await router.handle(self.sessions, turn, self.memory)
+        if self.turns is not None and not await self._within_limit(self.turns, context, turn):
+            return
+        result = await router.handle(self.sessions, turn, self.memory, self.tenants)
         await _Delivery(self, context, turn, result).run()
+
+    async def _within_limit(self, limit: TurnLimit, context: TurnContext, turn: Turn) -> bool:
+        """Count the turn against its sender's limit; over it, say so once, then nothing."""
+        verdict = limit.check((turn.tenant_id, turn.aad_object_id or turn.user_id))
+        if verdict is Verdict.ALLOW:
+            return True
+        slow_down = texts()("fejl.for_hurtigt")
+        if turn.via is Via.EXECUTE:
+            # Teams waits for an invoke's answer anyway, and it costs no call to Teams.
+            PejlingAdapter.set_invoke_response(context, 200, invoke_message_response(slow_down))
+        elif verdict is Verdict.WARN and turn.via in (Via.TEXT, Via.SUBMIT):
+            log.info("a person in tenant %s went over the turn limit", safe(turn.tenant_id))
+            body = message_body(slow_down, None)
+            try:
+                await self.connector.send(
+                    turn.service_url, turn.conversation_id, body, tenant_id=turn.tenant_id
+                )
+            except ConnectorError as error:
+                log.warning("the turn limit notice was not delivered: %s", error)
+        return False
 
     def after_turn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` once the turn is answered, logging its errors (no one waits for it)."""
@@ -170,6 +197,31 @@ class _Delivery:
         self.answered_invoke = True
         return [r for r in replies if r is not first]
 
+    async def _updated(self, reply: Reply, target: str) -> bool:
+        """Put `reply` in place of message `target`; False: send it as a new message."""
+        turn = self.turn
+        try:
+            await self.bot.connector.update(
+                turn.service_url,
+                turn.conversation_id,
+                target,
+                reply_activity(reply, turn),
+                tenant_id=turn.tenant_id,
+            )
+        except ConnectorError as error:
+            if reply.target is Target.UPDATE:
+                # An earlier card of a dialogue continued from another device lives in that
+                # device's chat: it cannot be closed from here, which must not fail the turn.
+                log.info("card %s not updated: %s", safe(target), error)
+                return True
+            if error.status != 404:
+                raise
+            # The clicked card's message is gone (or the click named none): the answer
+            # goes out as a new message rather than failing the turn.
+            return False
+        self.card_message = target if reply.target is Target.REPLACE else self.card_message
+        return True
+
     async def _send(self, reply: Reply) -> None:
         turn, connector = self.turn, self.bot.connector
         if reply.target is Target.REPLACE and turn.via is Via.EXECUTE and not self.answered_invoke:
@@ -181,23 +233,7 @@ class _Delivery:
         target = reply.update_id if reply.target is Target.UPDATE else None
         if reply.target is Target.REPLACE and turn.via is Via.SUBMIT:
             target = turn.reply_to_id  # Action.Submit cannot answer with a card: update it
-        if target:
-            try:
-                await connector.update(
-                    turn.service_url,
-                    turn.conversation_id,
-                    target,
-                    reply_activity(reply, turn),
-                    tenant_id=turn.tenant_id,
-                )
-            except ConnectorError as error:
-                if reply.target is not Target.UPDATE:
-                    raise
-                # An earlier card of a dialogue continued from another device lives in that
-                # device's chat: it cannot be closed from here, which must not fail the turn.
-                log.info("card %s not updated: %s", safe(target), error)
-                return
-            self.card_message = target if reply.target is Target.REPLACE else self.card_message
+        if target and await self._updated(reply, target):
             return
         message_id = await connector.send(
             turn.service_url,

@@ -18,6 +18,7 @@ from dialoger.turn import Reply, Target, TurnResult, say, show
 from kort.common import notice_card
 from store import progress
 from store.errors import DomainError
+from store.limits import MESSAGE_MAX
 from store.views import ProgressView
 
 log = logging.getLogger(__name__)
@@ -84,11 +85,24 @@ def _repeated(ctx: Context, current: ProgressView) -> bool:
     return bool(ctx.turn.activity_id) and ctx.turn.activity_id == current.last_activity_id
 
 
-async def resume(ctx: Context, current: ProgressView, note_key: str) -> TurnResult:
+async def resume(
+    ctx: Context, current: ProgressView, note_key: str, **params: object
+) -> TurnResult:
     flow = FLOWS[current.flow]
     data = await flow.load(ctx)
     question = engine.ask(flow, current, ctx.turn, data, ctx.texts)
-    return TurnResult((say(ctx.texts(note_key)), *question), card_owner=current.id)
+    return TurnResult((say(ctx.texts(note_key, **params)), *question), card_owner=current.id)
+
+
+async def too_long(ctx: Context) -> TurnResult:
+    """A message longer than any answer may be: said so, and the open question asked
+    again with the dialogue as it was. Nothing of the message is kept: half a megabyte
+    of text is not an answer to keep for later."""
+    limits = {"length": len(ctx.turn.text), "limit": MESSAGE_MAX}
+    current = await active(ctx)
+    if current is None or current.flow not in FLOWS:
+        return TurnResult((say(ctx.texts("dialog.besked_for_lang", **limits)),))
+    return await resume(ctx, current, "dialog.besked_for_lang", **limits)
 
 
 async def answer(ctx: Context, current: ProgressView) -> TurnResult:
