@@ -32,7 +32,15 @@ POSTGRES_ADMIN = os.environ.get(
 PEJLING_ERROR = "turn failed:"  # bot.handler logs this from its turn error handler
 ECHO_ERROR = "[on_turn_error]"  # the sample prints this
 # No app id: local mode. No scheduler: nothing but the turns under test runs.
-QUIET_BOT = {"MicrosoftAppId": "", "MicrosoftAppPassword": "", "PEJLING_SCHEDULER": "0"}
+# Each simulated leader sends turn after turn, far faster than a person types: the turn
+# limit and Teams' per-chat pacing (both right against Teams) would measure themselves.
+QUIET_BOT = {
+    "MicrosoftAppId": "",
+    "MicrosoftAppPassword": "",
+    "PEJLING_SCHEDULER": "0",
+    "PEJLING_TURNS_PER_MINUTE": "0",
+    "PEJLING_TEAMS_RATE_LIMITS": "0",
+}
 COUNT_DIALOGUES = "SELECT state, count(*) FROM dialogue_progress GROUP BY state"
 NAMES = ("bare", "echo", "pejling-sqlite", "pejling-postgres")
 

@@ -57,8 +57,9 @@ class Settings:
     # `PEJLING_TURNS_PER_MINUTE`: turns one person may take a minute (bot/turnlimit.py);
     # 0 turns the limit off.
     turns_per_minute: int = DEFAULT_PER_MINUTE
-    # Off only in tests that drive turns faster than anyone types: Teams' limits are then
-    # not kept at all, and a burst of calls meets 429s instead. Not read from the environment.
+    # Off only where turns come faster than anyone types and the other end is not Teams:
+    # the test suites, and `PEJLING_TEAMS_RATE_LIMITS=0` for the turn benchmark against its
+    # stand-in connector. Against Teams a burst would then meet 429s.
     rate_limits: bool = True
 
     def __post_init__(self) -> None:
@@ -125,6 +126,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> Settings:
         tenant_rps=_rate(source.get("PEJLING_TENANT_RPS")),
         turns_per_minute=_turns(source.get("PEJLING_TURNS_PER_MINUTE")),
         tenants=_tenants(source.get("PEJLING_TENANTS")),
+        rate_limits=source.get("PEJLING_TEAMS_RATE_LIMITS", "1") != "0",
     )
 
 

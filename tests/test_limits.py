@@ -233,3 +233,11 @@ async def test_no_log_line_above_debug_holds_a_token_the_password_or_typed_text(
         line = logging.Formatter("%(message)s").format(record)
         for secret in (token, PASSWORD, SECRET_TEXT, "x" * 100, *grants):
             assert secret not in line, (record.name, line[:200])
+
+
+def test_teams_rate_limits_are_kept_unless_a_load_test_turns_them_off() -> None:
+    from bot.settings import from_environment
+
+    assert from_environment({"DATABASE_URL": "sqlite://"}).rate_limits is True
+    off = from_environment({"DATABASE_URL": "sqlite://", "PEJLING_TEAMS_RATE_LIMITS": "0"})
+    assert off.rate_limits is False
