@@ -97,6 +97,19 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     await created.dispose()
 
 
+async def database_for(request: pytest.FixtureRequest) -> str | None:
+    """The database a fixture parametrised over ["sqlite", "postgresql"] runs Pejling on:
+    None (a new SQLite file of its own) or the run's PostgreSQL database, emptied."""
+    if request.param != "postgresql":
+        return None
+    url: str = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+    return url
+
+
 class PostgresDatabase:
     """A throwaway database on the PostgreSQL server the development and CI machines run.
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from bot.digest import post_digest
 from cardcheck import schema_errors
+from conftest import database_for
 from fakebf import FakeBotFramework
 from goalkit import (
     METTE_ALL,
@@ -58,7 +58,6 @@ from harness import (
     table_counts,
 )
 from kort import actions
-from store.db import create_engine
 from store.models import Base
 from store.orgfile import OrgFile
 
@@ -360,13 +359,7 @@ async def on_both(
 ) -> AsyncIterator[RunningPejling]:
     """Pejling on SQLite (which runs one transaction at a time) and on PostgreSQL (where two
     turns really run at once, and the version guard on the dialogue decides)."""
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
-        await engine.dispose()
+    url = await database_for(request)
     async with running_pejling(fake_bf, tmp_path, demo_org, database_url=url) as running:
         yield running
 

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot import udsendelse
 from cardcheck import schema_errors
+from conftest import database_for
 from fakebf import FakeBotFramework, Message
 from goalkit import last_card, personal_messages, press, send_card_data, sent_cards, unit_id
 from harness import (
@@ -43,7 +44,6 @@ from kort import actions
 from kort.overblik import card_size
 from meetingkit import with_leader
 from store import meetings
-from store.db import create_engine
 from store.enums import BearingScope, DispatchState, MeetingModel, SummaryState
 from store.importer import import_org
 from store.meetingviews import PREPARATION_FIELDS, MeetingPlan, PreparationContent
@@ -136,13 +136,7 @@ async def pejling(
 ) -> AsyncIterator[RunningPejling]:
     """The demo municipality on SQLite and on PostgreSQL, the bot's clock at NOW, and the
     daycare leaders lise and sara have added Pejling in Teams, so it can write to them."""
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
-        await engine.dispose()
+    url = await database_for(request)
     async with running_pejling(fake_bf, tmp_path, demo_org, database_url=url) as running:
         at(running, NOW)
         await install(running, "lise", "sara")

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from conftest import TABLES
+from conftest import database_for
 from fakebf import FakeBotFramework
 from harness import (
     RunningPejling,
@@ -23,7 +23,6 @@ from harness import (
     table_counts,
     two_on_postgresql,
 )
-from store.db import create_engine
 from store.models import SeenActivity
 from store.orgfile import OrgFile
 
@@ -37,13 +36,7 @@ async def on_both(
     request: pytest.FixtureRequest, fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> AsyncIterator[RunningPejling]:
     """Pejling on SQLite (one writer at a time) and on PostgreSQL (turns really overlap)."""
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        engine = create_engine(url)
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
-        await engine.dispose()
+    url = await database_for(request)
     async with running_pejling(fake_bf, tmp_path, demo_org, database_url=url) as running:
         yield running
 
