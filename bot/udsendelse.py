@@ -156,10 +156,7 @@ async def build(session: AsyncSession, row: Taken, now: datetime) -> Message | N
             return None
         return Message((reminder_card(owing, t),), people=(owing.reminder.person_id,))
     if row.kind == Kind.UNREACHED:
-        name = await session.scalar(
-            select(Municipality.name).where(Municipality.id == row.municipality_id)
-        )
-        lost = [u for u in await conversations.unreached(session) if u.municipality == name]
+        lost = await conversations.unreached(session, row.municipality_id)
         if not lost:
             return None
         return Message((unreached_card(lost, t),), people=(row.payload["person"],))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Committee, ConversationRef, Municipality, Person, RoleAssignment
@@ -262,12 +263,16 @@ class Unreached:
     channel: bool = False
 
 
-async def unreached(session: AsyncSession) -> list[Unreached]:
+async def unreached(session: AsyncSession, municipality_id: int | None = None) -> list[Unreached]:
     """Everyone with a role who has no personal chat Pejling can write to, and every
-    linked channel Pejling was removed from: the administration's list to follow up."""
+    linked channel Pejling was removed from: the administration's list to follow up.
+    All municipalities, or the one `municipality_id` names."""
+    mine = _of(ConversationRef.municipality_id, municipality_id)
     refs = await session.execute(
         select(ConversationRef.person_id, ConversationRef.unreachable_at).where(
-            ConversationRef.conversation_type == "personal", ConversationRef.person_id.is_not(None)
+            ConversationRef.conversation_type == "personal",
+            ConversationRef.person_id.is_not(None),
+            mine,
         )
     )
     chats: dict[int, list[datetime | None]] = {}
@@ -276,7 +281,10 @@ async def unreached(session: AsyncSession) -> list[Unreached]:
     people = await session.execute(
         select(Municipality.name, Person.id, Person.name)
         .join(Person, Person.municipality_id == Municipality.id)
-        .where(Person.id.in_(select(RoleAssignment.person_id)))
+        .where(
+            Person.id.in_(select(RoleAssignment.person_id)),
+            _of(Municipality.id, municipality_id),
+        )
         .order_by(Municipality.name, Person.name)
     )
     found = [
@@ -284,10 +292,14 @@ async def unreached(session: AsyncSession) -> list[Unreached]:
         for municipality, pid, name in people
         if pid not in chats or all(chats[pid])
     ]
-    return found + await _lost_channels(session)
+    return found + await _lost_channels(session, municipality_id)
 
 
-async def _lost_channels(session: AsyncSession) -> list[Unreached]:
+def _of(column: Any, municipality_id: int | None) -> Any:
+    return true() if municipality_id is None else column == municipality_id
+
+
+async def _lost_channels(session: AsyncSession, municipality_id: int | None) -> list[Unreached]:
     rows = await session.execute(
         select(Municipality.name, Committee.name, ConversationRef.unreachable_at)
         .join(Committee, Committee.municipality_id == Municipality.id)
@@ -296,7 +308,10 @@ async def _lost_channels(session: AsyncSession) -> list[Unreached]:
             (ConversationRef.municipality_id == Committee.municipality_id)
             & (ConversationRef.conversation_id == Committee.channel_id),
         )
-        .where(ConversationRef.unreachable_at.is_not(None))
+        .where(
+            ConversationRef.unreachable_at.is_not(None),
+            _of(Municipality.id, municipality_id),
+        )
         .order_by(Municipality.name, Committee.name)
     )
     return [Unreached(m, name, gone, channel=True) for m, name, gone in rows]

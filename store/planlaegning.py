@@ -15,11 +15,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import conversations, outbox, paamindelser
+from store import committees, conversations, outbox, paamindelser
 from store.digests import LOCAL_TIME, digest_window
 from store.enums import Role
 from store.kalender import working_day_on_or_after
-from store.models import Committee, Municipality, RoleAssignment
+from store.models import Municipality, RoleAssignment
 from store.outbox import Kind, Planned
 from store.profiles import profile
 
@@ -56,9 +56,7 @@ async def digests_due(session: AsyncSession, now: datetime) -> list[Planned]:
     """Each scheduled committee's digest for the period that began at its last scheduled
     time, if that time was at most `DIGEST_GRACE` ago."""
     found = []
-    for committee in await session.scalars(
-        select(Committee).where(Committee.digest_schedule.is_not(None))
-    ):
+    for committee in await committees.scheduled(session):
         window = digest_window(committee.digest_schedule, now)
         if now - window.start <= DIGEST_GRACE:
             key = f"digest:{committee.id}:{window.key}"
@@ -78,13 +76,12 @@ def monday_send_time(today: date, closed: tuple[str, ...]) -> datetime:
 async def unreached_due(session: AsyncSession, now: datetime) -> list[Planned]:
     """To each person in the administration, once a week: who Pejling cannot reach."""
     today = now.astimezone(LOCAL_TIME).date()
-    lost = await conversations.unreached(session)
     found = []
     for municipality in await session.scalars(select(Municipality)):
         at = monday_send_time(today, profile(municipality.profile).cycle.closed_days)
         if not at <= now < at + UNREACHED_GRACE:
-            continue
-        if not any(u.municipality == municipality.name for u in lost):
+            continue  # most ticks: nothing is read
+        if not await conversations.unreached(session, municipality.id):
             continue
         week = "{}-W{:02d}".format(*at.isocalendar()[:2])
         for person in await _administration(session, municipality.id):
