@@ -40,7 +40,7 @@ def window_from(start: date, months: int = MONTHS) -> Window:
     return Window(start, start.replace(year=start.year + years, month=month + 1, day=1))
 
 
-def _on(year: int, month_day: str) -> date:
+def on_day(year: int, month_day: str) -> date:
     month, day = (int(part) for part in month_day.split("-"))
     return date(year, month, day)
 
@@ -50,18 +50,18 @@ def goal_items(cycle: CycleSettings, period: Period, window: Window) -> list[Cyc
     window, for goals of `period`."""
     found: list[CycleItem] = []
     for year in range(window.start.year, window.end.year + 1):
-        drafting, drafted = _on(year, cycle.drafting_from), _on(year, cycle.drafting_to)
+        drafting, drafted = on_day(year, cycle.drafting_from), on_day(year, cycle.drafting_to)
         under_way = drafting < window.start <= drafted  # shown from today until it closes
         if (window.holds(drafting) or under_way) and period.starts_on <= drafting <= period.ends_on:
             shown = window.start if under_way else drafting
             found.append(CycleItem(shown, ItemKind.DRAFTING, until=drafted))
-        for day in (_on(year, d) for d in cycle.status):
+        for day in (on_day(year, d) for d in cycle.status):
             if window.holds(day) and period.starts_on <= day <= period.ends_on:
                 found.append(CycleItem(day, ItemKind.STATUS))
-        midway = _on(year, cycle.midway) if cycle.midway else None
+        midway = on_day(year, cycle.midway) if cycle.midway else None
         if midway and window.holds(midway) and period.starts_on <= midway <= period.ends_on:
             found.append(CycleItem(midway, ItemKind.MIDWAY))
-    final = _on(period.ends_on.year + 1, cycle.final_report)
+    final = on_day(period.ends_on.year + 1, cycle.final_report)
     if window.holds(final):
         found.append(CycleItem(final, ItemKind.FINAL_REPORT))
     return sorted(found, key=_order)

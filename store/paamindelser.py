@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import fravaer
-from store.aarshjul import Window, goal_items
+from store.aarshjul import Window, goal_items, on_day
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, EvaluationKind, GoalState, Role
 from store.errors import Invalid, NotAllowed
@@ -44,7 +44,7 @@ from store.models import (
 from store.outbox import Kind, Planned, plan
 from store.people import leaders_by_unit
 from store.profiles import Profile, ReminderSettings, profile
-from store.reminderviews import Owing, Reminder, Stage
+from store.reminderviews import Owing, Reminder, Stage, item_key
 from store.views import Actor, ItemKind
 
 SEND_AT = time(8, 0)
@@ -68,7 +68,15 @@ class Item:
 
     @property
     def base(self) -> str:
-        return f"goal:{self.subject}:{self.deadline.isoformat()}"
+        return item_key(self.subject, self.deadline)
+
+    def reminder(
+        self, stage: Stage, person: int, units: tuple[int, ...], absent: tuple[int, ...]
+    ) -> Reminder:
+        """This item's reminder at `stage` to `person` about `units` (for `absent` leaders)."""
+        return Reminder(
+            self.subject, self.deadline, self.period_id, self.year, stage, person, units, absent
+        )
 
 
 def at_eight(day: date) -> datetime:
@@ -126,10 +134,14 @@ def items_near(chosen: Profile, periods: Iterable[Period], today: date) -> list[
     return found
 
 
+def drafting_opens(chosen: Profile, year: int) -> date:
+    """The first day goals can be written after the budget of `year`."""
+    return on_day(year, chosen.cycle.drafting_from)
+
+
 def _item(chosen: Profile, kind: ItemKind, deadline: date, period: Period) -> Item | None:
     if kind is ItemKind.DRAFTING:
-        month, day = (int(p) for p in chosen.cycle.drafting_from.split("-"))
-        return Item(kind, deadline, period.id, opens=date(deadline.year, month, day))
+        return Item(kind, deadline, period.id, opens=drafting_opens(chosen, deadline.year))
     if kind is ItemKind.STATUS:
         return Item(kind, deadline, period.id)
     if kind is ItemKind.MIDWAY:
@@ -204,10 +216,8 @@ async def _to_leaders(
     for person, (units, absent) in recipients.items():
         if stage is Stage.NUDGE and _snoozed(planned, item, person):
             continue  # they chose their own day; it comes then
-        reminder = Reminder(
-            item.subject, item.deadline, item.period_id, item.year, stage, person, units, absent
-        )
-        found.append(_planned(municipality_id, item, reminder, times[stage]))
+        reminder = item.reminder(stage, person, units, absent)
+        found.append(_planned(municipality_id, reminder, times[stage]))
     return found
 
 
@@ -221,20 +231,15 @@ async def _to_heads(
 ) -> list[Planned]:
     heads = await department_heads(session, owing)
     recipients = await _recipients(session, municipality_id, heads, now)
+    at = times[Stage.ESCALATE]
     return [
-        _planned(
-            municipality_id, item,
-            Reminder(item.subject, item.deadline, item.period_id, item.year, Stage.ESCALATE,
-                     person, units, absent),
-            times[Stage.ESCALATE],
-        )
+        _planned(municipality_id, item.reminder(Stage.ESCALATE, person, units, absent), at)
         for person, (units, absent) in recipients.items()
-    ]  # fmt: skip
+    ]
 
 
-def _planned(municipality_id: int, item: Item, reminder: Reminder, at: datetime) -> Planned:
-    key = f"{item.base}:{reminder.stage}:{reminder.person_id}"
-    return Planned(municipality_id, key, Kind.GOAL_REMINDER, at, reminder.payload())
+def _planned(municipality_id: int, reminder: Reminder, at: datetime) -> Planned:
+    return Planned(municipality_id, reminder.key, Kind.GOAL_REMINDER, at, reminder.payload())
 
 
 async def _recipients(
@@ -387,8 +392,10 @@ async def still_owing(
     """The reminder with only the units that still owe the item now; None when nothing is
     missing any more (it is not sent)."""
     reminder = Reminder.of(payload)
-    item = Item(reminder.subject, reminder.deadline, reminder.period_id, year=reminder.year,
-                opens=await _opens(session, municipality_id, reminder))  # fmt: skip
+    chosen = profile((await session.get_one(Municipality, municipality_id)).profile)
+    drafting = reminder.subject is ItemKind.DRAFTING
+    opens = drafting_opens(chosen, reminder.deadline.year) if drafting else None
+    item = Item(reminder.subject, reminder.deadline, reminder.period_id, opens, reminder.year)
     owing = await owing_units(session, municipality_id, item, now, reminder.unit_ids)
     if not owing:
         return None
@@ -402,21 +409,7 @@ async def still_owing(
             session, {p for ps in (await leaders_by_unit(session, owing)).values() for p in ps}
         )
     behalf = await _names(session, set(reminder.on_behalf_of))
-    chosen = profile(
-        await session.scalar(select(Municipality.profile).where(Municipality.id == municipality_id))
-        or "hvidovre"
-    )
     return Owing(key, reminder, units, leaders, behalf, chosen.reminders.snooze_days)
-
-
-async def _opens(session: AsyncSession, municipality_id: int, reminder: Reminder) -> date | None:
-    if reminder.subject is not ItemKind.DRAFTING:
-        return None
-    key = await session.scalar(
-        select(Municipality.profile).where(Municipality.id == municipality_id)
-    )
-    month, day = (int(p) for p in profile(key or "hvidovre").cycle.drafting_from.split("-"))
-    return date(reminder.deadline.year, month, day)
 
 
 async def _names(session: AsyncSession, ids: set[int]) -> tuple[str, ...]:
@@ -451,13 +444,13 @@ async def snooze(session: AsyncSession, actor: Actor, key: str, days: int, now: 
     today = now.astimezone(LOCAL_TIME).date()
     day = working_day_on_or_after(today + timedelta(days=days), chosen.cycle.closed_days)
     again = replace(reminder, stage=Stage.AGAIN)
-    base = f"goal:{reminder.subject}:{reminder.deadline.isoformat()}"
+    key = f"{again.key}:{day.isoformat()}"
+    due_at = at_eight(day)
     await plan(
         session,
-        [Planned(actor.municipality_id, f"{base}:{Stage.AGAIN}:{actor.person_id}:{day.isoformat()}",
-                 Kind.GOAL_REMINDER, at_eight(day), again.payload())],
+        [Planned(actor.municipality_id, key, Kind.GOAL_REMINDER, due_at, again.payload())],
         now,
-    )  # fmt: skip
+    )
     return day
 
 

@@ -12,6 +12,11 @@ from typing import Any
 from store.views import ItemKind
 
 
+def item_key(subject: ItemKind, deadline: date) -> str:
+    """What every outbox key of one item of the year begins with."""
+    return f"goal:{subject}:{deadline.isoformat()}"
+
+
 class Stage(enum.StrEnum):
     REMIND = "remind"  # before the deadline
     NUDGE = "nudge"  # after it, still not done
@@ -31,6 +36,11 @@ class Reminder:
     person_id: int  # who gets it
     unit_ids: tuple[int, ...]  # the units it is about
     on_behalf_of: tuple[int, ...] = ()  # the absent leaders a deputy stands in for
+
+    @property
+    def key(self) -> str:
+        """Its outbox key: one per item, stage and person (a snooze adds its day)."""
+        return f"{item_key(self.subject, self.deadline)}:{self.stage}:{self.person_id}"
 
     def payload(self) -> dict[str, Any]:
         return {
