@@ -26,10 +26,12 @@ async def claim(
     row: Base,
     same: ColumnElement[bool],
     now: datetime,
+    free: ColumnElement[bool] | None = None,
     **retaken: Any,
 ) -> bool:
     """Insert `row` as a new claim, or take the existing one `same` selects when it is
-    failed or abandoned (setting `retaken` too). False: it is done, or being done."""
+    `free` — by default failed, or claimed longer ago than the lease — setting `retaken`
+    too. False: it is done, or being done."""
     try:
         async with session.begin_nested():
             session.add(row)
@@ -37,9 +39,10 @@ async def claim(
     except IntegrityError:
         pass
     table: Any = type(row)
-    free = (table.state == FAILED) | (
-        (table.state == CLAIMED) & (table.claimed_at < now - CLAIM_LEASE)
-    )
+    if free is None:
+        free = (table.state == FAILED) | (
+            (table.state == CLAIMED) & (table.claimed_at < now - CLAIM_LEASE)
+        )
     taken = await session.execute(
         update(table).where(same, free).values(state=CLAIMED, claimed_at=now, error=None, **retaken)
     )

@@ -103,7 +103,7 @@ async def channel_target(session: AsyncSession, committee: Committee) -> Channel
 
 
 async def scheduled(session: AsyncSession) -> list[Committee]:
-    """Every committee with a digest schedule, for the scheduler to plan."""
+    """Every committee with a digest schedule, whose digests the outbox plans."""
     rows = await session.scalars(
         select(Committee).where(Committee.digest_schedule.is_not(None)).order_by(Committee.id)
     )

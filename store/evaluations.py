@@ -92,15 +92,7 @@ async def evaluable(
 ) -> list[EvaluationGoal]:
     """The actor's goals that can get an evaluation of `kind` today, each with the one
     given so far (`done`), by unit name."""
-    if not actor.led_unit_ids:
-        return []
-    rows = await session.execute(
-        _GOALS.where(
-            Goal.municipality_id == actor.municipality_id,
-            Goal.unit_id.in_(sorted(actor.led_unit_ids)),
-            _open_on(kind, today),
-        )
-    )
+    rows = await _leader_goals(session, actor, _open_on(kind, today))
     found = [(goal, unit, _year_of(kind, ends, today)) for goal, unit, ends in rows]
     return await _views(session, kind, found)
 
@@ -110,17 +102,25 @@ async def pending(
 ) -> list[EvaluationGoal]:
     """The actor's goals that still miss their evaluation of `kind` for `year`: for the
     reminders, which ask each leader for what is missing."""
+    rows = await _leader_goals(session, actor, _of_year(kind, year))
+    found = [(goal, unit, year) for goal, unit, _ in rows]
+    return [g for g in await _views(session, kind, found) if g.done is None]
+
+
+async def _leader_goals(
+    session: AsyncSession, actor: Actor, which: ColumnElement[bool]
+) -> list[Any]:
+    """The actor's reportable goals `which` selects: (goal, unit name, period's last day)."""
     if not actor.led_unit_ids:
         return []
     rows = await session.execute(
         _GOALS.where(
             Goal.municipality_id == actor.municipality_id,
             Goal.unit_id.in_(sorted(actor.led_unit_ids)),
-            _of_year(kind, year),
+            which,
         )
     )
-    found = [(goal, unit, year) for goal, unit, _ in rows]
-    return [g for g in await _views(session, kind, found) if g.done is None]
+    return list(rows)
 
 
 async def evaluated(

@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import claims
 from store.claims import CLAIM_LEASE
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
@@ -195,37 +195,18 @@ async def take(session: AsyncSession, now: datetime, owner: str, limit: int = 50
 async def claim(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> bool:
     """Take the right to send `key` now, planned or not (a button that sends at once).
     False: it is sent or skipped, or another sender holds it."""
-    try:
-        async with session.begin_nested():
-            session.add(
-                Dispatch(
-                    municipality_id=municipality_id,
-                    key=key,
-                    state=DispatchState.CLAIMED,
-                    due_at=now,
-                    claimed_at=now,
-                    next_at=now + CLAIM_LEASE,
-                    attempts=1,
-                )
-            )
-        return True
-    except IntegrityError:
-        pass
+    row = Dispatch(
+        municipality_id=municipality_id, key=key, state=DispatchState.CLAIMED, due_at=now,
+        claimed_at=now, next_at=now + CLAIM_LEASE, attempts=1,
+    )  # fmt: skip
+    # A planned or failed row is taken at once (a button does not wait out a backoff).
     free = (Dispatch.state.in_((DispatchState.PLANNED, DispatchState.FAILED))) | (
         (Dispatch.state == DispatchState.CLAIMED) & (Dispatch.next_at <= now)
     )
-    taken = await session.execute(
-        update(Dispatch)
-        .where(_row(municipality_id, key), free)
-        .values(
-            state=DispatchState.CLAIMED,
-            claimed_at=now,
-            next_at=now + CLAIM_LEASE,
-            error=None,
-            attempts=Dispatch.attempts + 1,
-        )
-    )
-    return taken.rowcount == 1
+    return await claims.claim(
+        session, row, _row(municipality_id, key), now, free,
+        next_at=now + CLAIM_LEASE, attempts=Dispatch.attempts + 1,
+    )  # fmt: skip
 
 
 async def mark_sent(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> None:
