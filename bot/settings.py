@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.ratelimit import DEFAULT_TENANT_RPS
 from bot.turnlimit import DEFAULT_PER_MINUTE
 from store.db import database_url
+
+N = TypeVar("N", int, float)  # a number setting
 
 DEFAULT_PORT = 3978
 # Where a bot gets tokens for calling the Bot Connector (Azure Bot Service): the Entra ID
@@ -123,8 +126,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> Settings:
         identity_header=source.get("IDENTITY_HEADER") or None,
         imds_host=source.get("AZURE_POD_IDENTITY_AUTHORITY_HOST") or IMDS_HOST,
         scheduler=source.get("PEJLING_SCHEDULER", "1") != "0",
-        tenant_rps=_rate(source.get("PEJLING_TENANT_RPS")),
-        turns_per_minute=_turns(source.get("PEJLING_TURNS_PER_MINUTE")),
+        tenant_rps=_at_least_zero(source, "PEJLING_TENANT_RPS", DEFAULT_TENANT_RPS, float),
+        turns_per_minute=_at_least_zero(
+            source, "PEJLING_TURNS_PER_MINUTE", DEFAULT_PER_MINUTE, int
+        ),
         tenants=_tenants(source.get("PEJLING_TENANTS")),
         rate_limits=source.get("PEJLING_TEAMS_RATE_LIMITS", "1") != "0",
     )
@@ -146,27 +151,19 @@ def _unknown_type(value: str) -> str:
     return f"MicrosoftAppType {value!r} is not one of {', '.join(APP_TYPES.values())}"
 
 
-def _rate(value: str | None) -> float:
-    """`PEJLING_TENANT_RPS`: a number ≥ 0; unset or empty is the default."""
+def _at_least_zero(source: Mapping[str, str], name: str, default: N, kind: type[N]) -> N:
+    """The number setting `name`, 0 or more (`kind` int or float); unset or empty is
+    `default`."""
+    value = source.get(name)
     if value is None or not value.strip():
-        return DEFAULT_TENANT_RPS
-    rate = float(value)
-    if rate < 0:
-        raise ValueError(f"PEJLING_TENANT_RPS must be 0 or more, not {value!r}")
-    return rate
+        return default
+    number = kind(value)
+    if number < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value!r}")
+    return number
 
 
 def _tenants(value: str | None) -> frozenset[str] | None:
     """`PEJLING_TENANTS`: comma-separated tenant ids; unset or empty allows every tenant."""
     found = frozenset(part.strip() for part in (value or "").split(",") if part.strip())
     return found or None
-
-
-def _turns(value: str | None) -> int:
-    """`PEJLING_TURNS_PER_MINUTE`: a whole number ≥ 0; unset or empty is the default."""
-    if value is None or not value.strip():
-        return DEFAULT_PER_MINUTE
-    turns = int(value)
-    if turns < 0:
-        raise ValueError(f"PEJLING_TURNS_PER_MINUTE must be 0 or more, not {value!r}")
-    return turns
