@@ -51,6 +51,7 @@ from store.views import Actor, ItemKind
 TICKS = (time(7, 0), time(8, 0), time(10, 0), time(16, 0))
 WORK_AT = time(10, 0)
 ON_PLAN = "Det går efter planen."
+NEW_POST = "ny post i "  # how the recorder names a new post in a channel
 # How the demo's leaders answer a reminder; anyone not named does it the same day.
 RIGHT_AWAY, WHEN_NUDGED, SNOOZES, NEVER = "straks", "ved rykker", "udsætter", "aldrig"
 PERSONAS = {"jonas": WHEN_NUDGED, "sara": SNOOZES, "lise": NEVER}
@@ -68,7 +69,9 @@ class Recorder:
         self._next = 0
 
     def create_conversation(self, body: dict[str, Any]) -> tuple[int, Any]:
-        self.arrived.append((self.now, str(body.get("channelData", {})), body.get("activity", {})))
+        channel = (body.get("channelData") or {}).get("channel") or {}
+        where = f"{NEW_POST}{channel.get('id', '')}"
+        self.arrived.append((self.now, where, body.get("activity", {})))
         return 201, {"id": f"sim-post-{self._id()}", "activityId": self._id()}
 
     def post_activity(
@@ -346,7 +349,7 @@ def _lost(sent: list[tuple[datetime, udsendelse.Result]], recorder: Recorder) ->
     to_people = sum(1 for _, r in sent if "person" in r.payload)
     in_chats = sum(1 for _, conv, _ in recorder.arrived if conv.startswith("sim:"))
     to_channels = sum(1 for _, r in sent if "person" not in r.payload)
-    new_posts = sum(1 for _, conv, _ in recorder.arrived if conv.startswith("{"))
+    new_posts = sum(1 for _, conv, _ in recorder.arrived if conv.startswith(NEW_POST))
     return max(0, to_people - in_chats) + max(0, to_channels - new_posts)
 
 
