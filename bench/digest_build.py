@@ -24,8 +24,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,7 +35,7 @@ import digest_seed
 import procs
 import run as turns
 from digest_seed import NOW, Seeded
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kort.overblik import card_size, digest_cards
@@ -46,6 +46,10 @@ from store.digests import build_digest, digest_window
 from store.models import Committee, Department, Goal, StatusUpdate, Unit
 
 BENCH = Path(__file__).resolve().parent
+# The tests' statement counter, so the bench and tests/test_digest_queries.py count alike.
+sys.path.insert(0, str(BENCH.parent / "tests"))
+from store_helpers import statements  # noqa: E402
+
 POSTGRES_ADMIN = os.environ.get(
     "PEJLING_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -182,7 +186,7 @@ async def _counted(
     async with sessions() as session:
         committee = await session.get_one(Committee, committee_id)
         window = digest_window(committee.digest_schedule, NOW)
-        with _statements(engine) as sent:
+        with statements(engine) as sent:
             digest = await build_digest(session, committee, window, NOW)
     return digest, [s for s in sent if s != "BEGIN IMMEDIATE"]
 
@@ -227,21 +231,6 @@ async def _timed(work: Callable[[], Awaitable[T]], runs: int) -> dict[str, float
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-@contextmanager
-def _statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The SQL statements sent inside the block (executemany counts once)."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 def _results(

@@ -14,6 +14,7 @@ from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,20 @@ async def running_pejling(
             yield RunningPejling(f"http://127.0.0.1:{port}", http, fake, org, app[RUNTIME], wire)
     finally:
         await runner.cleanup()
+
+
+async def install(pejling: RunningPejling, *keys: str) -> None:
+    """These people add Pejling as a personal app, as Teams reports it to the bot."""
+    for key in keys:
+        installed = pejling.wire.personal_install(pejling.who(key), pejling.personal(key))
+        status, _ = await pejling.post(installed)
+        assert status in (200, 201), status
+
+
+def at(pejling: RunningPejling, when: datetime) -> datetime:
+    """From now on the bot's clock says `when`."""
+    pejling.runtime.bot.clock = lambda: when
+    return when
 
 
 @asynccontextmanager

@@ -13,7 +13,16 @@ from sqlalchemy import select
 from cardcheck import schema_errors
 from fakebf import FakeBotFramework
 from goalkit import last_card, personal_messages, press, send_card_data, sent_cards
-from harness import RunningPejling, card_text, goal_id, progress_of, rows, shown, table_counts
+from harness import (
+    RunningPejling,
+    at,
+    card_text,
+    goal_id,
+    progress_of,
+    rows,
+    shown,
+    table_counts,
+)
 from kort import actions
 from store.enums import GoalState
 from store.models import Evaluation, Goal
@@ -34,11 +43,6 @@ def every_card_is_valid(fake_bf: FakeBotFramework) -> Any:
     yield
     for card in sent_cards(fake_bf):
         assert schema_errors(card) == [], card_text(card)[:200]
-
-
-def at(pejling: RunningPejling, moment: datetime) -> None:
-    """The bot's clock says it is `moment` (the demo's period is 2026–2029)."""
-    pejling.runtime.bot.clock = lambda: moment
 
 
 async def evaluations(pejling: RunningPejling) -> list[Evaluation]:

@@ -32,9 +32,11 @@ from goalkit import last_card, personal_messages, press, send_card_data, sent_ca
 from harness import (
     CHANNEL,
     RunningPejling,
+    at,
     buttons,
     card_text,
     committee,
+    install,
     rows,
     running_pejling,
     shown,
@@ -151,20 +153,6 @@ def every_card_is_valid(fake_bf: FakeBotFramework) -> Any:
     for card in sent_cards(fake_bf):
         assert schema_errors(card) == [], card_text(card)[:200]
         assert card_size(card) < TEAMS_CARD_LIMIT, card_text(card)[:200]
-
-
-async def install(pejling: RunningPejling, *keys: str) -> None:
-    """These people add Pejling as a personal app, as Teams reports it to the bot."""
-    for key in keys:
-        installed = pejling.wire.personal_install(pejling.who(key), pejling.personal(key))
-        status, _ = await pejling.post(installed)
-        assert status in (200, 201), status
-
-
-def at(pejling: RunningPejling, when: datetime) -> datetime:
-    """From now on the bot's clock says `when`."""
-    pejling.runtime.bot.clock = lambda: when
-    return when
 
 
 async def link_channel(pejling: RunningPejling) -> None:

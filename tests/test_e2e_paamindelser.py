@@ -23,9 +23,11 @@ from fakebf import FakeBotFramework, Message
 from goalkit import personal_messages, press
 from harness import (
     RunningPejling,
+    at,
     button_data,
     buttons,
     card_text,
+    install,
     person_id,
     rows,
     two_on_postgresql,
@@ -42,20 +44,6 @@ REMIND = datetime(2026, 11, 12, 8, 0, tzinfo=DANISH)
 NUDGE = datetime(2026, 11, 18, 8, 0, tzinfo=DANISH)
 ESCALATE = datetime(2026, 11, 23, 8, 0, tzinfo=DANISH)
 MINUTE = timedelta(minutes=1)
-
-
-def at(pejling: RunningPejling, when: datetime) -> datetime:
-    """From now on the bot's clock says `when`."""
-    pejling.runtime.bot.clock = lambda: when
-    return when
-
-
-async def install(pejling: RunningPejling, *keys: str) -> None:
-    """These people add Pejling as a personal app, as Teams reports it to the bot."""
-    for key in keys:
-        installed = pejling.wire.personal_install(pejling.who(key), pejling.personal(key))
-        status, _ = await pejling.post(installed)
-        assert status in (200, 201), status
 
 
 async def tick(pejling: RunningPejling, now: datetime, owner: str = "a") -> list[str]:
