@@ -278,8 +278,12 @@ def _data(activity: Activity, via: Via) -> dict[str, Any]:
     if via is Via.EXECUTE:
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        data = action.get("data")
-        return dict(data) if isinstance(data, dict) else {}
+        data = dict(action["data"]) if isinstance(action.get("data"), dict) else {}
+        # The verb names the action; cards posted before verbs carry it only in the data.
+        verb = action.get("verb")
+        if isinstance(verb, str) and verb:
+            data["action"] = verb
+        return data
     return {}
 
 

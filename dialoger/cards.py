@@ -15,18 +15,22 @@ from store import progress
 
 
 async def handle(ctx: Context) -> TurnResult:
-    action = ctx.turn.action
-    data = ctx.turn.data
-    if action == actions.START_STATUS:
-        return await runner.start(ctx, FLOWS[status.NAME], await runner.active(ctx))
-    if action in (
-        actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL, actions.EDIT_FIELD, actions.RESUME
-    ):  # fmt: skip
-        return await _in_dialogue(ctx, action, data.get("progress"))
-    goal_action = _GOAL_ACTIONS.get(action or "") or _MEETING_ACTIONS.get(action or "")
-    if goal_action is not None:
-        return await goal_action(ctx)
-    return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
+    route = ROUTES.get(ctx.turn.action or "")
+    if route is None:
+        return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
+    return await route(ctx)
+
+
+Route = Callable[[Context], Awaitable[TurnResult]]
+
+
+def _dialogue(action: str) -> Route:
+    """A button inside an open dialogue (choose, answer, cancel, edit, resume)."""
+    return lambda ctx: _in_dialogue(ctx, action, ctx.turn.data.get("progress"))
+
+
+async def _start_status(ctx: Context) -> TurnResult:
+    return await runner.start(ctx, FLOWS[status.NAME], await runner.active(ctx))
 
 
 _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
@@ -58,6 +62,18 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.GRANT_ROLE: roller.grant_from_card,
     actions.REMOVE_ROLE: roller.remove_from_card,
 }
+
+
+# The one table from verb to handler. Every card builder names its buttons with the
+# constants of `kort.actions`; tests/test_card_routes.py proves each verb on every card
+# is here and each entry is reachable from some card.
+ROUTES: dict[str, Route] = {
+    actions.START_STATUS: _start_status,
+    **{a: _dialogue(a) for a in (actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL,
+                                 actions.EDIT_FIELD, actions.RESUME)},
+    **_GOAL_ACTIONS,
+    **_MEETING_ACTIONS,
+}  # fmt: skip
 
 
 async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResult:

@@ -1,8 +1,35 @@
 """Names of card actions. A card that emits an action and the route that receives it use
-the same constant, so they cannot drift apart. Each travels in the action's data as
-`action`, beside the ids it acts on (`progress`, `step`, `goal`)."""
+the same constant, so they cannot drift apart. Each travels as the Action.Execute's `verb`
+(Teams refuses a click on an Action.Execute without one) and, for the Action.Submit
+fallback and for cards posted before verbs, in the action's data as `action`, beside the
+ids it acts on (`progress`, `step`, `goal`).
+
+`ALL` (every constant of this module) and `DESTRUCTIVE` (the actions that undo or throw
+away something, shown apart from the others) are gathered when first read, so a constant
+added at the end of the file is in `ALL` without a second list to keep.
+"""
 
 from __future__ import annotations
+
+import sys
+from functools import cache
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: computed on first use, once every constant of the module is defined.
+    if name == "ALL":
+        return _all()
+    if name == "DESTRUCTIVE":
+        return frozenset({CANCEL, CANCEL_MEETING, REMOVE_ROLE})
+    raise AttributeError(name)
+
+
+@cache
+def _all() -> frozenset[str]:
+    module = vars(sys.modules[__name__])
+    return frozenset(v for k, v in module.items() if k.isupper() and isinstance(v, str))
+
 
 START_STATUS = "status.start"
 CHOOSE_GOAL = "status.choose_goal"
@@ -46,13 +73,3 @@ SNOOZE = "reminder.snooze"  # data: key (the reminder), days — remind me again
 # Roles, managed by the administration. Inputs: person, role, scope (u12, d3, c2).
 GRANT_ROLE = "role.grant"
 REMOVE_ROLE = "role.remove"
-
-ALL = frozenset(
-    {
-        START_STATUS, CHOOSE_GOAL, ANSWER, CANCEL, RESUME, NEW_GOAL, GOAL_FORM, EDIT_FIELD,
-        SHOW_GOAL, EDIT_GOAL, APPROVE_GOAL, RETURN_GOAL, COMMITTEE_APPROVAL, MY_GOALS,
-        PLAN_MEETING, SHOW_MEETING, EDIT_MEETING, CANCEL_MEETING, PREPARE, SEND_PACK,
-        WRITE_SUMMARY, SEND_SUMMARY, COMMENT_SUMMARY, APPROVE_SUMMARY, DECIDE_MATTER, SNOOZE,
-        START_EVALUATION, GRANT_ROLE, REMOVE_ROLE,
-    }
-)  # fmt: skip

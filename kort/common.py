@@ -8,6 +8,7 @@ from typing import Any
 from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
+from kort import actions
 from kort.tekster import Texts
 from store.enums import Color
 
@@ -87,13 +88,23 @@ def color_run(color: Color | None, texts: Texts) -> ac.TextRun:
 def button(
     label: str, data: dict[str, Any], *, positive: bool = False, validate: bool = True
 ) -> ac.ActionExecute:
-    """An Action.Execute button, falling back to Action.Submit for Teams clients that
-    predate Universal Actions; the bot answers both the same way."""
+    """An Action.Execute button whose verb is `data["action"]`, falling back to
+    Action.Submit for Teams clients that predate Universal Actions; the bot answers both
+    the same way. Teams refuses a click on an Action.Execute without a verb, so every
+    button is made here and must name one of `kort.actions`."""
+    verb = data.get("action")
+    if verb not in actions.ALL:
+        raise ValueError(f"a button needs an action of kort.actions, not {verb!r}")
     style = t.ActionStyle.POSITIVE if positive else None
     inputs = None if validate else t.AssociatedInputs.NONE
     fallback = ac.ActionSubmit(title=label, data=data, style=style, associated_inputs=inputs)
     return ac.ActionExecute(
-        title=label, data=data, style=style, associated_inputs=inputs, fallback=fallback
+        title=label,
+        verb=verb,
+        data=data,
+        style=style,
+        associated_inputs=inputs,
+        fallback=fallback,
     )
 
 

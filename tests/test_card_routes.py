@@ -1,0 +1,87 @@
+"""Card buttons are routed on their verb through one table: every verb on every card the
+code can build has a handler, every handler is reachable from some card, and a card
+posted before verbs (the action only in its data) still works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cardzoo import zoo
+from dialoger.cards import ROUTES
+from harness import RunningPejling, install
+from kort import actions
+from kort.common import button, walk
+
+
+def answer(pejling: RunningPejling, body: dict[str, Any]) -> str:
+    """What mette saw: the card that replaced the pressed one, or the new messages."""
+    sent = pejling.fake.messages_in(pejling.personal("mette").conversation_id)
+    return str(body.get("value")) + " ".join(str(m.text) + str(m.cards) for m in sent)
+
+
+def executes(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in walk(card) if n.get("type") == "Action.Execute"]
+
+
+@pytest.mark.parametrize("name", list(zoo()))
+def test_every_button_has_a_verb_with_a_handler(name: str) -> None:
+    for action in executes(zoo()[name]):
+        assert action.get("verb") in ROUTES, (name, action.get("title"))
+        # The Action.Submit fallback and cards of older clients name it in the data.
+        assert action["data"]["action"] == action["verb"]
+        assert action["fallback"]["data"]["action"] == action["verb"]
+
+
+def test_every_handler_is_reachable_from_some_card() -> None:
+    on_cards = {a["verb"] for card in zoo().values() for a in executes(card)}
+
+    assert set(ROUTES) - on_cards == set()
+
+
+def test_the_table_and_the_action_names_are_the_same() -> None:
+    assert set(ROUTES) == actions.ALL
+    assert actions.DESTRUCTIVE < actions.ALL
+
+
+def test_a_button_without_a_known_action_cannot_be_built() -> None:
+    with pytest.raises(ValueError):
+        button("Gør noget", {"action": "goal.nothing"})
+    with pytest.raises(ValueError):
+        button("Gør noget", {"goal": 3})
+
+
+async def test_a_verb_alone_is_enough(pejling: RunningPejling) -> None:
+    """The Agents Playground sends the verb; the data need not repeat it."""
+    await install(pejling, "mette")
+    place = pejling.personal("mette")
+    activity = pejling.wire.execute(pejling.who("mette"), place, {}, "m-1", verb=actions.MY_GOALS)
+
+    status, body = await pejling.post(activity)
+
+    assert status == 200, body
+    assert "Dine mål" in answer(pejling, body)
+
+
+async def test_a_card_posted_before_verbs_still_works(pejling: RunningPejling) -> None:
+    await install(pejling, "mette")
+    place = pejling.personal("mette")
+    old = pejling.wire.execute(pejling.who("mette"), place, {"action": actions.MY_GOALS}, "m-1")
+
+    status, body = await pejling.post(old)
+
+    assert status == 200, body
+    assert "Dine mål" in answer(pejling, body)
+
+
+async def test_the_verb_wins_over_the_data(pejling: RunningPejling) -> None:
+    await install(pejling, "mette")
+    place = pejling.personal("mette")
+    data = {"action": "goal.nothing"}
+    activity = pejling.wire.execute(pejling.who("mette"), place, data, "m-1", verb=actions.MY_GOALS)
+
+    status, body = await pejling.post(activity)
+
+    assert status == 200, body
+    assert "Dine mål" in answer(pejling, body)
