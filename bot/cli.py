@@ -228,7 +228,8 @@ async def _post_digests(settings: Settings, key: str | None) -> int:
         ]
     for result in results:
         print(_digest_line(result))
-    return 0 if all(r.outcome.value in ("sent", "already", "no_channel") for r in results) else 1
+    settled = ("sent", "already", "busy", "no_channel")
+    return 0 if all(r.outcome.value in settled for r in results) else 1
 
 
 def _digest_line(result: DigestResult) -> str:

@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 class Outcome(enum.StrEnum):
     SENT = "sent"
-    ALREADY = "already"  # posted before in this digest period (or being posted right now)
+    ALREADY = "already"  # posted before in this digest period
+    # Another run holds the period and has not posted yet: it may still fail, so whoever
+    # owes the digest (the outbox) tries again later instead of counting it as sent.
+    BUSY = "busy"
     NO_CHANNEL = "no_channel"
     UNREACHABLE = "unreachable"  # Teams said 403: the bot is not in that team any more
     FAILED = "failed"
@@ -83,8 +86,9 @@ async def _prepare(
         return DigestResult(Outcome.NO_CHANNEL, committee.name, window)
     if not await digests.claim(session, committee, window, at):
         previous = await digests.previous_post(session, committee.id, window)
-        posted = previous.posted_at if previous else None
-        return DigestResult(Outcome.ALREADY, committee.name, window, posted_at=posted)
+        if previous is None or previous.state != "sent":
+            return DigestResult(Outcome.BUSY, committee.name, window)
+        return DigestResult(Outcome.ALREADY, committee.name, window, posted_at=previous.posted_at)
     digest = await digests.build_digest(session, committee, window, at)
     language = await session.scalar(
         select(Municipality.language).where(Municipality.id == committee.municipality_id)

@@ -10,6 +10,7 @@ has prepared since, gets nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -36,10 +37,14 @@ class Message:
     committee_id: int | None = None
 
 
-async def meeting_message(session: AsyncSession, item: Due) -> Message | None:
+async def meeting_message(
+    session: AsyncSession, item: Due, now: datetime | None = None
+) -> Message | None:
     held = await session.get_one(Meeting, item.meeting_id)
     if held.state != MeetingState.PLANNED and item.kind is not Kind.SUMMARY:
         return None  # cancelled since it was planned
+    if now is not None and held.starts_at <= now and item.kind is not Kind.SUMMARY:
+        return None  # the meeting has begun: a request, reminder or pack is of no use now
     municipality = await session.get_one(Municipality, held.municipality_id)
     t = texts(municipality.language)
     if item.kind is Kind.PACK:

@@ -49,7 +49,8 @@ log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 BATCH = 50  # rows taken at once; a crash loses at most their lease, ten minutes
 WORKERS = 8  # sends at once; the rate limiter decides how fast they actually go
-STALE = timedelta(days=2)  # a message that still fails this long after its time is dropped
+# A message still failing this long after it was due and first tried is dropped.
+STALE = timedelta(days=2)
 
 
 class Outcome(enum.StrEnum):
@@ -111,7 +112,7 @@ async def send_taken(sender: Proactive, row: Taken, now: datetime) -> Result:
     except Exception as error:  # one broken row must not stop the others in the batch
         log.exception("outbox %s could not be built or sent", row.key)
         outcome, detail = Outcome.FAILED, f"{type(error).__name__}: {error}"
-    if outcome is Outcome.FAILED and row.due_at is not None and now - row.due_at > STALE:
+    if outcome is Outcome.FAILED and row.given_up(now, STALE):
         outcome, detail = Outcome.SKIPPED, f"too late: {detail}"
     async with sender.sessions.begin() as session:
         await _mark(session, row, outcome, detail, now)
@@ -161,7 +162,7 @@ async def build(session: AsyncSession, row: Taken, now: datetime) -> Message | N
             return None
         return Message((unreached_card(lost, t),), people=(row.payload["person"],))
     return await meeting_message(
-        session, Due.of(row.municipality_id, row.kind, row.payload, row.due_at)
+        session, Due.of(row.municipality_id, row.kind, row.payload, row.due_at), now
     )
 
 
@@ -172,6 +173,8 @@ async def _digest(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome
         return Outcome.SENT, result.outcome.value
     if result.outcome is DigestOutcome.FAILED:
         return Outcome.FAILED, result.error or ""
+    if result.outcome is DigestOutcome.BUSY:
+        return Outcome.FAILED, "being posted by another run; tried again to see it done"
     return Outcome.SKIPPED, result.outcome.value  # no channel, or removed from the team
 
 
@@ -190,7 +193,7 @@ async def deliver(sender: Proactive, item: Due, now: datetime, again: bool = Fal
             )  # fmt: skip
             await outbox.plan(session, [planned], now)
             await outbox.claim(session, item.municipality_id, planned.key, now)
-    row = Taken(0, item.municipality_id, planned.key, str(item.kind), planned.payload, now, 1)
+    row = Taken(0, item.municipality_id, planned.key, str(item.kind), planned.payload, now, 1, now)
     return (await send_taken(sender, row, now)).outcome is Outcome.SENT
 
 

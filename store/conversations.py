@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, true, update
+from sqlalchemy import or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import Committee, ConversationRef, Municipality, Person, RoleAssignment
@@ -52,20 +53,42 @@ async def remember(
             ConversationRef.conversation_id == seen.conversation_id,
         )
     )
-    if existing is None:
-        existing = ConversationRef(
-            municipality_id=municipality_id, conversation_id=seen.conversation_id
-        )
-        session.add(existing)
-    elif all(getattr(existing, name) == value for name, value in values.items()):
+    if existing is not None and all(
+        getattr(existing, name) == value for name, value in values.items()
+    ):
         return False
-    for name, value in values.items():
-        setattr(existing, name, value)
-    existing.updated_at = now
+    # New or changed: one statement that holds under any race (two instances, four
+    # mentions at once in a new channel); no row back means another turn wrote the same.
+    insert = _dialect(session).insert(ConversationRef)
+    changed = or_(
+        *(getattr(ConversationRef, name).is_distinct_from(insert.excluded[name]) for name in values)
+    )
+    statement = (
+        insert.values(
+            municipality_id=municipality_id,
+            conversation_id=seen.conversation_id,
+            updated_at=now,
+            **values,
+        )
+        .on_conflict_do_update(
+            index_elements=[ConversationRef.municipality_id, ConversationRef.conversation_id],
+            set_={**{name: insert.excluded[name] for name in values}, "updated_at": now},
+            where=changed,
+        )
+        .returning(ConversationRef.id)
+    )
+    written = (await session.execute(statement)).first() is not None
+    if existing is not None:
+        await session.refresh(existing)  # the identity map would keep the values read above
+    if not written:
+        return False
     if seen.channel_id:
         await _refresh_committee_channel(session, municipality_id, seen)
-    await session.flush()
     return True
+
+
+def _dialect(session: AsyncSession) -> Any:
+    return postgresql if session.bind.dialect.name == "postgresql" else sqlite
 
 
 async def _refresh_committee_channel(

@@ -526,6 +526,9 @@ class Dispatch(Base):
     next_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))  # which instance holds it
+    # When a sender first took it: a message is given up on only long after this, never
+    # because its nominal due time (days back for a meeting planned late) has passed.
+    first_tried_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)

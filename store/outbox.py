@@ -110,6 +110,13 @@ class Taken:
     payload: Mapping[str, Any]
     due_at: datetime | None
     attempts: int
+    first_tried_at: datetime | None = None
+
+    def given_up(self, now: datetime, patience: timedelta) -> bool:
+        """Still failing `patience` after it was due *and* after it was first tried: a
+        request planned days after its nominal time is not dropped on its first 429."""
+        since = max((t for t in (self.due_at, self.first_tried_at) if t is not None), default=now)
+        return now - since > patience
 
 
 def due_at(starts_at: datetime, days_before: int, closed: Iterable[str] = ()) -> datetime:
@@ -176,6 +183,7 @@ async def take(session: AsyncSession, now: datetime, owner: str, limit: int = 50
             claimed_by=owner,
             next_at=now + CLAIM_LEASE,
             attempts=Dispatch.attempts + 1,
+            first_tried_at=func.coalesce(Dispatch.first_tried_at, now),
         )
         .returning(
             Dispatch.id,
@@ -185,6 +193,7 @@ async def take(session: AsyncSession, now: datetime, owner: str, limit: int = 50
             Dispatch.payload,
             Dispatch.due_at,
             Dispatch.attempts,
+            Dispatch.first_tried_at,
         )
         .execution_options(synchronize_session=False)
     )
@@ -197,7 +206,7 @@ async def claim(session: AsyncSession, municipality_id: int, key: str, now: date
     False: it is sent or skipped, or another sender holds it."""
     row = Dispatch(
         municipality_id=municipality_id, key=key, state=DispatchState.CLAIMED, due_at=now,
-        claimed_at=now, next_at=now + CLAIM_LEASE, attempts=1,
+        claimed_at=now, next_at=now + CLAIM_LEASE, attempts=1, first_tried_at=now,
     )  # fmt: skip
     # A planned or failed row is taken at once (a button does not wait out a backoff).
     free = (Dispatch.state.in_((DispatchState.PLANNED, DispatchState.FAILED))) | (
@@ -206,6 +215,7 @@ async def claim(session: AsyncSession, municipality_id: int, key: str, now: date
     return await claims.claim(
         session, row, _row(municipality_id, key), now, free,
         next_at=now + CLAIM_LEASE, attempts=Dispatch.attempts + 1,
+        first_tried_at=func.coalesce(Dispatch.first_tried_at, now),
     )  # fmt: skip
 
 
