@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 import re
 
+from rapidfuzz import fuzz, process
+
 from store.text import fold
 
 
@@ -139,3 +141,144 @@ def recognise(text: str) -> tuple[Intent, str] | None:
     if link:
         return Intent.LINK, link.group("rest").strip(" .!»«\"'")
     return None
+
+
+# --- everyday phrasing and typos -------------------------------------------------------
+# Leaders write "jeg vil gerne melde status", "kan jeg se mine mål?" or "staus". The polite
+# words around a command are dropped, a few keywords point to the command, and a near miss
+# of a command word is taken (or offered as "Mente du …?") by rapidfuzz's edit distance.
+_POLITE = re.compile(
+    r"^(?:(?:hej|hejsa|hey|hi|hello|goddag|pejling|ok|okay|nå|naa|men|og|saa|så)\b[\s,]*"
+    r"|(?:jeg\s+)?(?:vil|ville|skal|skulle|maa|kan|kunne|oensker|onsker)\s+(?:godt\s+|gerne\s+|lige\s+)*(?:at\s+)?"
+    r"|(?:kan|kunne|vil|maa)\s+(?:du|jeg|vi|man)\s+(?:godt\s+|lige\s+|gerne\s+)*(?:at\s+)?"
+    r"|(?:hvordan|hvor)\s+(?:kan|skal|gør|goer)\s+(?:jeg|man|vi)\s+"
+    r"|(?:jeg\s+)?(?:gerne|lige|venligst|please)\s+"
+    r"|(?:i\s+(?:want|would\s+like)\s+to|can\s+i|can\s+you|let\s+me|please)\s+)"
+)  # fmt: skip
+_POLITE_END = re.compile(r"(?:\s+(?:tak|please|nu|lige|igen|herinde|her))+$")
+_WORD = re.compile(r"[a-z0-9]+")
+_KEYWORD_RULES = (
+    (Intent.HELP, "", "hjaelp hjalp vejledning help"),
+    (Intent.NEW_GOAL, "maal", "nyt nye opret oprette skrive skriv lave new"),
+    (Intent.STATUS, "", "status statusmelding statusmeldinger statussen"),
+    (Intent.STATUS, "maal", "melde meld opdatere opdater indberette rapportere"),
+    (Intent.MY_ABSENCE, "fravaer", "mit vis se"),
+    (Intent.ABSENCE, "", "fravaer ferie syg sygemelde kursus absence"),
+    (Intent.APPROVALS, "", "godkende godkendelse godkendelser godkend"),
+    (Intent.PLAN_MEETING, "moede", "planlaegge planlaeg nyt booke book indkalde"),
+    (Intent.PREPARE, "", "forberede forbered forberedelse"),
+    (Intent.SUMMARY, "", "referat referatet opsummering"),
+    (Intent.MEETINGS, "", "moede moeder dialogmoede dialogmoeder moedet"),
+    (Intent.BEARINGS, "", "pejlemaerke pejlemaerker pejlemaerkerne"),
+    (Intent.MATTERS, "", "sager sagerne beslutning beslutninger"),
+    (Intent.YEAR, "", "aarshjul aarshjulet deadlines frister"),
+    (Intent.MIDWAY, "", "midtvejsevaluering midtvejsevalueringen midtvejs"),
+    (Intent.FINAL_REPORT, "", "slutrapport slutrapporten afrapportering"),
+    (Intent.ROLES, "", "rolle roller rettigheder"),
+    (Intent.RESUME, "", "kladde kladden fortsaette fortsaet"),
+    (Intent.MY_GOALS, "maal", "mine vores vis se udviklet gaar liste oversigt historik"),
+)
+# (intent, words that must all be there, any one of these); the first rule that fits wins.
+_KEYWORDS = tuple(
+    (intent, frozenset(needed.split()), frozenset(any_of.split()))
+    for intent, needed, any_of in _KEYWORD_RULES
+)
+# Old spellings and typing without æ/ø/å: "mål" folds to "maal", typed "mal" or "moder" too.
+_SPELLINGS = {
+    "mal": "maal", "maalene": "maal", "malene": "maal", "maalet": "maal", "malet": "maal",
+    "mode": "moede", "moder": "moeder", "modet": "moedet", "moeder": "moeder",
+    "dialogmode": "dialogmoede", "dialogmoder": "dialogmoeder", "fravar": "fravaer",
+    "fravaeret": "fravaer", "hjalp": "hjaelp", "planlag": "planlaeg", "planlagge": "planlaegge",
+    "pejlemarker": "pejlemaerker", "arshjul": "aarshjul", "forberde": "forberede",
+}  # fmt: skip
+SURE = 80  # a near miss this close to a command word is that command ("staus")
+CLOSE = 72  # this close, it is offered as "Mente du …?"
+
+
+def _plain(text: str) -> str:
+    """`text` folded, without the polite words around it: "Kan jeg lige melde status?"
+    is "melde status"."""
+    folded = fold(text).strip(" .!?,:;")
+    for _ in range(4):
+        shorter = _POLITE.sub("", folded, count=1).strip(" .!?,:;")
+        if shorter == folded or not shorter:
+            break
+        folded = shorter
+    return _POLITE_END.sub("", folded).strip(" .!?,:;") or folded
+
+
+def _words(text: str) -> set[str]:
+    return {_SPELLINGS.get(word, word) for word in _WORD.findall(text)} | {
+        word.removesuffix("ene").removesuffix("et")
+        for word in _WORD.findall(text)
+        if word.startswith("maal")
+    }
+
+
+def _exact(folded: str) -> Intent | None:
+    return next((intent for intent, phrases in _PHRASES.items() if folded in phrases), None)
+
+
+def understand(text: str) -> tuple[Intent, str] | None:
+    """The command `text` asks for as a leader would write it: the exact command word,
+    the same with polite words around it, a sentence naming it, or a close misspelling.
+    For a message outside any dialogue; inside one, `recognise` is the careful reader."""
+    found = recognise(text)
+    if found is not None:
+        return found
+    plain = _plain(text)
+    intent = _exact(plain) or _by_keywords(plain) or _by_spelling(plain)
+    return (intent, "") if intent else None
+
+
+def _by_keywords(plain: str) -> Intent | None:
+    words = _words(plain)
+    if len(words) > 9:  # a long message is a report or a question, not a command
+        return None
+    for intent, required, any_of in _KEYWORDS:
+        if required <= words and words & any_of:
+            return intent
+    return None
+
+
+def _scored(plain: str) -> list[tuple[Intent, float]]:
+    """Each command's closest phrase to `plain`, best first; short messages only."""
+    if not 4 <= len(plain) <= 40 or len(plain.split()) > 4:
+        return []
+    best: dict[Intent, float] = {}
+    for intent, phrases in _PHRASES.items():
+        hit = process.extractOne(plain, phrases, scorer=fuzz.ratio)
+        if hit is not None:
+            best[intent] = max(best.get(intent, 0.0), hit[1])
+    return sorted(best.items(), key=lambda pair: -pair[1])
+
+
+def _by_spelling(plain: str) -> Intent | None:
+    scored = _scored(plain)
+    if not scored or scored[0][1] < SURE:
+        return None
+    # Two commands equally close is no answer: that is for "Mente du …?".
+    if len(scored) > 1 and scored[1][1] >= scored[0][1] - 3:
+        return None
+    return scored[0][0]
+
+
+def suggestions(text: str, limit: int = 3) -> list[Intent]:
+    """Commands `text` comes close to, for "Mente du …?" when nothing matched outright."""
+    return [intent for intent, score in _scored(_plain(text)) if score >= CLOSE][:limit]
+
+
+_QUESTION_START = frozenset(
+    {"hvordan", "hvad", "hvor", "hvornaar", "hvem", "hvorfor", "hvilke", "hvilken", "kan",
+     "kunne", "maa", "skal", "er", "har", "vil", "how", "what", "where", "when", "can"}
+)  # fmt: skip
+
+
+def looks_like_question(text: str) -> bool:
+    """A question to Pejling rather than an answer: it ends with "?" and opens like a
+    Danish question ("hvordan går det med vores mål?")."""
+    stripped = text.strip()
+    if not stripped.endswith("?") or "\n" in stripped:
+        return False
+    first = fold(stripped).split(maxsplit=1)[0].strip(",.")
+    return first in _QUESTION_START

@@ -20,6 +20,7 @@ from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
+from dialoger.talk import inside_dialogue, outside_dialogue
 from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
@@ -203,11 +204,11 @@ async def _typed(ctx: Context) -> TurnResult:
     if intent is None:
         if current is None:
             # After a race, the other device's answer finished the dialogue this one answered.
-            unknown = (
-                "dialog.afsluttet_andetsteds" if ctx.turn.again else _for_role(ctx, "fejl.ukendt")
-            )
-            return TurnResult((say(ctx.texts(unknown)),))
-        return await runner.answer(ctx, current)
+            if ctx.turn.again:
+                return TurnResult((say(ctx.texts("dialog.afsluttet_andetsteds")),))
+            return await outside_dialogue(ctx, _COMMANDS, _for_role(ctx, "fejl.ukendt"))
+        asked = await inside_dialogue(ctx, current, _COMMANDS)
+        return asked or await runner.answer(ctx, current)
     return await _COMMANDS[intent[0]](ctx, current)
 
 

@@ -185,3 +185,32 @@ def _reporter(status: StatusView, texts: Texts) -> str | None:
     return texts(
         "fravaer.kort.meldt_af_stedfortraeder", name=status.reported_by, absent=status.deputy_for
     )
+
+
+def status_confirm_card(
+    goal: GoalView, answers: dict[str, Any], progress_id: str, step: str, texts: Texts
+) -> dict[str, Any]:
+    """What Pejling understood from a status in one message, to save with one click
+    (*Gem*) or correct on the form (*Ret*)."""
+    color = Color(answers["color"])
+    save = {"action": actions.ANSWER, "progress": progress_id, "step": step, step: "ja"}
+    correct = {"action": actions.EDIT_FIELD, "progress": progress_id, "field": "color"}
+    body: list[Any] = [
+        title(texts("status.kort.forstaaet_titel")),
+        text(goal.title, bold=True),
+        text(goal.unit_name, subtle=True, small=True),
+        color_text(color, texts),
+        facts(
+            [
+                (texts("status.kort.fortaelling"), answers.get("narrative")),
+                (texts("status.kort.dokumentation"), answers.get("evidence")),
+            ]
+        ),
+        buttons(
+            button(texts("status.kort.knap_gem_kort"), save, positive=True),
+            button(texts("status.kort.knap_ret"), correct, validate=False),
+            _cancel(progress_id, texts),
+        ),
+    ]
+    fallback = texts("status.forstaaet", goal=goal.title, color=color_word(color, texts))
+    return card(body, fallback_text=fallback)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from store.text import fold
 
@@ -118,3 +118,130 @@ def _day_month(text: str, today: date) -> date | None:
         return found if found >= today else date(today.year + 1, month, int(match[1]))
     except ValueError:  # 31 April; 29 February outside a leap year
         return None
+
+
+# --- more ways of naming a day, and times of day ---------------------------------------
+# "næste torsdag", "om to uger", "uge 3": the leader's own words for a day to come.
+NUMBER_WORDS = {
+    "en": 1, "et": 1, "een": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6,
+    "syv": 7, "otte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+}  # fmt: skip
+_NEXT_WEEKDAY = re.compile(r"^(?:naeste|naste|next)\s+([a-z]+)$")
+_IN = re.compile(
+    r"^(?:om|in)\s+(\d{1,3}|[a-z]+)\s+(dag|dage|days?|uge|uger|weeks?|maaned|maaneder|months?)$"
+)
+_WEEK = re.compile(r"^(?:i\s+)?(?:uge|week)\s*(\d{1,2})(?:\s+(\d{4}))?$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})$")
+
+
+def _count(word: str) -> int | None:
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+
+
+def read_day(text: str, today: date) -> date | None:
+    """Every Danish way of naming a day this module knows, relative to `today`: what
+    `parse_day` reads, and "næste torsdag" (the first after today), "om to uger",
+    "om 3 dage", "uge 3" (its Monday, the next such week when no year is given)."""
+    folded = _ARTICLE.sub("", fold(text).strip(" .!?"))
+    folded = re.sub(r"^(?:paa|on|til|inden|senest|foer|by)\s+", "", folded)
+    folded = _ARTICLE.sub("", folded)
+    for reader in (_next_weekday, _in_some_time, _week):
+        found = reader(folded, today)
+        if found is not None:
+            return found
+    return parse_day(folded, today) or _numeric_short(folded)
+
+
+def _numeric_short(text: str) -> date | None:
+    match = _DAY_MONTH_YEAR.match(text)
+    if not match:
+        return None
+    year = int(match[3])
+    try:
+        return date(year + 2000 if year < 100 else year, int(match[2]), int(match[1]))
+    except ValueError:
+        return None
+
+
+def _next_weekday(text: str, today: date) -> date | None:
+    match = _NEXT_WEEKDAY.match(text)
+    if not match or match[1] not in _WEEKDAYS:
+        return None
+    ahead = (_WEEKDAYS[match[1]] - today.weekday()) % 7 or 7
+    return today + timedelta(days=ahead)
+
+
+def _in_some_time(text: str, today: date) -> date | None:
+    match = _IN.match(text)
+    count = _count(match[1]) if match else None
+    if match is None or count is None:
+        return None
+    unit = match[2]
+    if unit.startswith(("uge", "week")):
+        return today + timedelta(weeks=count)
+    if unit.startswith(("maaned", "month")):
+        month = today.month - 1 + count
+        year, month = today.year + month // 12, month % 12 + 1
+        return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return today + timedelta(days=count)
+
+
+def _week(text: str, today: date) -> date | None:
+    match = _WEEK.match(text)
+    if not match:
+        return None
+    week = int(match[1])
+    years = [int(match[2])] if match[2] else [today.year, today.year + 1]
+    for year in years:
+        try:
+            monday = date.fromisocalendar(year, week, 1)
+        except ValueError:  # week 53 in a year without one
+            continue
+        if match[2] or monday + timedelta(days=6) >= today:
+            return monday
+    return None
+
+
+_HOUR_WORDS = {
+    "et": 1, "en": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
+    "otte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12,
+}  # fmt: skip
+_CLOCK = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?$")
+_SPOKEN = re.compile(r"^(halv|kvart over|kvart i)\s+(\d{1,2}|[a-z]+)$")
+_WORKDAY_START = 7  # "halv tre" at work is 14.30, not 02.30
+
+
+def read_time(text: str) -> time | None:
+    """A time of day: "14", "kl. 14.30", "14:30", "halv tre" (14.30), "kvart over ni",
+    "kvart i ti". A spoken hour before 7 is taken as the afternoon."""
+    folded = fold(text).strip(" .!?")
+    folded = re.sub(r"^(?:klokken|kl\.?|at)\s*", "", folded)
+    folded = re.sub(r"\s*(?:h|uhr)$", "", folded)
+    match = _CLOCK.match(folded)
+    if match:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        return time(hour, minute) if hour < 24 and minute < 60 else None
+    spoken = _SPOKEN.match(folded)
+    if not spoken:
+        return None
+    hour = int(spoken[2]) if spoken[2].isdigit() else _HOUR_WORDS.get(spoken[2])
+    if hour is None or not 1 <= hour <= 12:
+        return None
+    if hour < _WORKDAY_START:
+        hour += 12
+    minutes = {"halv": -30, "kvart over": 15, "kvart i": -15}[spoken[1]]
+    moment = datetime.combine(date(2000, 1, 1), time(hour % 24)) + timedelta(minutes=minutes)
+    return moment.time()
+
+
+def read_moment(text: str, today: date) -> tuple[date | None, time | None]:
+    """A day and perhaps a time in one answer: "21. december kl. 14", "i morgen kl 9.30",
+    "fredag halv tre". Either part is None when not there or not understood."""
+    folded = fold(text).strip(" .!?")
+    split = re.search(r"\s+(?:klokken|kl\.?|at)\s*", folded)
+    if split is None:
+        split = re.search(r"\s+(?=(?:halv|kvart)\s)", folded)
+    if split is None:
+        return read_day(folded, today), None
+    return read_day(folded[: split.start()], today), read_time(folded[split.end() :])

@@ -21,7 +21,7 @@ from dialoger.turn import Reply, Target, card_reply, say, show
 from kort.fravaer import NO_DEPUTY, absence_form_card, absence_review_card, colleague_line
 from kort.tekster import Texts
 from store import fravaer
-from store.dates import parse_day
+from store.dates import read_day
 from store.errors import DomainError
 from store.text import fold, shorten
 from store.views import AbsenceView, Colleague, ProgressView
@@ -161,7 +161,7 @@ def _named(text: str, people: tuple[Colleague, ...]) -> list[Colleague]:
 
 def _parse_day(name: str) -> Any:
     def parse(raw: Any, data: AbsenceData, answers: Mapping[str, Any]) -> Parsed:
-        day = parse_day(str(raw), data.today)
+        day = read_day(str(raw), data.today)
         if day is None:
             return Problem("fravaer.dato_ugyldig", {"answer": shorten(str(raw), 60)})
         # The start alone must not be too far ahead; with the end, the whole absence is checked.

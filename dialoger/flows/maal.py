@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dialoger.context import Context
@@ -21,7 +22,7 @@ from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import maal as cards
 from kort.tekster import Texts, texts
 from store import goals
-from store.dates import parse_date
+from store.dates import parse_date, read_day
 from store.errors import DomainError
 from store.goalfields import CHOICES, FIELDS, Kind
 from store.goals import DraftingContext, GoalContent
@@ -47,12 +48,13 @@ def flow_name(key: str) -> str:
 class GoalData:
     context: DraftingContext
     leader: str
+    today: date | None = None  # for a deadline written without a year, or one passed
 
 
 async def load(ctx: Context) -> GoalData:
     actor = ctx.require_actor()
     context = await goals.drafting_context(ctx.session, actor, ctx.today)
-    return GoalData(context, actor.person_name)
+    return GoalData(context, actor.person_name, ctx.today)
 
 
 def refuse(data: GoalData, texts: Texts) -> str | None:
@@ -222,11 +224,12 @@ def _parse_text(name: str) -> Any:
 
 
 def _split(raw: Any) -> list[str]:
-    """Items one per line; a single typed line may use semicolons or commas between them."""
+    """Items one per line, as the question says; a single typed line may use semicolons.
+    A comma is part of a criterion ("…har en ven i klassen, inden 1. juni 2027")."""
     text = str(raw)
     if "\n" in text:
         return text.splitlines()
-    return re.split(r"[;,]", text)
+    return text.split(";")
 
 
 def _parse_choice(name: str) -> Any:
@@ -326,9 +329,11 @@ def _coached(raw: Any, items: tuple[str, ...], answers: Mapping[str, Any]) -> Pa
 
 
 def _parse_deadline(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
-    found = parse_date(str(raw))
+    found = read_day(str(raw), data.today) if data.today else parse_date(str(raw))
     if found is None:
         return Problem("maal.dato_ugyldig", {"answer": shorten(str(raw), 40)})
+    if data.today and found < data.today:
+        return Problem("maal.frist_forbi", {"when": found})
     period = data.context.period
     checked = _guarded(lambda: goals.check_deadline(found, period))
     return Ok(found.isoformat()) if isinstance(checked, Ok) else checked

@@ -23,7 +23,7 @@ from kort import moede as meeting_cards
 from kort.moede_form import choice_card, planning_form_card, planning_review_card
 from kort.tekster import LOCAL_TIME, Texts
 from store import meetings
-from store.dates import parse_date
+from store.dates import read_day, read_time
 from store.enums import MeetingModel
 from store.errors import DomainError
 from store.meetingviews import MeetingPlan, MeetingView, PlanningCommittee
@@ -34,7 +34,6 @@ REVIEW = "review"
 COMMITTEE_FIXED = "_committee_fixed"
 MEETING = "_meeting"  # the planned meeting being changed: {"id", "revision"}
 PLAN_WORDS = frozenset({"planlaeg", "gem", "ja", "ok", "send", "plan", "save"})
-_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[.:](\d{2}))?$")
 _SPLIT = re.compile(r"\s*(?:,|;|\bog\b|\band\b|\n)\s*")
 FIELDS = ("committee", "day", "time", "model", "units", "theme", "place")
 
@@ -170,7 +169,7 @@ def _parse_committee(raw: Any, data: PlanningData, answers: Mapping[str, Any]) -
 
 
 def _parse_day(raw: Any, data: PlanningData, answers: Mapping[str, Any]) -> Parsed:
-    day = parse_date(str(raw))
+    day = read_day(str(raw), data.now.astimezone(LOCAL_TIME).date())
     if day is None:
         return Problem("moede.dato_ugyldig", {"answer": shorten(str(raw), 60)})
     if day < data.now.astimezone(LOCAL_TIME).date():
@@ -179,10 +178,10 @@ def _parse_day(raw: Any, data: PlanningData, answers: Mapping[str, Any]) -> Pars
 
 
 def _parse_time(raw: Any, data: PlanningData, answers: Mapping[str, Any]) -> Parsed:
-    match = _TIME.match(fold(str(raw)).strip(" ."))
-    if not match or int(match[1]) > 23 or int(match[2] or 0) > 59:
+    found = read_time(str(raw))
+    if found is None:
         return Problem("moede.tid_ugyldig", {"answer": shorten(str(raw), 60)})
-    at = f"{int(match[1]):02d}:{match[2] or '00'}"
+    at = found.strftime("%H:%M")
     day = answers.get("day")
     if day and starts_at(day, at) <= data.now:
         return Problem("moede.tid_forbi", {"when": starts_at(day, at)})

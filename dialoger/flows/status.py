@@ -14,7 +14,12 @@ from typing import Any
 from dialoger.context import Context
 from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
 from dialoger.turn import Reply, Target, card_reply, say, show
-from kort.status import goal_list_card, status_form_card, status_saved_card
+from kort.status import (
+    goal_list_card,
+    status_confirm_card,
+    status_form_card,
+    status_saved_card,
+)
 from store import fravaer, status
 from store.enums import Color
 from store.errors import DomainError
@@ -23,6 +28,15 @@ from store.text import fold, shorten
 from store.views import GoalView, ProgressView, StatusView
 
 NAME = "status"
+# Set when the dialogue began with a status in one message: Pejling shows what it
+# understood and saves on "ja" or *Gem* (the `confirm` step), never without asking.
+LINE = "_line"
+CONFIRM = "confirm"
+YES_WORDS = frozenset(
+    {"ja", "jo", "jep", "ja tak", "ok", "okay", "gem", "gem den", "gem det", "fint", "korrekt",
+     "rigtigt", "det er rigtigt", "send", "yes", "save", "👍"}
+)  # fmt: skip
+EDIT_WORDS = frozenset({"ret", "nej", "ret den", "ret status", "aendr", "edit", "no"})
 COLOR_WORDS = {
     Color.RED: {"roed", "rod", "red", "r", "🔴"},
     Color.YELLOW: {"gul", "yellow", "y", "🟡"},
@@ -68,9 +82,13 @@ def ask_goal(a: Ask) -> list[Reply]:
     card = goal_list_card(
         list(a.data.goals), a.progress.id, a.progress.step, a.texts, a.data.deputy_for
     )
+    question = a.texts("status.vaelg_maal")
+    color = a.progress.answers.get("color")
+    if a.progress.answers.get(LINE) and color:
+        question = a.texts("status.hvilket_maal", color=a.texts(f"farve.{color}"))
     if a.repeat:
-        return [] if a.turn.from_card else [say(a.texts("status.vaelg_maal"))]
-    return [say(a.texts("status.vaelg_maal")), card_reply(a.turn, card)]
+        return [] if a.turn.from_card else [say(question)]
+    return [say(question), card_reply(a.turn, card)]
 
 
 def parse_goal(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
@@ -149,6 +167,35 @@ def parse_evidence(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Pa
         return Problem.of(error)
 
 
+# --- a status in one message: confirm what was understood -----------------------------
+
+
+def ask_confirm(a: Ask) -> list[Reply]:
+    goal = a.data.goal(a.progress.answers.get("goal"))
+    if goal is None:
+        return [say(a.texts("status.unknown_goal"))]
+    answers = a.progress.answers
+    card = status_confirm_card(goal, dict(answers), a.progress.id, a.progress.step, a.texts)
+    color = a.texts(f"farve.{answers.get('color')}")
+    question = say(a.texts("status.forstaaet", goal=goal.title, color=color))
+    if a.turn.from_card:
+        return [show(card, Target.REPLACE)]
+    return [question] if a.repeat else [question, show(card)]
+
+
+def parse_confirm(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
+    if fold(str(raw)).strip(" .!") in YES_WORDS:
+        return Ok(True)
+    return Problem("status.bekraeft_ugyldig")
+
+
+def navigate(progress: ProgressView, text: str, data: StatusData, texts: Any) -> str | None:
+    """At the confirmation, "ret" or "nej" opens the form with what was understood."""
+    if progress.step == CONFIRM and fold(text).strip(" .!") in EDIT_WORDS:
+        return "color"
+    return None
+
+
 # --- saving ----------------------------------------------------------------------------
 
 
@@ -187,7 +234,9 @@ FLOW = Flow(
         Step("color", ask_color, parse_color),
         Step("narrative", _text_step("status.spoerg_fortaelling"), parse_narrative),
         Step("evidence", _text_step("status.spoerg_dokumentation"), parse_evidence, optional=True),
+        Step(CONFIRM, ask_confirm, parse_confirm, applies=lambda answers: bool(answers.get(LINE))),
     ),
+    navigate=navigate,
     load=load,
     finish=finish,
     refuse=refuse,

@@ -1,0 +1,104 @@
+"""Messages written the way leaders write them, rather than as command words.
+
+Outside a dialogue: a status in one message ("trivsel grøn, legepatruljen virker")
+starts the status dialogue with what was understood, a sentence naming a command
+("kan jeg se mine mål?") runs it, and a near miss ("stauts") gets "Mente du …?".
+Inside a dialogue: a question is answered, never stored as the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from dialoger import engine, maal, runner, status_line
+from dialoger.context import Context
+from dialoger.flows import FLOWS
+from dialoger.flows import status as status_flow
+from dialoger.intents import Intent, looks_like_question, suggestions, understand
+from dialoger.turn import TurnResult, say
+from store.text import fold, shorten
+from store.views import ProgressView
+
+Command = Callable[[Context, ProgressView | None], Awaitable[TurnResult]]
+# Commands that only show something: asked as a question in the middle of a dialogue,
+# they are answered and the dialogue's question is asked again.
+_SHOWING = frozenset(
+    {Intent.HELP, Intent.MY_GOALS, Intent.APPROVALS, Intent.MEETINGS, Intent.BEARINGS,
+     Intent.MATTERS, Intent.YEAR, Intent.MY_ABSENCE, Intent.ROLES}
+)  # fmt: skip
+_FORM_WORDS = frozenset({"formular", "formularen", "vis formular", "udfyld som formular", "form"})
+
+
+async def status_in_one_message(ctx: Context) -> TurnResult | None:
+    """Start the status dialogue with the goal, colour, narrative and evidence a message
+    names, at the first thing still missing; None when the message names no colour or
+    the writer has no goals to report on."""
+    flow = FLOWS[status_flow.NAME]
+    data = await flow.load(ctx)
+    if flow.refuse(data, ctx.texts):
+        return None
+    line = status_line.read(ctx.turn.text, data.goals)
+    if line is None:
+        return None
+    answers: dict[str, object] = {
+        status_flow.LINE: True,
+        "color": line.color.value if line.color else None,
+        "evidence": line.evidence,
+    }
+    if line.goal is not None:
+        answers["goal"] = line.goal.id
+    if line.narrative:
+        answers["narrative"] = line.narrative
+    answers = {k: v for k, v in answers.items() if v is not None or k == "evidence"}
+    step = engine.first_step(flow, answers).name
+    return await runner.start_at(ctx, flow, step, answers, data)
+
+
+async def outside_dialogue(
+    ctx: Context, commands: Mapping[Intent, Command], unknown_key: str
+) -> TurnResult:
+    """A message that is no command word, with no dialogue under way."""
+    started = await status_in_one_message(ctx)
+    if started is not None:
+        return started
+    found = understand(ctx.turn.text)
+    if found is not None:
+        return await commands[found[0]](ctx, None)
+    return not_understood(ctx, unknown_key)
+
+
+def not_understood(ctx: Context, unknown_key: str) -> TurnResult:
+    """Never a dead end: the nearest commands as "Mente du …?", else what Pejling can do.
+    What was typed is quoted back, so it can be copied into the right command."""
+    t = ctx.texts
+    typed = shorten(ctx.turn.text, 80)
+    near = suggestions(ctx.turn.text)
+    if near:
+        names = [f"**{t(f'kommando.{intent.value}')}**" for intent in near]
+        choices = (
+            ", ".join(names[:-1]) + f" {t('tale.eller')} " + names[-1]
+            if len(names) > 1
+            else names[0]
+        )
+        return TurnResult((say(t("tale.mente_du", text=typed, choices=choices)),))
+    # A leader gets a hint on how to write a status in one message, too.
+    tip = f" {t('tale.status_tip')}" if unknown_key == "fejl.ukendt" else ""
+    return TurnResult((say(t(unknown_key) + tip),))
+
+
+async def inside_dialogue(
+    ctx: Context, current: ProgressView, commands: Mapping[Intent, Command]
+) -> TurnResult | None:
+    """A question, or a request for the goal form, typed where an answer was expected:
+    answered, and the dialogue's question asked again. None: it is an answer."""
+    text = ctx.turn.text
+    if current.flow.startswith("maal:") and fold(text).strip(" .!") in _FORM_WORDS:
+        return await maal.show_form(ctx, current.id)
+    if not looks_like_question(text):
+        return None
+    found = understand(text)
+    if found is not None and found[0] in _SHOWING:
+        shown = await commands[found[0]](ctx, current)
+        again = await runner.resume(ctx, current, "hjaelp.i_gang")
+        return TurnResult(shown.replies + again.replies, again.card_owner)
+    return await runner.resume(ctx, current, "tale.spoergsmaal")

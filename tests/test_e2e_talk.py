@@ -1,0 +1,84 @@
+"""Leaders write the way they talk: a status in one message, everyday phrasing and typos,
+end to end over HTTP."""
+
+from __future__ import annotations
+
+from harness import RunningPejling, card_text, status_updates
+
+
+async def test_a_status_in_one_message_is_saved_after_ja(pejling: RunningPejling) -> None:
+    before = len(await status_updates(pejling, "boegeskov-skole-laesning"))
+
+    replies = await pejling.say("mette", "læsemålet: gul, forsinket pga. sygdom")
+
+    assert "»Styrket læsning i indskolingen« er **Gul**" in replies[0].text
+    shown = card_text(replies[0].cards[0])
+    assert "Forsinket pga. sygdom" in shown
+    replies = await pejling.say("mette", "ja")
+    assert "er gemt som **Gul**" in replies[0].text
+    saved = await status_updates(pejling, "boegeskov-skole-laesning")
+    assert len(saved) == before + 1
+    assert (saved[-1].color, saved[-1].narrative) == ("yellow", "Forsinket pga. sygdom")
+
+
+async def test_gem_on_the_card_saves_the_status_with_its_evidence(pejling: RunningPejling) -> None:
+    replies = await pejling.say(
+        "mette", "trivsel grønt, legepatruljen virker – 82 % svarer ofte god i november"
+    )
+    await pejling.execute("mette", replies[0], "Gem")
+
+    saved = (await status_updates(pejling, "boegeskov-skole-trivsel"))[-1]
+    assert (saved.color, saved.narrative) == ("green", "Legepatruljen virker")
+    assert saved.evidence == "82 % svarer ofte god i november"
+
+
+async def test_only_what_is_missing_is_asked(pejling: RunningPejling) -> None:
+    replies = await pejling.say("mette", "det er rødt")
+
+    assert "status er **Rød**. Hvilket mål" in replies[0].text
+    replies = await pejling.say("mette", "2")
+    assert "Fortæl kort" in replies[0].text
+    replies = await pejling.say("mette", "Vi mangler læsevejledere")
+    assert "»Styrket læsning i indskolingen« er **Rød**" in replies[0].text
+
+
+async def test_ret_opens_the_form_with_what_was_understood(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "læsning gul, nye bøger er forsinkede")
+
+    replies = await pejling.say("mette", "ret")
+    assert "Hvordan går det med »Styrket læsning i indskolingen«" in replies[0].text
+    replies = await pejling.say("mette", "grøn")
+    assert "er **Grøn**" in replies[0].text
+    await pejling.say("mette", "ja")
+    saved = (await status_updates(pejling, "boegeskov-skole-laesning"))[-1]
+    assert (saved.color, saved.narrative) == ("green", "Nye bøger er forsinkede")
+
+
+async def test_everyday_phrasing_reaches_the_command(pejling: RunningPejling) -> None:
+    replies = await pejling.say("mette", "jeg vil gerne melde status")
+    assert "Hvilket mål" in replies[0].text
+    await pejling.say("mette", "annullér")
+
+    replies = await pejling.say("mette", "staus")
+    assert "Hvilket mål" in replies[0].text
+
+
+async def test_a_near_miss_is_answered_with_mente_du(pejling: RunningPejling) -> None:
+    replies = await pejling.say("mette", "stsus")
+
+    assert "»stsus«" in replies[0].text
+    assert "Mente du **status**" in replies[0].text
+
+
+async def test_a_question_at_a_field_step_is_not_saved_as_the_answer(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "nyt mål")
+
+    replies = await pejling.say("mette", "hvordan går det med vores mål?")
+
+    texts = " ".join(r.text or "" for r in replies)
+    assert "Flere elever trives i frikvartererne" in " ".join(
+        card_text(c) for r in replies for c in r.cards
+    )
+    assert "titel" in texts.lower() or "Du er i gang" in texts

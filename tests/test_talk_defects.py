@@ -1,0 +1,54 @@
+"""Data-entry faults found by typing as busy leaders do, each kept fixed here."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from dialoger.engine import advance
+from dialoger.flows import FLOWS
+from dialoger.flows.maal import flow_name
+from flowkit import texts_of, typed
+from goalkit import SCHOOL, at, drafting, unit_answer
+from kort.tekster import texts
+
+T = texts("da")
+HVIDOVRE = FLOWS[flow_name("hvidovre")]
+TODAY = date(2026, 12, 7)
+METTE = replace(drafting(), today=TODAY)
+GIVEN = {"unit": unit_answer(SCHOOL), "_unit_fixed": True, "title": "Trivsel"}
+
+
+def answered(step: str, text: str, **answers: Any) -> Any:
+    return advance(HVIDOVRE, at(step, **GIVEN, **answers), typed(text), METTE, T)
+
+
+def test_a_success_criterion_with_a_comma_stays_one_criterion() -> None:
+    criterion = "Mindst 90 % af eleverne har en ven i klassen, inden 1. juni 2027"
+
+    result = answered("success_criteria", criterion)
+
+    assert result.progress.answers["success_criteria"] == [criterion]
+
+
+def test_semicolons_on_one_line_still_part_criteria() -> None:
+    result = answered("success_criteria", "Mindst 90 % trives; færre end 5 konflikter om ugen")
+
+    assert result.progress.answers["success_criteria"] == [
+        "Mindst 90 % trives",
+        "færre end 5 konflikter om ugen",
+    ]
+
+
+def test_a_deadline_in_the_past_is_refused_with_the_reason() -> None:
+    result = answered("deadline", "1. marts 2026")
+
+    assert "deadline" not in result.progress.answers
+    assert texts_of(result.replies)[0] == T("maal.frist_forbi", when="1. marts 2026")
+
+
+def test_a_deadline_without_a_year_is_the_next_such_day() -> None:
+    result = answered("deadline", "30. juni")
+
+    assert result.progress.answers["deadline"] == "2027-06-30"
