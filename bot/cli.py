@@ -19,7 +19,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import logs, manifest, personer, revision, tidsrejse, udsendelse
+from bot import logs, manifest, personer, rapport, revision, tidsrejse, udsendelse
 from bot.app import Runtime, build_runtime, create_app
 from bot.chat import cli as chat_cli
 from bot.digest import DigestResult, post_digest
@@ -106,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     personer.add_arguments(person)
     trail = _add(commands, "revision", t("cli.revision"), _revision)
     revision.add_arguments(trail)
+    documents = _add(commands, "rapport", t("cli.rapport"), _documents)
+    rapport.add_arguments(documents)
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
     chat_cli.add_arguments(chat)
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
@@ -346,6 +348,21 @@ def _revision(args: argparse.Namespace) -> int:
         print(t(refused.key, **refused.params), file=sys.stderr)
         return 2
     revision.write(found, args.format, args.out)
+    return 0
+
+
+def _documents(args: argparse.Namespace) -> int:
+    """`pejling rapport`: a committee report, meeting pack, summary, agreement or audit trail
+    as PDF or Excel, with `--journal` its metadata file for the ESDH."""
+
+    async def made(session: AsyncSession) -> rapport.Rendered:
+        return await rapport.make(session, args, rapport.now())
+
+    try:
+        found = asyncio.run(_in_session(from_environment(), made))
+    except DomainError as refused:
+        return rapport.refuse(refused.key)
+    rapport.write(found, args)
     return 0
 
 

@@ -1,0 +1,272 @@
+"""One way to make any of the committee's documents, for the command line, the Teams buttons
+and the signed links alike: a `DocumentRequest` names what is wanted, `render` reads it
+from the store and lays it out with kort/dokumenter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kort.dokumenter import excel, pdf
+from kort.dokumenter.journal import file_name, metadata
+from kort.tekster import LOCAL_TIME, Texts, texts
+from store import committees, reports
+from store.audit_export import committee_trail
+from store.errors import Invalid
+from store.models import Committee, Meeting, Municipality, Period, Unit
+from store.reportviews import JournalMeta
+from store.text import fold
+
+KINDS = ("rapport", "pakke", "referat", "aftale", "revision")
+FORMATS = ("pdf", "xlsx")
+MEDIA = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """What to make. Ids, as the request travels inside a signed link and a card button; the
+    document itself shows only names."""
+
+    kind: str
+    committee_id: int | None = None
+    period_id: int | None = None
+    meeting_id: int | None = None
+    unit_id: int | None = None
+    format: str = "pdf"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> DocumentRequest:
+        """From a link or a card's data; anything malformed is refused as Invalid."""
+        try:
+            made = cls(**{k: raw[k] for k in raw if k in cls.__dataclass_fields__})
+        except TypeError:
+            raise Invalid("dokument.ukendt_udvalg") from None
+        ids = (made.committee_id, made.period_id, made.meeting_id, made.unit_id)
+        if made.kind not in KINDS or made.format not in FORMATS:
+            raise Invalid("dokument.ukendt_udvalg")
+        if any(v is not None and not isinstance(v, int) for v in ids):
+            raise Invalid("dokument.ukendt_udvalg")
+        return made
+
+    def key(self) -> str:
+        return json.dumps(self.as_dict(), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: bytes
+    file_name: str
+    media_type: str
+    meta: JournalMeta
+
+    def metadata(self, t: Texts | None = None) -> bytes:
+        return metadata(self.meta, t or texts())
+
+
+async def render(
+    session: AsyncSession,
+    request: DocumentRequest,
+    author: str,
+    now: datetime,
+    case_number: str | None = None,
+    t: Texts | None = None,
+) -> Rendered:
+    t = t or texts()
+    if request.kind == "referat":
+        return await _summary(session, request, author, now, case_number, t)
+    if request.kind == "revision":
+        return await _trail(session, request, author, now, case_number, t)
+    report, title = await _report(session, request, now, t)
+    if request.format == "xlsx":
+        content = excel.workbook(report, t)
+    else:
+        content = pdf.committee_report(report, t, request.kind)
+    name = file_name(title, request.format)
+    meeting_day = report.meeting_at.astimezone(LOCAL_TIME).date() if report.meeting_at else None
+    meta = JournalMeta(
+        title, report.committee, report.period, author, now, name, meeting_day, case_number
+    )
+    return Rendered(content, name, MEDIA[request.format], meta)
+
+
+async def _report(
+    session: AsyncSession, request: DocumentRequest, now: datetime, t: Texts
+) -> tuple[Any, str]:
+    if request.kind == "pakke":
+        report = await reports.meeting_report(session, _need(request.meeting_id), now)
+        return report, t("dokument.pakke_titel", committee=report.committee)
+    if request.kind == "aftale":
+        period = await _period(session, request)
+        report = await reports.unit_agreement(session, _need(request.unit_id), period, now)
+        return report, t("dokument.aftale_titel", unit=report.units[0].name)
+    committee = await _committee(session, request)
+    period = await _period(session, request)
+    meeting = await session.get(Meeting, request.meeting_id) if request.meeting_id else None
+    report = await reports.committee_report(session, committee, period, now, meeting)
+    return report, t("dokument.rapport_titel", committee=report.committee)
+
+
+async def _summary(
+    session: AsyncSession,
+    request: DocumentRequest,
+    author: str,
+    now: datetime,
+    case_number: str | None,
+    t: Texts,
+) -> Rendered:
+    meeting_id = _need(request.meeting_id)
+    found = await reports.approved_summary(session, meeting_id)
+    held = await session.get_one(Meeting, meeting_id)
+    committee = await session.get_one(Committee, held.committee_id)
+    period = await session.get_one(Period, held.period_id)
+    municipality = await session.get_one(Municipality, committee.municipality_id)
+    title = t("dokument.referat_titel", committee=committee.name)
+    name = file_name(f"{title} {held.starts_at.astimezone(LOCAL_TIME).date()}", "pdf")
+    content = pdf.summary(found, committee.name, municipality.name, t)
+    meta = JournalMeta(
+        title,
+        committee.name,
+        period.name,
+        author,
+        now,
+        name,
+        held.starts_at.astimezone(LOCAL_TIME).date(),
+        case_number,
+    )
+    return Rendered(content, name, MEDIA["pdf"], meta)
+
+
+async def _trail(
+    session: AsyncSession,
+    request: DocumentRequest,
+    author: str,
+    now: datetime,
+    case_number: str | None,
+    t: Texts,
+) -> Rendered:
+    committee = await _committee(session, request)
+    period = await _period(session, request)
+    trail = await committee_trail(session, committee.key, period.key)
+    title = t("dokument.revision_titel", committee=committee.name)
+    header = [
+        t("dokument.kolonne.dato"),
+        t("dokument.kolonne.meldt_af"),
+        t("dokument.kolonne.hvad"),
+        t("dokument.kolonne.handling"),
+    ]
+    rows = [
+        [
+            t.datetime(line.at),
+            line.person_name or "",
+            _label(t, "hvad", line.entity),
+            _label(t, "handling", line.action),
+        ]
+        for line in trail.lines
+    ]
+    content = pdf.table(title, period.name, header, rows, t)
+    name = file_name(f"{title} {period.name}", "pdf")
+    meta = JournalMeta(title, committee.name, period.name, author, now, name, None, case_number)
+    return Rendered(content, name, MEDIA["pdf"], meta)
+
+
+def _label(t: Texts, kind: str, value: str) -> str:
+    key = f"revision.{kind}.{value}"
+    return t(key) if t.has(key) else value
+
+
+def _need(value: int | None) -> int:
+    if value is None:
+        raise Invalid("dokument.ukendt_moede")
+    return value
+
+
+async def _committee(session: AsyncSession, request: DocumentRequest) -> Committee:
+    found = await session.get(Committee, request.committee_id) if request.committee_id else None
+    if found is None:
+        raise Invalid("dokument.ukendt_udvalg")
+    return found
+
+
+async def _period(session: AsyncSession, request: DocumentRequest) -> Period:
+    found = await session.get(Period, request.period_id) if request.period_id else None
+    if found is None:
+        raise Invalid("dokument.ukendt_periode")
+    return found
+
+
+async def request_for(
+    session: AsyncSession,
+    kind: str,
+    committee: str | None,
+    period: str | None,
+    meeting_day: date | None,
+    unit: str | None,
+    form: str,
+    today: date,
+) -> DocumentRequest:
+    """A request from the words of the command line: committee and unit by key or name,
+    period by key or name (default: the current one), a meeting by its day."""
+    chosen = await committees.for_digest(session, committee) if committee else []
+    if committee and len(chosen) != 1:
+        raise Invalid("dokument.ukendt_udvalg")
+    committee_row = await session.get(Committee, chosen[0]) if chosen else None
+    unit_row = await _unit(session, unit) if unit else None
+    municipality = (
+        (committee_row or unit_row).municipality_id if (committee_row or unit_row) else None
+    )
+    if municipality is None:
+        raise Invalid("dokument.ukendt_udvalg")
+    period_row = await _period_named(session, municipality, period, today)
+    meeting = await _meeting(session, committee_row, meeting_day) if meeting_day else None
+    return DocumentRequest(
+        kind=kind,
+        committee_id=committee_row.id if committee_row else None,
+        period_id=period_row.id,
+        meeting_id=meeting,
+        unit_id=unit_row.id if unit_row else None,
+        format=form,
+    )
+
+
+async def _unit(session: AsyncSession, name: str) -> Unit:
+    wanted = fold(name)
+    for unit in await session.scalars(select(Unit)):
+        if wanted in (fold(unit.key), fold(unit.name)):
+            return unit
+    raise Invalid("dokument.ukendt_enhed")
+
+
+async def _period_named(
+    session: AsyncSession, municipality_id: int, name: str | None, today: date
+) -> Period:
+    if not name:
+        return await reports.period_for(session, municipality_id, None, today)
+    wanted = fold(name)
+    for period in await session.scalars(
+        select(Period).where(Period.municipality_id == municipality_id)
+    ):
+        if wanted in (fold(period.key), fold(period.name)):
+            return period
+    raise Invalid("dokument.ukendt_periode")
+
+
+async def _meeting(session: AsyncSession, committee: Committee | None, day: date) -> int:
+    if committee is None:
+        raise Invalid("dokument.ukendt_moede")
+    for held in await session.scalars(
+        select(Meeting).where(Meeting.committee_id == committee.id).order_by(Meeting.starts_at)
+    ):
+        if held.starts_at.astimezone(LOCAL_TIME).date() == day:
+            return held.id
+    raise Invalid("dokument.ukendt_moede")

@@ -1,0 +1,409 @@
+"""What goes into the committee's documents (committee report, meeting pack, approved
+summary, a unit's agreement): read in a fixed number of statements per document, whatever
+the committee's size, and handed to kort/dokumenter as plain views with names, not ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.enums import Color, EvaluationKind, GoalAction, MatterState, Role, SummaryState
+from store.errors import DomainError
+from store.meetingviews import SummaryContent
+from store.models import (
+    Bearing,
+    Committee,
+    Department,
+    Evaluation,
+    Goal,
+    GoalBearing,
+    GoalEvent,
+    Matter,
+    Meeting,
+    MeetingUnit,
+    Municipality,
+    Period,
+    Person,
+    RoleAssignment,
+    StatusUpdate,
+    Summary,
+    Unit,
+)
+from store.reportviews import (
+    ApprovalLine,
+    CommitteeReport,
+    EvaluationLine,
+    ReportBearing,
+    ReportFollowUp,
+    ReportGoal,
+    ReportMatter,
+    ReportSummary,
+    ReportUnit,
+    StatusPoint,
+)
+from store.text import danish_order
+
+_APPROVALS = (GoalAction.APPROVED_DEPARTMENT, GoalAction.APPROVED_COMMITTEE)
+
+
+class UnknownDocument(DomainError):
+    """The committee, period, meeting or unit a document was asked for does not exist."""
+
+
+async def committee_by_key(session: AsyncSession, municipality_id: int, key: str) -> Committee:
+    found = await session.scalar(
+        select(Committee).where(Committee.municipality_id == municipality_id, Committee.key == key)
+    )
+    if found is None:
+        raise UnknownDocument("dokument.ukendt_udvalg")
+    return found
+
+
+async def period_for(
+    session: AsyncSession, municipality_id: int, key: str | None, today: date
+) -> Period:
+    """The period named `key`, or the one `today` falls in (else the latest that began)."""
+    query = select(Period).where(Period.municipality_id == municipality_id)
+    if key:
+        query = query.where(Period.key == key)
+    else:
+        query = query.where(Period.starts_on <= today).order_by(Period.starts_on.desc())
+    found = await session.scalar(query.limit(1))
+    if found is None:
+        raise UnknownDocument("dokument.ukendt_periode")
+    return found
+
+
+async def committee_report(
+    session: AsyncSession,
+    committee: Committee,
+    period: Period,
+    now: datetime,
+    meeting: Meeting | None = None,
+    unit_ids: Sequence[int] | None = None,
+) -> CommitteeReport:
+    """The committee's goals, bearings, matters and approved summaries of the period; for a
+    meeting, the statuses up to it. `unit_ids` narrows it to some units (the meeting pack)."""
+    municipality = await session.get_one(Municipality, committee.municipality_id)
+    units = await _units(session, committee, unit_ids)
+    goals = await _goals(session, period, [u.id for u, _ in units], meeting)
+    leaders = await _leaders(session, [u.id for u, _ in units])
+    by_unit: dict[int, list[ReportGoal]] = {}
+    for unit_id, goal in goals:
+        by_unit.setdefault(unit_id, []).append(goal)
+    shown = tuple(
+        ReportUnit(u.name, dept, tuple(leaders.get(u.id, ())), tuple(by_unit.get(u.id, ())))
+        for u, dept in units
+    )
+    return CommitteeReport(
+        municipality=municipality.name,
+        committee=committee.name,
+        period=period.name,
+        period_starts=period.starts_on,
+        period_ends=period.ends_on,
+        made_at=now,
+        meeting_at=meeting.starts_at if meeting else None,
+        units=shown,
+        bearings=await _bearings(session, committee, period, goals),
+        matters=await _matters(session, committee),
+        summaries=await _summaries(session, committee, period, meeting),
+    )
+
+
+async def meeting_report(session: AsyncSession, meeting_id: int, now: datetime) -> CommitteeReport:
+    """The meeting pack as a document: the report for the meeting's own units."""
+    held = await session.get(Meeting, meeting_id)
+    if held is None:
+        raise UnknownDocument("dokument.ukendt_moede")
+    committee = await session.get_one(Committee, held.committee_id)
+    period = await session.get_one(Period, held.period_id)
+    unit_ids = list(
+        await session.scalars(select(MeetingUnit.unit_id).where(MeetingUnit.meeting_id == held.id))
+    )
+    return await committee_report(session, committee, period, now, held, unit_ids)
+
+
+async def approved_summary(session: AsyncSession, meeting_id: int) -> ReportSummary:
+    held = await session.get(Meeting, meeting_id)
+    summary = await session.scalar(select(Summary).where(Summary.meeting_id == meeting_id))
+    if held is None or summary is None or summary.state != SummaryState.APPROVED:
+        raise UnknownDocument("dokument.intet_referat")
+    return (await _summary_views(session, [(summary, held)]))[0]
+
+
+async def unit_agreement(
+    session: AsyncSession, unit_id: int, period: Period, now: datetime
+) -> CommitteeReport:
+    """A unit's agreement for the period: its goals with every field and who approved them."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        raise UnknownDocument("dokument.ukendt_enhed")
+    department = await session.get_one(Department, unit.department_id)
+    committee = await session.get_one(Committee, department.committee_id)
+    return await committee_report(session, committee, period, now, unit_ids=[unit.id])
+
+
+async def _units(
+    session: AsyncSession, committee: Committee, unit_ids: Sequence[int] | None
+) -> list[tuple[Unit, str]]:
+    """The committee's units (or some of them) in Danish order, with their department."""
+    query = (
+        select(Unit, Department.name)
+        .join(Department, Department.id == Unit.department_id)
+        .where(Department.committee_id == committee.id)
+    )
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(list(unit_ids)))
+    rows = [(unit, name) for unit, name in await session.execute(query)]
+    return sorted(rows, key=lambda row: danish_order(row[0].name))
+
+
+async def _leaders(session: AsyncSession, unit_ids: list[int]) -> dict[int, list[str]]:
+    rows = await session.execute(
+        select(RoleAssignment.unit_id, Person.name)
+        .join(Person, Person.id == RoleAssignment.person_id)
+        .where(RoleAssignment.unit_id.in_(unit_ids), RoleAssignment.role == Role.UNIT_LEADER)
+        .order_by(Person.name)
+    )
+    found: dict[int, list[str]] = {}
+    for unit_id, name in rows:
+        found.setdefault(unit_id, []).append(name)
+    return found
+
+
+async def _goals(
+    session: AsyncSession, period: Period, unit_ids: list[int], meeting: Meeting | None
+) -> list[tuple[int, ReportGoal]]:
+    """The units' agreed goals of the period (approved as far as the profile asks, closed
+    ones too: their final report belongs in the report), in unit order then id."""
+    rows = list(
+        await session.scalars(
+            select(Goal)
+            .where(
+                Goal.unit_id.in_(unit_ids),
+                Goal.period_id == period.id,
+                Goal.reportable_version.is_not(None),
+            )
+            .order_by(Goal.unit_id, Goal.id)
+        )
+    )
+    ids = [g.id for g in rows]
+    until = meeting.starts_at if meeting else None
+    statuses = await _statuses(session, ids, until)
+    evaluations = await _evaluations(session, ids)
+    approvals = await _approvals(session, ids)
+    bearings = await _goal_bearings(session, ids)
+    names = await _unit_names(session, unit_ids)
+    return [
+        (
+            g.unit_id,
+            ReportGoal(
+                title=g.title,
+                unit_name=names[g.unit_id],
+                bearings=tuple(bearings.get(g.id, ())),
+                expected_effect=g.expected_effect,
+                success_criteria=tuple(g.success_criteria or ()),
+                follow_up=g.follow_up,
+                sub_goals=tuple(g.sub_goals or ()),
+                deadline=g.deadline,
+                responsible=g.responsible,
+                state=str(g.state),
+                statuses=tuple(statuses.get(g.id, ())),
+                evaluations=tuple(evaluations.get(g.id, ())),
+                approvals=tuple(approvals.get(g.id, ())),
+            ),
+        )
+        for g in rows
+    ]
+
+
+async def _unit_names(session: AsyncSession, unit_ids: list[int]) -> dict[int, str]:
+    rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))
+    return {unit_id: name for unit_id, name in rows}
+
+
+async def _statuses(
+    session: AsyncSession, goal_ids: list[int], until: datetime | None
+) -> dict[int, list[StatusPoint]]:
+    query = (
+        select(StatusUpdate, Person.name)
+        .outerjoin(Person, Person.id == StatusUpdate.reported_by)
+        .where(StatusUpdate.goal_id.in_(goal_ids))
+        .order_by(StatusUpdate.goal_id, StatusUpdate.reported_at, StatusUpdate.id)
+    )
+    if until is not None:
+        query = query.where(StatusUpdate.reported_at <= until)
+    found: dict[int, list[StatusPoint]] = {}
+    for s, name in await session.execute(query):
+        point = StatusPoint(Color(s.color), s.reported_at, s.narrative, s.evidence, name)
+        found.setdefault(s.goal_id, []).append(point)
+    return found
+
+
+async def _evaluations(
+    session: AsyncSession, goal_ids: list[int]
+) -> dict[int, list[EvaluationLine]]:
+    rows = await session.execute(
+        select(Evaluation, Person.name)
+        .outerjoin(Person, Person.id == Evaluation.reported_by)
+        .where(Evaluation.goal_id.in_(goal_ids))
+        .order_by(Evaluation.goal_id, Evaluation.reported_at, Evaluation.id)
+    )
+    found: dict[int, list[EvaluationLine]] = {}
+    for e, name in rows:
+        line = EvaluationLine(
+            EvaluationKind(e.kind),
+            e.year,
+            Color(e.color),
+            e.criteria,
+            e.effect,
+            e.evidence,
+            e.effect_assessment,
+            e.reported_at,
+            name,
+        )
+        found.setdefault(e.goal_id, []).append(line)
+    return found
+
+
+async def _approvals(session: AsyncSession, goal_ids: list[int]) -> dict[int, list[ApprovalLine]]:
+    rows = await session.execute(
+        select(GoalEvent, Person.name)
+        .outerjoin(Person, Person.id == GoalEvent.person_id)
+        .where(GoalEvent.goal_id.in_(goal_ids), GoalEvent.action.in_(list(_APPROVALS)))
+        .order_by(GoalEvent.goal_id, GoalEvent.at, GoalEvent.id)
+    )
+    found: dict[int, list[ApprovalLine]] = {}
+    for event, name in rows:
+        line = ApprovalLine(str(event.action), event.version, name, event.at, event.meeting_date)
+        found.setdefault(event.goal_id, []).append(line)
+    return found
+
+
+async def _goal_bearings(session: AsyncSession, goal_ids: list[int]) -> dict[int, list[str]]:
+    rows = await session.execute(
+        select(GoalBearing.goal_id, Bearing.title)
+        .join(Bearing, Bearing.id == GoalBearing.bearing_id)
+        .where(GoalBearing.goal_id.in_(goal_ids))
+        .order_by(GoalBearing.goal_id, Bearing.id)
+    )
+    found: dict[int, list[str]] = {}
+    for goal_id, title in rows:
+        found.setdefault(goal_id, []).append(title)
+    return found
+
+
+async def _bearings(
+    session: AsyncSession,
+    committee: Committee,
+    period: Period,
+    goals: Iterable[tuple[int, ReportGoal]],
+) -> tuple[ReportBearing, ...]:
+    """The committee's bearings, each with the newest colour of the goals that follow it."""
+    colors: dict[str, list[Color | None]] = {}
+    for _, goal in goals:
+        for title in goal.bearings:
+            colors.setdefault(title, []).append(goal.latest.color if goal.latest else None)
+    rows = await session.scalars(
+        select(Bearing)
+        .where(Bearing.committee_id == committee.id, Bearing.period_id == period.id)
+        .order_by(Bearing.id)
+    )
+    return tuple(
+        ReportBearing(b.title, b.description, tuple(colors.get(b.title, ()))) for b in rows
+    )
+
+
+async def _matters(session: AsyncSession, committee: Committee) -> tuple[ReportMatter, ...]:
+    rows = await session.scalars(
+        select(Matter).where(Matter.committee_id == committee.id).order_by(Matter.id)
+    )
+    return tuple(_matter(m) for m in rows)
+
+
+def _matter(m: Matter) -> ReportMatter:
+    return ReportMatter(
+        m.title,
+        m.state == MatterState.DECIDED,
+        m.legal,
+        m.economic,
+        m.staff,
+        m.decided_on,
+        m.decision,
+    )
+
+
+async def _summaries(
+    session: AsyncSession, committee: Committee, period: Period, meeting: Meeting | None
+) -> tuple[ReportSummary, ...]:
+    """The approved summaries of the period's dialogue meetings (up to `meeting`)."""
+    query = (
+        select(Summary, Meeting)
+        .join(Meeting, Meeting.id == Summary.meeting_id)
+        .where(
+            Meeting.committee_id == committee.id,
+            Meeting.period_id == period.id,
+            Summary.state == SummaryState.APPROVED,
+        )
+        .order_by(Meeting.starts_at)
+    )
+    if meeting is not None:
+        query = query.where(Meeting.starts_at <= meeting.starts_at)
+    return tuple(await _summary_views(session, [(s, m) for s, m in await session.execute(query)]))
+
+
+async def _summary_views(
+    session: AsyncSession, rows: list[tuple[Summary, Meeting]]
+) -> list[ReportSummary]:
+    unit_ids = {u.get("unit_id") for s, _ in rows for u in s.content.get("units", ())}
+    units = await _unit_names(session, [i for i in unit_ids if i is not None])
+    people = await _people(session, rows)
+    return [_summary(s, m, units, people) for s, m in rows]
+
+
+async def _people(session: AsyncSession, rows: list[tuple[Summary, Meeting]]) -> dict[Any, str]:
+    """Names by person id (who wrote and approved) and by person key (follow-up owners,
+    written as a key or a name: "Ansvarlig: lise" must read as her name)."""
+    if not rows:
+        return {}
+    municipality = rows[0][0].municipality_id
+    found: dict[Any, str] = {}
+    for person_id, key, name in await session.execute(
+        select(Person.id, Person.key, Person.name).where(Person.municipality_id == municipality)
+    ):
+        found[person_id] = name
+        found[key] = name
+    return found
+
+
+def _summary(
+    summary: Summary, held: Meeting, units: dict[int, str], people: dict[Any, str]
+) -> ReportSummary:
+    content = SummaryContent.from_json(summary.content)
+    return ReportSummary(
+        meeting_at=held.starts_at,
+        theme=held.theme,
+        place=held.place,
+        general=content.general,
+        units=tuple((units.get(u.unit_id, ""), u.text) for u in content.units),
+        bearings=tuple(b.title for b in content.bearings),
+        matters=tuple(
+            ReportMatter(m.title, False, m.legal, m.economic, m.staff) for m in content.matters
+        ),
+        follow_ups=tuple(
+            ReportFollowUp(f.text, people.get(f.owner, f.owner) if f.owner else None, f.due)
+            for f in content.follow_ups
+        ),
+        written_by=people.get(summary.written_by),
+        approved_by=people.get(summary.approved_by),
+        approved_at=summary.approved_at,
+    )
+
+
+def person_name(people: dict[Any, str], key: str | None) -> str | None:
+    """A person's name from their key, or the text itself if it names nobody."""
+    return people.get(key, key) if key else None

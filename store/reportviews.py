@@ -1,0 +1,155 @@
+"""What the committee's documents show: frozen views made by store/reports.py for the PDF,
+Excel and journal renderers in kort/dokumenter. Names and dates only, never internal ids:
+the documents leave Pejling and are filed in the municipality's ESDH."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from store.enums import Color, EvaluationKind
+
+
+@dataclass(frozen=True)
+class StatusPoint:
+    """One status update, as a point on the goal's course."""
+
+    color: Color
+    reported_at: datetime
+    narrative: str
+    evidence: str | None = None
+    reporter: str | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationLine:
+    kind: EvaluationKind
+    year: int
+    color: Color
+    criteria: str
+    effect: str
+    evidence: str
+    effect_assessment: str | None
+    reported_at: datetime
+    reporter: str | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalLine:
+    """Who approved (department head or committee) which version, and when."""
+
+    action: str  # GoalAction value: approved_department / approved_committee
+    version: int
+    person: str | None
+    at: datetime
+    meeting_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ReportGoal:
+    title: str
+    unit_name: str
+    bearings: tuple[str, ...] = ()
+    expected_effect: str | None = None
+    success_criteria: tuple[str, ...] = ()
+    follow_up: str | None = None
+    sub_goals: tuple[str, ...] = ()
+    deadline: date | None = None
+    responsible: str | None = None
+    state: str = "approved"
+    statuses: tuple[StatusPoint, ...] = ()  # oldest first
+    evaluations: tuple[EvaluationLine, ...] = ()
+    approvals: tuple[ApprovalLine, ...] = ()
+
+    @property
+    def latest(self) -> StatusPoint | None:
+        return self.statuses[-1] if self.statuses else None
+
+    @property
+    def final(self) -> EvaluationLine | None:
+        return next((e for e in reversed(self.evaluations) if e.kind == EvaluationKind.FINAL), None)
+
+
+@dataclass(frozen=True)
+class ReportUnit:
+    name: str
+    department: str
+    leaders: tuple[str, ...] = ()
+    goals: tuple[ReportGoal, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportBearing:
+    title: str
+    description: str | None
+    colors: tuple[Color | None, ...] = ()  # of the goals that follow it; None: no status
+
+
+@dataclass(frozen=True)
+class ReportMatter:
+    title: str
+    decided: bool
+    legal: str | None = None
+    economic: str | None = None
+    staff: str | None = None
+    decided_on: date | None = None
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportFollowUp:
+    text: str
+    owner: str | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """An approved summary of a dialogue meeting."""
+
+    meeting_at: datetime
+    theme: str | None
+    place: str | None
+    general: str | None
+    units: tuple[tuple[str, str], ...] = ()  # (unit name, what was said)
+    bearings: tuple[str, ...] = ()
+    matters: tuple[ReportMatter, ...] = ()
+    follow_ups: tuple[ReportFollowUp, ...] = ()
+    written_by: str | None = None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CommitteeReport:
+    """The committee report for a meeting (`meeting_at`) or for the whole period."""
+
+    municipality: str
+    committee: str
+    period: str
+    period_starts: date
+    period_ends: date
+    made_at: datetime
+    meeting_at: datetime | None = None
+    units: tuple[ReportUnit, ...] = ()
+    bearings: tuple[ReportBearing, ...] = ()
+    matters: tuple[ReportMatter, ...] = ()
+    summaries: tuple[ReportSummary, ...] = ()
+
+    @property
+    def goals(self) -> tuple[ReportGoal, ...]:
+        return tuple(goal for unit in self.units for goal in unit.goals)
+
+
+@dataclass(frozen=True)
+class JournalMeta:
+    """What the ESDH files a document under (eDoc, Acadre, SBSYS, GetOrganized)."""
+
+    title: str
+    committee: str
+    period: str
+    author: str
+    created: datetime
+    file_name: str
+    meeting_date: date | None = None
+    case_number: str | None = None
