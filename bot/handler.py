@@ -159,7 +159,7 @@ class _Delivery:
             await self._send(reply)
         if self.turn.via is Via.EXECUTE and not self.answered_invoke:
             PejlingAdapter.set_invoke_response(self.context, 200, {"statusCode": 200})
-        if self.result.card_owner and self.card_message:
+        if self.result.card_owner and self.card_message is not None:
             self.bot.memory.card_shown(self.result.card_owner, self.card_message)
         for notice in self.result.notices:
             await self._notify(notice)
@@ -209,15 +209,12 @@ class _Delivery:
                 tenant_id=turn.tenant_id,
             )
         except ConnectorError as error:
-            if reply.target is Target.UPDATE:
-                # An earlier card of a dialogue continued from another device lives in that
-                # device's chat: it cannot be closed from here, which must not fail the turn.
-                log.info("card %s not updated: %s", safe(target), error)
-                return True
-            if error.status != 404:
+            if not 400 <= error.status < 500:
                 raise
-            # The clicked card's message is gone (or the click named none): the answer
-            # goes out as a new message rather than failing the turn.
+            # Refused: the message is gone, lives in another device's chat, or the client
+            # cannot update messages (the Agents Playground). The answer goes out as a new
+            # message rather than failing the turn; the old card, if pressed, is refused.
+            log.info("card %s not updated (%s): sent as a new message", safe(target), error)
             return False
         self.card_message = target if reply.target is Target.REPLACE else self.card_message
         return True
@@ -242,5 +239,7 @@ class _Delivery:
             reply_to_id=turn.activity_id,
             tenant_id=turn.tenant_id,
         )
-        if reply.card is not None and message_id:
-            self.card_message = message_id
+        if reply.card is not None:
+            # Without an id (the Playground answers none) the card cannot be updated
+            # later: "" keeps a later update from landing on an older card instead.
+            self.card_message = message_id or ""

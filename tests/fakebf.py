@@ -398,6 +398,7 @@ class FakeBotFramework:
         self._cap: _RateCap | None = None
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._next_id = int(time.time() * 1000)  # Teams message ids are epoch milliseconds
+        self._answer_ids = True  # False: posts are answered without the message's id
         self._routes = self._build_routes()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -493,6 +494,13 @@ class FakeBotFramework:
         """A message that exists before the test (e.g. an earlier digest); returns its id."""
         with self._lock:
             return self._store(conversation_id, activity, reply_to_id=None)
+
+    def answer_without_ids(self, without: bool = True) -> None:
+        """Answer posted messages without their id, as the Agents Playground does (it
+        splits a message's text and card into two): the bot cannot update them later.
+        The messages are still kept, so a test can read and press them."""
+        with self._lock:
+            self._answer_ids = not without
 
     def fail_next(
         self,
@@ -908,7 +916,8 @@ class FakeBotFramework:
         if isinstance(activity, web.Response):
             return activity
         activity_id = self._store(conversation_id, activity, reply_to_id)
-        return web.json_response({"id": activity_id}, status=HTTPStatus.CREATED)
+        answer = {"id": activity_id} if self._answer_ids else {}
+        return web.json_response(answer, status=HTTPStatus.CREATED)
 
     def _update(self, request: RecordedRequest, params: dict[str, str]) -> web.Response:
         """PUT .../activities/{id}: new content for a message the bot posted."""
