@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> web.Application:
 
         app.cleanup_ctx.append(scheduler_context)
     app.router.add_post("/api/messages", messages)
+    app.router.add_head("/api/messages", reachable)
     app.router.add_get("/healthz", healthz)
     return app
 
@@ -168,6 +169,12 @@ async def messages(request: web.Request) -> web.Response:
     if response is not None:
         return web.json_response(response.body, status=int(response.status))
     return web.Response(status=201)
+
+
+async def reachable(request: web.Request) -> web.Response:
+    """`HEAD /api/messages`: the Agents Playground asks whether the bot is there before
+    it connects. Yes, and nothing more: no body, no database."""
+    return web.Response(status=200)
 
 
 async def _activity(request: web.Request) -> Activity:

@@ -19,7 +19,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import logs, manifest, personer, rapport, revision, tidsrejse, udsendelse
+from bot import listen, logs, manifest, personer, rapport, revision, tidsrejse, udsendelse
 from bot.app import Runtime, build_runtime, create_app
 from bot.chat import cli as chat_cli
 from bot.digest import DigestResult, post_digest
@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pejling", description=t("cli.beskrivelse"))
     commands = parser.add_subparsers(metavar="KOMMANDO")
-    _add(commands, "serve", t("cli.serve"), _serve)
+    serve = _add(commands, "serve", t("cli.serve"), _serve)
+    listen.add_arguments(serve)
     demo = _add(commands, "demo", t("cli.demo"), _demo)
+    listen.add_arguments(demo)
     demo.add_argument("--org", type=Path, default=DEMO_FILE, help=t("cli.org_fil"))
     demo.add_argument("--profil", "--profile", dest="profile", choices=PROFILE_KEYS,
                       help=t("cli.profil"))  # fmt: skip
@@ -125,21 +127,32 @@ def _add(
 
 def _serve(args: argparse.Namespace) -> int:
     settings = from_environment()
+    host = listen.listen_host(settings, args.host, args.without_login)
+    return _run(settings, host)
+
+
+def _run(settings: Settings, host: str | None) -> int:
+    warning = listen.warning(settings, host)
+    if warning:
+        print(warning, file=sys.stderr)
     # No access log: a line per request costs ~5 % of a turn and says nothing the
     # turn's own logging does not.
-    web.run_app(create_app(settings), port=settings.port, print=None, access_log=None)
+    app = create_app(settings)
+    web.run_app(app, host=host, port=settings.port, print=None, access_log=None)
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
     settings = from_environment()
+    # Refuse a wide-open address before importing anything.
+    host = listen.listen_host(settings, args.host, args.without_login)
     code = _import_file(settings, args.org, args.profile)
     if code:
         return code
     org = read_org_file(args.org)
     leader = next(p for p in org.people if any(r.role.value == "unit_leader" for r in p.roles))
     print(t("cli.demo_klar", port=settings.port, leader=leader.key, name=leader.name))
-    return _serve(args)
+    return _run(settings, host)
 
 
 def _import(args: argparse.Namespace) -> int:

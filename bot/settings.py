@@ -36,6 +36,9 @@ class SettingsError(ValueError):
 class Settings:
     database_url: str
     port: int = DEFAULT_PORT
+    # `HOST`: where to listen; None is every interface, or 127.0.0.1 in local mode
+    # (bot/listen.py).
+    host: str | None = None
     app_id: str = ""
     app_password: str = ""
     app_type: str = MULTI_TENANT
@@ -115,6 +118,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         database_url=database_url(source.get("DATABASE_URL")),
         port=int(source.get("PORT") or DEFAULT_PORT),
+        host=source.get("HOST", "").strip() or None,
         app_id=source.get("MicrosoftAppId", "").strip(),
         app_password=source.get("MicrosoftAppPassword", ""),
         app_type=_app_type(source.get("MicrosoftAppType", "")),
