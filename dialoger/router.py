@@ -25,7 +25,7 @@ from dialoger.memory import Memory
 from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
-from store import audit, conversations, outbox, people, seen
+from store import audit, conversations, outbox, people, roleversion, seen
 from store.errors import DomainError
 from store.limits import MESSAGE_MAX
 from store.profiles import profile
@@ -166,7 +166,11 @@ def texts_for(language: str, profile_key: str) -> Texts:
 
 async def _identify(session: AsyncSession, turn: Turn, memory: Memory) -> people.Identity:
     known = memory.identity(turn.tenant_id, turn.aad_object_id)
-    if known is not None:
+    # A role removed on another instance counts from the next turn: a kept identity is
+    # used only while the municipality's roles version has not moved.
+    if known is not None and known.roles_version == await roleversion.roles_version(
+        session, turn.tenant_id
+    ):
         return known
     # Deputies are for the turn's Danish date; the memory keeps this for a minute at most.
     today = turn.now.astimezone(LOCAL_TIME).date()
