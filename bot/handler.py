@@ -34,7 +34,7 @@ from bot.proactive import Proactive
 from bot.turnlimit import TurnLimit, Verdict
 from dialoger import router
 from dialoger.memory import Memory
-from dialoger.turn import Notice, Reply, Target, Turn, TurnResult, Via
+from dialoger.turn import Reply, Target, Turn, TurnResult, Via
 from kort.tekster import texts
 from store.outbox import Kind
 
@@ -70,6 +70,7 @@ class PejlingBot(Bot):
         self.proactive = proactive
         self.clock = clock
         self._later: set[asyncio.Task[None]] = set()
+        self._telling: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, context: TurnContext) -> None:
         turn = to_turn(context.activity, self.clock())
@@ -102,11 +103,24 @@ class PejlingBot(Bot):
                 log.warning("the turn limit notice was not delivered: %s", error)
         return False
 
-    def after_turn(self, work: Coroutine[Any, Any, None]) -> None:
+    def after_turn(
+        self, work: Coroutine[Any, Any, None], group: set[asyncio.Task[None]] | None = None
+    ) -> None:
         """Run `work` once the turn is answered, logging its errors (no one waits for it)."""
+        held = self._later if group is None else group
         task = asyncio.create_task(_logged(work))
-        self._later.add(task)  # the loop keeps only a weak reference to a task
-        task.add_done_callback(self._later.discard)
+        held.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(held.discard)
+
+    def tell_after_turn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Send a turn's notices once it is answered; `told` waits for them."""
+        self.after_turn(work, self._telling)
+
+    async def told(self) -> None:
+        """Wait until the notices of turns answered so far have been tried (for shutdown,
+        and for tests that read what the others were told)."""
+        while self._telling:
+            await asyncio.gather(*self._telling, return_exceptions=True)
 
     async def on_error(self, context: TurnContext, error: Exception) -> None:
         """The one error handler for turns: log with ids only, apologise in Danish."""
@@ -161,8 +175,9 @@ class _Delivery:
             PejlingAdapter.set_invoke_response(self.context, 200, {"statusCode": 200})
         if self.result.card_owner and self.card_message is not None:
             self.bot.memory.card_shown(self.result.card_owner, self.card_message)
-        for notice in self.result.notices:
-            await self._notify(notice)
+        if self.result.told:
+            # Planned in the outbox with the turn; a storm must not hold up the answer.
+            self.bot.tell_after_turn(self._tell())
         if self.result.dispatch:
             # A pack in parts, with retries, can outlast the ~15 s Teams waits for a click;
             # it would then deliver the click again, and post the pack again.
@@ -175,17 +190,11 @@ class _Delivery:
                 self.bot.proactive, item, self.turn.now, again=item.kind is Kind.PACK
             )
 
-    async def _notify(self, notice: Notice) -> None:
-        """Tell someone else; a notice that cannot be delivered must not fail the turn."""
-        try:
-            await self.bot.proactive.to_person(
-                notice.municipality_id,
-                notice.person_id,
-                message_body(notice.text, notice.card),
-                self.turn.now,
-            )
-        except ConnectorError as error:
-            log.warning("notice to person %s not delivered: %s", notice.person_id, error)
+    async def _tell(self) -> None:
+        municipality_id = self.result.notices[0].municipality_id
+        await udsendelse.send_now(
+            self.bot.proactive, municipality_id, self.result.told, self.turn.now
+        )
 
     def _answer_invoke_with_text(self, replies: list[Reply]) -> list[Reply]:
         # With no card to replace, Teams shows the invoke's text answer by the card.

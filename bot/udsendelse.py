@@ -131,9 +131,21 @@ async def _mark(
         await outbox.mark_skipped(session, row.municipality_id, row.key, detail)
 
 
+async def send_now(
+    sender: Proactive, municipality_id: int, keys: Sequence[str], now: datetime, owner: str = OWNER
+) -> list[Result]:
+    """Send these planned rows at once (a turn's notices, once the turn is saved); what
+    fails waits for the tick like every other row."""
+    async with sender.sessions.begin() as session:
+        taken = await outbox.take_keys(session, municipality_id, keys, now, owner)
+    return [await send_taken(sender, row, now) for row in taken]
+
+
 async def _send_row(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome, str]:
     if row.kind == Kind.DIGEST:
         return await _digest(sender, row, now)
+    if row.kind == Kind.NOTICE:
+        return await _notice(sender, row, now)
     async with sender.sessions() as session:
         message = await build(session, row, now)
     if message is None:
@@ -176,6 +188,14 @@ async def _digest(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome
     if result.outcome is DigestOutcome.BUSY:
         return Outcome.FAILED, "being posted by another run; tried again to see it done"
     return Outcome.SKIPPED, result.outcome.value  # no channel, or removed from the team
+
+
+async def _notice(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome, str]:
+    body = message_body(row.payload.get("text"), row.payload.get("card"))
+    if await sender.to_person(row.municipality_id, row.payload["person"], body, now):
+        return Outcome.SENT, ""
+    # Never opened Pejling, or removed it: the turn's receipt told the sender so already.
+    return Outcome.SKIPPED, "no chat with the person"
 
 
 async def deliver(sender: Proactive, item: Due, now: datetime, again: bool = False) -> bool:

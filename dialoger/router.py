@@ -7,8 +7,10 @@ when two devices saved the same dialogue at once.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from functools import cache
 
@@ -21,10 +23,10 @@ from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
 from dialoger.talk import inside_dialogue, outside_dialogue
-from dialoger.turn import Turn, TurnResult, Via, say, show
+from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
-from store import audit, conversations, people, seen
+from store import audit, conversations, outbox, people, roleversion, seen
 from store.errors import DomainError
 from store.limits import MESSAGE_MAX
 from store.profiles import profile
@@ -96,7 +98,27 @@ async def _route(
         session, identity.municipality_id, turn.conversation_id, turn.activity_id, turn.now
     ):
         raise _Repeated(_already_handled(turn, t))
-    return replace(result, notices=(*result.notices, *ctx.notices)) if ctx.notices else result
+    if not ctx.notices:
+        return result
+    told = await _plan_notices(session, turn, ctx.notices)
+    return replace(result, notices=(*result.notices, *ctx.notices), told=told)
+
+
+async def _plan_notices(
+    session: AsyncSession, turn: Turn, notices: Sequence[Notice]
+) -> tuple[str, ...]:
+    """Put the turn's notices in the outbox, saved with the turn: the turn is answered
+    without waiting for Teams, and a throttled notice is tried again, never lost."""
+    origin = turn.activity_id or uuid.uuid4().hex  # a copy of the activity is not handled
+    stem = hashlib.sha256(f"{turn.conversation_id}|{origin}".encode()).hexdigest()[:24]
+    planned = [
+        outbox.notice(
+            n.municipality_id, f"notice:{stem}:{i}", n.person_id, n.text, n.card, turn.now
+        )
+        for i, n in enumerate(notices)
+    ]
+    await outbox.plan(session, planned, turn.now)
+    return tuple(p.key for p in planned)
 
 
 def _unknown_municipality(turn: Turn, t: Texts) -> TurnResult:
@@ -145,7 +167,11 @@ def texts_for(language: str, profile_key: str) -> Texts:
 
 async def _identify(session: AsyncSession, turn: Turn, memory: Memory) -> people.Identity:
     known = memory.identity(turn.tenant_id, turn.aad_object_id)
-    if known is not None:
+    # A role removed on another instance counts from the next turn: a kept identity is
+    # used only while the municipality's roles version has not moved.
+    if known is not None and known.roles_version == await roleversion.roles_version(
+        session, turn.tenant_id
+    ):
         return known
     # Deputies are for the turn's Danish date; the memory keeps this for a minute at most.
     today = turn.now.astimezone(LOCAL_TIME).date()

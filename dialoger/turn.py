@@ -99,6 +99,8 @@ class TurnResult:
     notices: tuple[Notice, ...] = ()
     # Outbox items to send at once after the turn (a meeting pack, an approved summary).
     dispatch: tuple[Due, ...] = ()
+    # The outbox keys the notices were planned under, in the turn's own transaction.
+    told: tuple[str, ...] = ()
 
 
 def say(text: str) -> Reply:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from store import roleversion
 from store.enums import Role
 from store.errors import Invalid, NotAllowed
 from store.models import Absence, Department, Person, RoleAssignment, Unit
@@ -163,6 +164,7 @@ async def register(
         municipality_id=actor.municipality_id, person_id=person_id, starts_on=starts_on,
         ends_on=ends_on, deputy_id=deputy_id, created_by=actor.person_id, created_at=now,
     ))  # fmt: skip
+    await roleversion.roles_changed(session, actor.municipality_id)  # a deputy's roles
     views = tuple(_view(a, everyone) for a in remaining)
     return Registered(_view(row, everyone), tuple(replaced), views)
 
@@ -274,6 +276,7 @@ async def end(session: AsyncSession, actor: Actor, absence_id: int, now: datetim
     if row.ends_on < today:
         raise Invalid("fravaer.allerede_slut", ends=row.ends_on)
     before = _view(row, everyone)
+    await roleversion.roles_changed(session, actor.municipality_id)  # a deputy's roles
     if row.starts_on >= today:
         await session.delete(row)
         await session.flush()

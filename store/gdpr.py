@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, up
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from store import audit
+from store import audit, roleversion
 from store.enums import DispatchState
 from store.errors import DomainError
 from store.models import (
@@ -558,6 +558,7 @@ async def _forget(session: AsyncSession, person: Person) -> dict[str, int]:
     """Delete what only served to reach the person or what they were doing; how many of
     each. Roles and absences go through the session, so the audit trail records them."""
     mine = person.id
+    await roleversion.roles_changed(session, person.municipality_id)  # roles go below
     unsent = and_(_to_person(person), Dispatch.state.in_(OPEN))
     skip = {"state": DispatchState.SKIPPED, "error": SKIP_REASON, "next_at": None}
     return {

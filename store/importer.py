@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import roleversion
 from store.audit import IMPORT, acting
 from store.models import (
     Base,
@@ -75,6 +76,8 @@ class _Importer:
 
     async def run(self) -> ImportReport:
         await self._municipality()
+        # The file may change anyone's roles: every instance reads identities afresh.
+        await roleversion.roles_changed(self.session, self.municipality_id)
         await self._period()
         for committee in self.org.committees:
             await self._committee(committee)

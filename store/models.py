@@ -21,6 +21,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -95,6 +97,9 @@ class Municipality(Base):
     tenant_id: Mapped[str] = mapped_column(String(64), unique=True)
     profile: Mapped[str] = mapped_column(String(64), default="hvidovre")
     language: Mapped[str] = mapped_column(String(8), default="da")
+    # Counts changes to who holds which role (grants, removals, imports, deputies): every
+    # instance compares it with the turn's first read, so a removed role stops at once.
+    roles_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Period(Base):
@@ -175,6 +180,19 @@ class RoleAssignment(Base):
     """A person's role, scoped to the unit, department or committee it applies to."""
 
     __tablename__ = "role_assignment"
+    __table_args__ = (
+        # One row per grant; the scopes are NULL where they do not apply, and NULLs are
+        # distinct in a plain unique constraint, so the index compares them as 0.
+        Index(
+            "uq_role_assignment_grant",
+            "person_id",
+            "role",
+            func.coalesce(text("unit_id"), 0),
+            func.coalesce(text("department_id"), 0),
+            func.coalesce(text("committee_id"), 0),
+            unique=True,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = _tenant_fk()

@@ -53,6 +53,7 @@ class Kind(enum.StrEnum):
     GOAL_REMINDER = "goal_reminder"  # an item of the year: drafting, status, evaluations
     DIGEST = "digest"  # a committee's scheduled digest
     UNREACHED = "unreached"  # the administration's list of people Pejling cannot reach
+    NOTICE = "notice"  # a turn's message to someone else: an invitation, a decision
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,22 @@ async def take(session: AsyncSession, now: datetime, owner: str, limit: int = 50
     """Claim up to `limit` ready rows for `owner`, oldest first, with a lease until
     `now + CLAIM_LEASE`. Rows another sender is taking at this moment are skipped, not
     waited for (PostgreSQL's SKIP LOCKED; SQLite lets one writer in at a time)."""
-    ready = Dispatch.state.in_(DispatchState.open()) & (Dispatch.next_at <= now)
+    return await _take(session, Dispatch.next_at <= now, now, owner, limit)
+
+
+async def take_keys(
+    session: AsyncSession, municipality_id: int, keys: Sequence[str], now: datetime, owner: str
+) -> list[Taken]:
+    """Claim these rows if they are ready (a turn's notices, sent as soon as the turn is
+    saved); rows another sender holds, or done already, are left."""
+    chosen = (Dispatch.municipality_id == municipality_id) & Dispatch.key.in_(keys)
+    return await _take(session, chosen & (Dispatch.next_at <= now), now, owner, len(keys))
+
+
+async def _take(
+    session: AsyncSession, where: Any, now: datetime, owner: str, limit: int
+) -> list[Taken]:
+    ready = Dispatch.state.in_(DispatchState.open()) & where
     chosen = (
         select(Dispatch.id)
         .where(ready)
@@ -217,6 +233,21 @@ async def claim(session: AsyncSession, municipality_id: int, key: str, now: date
         next_at=now + CLAIM_LEASE, attempts=Dispatch.attempts + 1,
         first_tried_at=func.coalesce(Dispatch.first_tried_at, now),
     )  # fmt: skip
+
+
+def notice(
+    municipality_id: int,
+    key: str,
+    person_id: int,
+    text: str | None,
+    card: Mapping[str, Any] | None,
+    now: datetime,
+) -> Planned:
+    """A message for one person that a turn causes (an invitation, a decision), planned in
+    the turn's own transaction: it goes out once the turn is saved, and a throttled send
+    is retried like every other row instead of holding up the turn."""
+    payload = {"person": person_id, "text": text, "card": dict(card) if card else None}
+    return Planned(municipality_id, key, Kind.NOTICE, now, payload)
 
 
 async def mark_sent(session: AsyncSession, municipality_id: int, key: str, now: datetime) -> None:

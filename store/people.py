@@ -22,6 +22,7 @@ class Identity:
     language: str
     actor: Actor | None
     profile: str = "hvidovre"
+    roles_version: int = 0  # the municipality's, when this was read (see `roles_version`)
 
 
 async def identify(
@@ -43,10 +44,11 @@ async def identify(
     if row is None:
         return Identity(None, "da", None)
     municipality, person = row
+    version = municipality.roles_version
     if person is None:
-        return Identity(municipality.id, municipality.language, None, municipality.profile)
+        return Identity(municipality.id, municipality.language, None, municipality.profile, version)
     actor = await _actor(session, municipality, person, on)
-    return Identity(municipality.id, municipality.language, actor, municipality.profile)
+    return Identity(municipality.id, municipality.language, actor, municipality.profile, version)
 
 
 async def _actor(

@@ -12,8 +12,10 @@ next import of a file that says otherwise (README, "Roles in chat").
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import roleversion
 from store.enums import Role
 from store.errors import Invalid, NotAllowed
 from store.models import Committee, Department, Person, RoleAssignment, Unit
@@ -85,12 +87,16 @@ async def grant(
     columns = await _scope_columns(session, actor, role, scope_id)
     if await _find(session, person_id, role, columns) is not None:
         return False
-    session.add(
-        RoleAssignment(
-            municipality_id=actor.municipality_id, person_id=person_id, role=role.value, **columns
-        )
+    row = RoleAssignment(
+        municipality_id=actor.municipality_id, person_id=person_id, role=role.value, **columns
     )
-    await session.flush()
+    try:
+        # The unique index holds when the same grant is made at once in several turns.
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    await roleversion.roles_changed(session, actor.municipality_id)
     return True
 
 
@@ -101,6 +107,9 @@ async def remove(
     _require_administration(actor)
     await _person(session, actor, person_id)
     columns = await _scope_columns(session, actor, role, scope_id)
+    # Taken first: it locks the municipality's row (PostgreSQL; SQLite has one writer),
+    # so two administrators removing each other at once count one after the other.
+    await roleversion.roles_changed(session, actor.municipality_id)
     found = await _find(session, person_id, role, columns)
     if found is None:
         raise Invalid("roller.har_ikke_rollen")

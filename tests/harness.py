@@ -58,14 +58,20 @@ class RunningPejling:
     def personal(self, key: str) -> Where:
         return Where.personal(self.org.municipality.tenant_id, self.who(key))
 
-    async def post(self, activity: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        """POST anything to /api/messages; (status, parsed JSON body or text)."""
+    async def post(
+        self, activity: Any, headers: dict[str, str] | None = None, told: bool = True
+    ) -> tuple[int, Any]:
+        """POST anything to /api/messages; (status, parsed JSON body or text). `told`: then
+        wait until the notices the turn planned for others have been tried (they go out
+        after the answer), so a test can read what the others got."""
         sent = {"Content-Type": "application/json", **(headers or {})}
         data = activity if isinstance(activity, str | bytes) else None
         async with self.http.post(
             f"{self.url}/api/messages", json=None if data else activity, data=data, headers=sent
         ) as response:
             body = await response.text()
+            if told:
+                await self.runtime.bot.told()
             try:
                 return response.status, await response.json(content_type=None)
             except ValueError:

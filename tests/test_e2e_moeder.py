@@ -242,8 +242,9 @@ def channel_posts(pejling: RunningPejling) -> list[Message]:
 
 
 async def dispatches(pejling: RunningPejling) -> dict[str, str]:
-    """The outbox's claims: key → state."""
-    return {d.key: d.state for d in await rows(pejling, select(Dispatch))}
+    """The outbox's claims for the meetings' messages (not the turns' notices): key → state."""
+    found = await rows(pejling, select(Dispatch).where(Dispatch.kind != Kind.NOTICE))
+    return {d.key: d.state for d in found}
 
 
 async def a_second_leader(pejling: RunningPejling, person: str, unit: str) -> int:
@@ -272,7 +273,7 @@ async def test_the_administration_plans_a_meeting_by_typing(pejling: RunningPejl
     [receipt] = await plan_meeting(pejling)
 
     assert receipt.text == (
-        f"Dialogmødet med {BUU} er planlagt til 4. marts 2027 kl. 14.00. 2 ledere har fået besked."
+        f"Dialogmødet med {BUU} er planlagt til 4. marts 2027 kl. 14.00. 2 ledere får besked."
     )
     [card] = receipt.cards
     assert card_text(card).startswith(f"Dialogmøde: {BUU}")

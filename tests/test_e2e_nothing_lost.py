@@ -26,7 +26,7 @@ from store.models import DigestPost, Dispatch
 from store.orgfile import OrgFile
 from store.outbox import Kind, backoff
 from test_e2e_digest import FIRST_MONDAY, digest_tick, new_posts
-from test_e2e_moeder import MINUTE, STARTS, meeting_tick, plan_meeting
+from test_e2e_moeder import MINUTE, NOW, PLANNING, STARTS, cards_to, meeting_tick, plan_meeting
 
 THROTTLED = [429] * 4  # the proactive policy's every attempt at one message
 # Planned 11 days ahead: the requests to prepare (21 days before) were due 10 days ago.
@@ -134,3 +134,52 @@ async def test_a_digest_command_while_another_run_holds_the_period_is_busy_not_s
 
     assert result.outcome is Outcome.BUSY
     assert new_posts(pejling) == []
+
+
+def chat_of(pejling: RunningPejling, key: str) -> str:
+    """The glob for posts in `key`'s personal chat."""
+    return f"/v3/conversations/{pejling.personal(key).conversation_id}/*"
+
+
+async def test_the_planning_turn_is_answered_while_teams_holds_the_invitations(
+    pejling: RunningPejling,
+) -> None:
+    """Teams gives up on a turn after about 15 s: the invitations go out after the answer,
+    and the receipt says the leaders will be told, not that they have been."""
+    at(pejling, NOW)
+    await pejling.say("camilla", "nyt dialogmøde")
+    for answer in PLANNING:
+        await pejling.say("camilla", answer)
+    pejling.fake.delay("POST", chat_of(pejling, "lise"), 3)
+    place = pejling.personal("camilla")
+    before = len(pejling.fake.messages_in(place.conversation_id))
+
+    status, _ = await pejling.post(
+        pejling.wire.message(pejling.who("camilla"), place, "planlæg"), told=False
+    )
+
+    assert status in (200, 201)
+    [receipt, *_] = pejling.fake.messages_in(place.conversation_id)[before:]
+    assert receipt.text is not None and receipt.text.endswith("2 ledere får besked.")
+    assert cards_to(pejling, "lise") == []  # Teams is still holding it
+    await pejling.runtime.bot.told()
+    assert len(cards_to(pejling, "lise")) == 1
+
+
+async def test_invitations_throttled_in_a_storm_are_tried_again_and_arrive_once(
+    pejling: RunningPejling,
+) -> None:
+    at(pejling, NOW)
+    for leader in ("lise", "sara"):
+        pejling.fake.fail_next("POST", chat_of(pejling, leader), statuses=THROTTLED, retry_after=0)
+
+    await plan_meeting(pejling)
+
+    assert cards_to(pejling, "lise") == cards_to(pejling, "sara") == []
+    assert await states(pejling, Kind.NOTICE) == [DispatchState.FAILED] * 2
+    await udsendelse.send_ready(pejling.runtime.proactive, NOW + backoff(1) + MINUTE)
+    assert await states(pejling, Kind.NOTICE) == [DispatchState.SENT] * 2
+    await udsendelse.send_ready(pejling.runtime.proactive, NOW + timedelta(hours=1))
+    for leader in ("lise", "sara"):
+        [invitation] = cards_to(pejling, leader)
+        assert "Invitation til dialogmøde" in str(invitation)

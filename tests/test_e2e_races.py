@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from bot.chat.wire import Where
 from conftest import database_for
 from fakebf import FakeBotFramework, Message
-from harness import CHANNEL, RunningPejling, rows, running_pejling, two_on_postgresql
+from harness import CHANNEL, RunningPejling, person_id, rows, running_pejling, two_on_postgresql
 from kort.tekster import texts
 from store.models import ConversationRef
 from store.orgfile import OrgFile
@@ -95,3 +95,22 @@ async def test_four_mentions_at_once_in_a_new_channel_make_one_reference(
     assert len(replies) >= 4
     assert all(m.text != APOLOGY for m in replies)
     assert await references(pejling, CHANNEL.channel_id) == 1
+
+
+async def test_a_role_removed_on_one_instance_is_refused_on_the_other_at_once(
+    two_instances: tuple[RunningPejling, RunningPejling],
+) -> None:
+    """henrik is made administrator on instance A and opens the roles on B (B now knows
+    him as one); the role is taken from him on A; his next message on B is refused."""
+    first, second = two_instances
+    [card] = await first.say("camilla", "roller")
+    form = {"person": str(await person_id(first, "henrik")), "role": "administration"}
+    await first.execute("camilla", card, "Giv rollen", form)
+    [allowed] = await second.say("henrik", "roller")
+    assert allowed.cards
+
+    _, replies = await first.execute("camilla", card, "Fjern rollen", form)
+    assert "ikke længere" in replies[0].text
+    [refused] = await second.say("henrik", "roller")
+
+    assert refused.text is not None and "Kun administrationen" in refused.text
