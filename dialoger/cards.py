@@ -78,7 +78,20 @@ async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResul
         return await runner.go_to(ctx, current, str(ctx.turn.data.get("field") or ""))
     if action == actions.RESUME:
         return await runner.resume(ctx, current, "dialog.fortsaetter")
+    if _left_behind(current, ctx.turn.data):
+        return await runner.resume(ctx, current, "tale.kort_forladt")
     return await runner.answer(ctx, current)
+
+
+def _left_behind(current: Any, data: Any) -> bool:
+    """A form for a step the dialogue has not reached: the person went `tilbage` from it,
+    so what it holds was not meant to be saved as it stands."""
+    flow = FLOWS.get(current.flow)
+    names = [step.name for step in flow.steps] if flow else []
+    pressed = data.get("step") if isinstance(data, dict) else None
+    if pressed not in names or current.step not in names:
+        return False
+    return names.index(pressed) > names.index(current.step)
 
 
 def _stale(ctx: Context) -> TurnResult:

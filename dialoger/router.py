@@ -20,7 +20,7 @@ from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
-from dialoger.talk import inside_dialogue, outside_dialogue
+from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue
 from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
@@ -225,7 +225,7 @@ async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
     if current is None:
         return shown
     again = await runner.resume(ctx, current, "hjaelp.i_gang")
-    return TurnResult(shown.replies + again.replies, again.card_owner)
+    return TurnResult(shown.replies + again.replies, card_owner_after(again))
 
 
 async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
@@ -234,7 +234,7 @@ async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
     if current is None:
         return TurnResult((hello,))
     again = await runner.resume(ctx, current, "hjaelp.i_gang")
-    return TurnResult((hello, *again.replies), again.card_owner)
+    return TurnResult((hello, *again.replies), card_owner_after(again))
 
 
 async def _status(ctx: Context, current: ProgressView | None) -> TurnResult:

@@ -3,6 +3,7 @@ end to end over HTTP."""
 
 from __future__ import annotations
 
+from fakebf import Message
 from harness import RunningPejling, card_text, status_updates
 
 
@@ -82,3 +83,37 @@ async def test_a_question_at_a_field_step_is_not_saved_as_the_answer(
         card_text(c) for r in replies for c in r.cards
     )
     assert "titel" in texts.lower() or "Du er i gang" in texts
+
+
+def _now(pejling: RunningPejling, message: Message) -> Message:
+    """`message` as it stands now, after any updates."""
+    place = pejling.personal("mette")
+    return next(m for m in pejling.fake.messages_in(place.conversation_id) if m.id == message.id)
+
+
+async def test_after_hjaelp_mid_status_the_receipt_replaces_the_form(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "status")
+    [form] = [m for m in await pejling.say("mette", "1") if m.cards]
+    await pejling.say("mette", "gul")
+    [help_card] = [m for m in await pejling.say("mette", "hjælp") if m.cards]
+    await pejling.say("mette", "Legepatruljen er i gang")
+
+    await pejling.say("mette", "spring over")
+
+    assert "Statusmelding gemt" in card_text(_now(pejling, form).cards[0])
+    assert "Statusmelding gemt" not in card_text(_now(pejling, help_card).cards[0])
+
+
+async def test_a_form_left_with_tilbage_is_refused_when_pressed(pejling: RunningPejling) -> None:
+    before = len(await status_updates(pejling, "boegeskov-skole-trivsel"))
+    await pejling.say("mette", "status")
+    [form] = [m for m in await pejling.say("mette", "1") if m.cards]
+    await pejling.say("mette", "tilbage")
+
+    fields = {"color": "red", "narrative": "Forkert mål", "fields": ["color", "narrative"]}
+    _, replies = await pejling.execute("mette", form, "Gem statusmelding", fields)
+
+    assert "du gik tilbage fra det" in " ".join(m.text or "" for m in replies)
+    assert len(await status_updates(pejling, "boegeskov-skole-trivsel")) == before
