@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import evaluering, maal, moeder, paamindelser, roller, runner
+from dialoger import evaluering, maal, moeder, paamindelser, rettelser, roller, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -39,6 +39,8 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: maal.record_committee,
     actions.START_EVALUATION: evaluering.from_card,
+    actions.CORRECT_STATUS: rettelser.correct,
+    actions.WITHDRAW_STATUS: rettelser.withdraw,
 }
 
 

@@ -20,6 +20,7 @@ from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
+from dialoger.rettelser import correct, offer_withdrawal
 from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue
 from dialoger.turn import Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
@@ -29,6 +30,7 @@ from store.errors import DomainError
 from store.limits import MESSAGE_MAX
 from store.profiles import profile
 from store.progress import StaleProgress
+from store.text import fold
 from store.views import ProgressView
 
 log = logging.getLogger(__name__)
@@ -242,6 +244,8 @@ async def _status(ctx: Context, current: ProgressView | None) -> TurnResult:
 
 
 async def _cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
+    if current is None and fold(ctx.turn.text).strip(" .!") == "fortryd":
+        return await offer_withdrawal(ctx)  # nothing to stop: undo the last status
     return await runner.cancel(ctx, current)
 
 
@@ -274,4 +278,6 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.ABSENCE_END: fravaer.end,
     Intent.MY_ABSENCE: fravaer.show_absences,
     Intent.ROLES: roller.show_roles,
+    Intent.CORRECT_STATUS: correct,
+    Intent.WITHDRAW_STATUS: offer_withdrawal,
 }

@@ -56,3 +56,8 @@ ALL = frozenset(
         START_EVALUATION, GRANT_ROLE, REMOVE_ROLE,
     }
 )  # fmt: skip
+
+# Correcting and withdrawing one's own latest status on a goal (issue 14).
+CORRECT_STATUS = "status.correct"  # data: status — open it in the status form to correct it
+WITHDRAW_STATUS = "status.withdraw"  # data: status — take it back
+ALL = ALL | {CORRECT_STATUS, WITHDRAW_STATUS}
