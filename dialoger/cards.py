@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import evaluering, maal, moeder, paamindelser, roller, runner
+from dialoger import evaluering, maal, moeder, paamindelser, rettelser, roller, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -43,6 +43,8 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: maal.record_committee,
     actions.START_EVALUATION: evaluering.from_card,
+    actions.CORRECT_STATUS: rettelser.correct,
+    actions.WITHDRAW_STATUS: rettelser.withdraw,
 }
 
 
@@ -94,7 +96,20 @@ async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResul
         return await runner.go_to(ctx, current, str(ctx.turn.data.get("field") or ""))
     if action == actions.RESUME:
         return await runner.resume(ctx, current, "dialog.fortsaetter")
+    if _left_behind(current, ctx.turn.data):
+        return await runner.resume(ctx, current, "tale.kort_forladt")
     return await runner.answer(ctx, current)
+
+
+def _left_behind(current: Any, data: Any) -> bool:
+    """A form for a step the dialogue has not reached: the person went `tilbage` from it,
+    so what it holds was not meant to be saved as it stands."""
+    flow = FLOWS.get(current.flow)
+    names = [step.name for step in flow.steps] if flow else []
+    pressed = data.get("step") if isinstance(data, dict) else None
+    if pressed not in names or current.step not in names:
+        return False
+    return names.index(pressed) > names.index(current.step)
 
 
 def _stale(ctx: Context) -> TurnResult:

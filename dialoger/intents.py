@@ -38,6 +38,8 @@ class Intent(enum.StrEnum):
     ABSENCE_END = "absence_end"
     MY_ABSENCE = "my_absence"
     ROLES = "roles"
+    CORRECT_STATUS = "correct_status"
+    WITHDRAW_STATUS = "withdraw_status"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -111,6 +113,15 @@ _PHRASES: dict[Intent, frozenset[str]] = {
     ),
     Intent.ROLES: frozenset(
         {"roller", "vis roller", "giv rolle", "fjern rolle", "roles", "grant role", "remove role"}
+    ),
+    Intent.CORRECT_STATUS: frozenset(
+        {"ret status", "ret min status", "ret statusmelding", "ret min statusmelding",
+         "ret statussen", "aendr status", "ret seneste status", "correct status", "edit status"}
+    ),
+    Intent.WITHDRAW_STATUS: frozenset(
+        {"fortryd status", "fortryd statusmelding", "fortryd min status", "traek status tilbage",
+         "traek statusmelding tilbage", "slet status", "slet statusmelding", "withdraw status",
+         "undo status"}
     ),
 }  # fmt: skip
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)

@@ -22,7 +22,8 @@ from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
-from dialoger.talk import inside_dialogue, outside_dialogue
+from dialoger.rettelser import correct, offer_withdrawal
+from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue
 from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
@@ -31,6 +32,7 @@ from store.errors import DomainError
 from store.limits import MESSAGE_MAX
 from store.profiles import profile
 from store.progress import StaleProgress
+from store.text import fold
 from store.views import ProgressView
 
 log = logging.getLogger(__name__)
@@ -251,7 +253,7 @@ async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
     if current is None:
         return shown
     again = await runner.resume(ctx, current, "hjaelp.i_gang")
-    return TurnResult(shown.replies + again.replies, again.card_owner)
+    return TurnResult(shown.replies + again.replies, card_owner_after(again))
 
 
 async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
@@ -260,7 +262,7 @@ async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
     if current is None:
         return TurnResult((hello,))
     again = await runner.resume(ctx, current, "hjaelp.i_gang")
-    return TurnResult((hello, *again.replies), again.card_owner)
+    return TurnResult((hello, *again.replies), card_owner_after(again))
 
 
 async def _status(ctx: Context, current: ProgressView | None) -> TurnResult:
@@ -268,6 +270,8 @@ async def _status(ctx: Context, current: ProgressView | None) -> TurnResult:
 
 
 async def _cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
+    if current is None and fold(ctx.turn.text).strip(" .!") == "fortryd":
+        return await offer_withdrawal(ctx)  # nothing to stop: undo the last status
     return await runner.cancel(ctx, current)
 
 
@@ -300,4 +304,6 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.ABSENCE_END: fravaer.end,
     Intent.MY_ABSENCE: fravaer.show_absences,
     Intent.ROLES: roller.show_roles,
+    Intent.CORRECT_STATUS: correct,
+    Intent.WITHDRAW_STATUS: offer_withdrawal,
 }

@@ -81,9 +81,7 @@ def not_understood(ctx: Context, unknown_key: str) -> TurnResult:
             else names[0]
         )
         return TurnResult((say(t("tale.mente_du", text=typed, choices=choices)),))
-    # A leader gets a hint on how to write a status in one message, too.
-    tip = f" {t('tale.status_tip')}" if unknown_key == "fejl.ukendt" else ""
-    return TurnResult((say(t(unknown_key) + tip),))
+    return TurnResult((say(t(unknown_key)),))
 
 
 async def inside_dialogue(
@@ -100,5 +98,12 @@ async def inside_dialogue(
     if found is not None and found[0] in _SHOWING:
         shown = await commands[found[0]](ctx, current)
         again = await runner.resume(ctx, current, "hjaelp.i_gang")
-        return TurnResult(shown.replies + again.replies, again.card_owner)
+        return TurnResult(shown.replies + again.replies, card_owner_after(again))
     return await runner.resume(ctx, current, "tale.spoergsmaal")
+
+
+def card_owner_after(again: TurnResult) -> str | None:
+    """The dialogue owns the newest card of a turn only when its question came with one.
+    After a help card and a question in plain text, the dialogue's own form is still the
+    card its receipt must replace; the help card is not."""
+    return again.card_owner if any(reply.card is not None for reply in again.replies) else None

@@ -21,7 +21,7 @@ def __getattr__(name: str) -> Any:
     if name == "ALL":
         return _all()
     if name == "DESTRUCTIVE":
-        return frozenset({CANCEL, CANCEL_MEETING, REMOVE_ROLE})
+        return frozenset({CANCEL, CANCEL_MEETING, REMOVE_ROLE, WITHDRAW_STATUS})
     raise AttributeError(name)
 
 
@@ -73,3 +73,7 @@ SNOOZE = "reminder.snooze"  # data: key (the reminder), days — remind me again
 # Roles, managed by the administration. Inputs: person, role, scope (u12, d3, c2).
 GRANT_ROLE = "role.grant"
 REMOVE_ROLE = "role.remove"
+
+# Correcting and withdrawing one's own latest status on a goal.
+CORRECT_STATUS = "status.correct"  # data: status — open it in the status form to correct it
+WITHDRAW_STATUS = "status.withdraw"  # data: status — take it back

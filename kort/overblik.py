@@ -274,7 +274,10 @@ def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
         lines.append(text(texts("digest.aendring_venter"), small=True))
     if latest is None:  # with no status at all, the colour word already says so
         return lines
-    lines.append(text(_change_line(entry, latest, texts), small=True, subtle=not entry.changed))
+    change = _change_line(entry, latest, texts)
+    if latest.corrected_at is not None:
+        change = f"{change} · {texts('digest.rettet')}"
+    lines.append(text(change, small=True, subtle=not entry.changed))
     if quotes:
         quote = texts("digest.citat", text=shorten(latest.narrative, QUOTE_LENGTH))
         lines.append(text(quote, subtle=True, small=True))

@@ -160,8 +160,11 @@ def _cancel(progress_id: str, texts: Texts) -> ac.ActionExecute:
     return button(texts("status.kort.knap_annuller"), data, validate=False)
 
 
-def status_saved_card(goal: GoalView, status: StatusView, texts: Texts) -> dict[str, Any]:
-    """The receipt that replaces the form, so the form cannot be sent twice."""
+def status_saved_card(
+    goal: GoalView, status: StatusView, texts: Texts, status_id: int | None = None
+) -> dict[str, Any]:
+    """The receipt that replaces the form, so the form cannot be sent twice; with
+    `status_id`, a *Ret* button to correct or withdraw it while it is the latest."""
     body: list[Any] = [
         title(texts("status.kort.gemt_titel")),
         text(goal.title, bold=True),
@@ -172,9 +175,13 @@ def status_saved_card(goal: GoalView, status: StatusView, texts: Texts) -> dict[
                 (texts("status.kort.dokumentation"), status.evidence),
                 (texts("status.kort.meldt_af"), _reporter(status, texts)),
                 (texts("status.kort.tidspunkt"), texts.datetime(status.reported_at)),
+                (texts("status.kort.rettet"), _corrected(status, texts)),
             ]
         ),
     ]
+    if status_id is not None:
+        correct = {"action": actions.CORRECT_STATUS, "status": status_id}
+        body.append(buttons(button(texts("status.kort.knap_ret"), correct, validate=False)))
     color = color_word(status.color, texts)
     return card(body, fallback_text=texts("status.gemt", goal=goal.title, color=color))
 
@@ -214,3 +221,32 @@ def status_confirm_card(
     ]
     fallback = texts("status.forstaaet", goal=goal.title, color=color_word(color, texts))
     return card(body, fallback_text=fallback)
+
+
+def _corrected(status: StatusView, texts: Texts) -> str | None:
+    return texts.datetime(status.corrected_at) if status.corrected_at else None
+
+
+def withdraw_offer_card(
+    goal: GoalView, status: StatusView, status_id: int, texts: Texts
+) -> dict[str, Any]:
+    """Her latest status on a goal, to withdraw (*Træk tilbage*) or correct (*Ret*)."""
+    withdraw = {"action": actions.WITHDRAW_STATUS, "status": status_id}
+    correct = {"action": actions.CORRECT_STATUS, "status": status_id}
+    body: list[Any] = [
+        title(texts("status.kort.fortryd_titel")),
+        text(goal.title, bold=True),
+        color_text(status.color, texts),
+        facts(
+            [
+                (texts("status.kort.fortaelling"), status.narrative),
+                (texts("status.kort.dokumentation"), status.evidence),
+                (texts("status.kort.tidspunkt"), texts.datetime(status.reported_at)),
+            ]
+        ),
+        buttons(
+            button(texts("status.kort.knap_traek_tilbage"), withdraw, validate=False),
+            button(texts("status.kort.knap_ret"), correct, validate=False),
+        ),
+    ]
+    return card(body, fallback_text=texts("status.fortryd_spoerg", goal=goal.title))

@@ -7,6 +7,7 @@ not grow with the committee, and neither does the work outside its own goals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -117,6 +118,7 @@ _GOAL_COLUMNS = (
 )  # fmt: skip
 _STATUS_COLUMNS = ("color", "narrative", "evidence", "reported_at", "reporter")
 _PREVIOUS_COLUMNS = tuple(f"previous_{name}" for name in _STATUS_COLUMNS)
+_CORRECTED = ("corrected_at",)  # of the newest status: the digest marks it "rettet"
 _COLORS = {color.value: color for color in Color}
 _STATES = {state.value: state for state in GoalState}
 
@@ -139,7 +141,9 @@ async def committee_goals(
         },
     )
     keys = list(result.keys())
-    read = itemgetter(*(keys.index(n) for n in _GOAL_COLUMNS + _STATUS_COLUMNS + _PREVIOUS_COLUMNS))
+    read = itemgetter(
+        *(keys.index(n) for n in _GOAL_COLUMNS + _STATUS_COLUMNS + _PREVIOUS_COLUMNS + _CORRECTED)
+    )
     return [_shown(read(row), since) for row in result]
 
 
@@ -147,13 +151,15 @@ def _shown(values: tuple[Any, ...], since: datetime) -> Shown:
     """A goal as `goal_from_row` makes it, and its previous status, from the values read."""
     goal_id, title, unit_id, unit_name, effect, follow_up, newer = values[:7]
     latest = _status(values[7:12])
+    if latest is not None and values[17] is not None:
+        latest = replace(latest, corrected_at=values[17])
     view = GoalView(
         goal_id, title, unit_id, unit_name, effect, follow_up,
         latest, _STATES[newer] if newer else None,
     )  # fmt: skip
     if latest is not None and latest.reported_at < since:
         return view, latest  # nothing new: the newest status is also the newest before
-    return view, _status(values[12:])
+    return view, _status(values[12:17])
 
 
 def _status(values: tuple[Any, ...]) -> StatusView | None:

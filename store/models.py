@@ -306,7 +306,8 @@ class GoalEvent(Base):
 
 
 class StatusUpdate(Base):
-    """One red/yellow/green report on a goal. Never edited: a new report is a new row."""
+    """One red/yellow/green report on a goal. A new report is a new row; only its leader's
+    correction within the period changes it, and that keeps the earlier version."""
 
     __tablename__ = "status_update"
     # "The newest status of a goal" is asked on nearly every turn: one index seek.
@@ -320,6 +321,32 @@ class StatusUpdate(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     reported_at: Mapped[datetime]
+    # Set when its leader corrected it (`ret status`); the earlier version is a StatusRevision.
+    corrected_at: Mapped[datetime | None]
+
+
+class StatusRevision(Base):
+    """An earlier version of a status update, kept when its leader corrected it (kind
+    "corrected") or withdrew it (kind "withdrawn", and the update itself is gone): the
+    goal's history shows both versions, with who changed it and when."""
+
+    __tablename__ = "status_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    # The update as it is now; None once withdrawn.
+    status_update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("status_update.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    color: Mapped[Color] = mapped_column(String(8))
+    narrative: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime]
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime]
 
 
 class ConversationRef(Base):

@@ -99,6 +99,7 @@ def reportable_goals(latest: FromClause, on: ColumnElement[bool]) -> Select[Any]
             latest.c.evidence,
             latest.c.reported_at,
             _REPORTER.name.label("reporter"),
+            latest.c.corrected_at,
         )
         .join(Unit, Unit.id == Goal.unit_id)
         .outerjoin(latest, on)
@@ -130,8 +131,9 @@ def goal_from_row(row: Row[Any]) -> GoalView:
     latest = None
     if row.color is not None:
         latest = StatusView(
-            Color(row.color), row.narrative, row.evidence, row.reported_at, row.reporter
-        )
+            Color(row.color), row.narrative, row.evidence, row.reported_at, row.reporter,
+            corrected_at=row.corrected_at,
+        )  # fmt: skip
     return GoalView(
         id=row.id,
         title=row.title,

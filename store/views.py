@@ -108,6 +108,8 @@ class StatusView:
     reported_by: str | None = None
     # The absent leader the reporter stood in for, when they reported as deputy.
     deputy_for: str | None = None
+    # When its leader corrected it (`ret status`); digests mark it "rettet".
+    corrected_at: datetime | None = None
 
 
 @dataclass(frozen=True)

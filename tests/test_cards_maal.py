@@ -460,7 +460,7 @@ def test_the_approval_card_asks_for_a_decision_on_the_content_it_shows() -> None
 def test_the_decided_card_has_no_buttons() -> None:
     card = CARDS["decided"]
     assert executes(card) == [] and form_inputs(card) == []
-    assert "Målet er nu: **Godkendt af centerchefen**" in card_text(card)
+    assert "Målet er nu: **Godkendt af fagchefen**" in card_text(card)
 
 
 # --- lists ---------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ async def test_a_typed_midway_evaluation_reaches_the_department_head(
     [row] = await evaluations(pejling)
     assert (row.kind, row.year, row.color) == ("midway", 2026, "yellow")
     told = last_card(personal_messages(pejling, "henrik"))
-    assert "Mette Kjærgaard har lavet midtvejsevaluering" in " ".join(
+    assert "Mette Kjærgaard har lavet en midtvejsevaluering" in " ".join(
         m.text or "" for m in personal_messages(pejling, "henrik")
     )
     opened, _ = await press(pejling, "henrik", told, "Vis målet")

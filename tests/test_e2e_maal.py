@@ -140,7 +140,7 @@ async def test_the_department_head_approves_with_the_card_and_the_leader_is_told
 
     decided, new = await press(pejling, "henrik", approval_notice(pejling), "Godkend")
 
-    assert "Målet er nu: **Godkendt af centerchefen**" in card_text(decided)
+    assert "Målet er nu: **Godkendt af fagchefen**" in card_text(decided)
     assert buttons(decided) == []  # it cannot be decided twice
     assert [m.text for m in new] == [
         f"Målet »{TITLE}« er godkendt og går videre til udvalget. Lederen får besked."
@@ -148,7 +148,7 @@ async def test_the_department_head_approves_with_the_card_and_the_leader_is_told
     assert (await goal_row(pejling, written)).state == "department_approved"
     told = personal_messages(pejling, "mette")[-1]
     assert told.text == f"Dit mål »{TITLE}« er godkendt af Henrik Lund."
-    assert "Tilstand: Godkendt af centerchefen" in card_text(told.cards[0])
+    assert "Tilstand: Godkendt af fagchefen" in card_text(told.cards[0])
 
 
 async def test_the_administration_records_the_committees_approval_and_the_leader_is_told(
@@ -458,7 +458,7 @@ async def test_a_department_head_of_another_department_cannot_approve(
 
     refused, _ = await send_card_data(pejling, "birgitte", henriks, decision)
 
-    assert refused == "Kun centerchefen for enhedens center kan godkende målet."
+    assert refused == "Kun fagchefen for enhedens center kan godkende målet."
     assert (await goal_row(pejling, written)).state == "submitted"
 
 

@@ -3,7 +3,11 @@ end to end over HTTP."""
 
 from __future__ import annotations
 
-from harness import RunningPejling, card_text, status_updates
+from sqlalchemy import select
+
+from fakebf import Message
+from harness import RunningPejling, card_text, rows, status_updates
+from store.models import AuditEvent, StatusRevision
 
 
 async def test_a_status_in_one_message_is_saved_after_ja(pejling: RunningPejling) -> None:
@@ -82,3 +86,118 @@ async def test_a_question_at_a_field_step_is_not_saved_as_the_answer(
         card_text(c) for r in replies for c in r.cards
     )
     assert "titel" in texts.lower() or "Du er i gang" in texts
+
+
+def _now(pejling: RunningPejling, message: Message) -> Message:
+    """`message` as it stands now, after any updates."""
+    place = pejling.personal("mette")
+    return next(m for m in pejling.fake.messages_in(place.conversation_id) if m.id == message.id)
+
+
+async def test_after_hjaelp_mid_status_the_receipt_replaces_the_form(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "status")
+    [form] = [m for m in await pejling.say("mette", "1") if m.cards]
+    await pejling.say("mette", "gul")
+    [help_card] = [m for m in await pejling.say("mette", "hjælp") if m.cards]
+    await pejling.say("mette", "Legepatruljen er i gang")
+
+    await pejling.say("mette", "spring over")
+
+    assert "Statusmelding gemt" in card_text(_now(pejling, form).cards[0])
+    assert "Statusmelding gemt" not in card_text(_now(pejling, help_card).cards[0])
+
+
+async def test_a_form_left_with_tilbage_is_refused_when_pressed(pejling: RunningPejling) -> None:
+    before = len(await status_updates(pejling, "boegeskov-skole-trivsel"))
+    await pejling.say("mette", "status")
+    [form] = [m for m in await pejling.say("mette", "1") if m.cards]
+    await pejling.say("mette", "tilbage")
+
+    fields = {"color": "red", "narrative": "Forkert mål", "fields": ["color", "narrative"]}
+    _, replies = await pejling.execute("mette", form, "Gem statusmelding", fields)
+
+    assert "du gik tilbage fra det" in " ".join(m.text or "" for m in replies)
+    assert len(await status_updates(pejling, "boegeskov-skole-trivsel")) == before
+
+
+async def test_ret_status_corrects_the_latest_status_and_keeps_the_earlier(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "læsning rød, ingen læsevejleder")
+    await pejling.say("mette", "ja")
+    before = len(await status_updates(pejling, "boegeskov-skole-laesning"))
+
+    replies = await pejling.say("mette", "ret status")
+    assert "Ret din statusmelding på »Styrket læsning i indskolingen«" in replies[0].text
+    await pejling.say("mette", "gul")
+    replies = await pejling.say("mette", "ja")
+
+    assert "er rettet til **Gul**" in replies[0].text
+    saved = await status_updates(pejling, "boegeskov-skole-laesning")
+    assert len(saved) == before  # corrected, not a new status
+    assert (saved[-1].color, saved[-1].corrected_at is not None) == ("yellow", True)
+    [earlier] = await rows(pejling, select(StatusRevision))
+    assert (earlier.kind, earlier.color, earlier.narrative) == (
+        "corrected",
+        "red",
+        "Ingen læsevejleder",
+    )
+    audit = await rows(pejling, select(AuditEvent).where(AuditEvent.entity == "status_update"))
+    assert audit[-1].action == "update"
+    assert audit[-1].before["color"] == "red"
+
+
+async def test_the_ret_button_on_the_receipt_opens_the_form(pejling: RunningPejling) -> None:
+    [confirm] = [m for m in await pejling.say("mette", "trivsel gul, for få voksne i gården")]
+    await pejling.say("mette", "ja")
+    receipt = _now(pejling, confirm)
+    assert "Statusmelding gemt" in card_text(receipt.cards[0])
+
+    _, replies = await pejling.execute("mette", receipt, "Ret")
+
+    assert any("Ret din statusmelding" in (m.text or "") for m in replies)
+
+
+async def test_fortryd_withdraws_the_latest_status(pejling: RunningPejling) -> None:
+    before = await status_updates(pejling, "boegeskov-skole-trivsel")
+    await pejling.say("mette", "trivsel rød – forkert mål, beklager")
+    await pejling.say("mette", "ja")
+
+    [offer] = await pejling.say("mette", "fortryd")
+    assert "»Flere elever trives i frikvartererne«" in offer.text
+    body, _ = await pejling.execute("mette", offer, "Træk tilbage")
+
+    assert "er trukket tilbage" in str(body)
+    assert [s.id for s in await status_updates(pejling, "boegeskov-skole-trivsel")] == [
+        s.id for s in before
+    ]
+    [kept] = await rows(pejling, select(StatusRevision))
+    assert (kept.kind, kept.color) == ("withdrawn", "red")
+
+
+async def test_a_status_that_is_no_longer_the_latest_cannot_be_withdrawn(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "trivsel rød, første")
+    await pejling.say("mette", "ja")
+    [offer] = await pejling.say("mette", "fortryd")
+    await pejling.say("mette", "trivsel gul, anden")
+    await pejling.say("mette", "ja")
+
+    body, _ = await pejling.execute("mette", offer, "Træk tilbage")
+
+    assert "ingen statusmelding, der kan rettes" in str(body)
+    assert (await status_updates(pejling, "boegeskov-skole-trivsel"))[-1].color == "yellow"
+
+
+async def test_jonas_cannot_withdraw_mettes_status(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "trivsel rød, første")
+    await pejling.say("mette", "ja")
+    [offer] = await pejling.say("mette", "fortryd")
+
+    body, _ = await pejling.execute("jonas", offer, "Træk tilbage")
+
+    assert "ingen statusmelding, der kan rettes" in str(body)
+    assert (await status_updates(pejling, "boegeskov-skole-trivsel"))[-1].color == "red"

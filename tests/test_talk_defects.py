@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from dialoger.engine import advance
@@ -52,3 +53,16 @@ def test_a_deadline_without_a_year_is_the_next_such_day() -> None:
     result = answered("deadline", "30. juni")
 
     assert result.progress.answers["deadline"] == "2027-06-30"
+
+
+def test_the_department_head_has_one_danish_name() -> None:
+    """The seed documents call the role "fagchef"; "centerchef" was used for it too."""
+    catalogue = Path(__file__).resolve().parents[1] / "kort" / "tekster" / "da"
+    for file in catalogue.glob("*.yaml"):
+        assert "centerchef" not in file.read_text(encoding="utf-8").casefold(), file.name
+
+
+def test_the_department_head_is_told_of_a_midway_evaluation_in_whole_danish() -> None:
+    told = T("evaluering.til_fagchef", leader="Mette Kjærgaard", goal="Trivsel", unit="Skolen")
+
+    assert told.startswith("Mette Kjærgaard har lavet en midtvejsevaluering af »Trivsel«")

@@ -20,7 +20,7 @@ from kort.status import (
     status_form_card,
     status_saved_card,
 )
-from store import fravaer, status
+from store import fravaer, status, status_history
 from store.enums import Color
 from store.errors import DomainError
 from store.profiles import profile
@@ -31,6 +31,7 @@ NAME = "status"
 # Set when the dialogue began with a status in one message: Pejling shows what it
 # understood and saves on "ja" or *Gem* (the `confirm` step), never without asking.
 LINE = "_line"
+CORRECTS = "_corrects"  # the id of her own latest status this dialogue corrects (`ret status`)
 CONFIRM = "confirm"
 YES_WORDS = frozenset(
     {"ja", "jo", "jep", "ja tak", "ok", "okay", "gem", "gem den", "gem det", "fint", "korrekt",
@@ -201,6 +202,8 @@ def navigate(progress: ProgressView, text: str, data: StatusData, texts: Any) ->
 
 async def finish(ctx: Context, progress: ProgressView, data: StatusData) -> list[Reply]:
     answers: Mapping[str, Any] = progress.answers
+    if answers.get(CORRECTS):
+        return await _correct(ctx, progress, data)
     goal, saved = await status.record_status(
         ctx.session,
         ctx.require_actor(),
@@ -210,8 +213,36 @@ async def finish(ctx: Context, progress: ProgressView, data: StatusData) -> list
         answers.get("evidence"),
         ctx.turn.now,
     )
-    receipt = status_saved_card(goal, saved, ctx.texts)
-    thanks = say(_thanks(ctx, goal, saved))
+    own = await status_history.latest_own(ctx.session, ctx.require_actor(), ctx.today, goal.id)
+    receipt = status_saved_card(goal, saved, ctx.texts, own.id if own else None)
+    return _receipt(ctx, progress, receipt, _thanks(ctx, goal, saved))
+
+
+async def _correct(ctx: Context, progress: ProgressView, data: StatusData) -> list[Reply]:
+    """Save a correction: only while the status is still her latest on the goal."""
+    answers = progress.answers
+    actor = ctx.require_actor()
+    update = await status_history.latest_own(ctx.session, actor, ctx.today, int(answers["goal"]))
+    goal = data.goal(answers["goal"])
+    if update is None or goal is None or update.id != int(answers[CORRECTS]):
+        return [say(ctx.texts("status.kan_ikke_rettes"))]
+    await status_history.correct(
+        ctx.session, actor, update, Color(answers["color"]), answers["narrative"],
+        answers.get("evidence"), ctx.turn.now,
+    )  # fmt: skip
+    saved = StatusView(
+        Color(update.color), update.narrative, update.evidence, update.reported_at,
+        actor.person_name, corrected_at=update.corrected_at,
+    )  # fmt: skip
+    receipt = status_saved_card(goal, saved, ctx.texts, update.id)
+    color = ctx.texts(f"farve.{saved.color}")
+    return _receipt(
+        ctx, progress, receipt, ctx.texts("status.rettet", goal=goal.title, color=color)
+    )
+
+
+def _receipt(ctx: Context, progress: ProgressView, receipt: Any, said: str) -> list[Reply]:
+    thanks = say(said)
     if ctx.turn.from_card:
         return [show(receipt, Target.REPLACE)]
     if progress.card_activity_id:
