@@ -135,6 +135,8 @@ async def _gallery(folder: Path) -> None:
     """Write the demo's documents to `folder`, with a small picture of each first page."""
     import subprocess
 
+    from sqlalchemy import select
+
     from dialoger.dokumenter import DocumentRequest, render
     from store import migrate
     from store.db import create_engine, sessionmaker
@@ -155,7 +157,7 @@ async def _gallery(folder: Path) -> None:
         committee = await id_of(session, Committee, "buu", org)
         period = await id_of(session, Period, "valgperiode-2026-2029", org)
         unit = await id_of(session, Unit, "boegeskov-skole", org)
-        meeting = (await session.scalars(__import__("sqlalchemy").select(Meeting.id))).one()
+        meeting = (await session.scalars(select(Meeting.id))).one()
         wanted = {
             "udvalgsrapport": DocumentRequest("rapport", committee, period),
             "udvalgsrapport-xlsx": DocumentRequest("rapport", committee, period, format="xlsx"),
