@@ -4,8 +4,7 @@ from the store and lays it out with kort/dokumenter."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,48 +18,13 @@ from store import committees, reports
 from store.audit_export import committee_trail
 from store.errors import Invalid
 from store.models import Committee, Meeting, Municipality, Period, Unit
-from store.reportviews import JournalMeta
+from store.reportviews import DocumentRequest, JournalMeta
 from store.text import fold
 
-KINDS = ("rapport", "pakke", "referat", "aftale", "revision")
-FORMATS = ("pdf", "xlsx")
 MEDIA = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-@dataclass(frozen=True)
-class DocumentRequest:
-    """What to make. Ids, as the request travels inside a signed link and a card button; the
-    document itself shows only names."""
-
-    kind: str
-    committee_id: int | None = None
-    period_id: int | None = None
-    meeting_id: int | None = None
-    unit_id: int | None = None
-    format: str = "pdf"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
-
-    @classmethod
-    def of(cls, raw: dict[str, Any]) -> DocumentRequest:
-        """From a link or a card's data; anything malformed is refused as Invalid."""
-        try:
-            made = cls(**{k: raw[k] for k in raw if k in cls.__dataclass_fields__})
-        except TypeError:
-            raise Invalid("dokument.ukendt_udvalg") from None
-        ids = (made.committee_id, made.period_id, made.meeting_id, made.unit_id)
-        if made.kind not in KINDS or made.format not in FORMATS:
-            raise Invalid("dokument.ukendt_udvalg")
-        if any(v is not None and not isinstance(v, int) for v in ids):
-            raise Invalid("dokument.ukendt_udvalg")
-        return made
-
-    def key(self) -> str:
-        return json.dumps(self.as_dict(), sort_keys=True)
 
 
 @dataclass(frozen=True)

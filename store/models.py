@@ -662,3 +662,17 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     committee_id: Mapped[int | None] = mapped_column(Integer)
     period_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class LinkKey(Base):
+    """The municipality's secret for signing document links (store/links.py): random, made
+    once on first use and shared by every Pejling instance on the database, so a link made
+    by `pejling digest` opens on the server too, and none can be forged without it."""
+
+    __tablename__ = "link_key"
+
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -36,6 +36,7 @@ from store.models import (
 from store.reportviews import (
     ApprovalLine,
     CommitteeReport,
+    DocumentRequest,
     EvaluationLine,
     ReportBearing,
     ReportFollowUp,
@@ -46,6 +47,7 @@ from store.reportviews import (
     StatusPoint,
 )
 from store.text import danish_order
+from store.views import Actor
 
 _APPROVALS = (GoalAction.APPROVED_DEPARTMENT, GoalAction.APPROVED_COMMITTEE)
 
@@ -407,3 +409,64 @@ def _summary(
 def person_name(people: dict[Any, str], key: str | None) -> str | None:
     """A person's name from their key, or the text itself if it names nobody."""
     return people.get(key, key) if key else None
+
+
+async def committee_of(session: AsyncSession, request: DocumentRequest) -> int | None:
+    """The committee a document belongs to: named, or the meeting's, or the unit's."""
+    if request.kind in ("pakke", "referat"):
+        held = await session.get(Meeting, request.meeting_id) if request.meeting_id else None
+        return held.committee_id if held else None
+    if request.kind == "aftale":
+        return await session.scalar(
+            select(Department.committee_id)
+            .join(Unit, Unit.department_id == Department.id)
+            .where(Unit.id == request.unit_id)
+        )
+    return request.committee_id
+
+
+async def may_see(session: AsyncSession, actor: Actor, request: DocumentRequest) -> bool:
+    """Who may have a document: the administration any of its municipality; the audit trail
+    only them. A politician their committee's; a department head those of the committee
+    their department reports to; a unit leader their unit's agreement and the packs and
+    summaries of meetings their unit takes part in."""
+    committee = await committee_of(session, request)
+    if committee is None or not await _in_municipality(session, committee, actor):
+        return False
+    if actor.is_administration:
+        return True
+    if request.kind == "revision":
+        return False
+    if committee in await _committees_of(session, actor):
+        return True
+    return await _leader_may_see(session, actor, request)
+
+
+async def _in_municipality(session: AsyncSession, committee_id: int, actor: Actor) -> bool:
+    found = await session.get(Committee, committee_id)
+    return found is not None and found.municipality_id == actor.municipality_id
+
+
+async def _committees_of(session: AsyncSession, actor: Actor) -> set[int]:
+    found = {r.committee_id for r in actor.roles if r.role is Role.POLITICIAN and r.committee_id}
+    departments = [r.department_id for r in actor.roles if r.role is Role.DEPARTMENT_HEAD]
+    if departments:
+        rows = await session.scalars(
+            select(Department.committee_id).where(Department.id.in_(departments))
+        )
+        found |= set(rows)
+    return {c for c in found if c is not None}
+
+
+async def _leader_may_see(session: AsyncSession, actor: Actor, request: DocumentRequest) -> bool:
+    led = actor.led_unit_ids
+    if request.kind == "aftale":
+        return request.unit_id in led
+    if request.kind in ("pakke", "referat") and led:
+        taking_part = await session.scalar(
+            select(MeetingUnit.unit_id)
+            .where(MeetingUnit.meeting_id == request.meeting_id, MeetingUnit.unit_id.in_(led))
+            .limit(1)
+        )
+        return taking_part is not None
+    return False

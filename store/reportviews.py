@@ -4,10 +4,16 @@ the documents leave Pejling and are filed in the municipality's ESDH."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
 
 from store.enums import Color, EvaluationKind
+from store.errors import Invalid
+
+KINDS = ("rapport", "pakke", "referat", "aftale", "revision")
+FORMATS = ("pdf", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -153,3 +159,36 @@ class JournalMeta:
     file_name: str
     meeting_date: date | None = None
     case_number: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """What to make. Ids, as the request travels inside a signed link and a card button; the
+    document itself shows only names."""
+
+    kind: str
+    committee_id: int | None = None
+    period_id: int | None = None
+    meeting_id: int | None = None
+    unit_id: int | None = None
+    format: str = "pdf"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> DocumentRequest:
+        """From a link or a card's data; anything malformed is refused as Invalid."""
+        try:
+            made = cls(**{k: raw[k] for k in raw if k in cls.__dataclass_fields__})
+        except TypeError:
+            raise Invalid("dokument.ugyldig") from None
+        ids = (made.committee_id, made.period_id, made.meeting_id, made.unit_id)
+        if made.kind not in KINDS or made.format not in FORMATS:
+            raise Invalid("dokument.ugyldig")
+        if any(v is not None and (type(v) is not int) for v in ids):
+            raise Invalid("dokument.ugyldig")
+        return made
+
+    def key(self) -> str:
+        return json.dumps(self.as_dict(), sort_keys=True)

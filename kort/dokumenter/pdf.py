@@ -378,8 +378,8 @@ def _latest(goal: ReportGoal, t: Texts) -> str:
 
 
 def _approvals(goal: ReportGoal, t: Texts) -> list[str]:
-    if not goal.approvals:
-        return [t("dokument.ikke_godkendt")]
+    if not goal.approvals:  # agreed before Pejling, and read in from the organisation file
+        return [t("dokument.godkendt_indlaest")]
     lines = []
     for a in goal.approvals:
         name = a.person or t("dokument.ukendt")
