@@ -26,6 +26,9 @@ def help_card(
     administration (`plans`) or anyone else (a politician): what they can do, the most
     common first. Only a leader is told that Pejling helps write goals and report status."""
     intro, first, rest = _commands(leads=leads, uses_goals=uses_goals, decides=decides, plans=plans)
+    if not uses_goals:
+        # Everyone meets the same intro about the meetings, which the profile may word.
+        intro = "hjaelp.intro_moeder"
     body: list[Any] = [title(texts("hjaelp.titel")), text(texts(intro)), text(_lines(first, texts))]
     more = card([text(_lines((*rest, *ALWAYS), texts))], fallback_text=texts("hjaelp.flere"))
     body.append(ac.ActionSet(actions=[ac.ActionShowCard(title=texts("hjaelp.flere"), card=more)]))
