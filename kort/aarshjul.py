@@ -13,7 +13,7 @@ from store.views import CycleItem
 
 def item_line(item: CycleItem, texts: Texts) -> str:
     """One item in words: "15. marts 2027 – Statusmelding på jeres mål"."""
-    when = texts.datetime(item.at) if item.at else texts.date(item.on)
+    when = texts.day_time(item.at) if item.at else texts.day(item.on)
     what = texts(f"aarshjul.punkt.{item.kind.value}", about=item.about or "",
                  until=texts.date(item.until) if item.until else "")  # fmt: skip
     return texts("aarshjul.linje", when=when, what=what)

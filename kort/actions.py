@@ -4,9 +4,10 @@ the same constant, so they cannot drift apart. Each travels as the Action.Execut
 fallback and for cards posted before verbs, in the action's data as `action`, beside the
 ids it acts on (`progress`, `step`, `goal`).
 
-`ALL` (every constant of this module) and `DESTRUCTIVE` (the actions that undo or throw
-away something, shown apart from the others) are gathered when first read, so a constant
-added at the end of the file is in `ALL` without a second list to keep.
+`ALL` (every constant of this module) and `DESTRUCTIVE` (what undoes something for others
+too, set apart from the other buttons; not CANCEL, a form's plain Annullér) are gathered
+when first read, so a constant added at the end of the file is in `ALL` without a second
+list to keep.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def __getattr__(name: str) -> Any:
     if name == "ALL":
         return _all()
     if name == "DESTRUCTIVE":
-        return frozenset({CANCEL, CANCEL_MEETING, REMOVE_ROLE, WITHDRAW_STATUS})
+        return frozenset({CANCEL_MEETING, REMOVE_ROLE, WITHDRAW_STATUS})
     raise AttributeError(name)
 
 

@@ -17,6 +17,7 @@ CARD_VERSION = "1.5"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
 # Colour is never the only signal: every colour goes with its word (Rød, Gul, Grøn).
+DOT = "●"
 _COLOR_STYLE = {
     Color.RED: t.Colors.ATTENTION,
     Color.YELLOW: t.Colors.WARNING,
@@ -55,6 +56,12 @@ def text(
     )
 
 
+def numbered(number: int, label: str) -> str:
+    """A choice the person may answer by its number: "(1) Styrket læsning". Not "1. …",
+    which card markdown turns into a numbered list (renumbered by Teams on Android)."""
+    return f"({number}) {label}"
+
+
 def facts(pairs: list[tuple[str, str | None]]) -> ac.FactSet:
     """A fact set of the pairs that have a value."""
     return ac.FactSet(facts=[ac.Fact(title=k, value=v) for k, v in pairs if v])
@@ -64,25 +71,31 @@ def color_word(color: Color | None, texts: Texts) -> str:
     return texts(f"farve.{color.value}") if color else texts("farve.ingen")
 
 
-def color_text(color: Color | None, texts: Texts, suffix: str = "") -> ac.TextBlock:
-    """The status as a word in its colour, e.g. a yellow, bold "Gul"."""
-    return ac.TextBlock(
-        text=color_word(color, texts) + suffix,
-        color=_COLOR_STYLE.get(color) if color else None,
-        is_subtle=None if color else True,
-        weight=t.FontWeight.BOLDER,
-        wrap=True,
-    )
+def color_text(
+    color: Color | None, texts: Texts, said: str | None = None, *, small: bool = False
+) -> ac.RichTextBlock:
+    """The status as its word, marked by a dot in its colour: "● Gul". `said` is the line
+    that holds the word, e.g. "Seneste status: Gul · 3. marts 2027"."""
+    return ac.RichTextBlock(inlines=color_runs(color, texts, said, small=small))
 
 
-def color_run(color: Color | None, texts: Texts) -> ac.TextRun:
-    """The status word in its colour, as a run inside a RichTextBlock line."""
-    return ac.TextRun(
-        text=color_word(color, texts),
-        color=_COLOR_STYLE.get(color) if color else None,
+def color_runs(
+    color: Color | None, texts: Texts, said: str | None = None, *, small: bool = False
+) -> list[ac.TextRun]:
+    """The runs of a status: a dot in its colour, then the word in the default colour.
+    Teams' yellow and green are too pale for text (1.5:1 and 2.1:1 on white), so the
+    colour only marks the dot and the word carries the status."""
+    size = t.FontSize.SMALL if small else None
+    word = ac.TextRun(
+        text=said or color_word(color, texts),
         is_subtle=None if color else True,
         weight=t.FontWeight.BOLDER,
+        size=size,
     )
+    if color is None:
+        return [word]
+    dot = ac.TextRun(text=f"{DOT} ", color=_COLOR_STYLE[color], size=size)
+    return [dot, word]
 
 
 def button(
@@ -96,6 +109,8 @@ def button(
     if verb not in actions.ALL:
         raise ValueError(f"a button needs an action of kort.actions, not {verb!r}")
     style = t.ActionStyle.POSITIVE if positive else None
+    if verb in actions.DESTRUCTIVE:
+        style = t.ActionStyle.DESTRUCTIVE
     inputs = None if validate else t.AssociatedInputs.NONE
     fallback = ac.ActionSubmit(title=label, data=data, style=style, associated_inputs=inputs)
     return ac.ActionExecute(
@@ -108,9 +123,36 @@ def button(
     )
 
 
-def buttons(*actions: ac.ActionExecute) -> ac.ActionSet:
-    # Inside an ActionSet, because some clients ignore `fallback` on card-level actions.
-    return ac.ActionSet(actions=list(actions))
+# A row of buttons at 450 px (a phone): at most three, and titles that fit. A button
+# takes about 8 px a character and 32 px of padding and spacing.
+ROW_BUTTONS = 3
+ROW_WIDTH = 430
+
+
+def button_rows(*shown: ac.ActionExecute) -> list[ac.ActionSet]:
+    """The buttons in rows that fit at phone width, the destructive ones on a row of
+    their own after the others, so "Aflys mødet" is not pressed for "Ret mødet"."""
+    plain = [b for b in shown if b.verb not in actions.DESTRUCTIVE]
+    rows: list[list[ac.ActionExecute]] = []
+    for each in plain:
+        row = rows[-1] if rows else None
+        if row is None or len(row) == ROW_BUTTONS or _width([*row, each]) > ROW_WIDTH:
+            rows.append([each])
+        else:
+            row.append(each)
+    rows += [[b] for b in shown if b.verb in actions.DESTRUCTIVE]
+    # Inside ActionSets, because some clients ignore `fallback` on card-level actions.
+    return [ac.ActionSet(actions=list(row)) for row in rows]
+
+
+def buttons(*shown: ac.ActionExecute) -> ac.ActionSet | ac.Container:
+    """The buttons as one element: one row, or a container of `button_rows`."""
+    rows = button_rows(*shown)
+    return rows[0] if len(rows) == 1 else ac.Container(items=list(rows))
+
+
+def _width(row: list[ac.ActionExecute]) -> int:
+    return sum(8 * len(b.title or "") + 32 for b in row)
 
 
 def edit_row(

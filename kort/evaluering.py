@@ -15,7 +15,18 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.common import button, buttons, card, color_text, color_word, edit_row, facts, text, title
+from kort.common import (
+    button,
+    buttons,
+    card,
+    color_text,
+    color_word,
+    edit_row,
+    facts,
+    numbered,
+    text,
+    title,
+)
 from kort.maal_felter import SEP, bullets, cancel_button
 from kort.tekster import Texts
 from store.enums import Color, EvaluationKind
@@ -58,7 +69,7 @@ def goal_choice_card(
             ac.Container(
                 separator=True,
                 items=[
-                    text(f"{number}. {goal.title}", bold=True),
+                    text(numbered(number, goal.title), bold=True),
                     text(where, subtle=True, small=True),
                     _done_line(goal.done, texts),
                     buttons(button(texts("evalueringkort.knap_vaelg"), chosen)),
@@ -69,17 +80,15 @@ def goal_choice_card(
     return card(body, fallback_text=texts("evaluering.vaelg_maal"))
 
 
-def _done_line(done: EvaluationView | None, texts: Texts) -> ac.TextBlock:
+def _done_line(done: EvaluationView | None, texts: Texts) -> ac.TextBlock | ac.RichTextBlock:
     if done is None:
         return text(texts("evalueringkort.mangler"), bold=True, small=True)
-    block = color_text(done.content.color, texts)
-    block.text = texts(
+    said = texts(
         "evalueringkort.givet",
         date=texts.date(done.reported_at),
         color=color_word(done.content.color, texts),
     )
-    block.size = t.FontSize.SMALL
-    return block
+    return color_text(done.content.color, texts, said, small=True)
 
 
 # --- the goal, as the questions show it ---------------------------------------------------
@@ -208,7 +217,7 @@ def review_card(
     return card(body, fallback_text=heading(kind, goal.year, texts))
 
 
-def _shown(name: str, value: Any, texts: Texts) -> ac.TextBlock:
+def _shown(name: str, value: Any, texts: Texts) -> ac.TextBlock | ac.RichTextBlock:
     if not value:
         return text(texts("evalueringkort.ikke_udfyldt"), subtle=True)
     if name == "color":
@@ -257,7 +266,7 @@ def evaluation_body(saved: EvaluationView, texts: Texts) -> list[Any]:
         facts(
             [
                 (texts("evalueringkort.gemt_af"), saved.reported_by),
-                (texts("evalueringkort.tidspunkt"), texts.datetime(saved.reported_at)),
+                (texts("evalueringkort.tidspunkt"), texts.day_time(saved.reported_at)),
                 (texts("evalueringkort.version"), str(saved.goal_version)),
             ]
         )
@@ -278,7 +287,9 @@ def evaluation_blocks(evaluations: Sequence[EvaluationView], texts: Texts) -> li
     ]
 
 
-def start_button(kind: EvaluationKind, texts: Texts, goal_id: int | None = None) -> ac.ActionSet:
+def start_button(
+    kind: EvaluationKind, texts: Texts, goal_id: int | None = None
+) -> ac.ActionSet | ac.Container:
     """A button that starts the dialogue (for a reminder card): on one goal, or on the
     leader's goals that still miss it."""
     data: dict[str, Any] = {"action": actions.START_EVALUATION, "kind": kind.value}

@@ -35,8 +35,10 @@ def colleague_line(colleague: Colleague, texts: Texts) -> str:
 
 def period_text(starts_on: date, ends_on: date, texts: Texts, *, short: bool = False) -> str:
     """For a sentence "fra 3. marts 2027 til og med 10. marts 2027" (or "den 3. marts
-    2027"); `short`, for a card: "3. marts 2027 – 10. marts 2027" (or one date)."""
-    starts, ends = texts.date(starts_on), texts.date(ends_on)
+    2027"); `short`, for a card: "onsdag 3. marts 2027 – onsdag 10. marts 2027" (or one
+    date), the weekday first because a card line must not start with "3. "."""
+    dated = texts.day if short else texts.date  # on a card, the line starts with the date
+    starts, ends = dated(starts_on), dated(ends_on)
     if starts_on == ends_on:
         return starts if short else texts("fravaer.kort.dag", day=starts)
     key = "fravaer.kort.periode_kort" if short else "fravaer.kort.periode"
@@ -91,8 +93,8 @@ def absence_review_card(
     """The absence as it will be saved, with a Ret button per answer."""
     values = {
         "person": person.name,
-        "starts": texts.date(period[0]),
-        "ends": texts.date(period[1]),
+        "starts": texts.day(period[0]),
+        "ends": texts.day(period[1]),
         "deputy": deputy.name if deputy else texts("fravaer.kort.ingen_stedfortraeder"),
     }
     shown = REVIEW_FIELDS if choose_person else REVIEW_FIELDS[1:]

@@ -16,7 +16,7 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.common import button, buttons, card, edit_row, text, title, walk
+from kort.common import button, buttons, card, edit_row, numbered, text, title, walk
 from kort.maal_felter import (
     as_list,
     cancel_button,
@@ -199,7 +199,7 @@ def _bearings_input(
 ) -> ac.InputChoiceSet:
     # Numbered as in the typed question ("Skriv numrene, fx 1, 3"); the value is the id.
     choices = [
-        ac.InputChoice(title=f"{number}. {b.title}", value=str(b.id))
+        ac.InputChoice(title=numbered(number, b.title), value=str(b.id))
         for number, b in enumerate(bearings, start=1)
     ]
     choices.append(ac.InputChoice(title=texts("maal.felt.bearings.ingen"), value=NO_BEARING))
@@ -315,7 +315,7 @@ def _answer(shown: str, required: bool, texts: Texts) -> ac.TextBlock:
     return missing
 
 
-def _review_buttons(progress_id: str, texts: Texts) -> ac.ActionSet:
+def _review_buttons(progress_id: str, texts: Texts) -> ac.ActionSet | ac.Container:
     decided = {"action": actions.ANSWER, "progress": progress_id, "step": REVIEW_STEP}
     return buttons(
         button(

@@ -59,7 +59,7 @@ def field_value(
     if kind is Kind.LINES:
         return bullets(as_list(value))
     if kind is Kind.DATE:
-        return texts.date(date.fromisoformat(value) if isinstance(value, str) else value)
+        return texts.day(date.fromisoformat(value) if isinstance(value, str) else value)
     return str(value)
 
 
@@ -118,14 +118,14 @@ def returned_block(comment: str, texts: Texts) -> ac.Container:
     return ac.Container(style=t.ContainerStyle.EMPHASIS, items=[heading, text(comment)])
 
 
-def latest_status_block(latest: StatusView | None, texts: Texts) -> ac.TextBlock:
-    """The latest status as its word in its colour, with its date ("Gul · 3. marts 2027")."""
-    block = color_text(latest.color if latest else None, texts)
+def latest_status_block(latest: StatusView | None, texts: Texts) -> ac.RichTextBlock:
+    """The latest status as its word after a dot in its colour, with its date
+    ("● Seneste status: Gul · 3. marts 2027")."""
+    said = None
     if latest is not None:
         color = color_word(latest.color, texts)
-        block.text = texts("status.kort.seneste", color=color, date=texts.date(latest.reported_at))
-    block.size = t.FontSize.SMALL
-    return block
+        said = texts("status.kort.seneste", color=color, date=texts.date(latest.reported_at))
+    return color_text(latest.color if latest else None, texts, said, small=True)
 
 
 def cancel_button(progress_id: str, texts: Texts) -> ac.ActionExecute:

@@ -58,7 +58,7 @@ def model_label(meeting: MeetingView, texts: Texts) -> str:
 
 def where_and_when(meeting: MeetingView, texts: Texts) -> str:
     """ "Børne- og Skoleudvalget · 3. marts 2027 kl. 14.05": which meeting, in one line."""
-    return meeting.committee_name + SEP + texts.datetime(meeting.starts_at)
+    return meeting.committee_name + SEP + texts.day_time(meeting.starts_at)
 
 
 def unit_list(units: Sequence[MeetingUnitView]) -> str:
@@ -70,7 +70,7 @@ def meeting_facts(meeting: MeetingView, texts: Texts, *, units: bool = True) -> 
     return facts(
         [
             (texts("moedekort.felt.udvalg"), meeting.committee_name),
-            (texts("moedekort.felt.tidspunkt"), texts.datetime(meeting.starts_at)),
+            (texts("moedekort.felt.tidspunkt"), texts.day_time(meeting.starts_at)),
             (texts("moedekort.felt.model"), model_label(meeting, texts)),
             (texts("moedekort.felt.tema"), meeting.theme),
             (texts("moedekort.felt.sted"), meeting.place),
@@ -215,7 +215,7 @@ def _meeting_entry(meeting: MeetingView, texts: Texts) -> ac.Container:
     return ac.Container(
         separator=True,
         items=[
-            text(texts.datetime(meeting.starts_at) + SEP + meeting.committee_name, bold=True),
+            text(texts.day_time(meeting.starts_at) + SEP + meeting.committee_name, bold=True),
             text(SEP.join(details), subtle=True, small=True),
             buttons(button(texts("moedekort.knap.vis"), show)),
         ],
@@ -230,7 +230,7 @@ def invitation_card(
 ) -> dict[str, Any]:
     """To a leader whose unit is put on a meeting: when, what kind, and when they will be
     asked to prepare, so the request does not come out of the blue."""
-    when = texts.datetime(meeting.starts_at)
+    when = texts.day_time(meeting.starts_at)
     invited = texts(
         "moedekort.invitation.tekst", unit=unit_name, committee=meeting.committee_name, time=when
     )
@@ -248,9 +248,9 @@ def changed_card(
 ) -> dict[str, Any]:
     """To the leaders who stay on a meeting that moved or changed: the meeting as it is
     now, and when it was before if the time moved."""
-    when = texts.datetime(meeting.starts_at)
+    when = texts.day_time(meeting.starts_at)
     if previous_start is not None and previous_start != meeting.starts_at:
-        when = texts("moedekort.aendret.flyttet", time=when, before=texts.datetime(previous_start))
+        when = texts("moedekort.aendret.flyttet", time=when, before=texts.day_time(previous_start))
     body: list[Any] = [
         title(texts("moedekort.aendret.titel")),
         _meeting_line(meeting, texts),
@@ -273,7 +273,7 @@ def cancelled_card(meeting: MeetingView, texts: Texts) -> dict[str, Any]:
     said = texts(
         "moedekort.aflyst.tekst",
         committee=meeting.committee_name,
-        time=texts.datetime(meeting.starts_at),
+        time=texts.day_time(meeting.starts_at),
     )
     body: list[Any] = [title(texts("moedekort.aflyst.titel")), text(said)]
     if meeting.theme:
@@ -287,7 +287,7 @@ def uninvited_card(meeting: MeetingView, unit_name: str, texts: Texts) -> dict[s
         "moedekort.udmeldt.tekst",
         unit=unit_name,
         committee=meeting.committee_name,
-        time=texts.datetime(meeting.starts_at),
+        time=texts.day_time(meeting.starts_at),
     )
     body: list[Any] = [
         title(texts("moedekort.udmeldt.titel", unit=unit_name)),
@@ -315,7 +315,7 @@ def preparation_request_card(
         f"moedekort.forbered.{key}",
         unit=unit_name,
         committee=meeting.committee_name,
-        time=texts.datetime(meeting.starts_at),
+        time=texts.day_time(meeting.starts_at),
     )
     covered = [
         f"- {preparation_label(field, texts)}"
@@ -355,7 +355,7 @@ def written_line(preparation: PreparationView, texts: Texts) -> str | None:
     """ "Skrevet af Mette Kjærgaard 3. marts 2027 kl. 14.05", or as much as is known."""
     if preparation.written_at is None:
         return None
-    when = texts.datetime(preparation.written_at)
+    when = texts.day_time(preparation.written_at)
     if preparation.written_by:
         return texts("moedekort.forberedelse.skrevet_af", person=preparation.written_by, time=when)
     return texts("moedekort.forberedelse.skrevet", time=when)

@@ -13,7 +13,7 @@ from typing import Any
 from adaptive_cards import card as ac
 
 from kort import actions
-from kort.common import button, buttons, card, color_word, edit_row, facts, text, title
+from kort.common import button, buttons, card, color_word, edit_row, facts, numbered, text, title
 from kort.maal_felter import cancel_button
 from kort.tekster import Texts
 from store.limits import NOTE_MAX, PLACE_MAX
@@ -46,7 +46,7 @@ def choice_card(
             ac.ColumnSet(
                 separator=True,
                 columns=[
-                    ac.Column(width="stretch", items=[text(f"{number}. {label}")]),
+                    ac.Column(width="stretch", items=[text(numbered(number, label))]),
                     ac.Column(
                         width="auto", items=[buttons(button(texts("moedeform.vaelg"), chosen))]
                     ),
@@ -121,7 +121,7 @@ def planning_review_card(
     units = [committee.unit(u) for u in plan.unit_ids] if committee else []
     rows = [
         ("committee", committee.name if committee else ""),
-        ("day", texts.datetime(plan.starts_at)),
+        ("day", texts.day_time(plan.starts_at)),
         ("model", texts(f"moede.model.{int(plan.model)}")),
         ("units", ", ".join(u.name for u in units if u)),
         ("theme", plan.theme or ""),
@@ -165,7 +165,7 @@ def preparation_form_card(
     send = _answer(progress_id, "unit_status", fields=[i.id for i in inputs])
     heading = texts("moedeform.forbered_titel", unit=unit.name if unit else "")
     when = texts("moedeform.moede_linje", committee=meeting.committee_name,
-                 when=texts.datetime(meeting.starts_at)) if meeting else ""  # fmt: skip
+                 when=texts.day_time(meeting.starts_at)) if meeting else ""  # fmt: skip
     body: list[Any] = [
         title(heading),
         text(when, subtle=True),
@@ -244,7 +244,7 @@ def summary_review_card(
     }
     body: list[Any] = [
         title(texts("moedeform.referat_titel")),
-        facts([(meeting.committee_name, texts.datetime(meeting.starts_at))]),
+        facts([(meeting.committee_name, texts.day_time(meeting.starts_at))]),
     ]
     for part, value in lines.items():
         edit = {"action": actions.EDIT_FIELD, "progress": progress_id, "field": edits[part]}

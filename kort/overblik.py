@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
-from kort.common import card, color_run, color_word, text, title
+from kort.common import card, color_runs, color_word, text, title
 from kort.tekster import Texts
 from store.enums import Color, GoalState
 from store.text import shorten
@@ -264,7 +264,7 @@ def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
     lines: list[Any] = [
         ac.RichTextBlock(
             inlines=[
-                color_run(latest.color if latest else None, texts),
+                *color_runs(latest.color if latest else None, texts),
                 ac.TextRun(text=f"  {entry.goal.title}"),
             ],
             separator=True,

@@ -11,7 +11,7 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.common import button, buttons, card, color_run, facts, text, title
+from kort.common import button, buttons, card, color_runs, facts, text, title
 from kort.moede import SEP
 from kort.overblik import split_cards
 from kort.tekster import Texts
@@ -112,7 +112,7 @@ def _goal_line(goal: GoalView, texts: Texts) -> ac.RichTextBlock:
         parts.append(texts.date(goal.latest.reported_at))
     return ac.RichTextBlock(
         inlines=[
-            color_run(goal.latest.color if goal.latest else None, texts),
+            *color_runs(goal.latest.color if goal.latest else None, texts),
             ac.TextRun(text="  " + SEP.join(parts)),
         ]
     )

@@ -66,7 +66,7 @@ def summary_sent_card(summary: SummaryView, texts: Texts) -> dict[str, Any]:
     said = texts(
         "moedekort.referat.sendt",
         committee=summary.meeting.committee_name,
-        time=texts.datetime(summary.meeting.starts_at),
+        time=texts.day_time(summary.meeting.starts_at),
     )
     body: list[Any] = [title(texts("moedekort.referat.sendt_titel")), text(said)]
     if summary.comment_deadline is not None:
@@ -256,7 +256,7 @@ def _comments(summary: SummaryView, texts: Texts, limit: int | None) -> list[Any
 def _comment(
     comment: CommentView, summary: SummaryView, texts: Texts, limit: int | None
 ) -> list[Any]:
-    who = SEP.join(p for p in (comment.person, texts.datetime(comment.at)) if p)
+    who = SEP.join(p for p in (comment.person, texts.day_time(comment.at)) if p)
     items: list[Any] = []
     if comment.revision < summary.revision:
         older = text(texts("moedekort.referat.tidligere_udgave"), small=True)

@@ -9,7 +9,7 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.common import button, buttons, card, color_text, color_word, facts, text, title
+from kort.common import button, buttons, card, color_text, color_word, facts, numbered, text, title
 from kort.tekster import Texts
 from store.enums import Color
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
@@ -49,7 +49,7 @@ def goal_list_card(
             ac.Container(
                 separator=True,
                 items=[
-                    text(f"{number}. {goal.title}", bold=True),
+                    text(numbered(number, goal.title), bold=True),
                     text(goal.unit_name, subtle=True, small=True),
                     *_deputy_line(standing_in.get(goal.unit_id), texts),
                     _latest_block(goal, texts),
@@ -75,11 +75,10 @@ def _latest_value(goal: GoalView, texts: Texts) -> str:
     return texts("status.kort.farve_dato", color=color, date=texts.date(goal.latest.reported_at))
 
 
-def _latest_block(goal: GoalView, texts: Texts) -> ac.TextBlock:
-    block = color_text(goal.latest.color if goal.latest else None, texts)
-    block.text = latest_line(goal, texts)
-    block.size = t.FontSize.SMALL
-    return block
+def _latest_block(goal: GoalView, texts: Texts) -> ac.RichTextBlock:
+    return color_text(
+        goal.latest.color if goal.latest else None, texts, latest_line(goal, texts), small=True
+    )
 
 
 FORM_FIELDS = ("color", "narrative", "evidence")
@@ -174,7 +173,7 @@ def status_saved_card(
                 (texts("status.kort.fortaelling"), status.narrative),
                 (texts("status.kort.dokumentation"), status.evidence),
                 (texts("status.kort.meldt_af"), _reporter(status, texts)),
-                (texts("status.kort.tidspunkt"), texts.datetime(status.reported_at)),
+                (texts("status.kort.tidspunkt"), texts.day_time(status.reported_at)),
                 (texts("status.kort.rettet"), _corrected(status, texts)),
             ]
         ),
@@ -224,7 +223,7 @@ def status_confirm_card(
 
 
 def _corrected(status: StatusView, texts: Texts) -> str | None:
-    return texts.datetime(status.corrected_at) if status.corrected_at else None
+    return texts.day_time(status.corrected_at) if status.corrected_at else None
 
 
 def withdraw_offer_card(
@@ -241,7 +240,7 @@ def withdraw_offer_card(
             [
                 (texts("status.kort.fortaelling"), status.narrative),
                 (texts("status.kort.dokumentation"), status.evidence),
-                (texts("status.kort.tidspunkt"), texts.datetime(status.reported_at)),
+                (texts("status.kort.tidspunkt"), texts.day_time(status.reported_at)),
             ]
         ),
         buttons(

@@ -139,7 +139,7 @@ def test_the_year_card_lists_the_months_in_danish() -> None:
     built = year_card(items, T("aarshjul.titel", name="Mette"), T)
 
     assert schema_errors(built) == []
-    assert item_line(items[0], T) == "15. marts 2027 – Statusmelding på målene"
+    assert item_line(items[0], T) == "mandag 15. marts 2027 – Statusmelding på målene"
     assert "marts 2027" in card_text(built)
 
 
@@ -152,7 +152,7 @@ async def test_pejling_aarshjul_prints_a_persons_year(tmp_path: Path) -> None:
     assert code == 0
     assert out.splitlines()[:2] == [
         "Årshjul for Mette Kjærgaard",
-        "15. marts 2027 – Statusmelding på målene",
+        "mandag 15. marts 2027 – Statusmelding på målene",
     ]
     assert (await pejling_command(url, "årshjul", "--som", "ingen-sådan"))[0] == 2
 

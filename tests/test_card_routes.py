@@ -12,7 +12,7 @@ from cardzoo import zoo
 from dialoger.cards import ROUTES
 from harness import RunningPejling, install
 from kort import actions
-from kort.common import button, walk
+from kort.common import button, button_rows, walk
 
 
 def answer(pejling: RunningPejling, body: dict[str, Any]) -> str:
@@ -85,3 +85,31 @@ async def test_the_verb_wins_over_the_data(pejling: RunningPejling) -> None:
 
     assert status == 200, body
     assert "Dine mål" in answer(pejling, body)
+
+
+@pytest.mark.parametrize("name", list(zoo()))
+def test_at_most_three_buttons_a_row_and_destructive_ones_alone(name: str) -> None:
+    for row in (n for n in walk(zoo()[name]) if n.get("type") == "ActionSet"):
+        verbs = [a.get("verb") for a in row["actions"]]
+        assert len(verbs) <= 3, (name, verbs)
+        if any(v in actions.DESTRUCTIVE for v in verbs):
+            assert len(verbs) == 1, (name, verbs)
+
+
+def test_button_rows_keep_the_destructive_ones_last_and_apart() -> None:
+    meeting = {"meeting": 7}
+    shown = [
+        button("Ret mødet", {"action": actions.EDIT_MEETING, **meeting}),
+        button("Aflys mødet", {"action": actions.CANCEL_MEETING, **meeting}),
+        button("Send mødepakken nu", {"action": actions.SEND_PACK, **meeting}),
+        button("Skriv referat", {"action": actions.WRITE_SUMMARY, **meeting}),
+        button("Vis mødet", {"action": actions.SHOW_MEETING, **meeting}),
+    ]
+
+    rows = [[b.title for b in row.actions] for row in button_rows(*shown)]
+
+    assert rows == [
+        ["Ret mødet", "Send mødepakken nu", "Skriv referat"],
+        ["Vis mødet"],
+        ["Aflys mødet"],
+    ]

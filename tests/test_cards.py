@@ -87,6 +87,7 @@ CARDS: dict[str, dict[str, Any]] = {
     "help_other": help_card(T, leads=False),
     "help_head": help_card(T, leads=False, decides=True),
     "help_light": help_card(T, leads=True, uses_goals=False),
+    "help_administration": help_card(T, leads=False, plans=True),
     "help_channel": channel_help_card(T),
     "notice": notice_card(T("dialog.stoppet")),
     "digest": digest_cards(digest(), T)[0],
@@ -159,9 +160,28 @@ def test_help_shows_what_each_person_can_do() -> None:
     assert "til godkendelse" in card_text(CARDS["help_head"])
     assert "nyt mål" not in card_text(CARDS["help_light"])  # a municipality without goals
     assert "forbered" in card_text(CARDS["help_light"])  # there, the meetings are the product
-    planner = help_card(T, leads=False, plans=True)
+    planner = CARDS["help_administration"]
     assert buttons(planner) == ["Planlæg dialogmøde"]
     assert "nyt dialogmøde" in card_text(planner) and "referat" in card_text(planner)
+
+
+LEADERS_INTRO = "Jeg hjælper dig med at skrive jeres mål og melde status"
+
+
+@pytest.mark.parametrize("name", ["help_other", "help_head", "help_administration", "help_light"])
+def test_only_a_leader_with_goals_is_told_pejling_helps_write_goals(name: str) -> None:
+    assert LEADERS_INTRO not in card_text(CARDS[name])
+    assert LEADERS_INTRO in card_text(CARDS["help_leader"])
+
+
+@pytest.mark.parametrize("name", [n for n in CARDS if n.startswith("help_") and "channel" not in n])
+def test_help_shows_about_five_commands_and_the_rest_behind_flere(name: str) -> None:
+    shown = CARDS[name]["body"][2]["text"].splitlines()
+    [more] = [n for n in walk(CARDS[name]) if n.get("type") == "Action.ShowCard"]
+
+    assert 4 <= len(shown) <= 5
+    assert more["title"] == "Flere kommandoer"
+    assert "**hjælp**" in card_text(more["card"])
 
 
 BEARINGS = (

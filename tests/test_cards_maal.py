@@ -250,9 +250,15 @@ def test_colour_is_never_the_only_signal() -> None:
     coloured = 0
     for name, card in CARDS.items():
         for node in walk(card):
-            if node.get("type") in ("TextBlock", "TextRun") and node.get("color") in words:
-                coloured += 1
-                assert any(w in node["text"] for w in words[node["color"]]), (name, node["text"])
+            # A status is a dot in its colour and the word beside it, in one RichTextBlock.
+            if node.get("type") == "TextRun":
+                continue  # read with the rest of its RichTextBlock
+            runs = node.get("inlines") if node.get("type") == "RichTextBlock" else [node]
+            said = "".join(str(run.get("text", "")) for run in runs)
+            for run in runs:
+                if run.get("type") in ("TextBlock", "TextRun") and run.get("color") in words:
+                    coloured += 1
+                    assert any(w in said for w in words[run["color"]]), (name, said)
     assert coloured > 10
 
 
@@ -308,7 +314,7 @@ def test_inputs_have_the_catalogue_labels_and_the_right_kinds() -> None:
     assert inputs["evaluation_method"]["placeholder"] == "Vælg …"
     bearing_choices = inputs["bearings"]["choices"]
     assert [c["value"] for c in bearing_choices] == ["31", "32", "33", "none"]
-    assert bearing_choices[0]["title"] == "1. Flere børn skal trives i skolen"
+    assert bearing_choices[0]["title"] == "(1) Flere børn skal trives i skolen"
     assert bearing_choices[-1]["title"] == "Ingen af pejlemærkerne"
     goal_types = [c["title"] for c in inputs["goal_type"]["choices"]]
     assert goal_types == ["Udviklingsmål", "Servicemål"]
@@ -604,10 +610,10 @@ def test_field_value_renders_every_kind_of_answer() -> None:
     assert field_value("sub_goals", FULL, BEARINGS, T) == (
         "- Legepatruljer i indskolingen\n- Nye aktiviteter i skolegården"
     )
-    assert field_value("deadline", FULL, BEARINGS, T) == "30. juni 2027"
-    assert field_value("deadline", FULL, BEARINGS, EN) == "30 June 2027"
+    assert field_value("deadline", FULL, BEARINGS, T) == "onsdag 30. juni 2027"
+    assert field_value("deadline", FULL, BEARINGS, EN) == "Wednesday 30 June 2027"
     typed = replace(FULL, deadline="2027-06-30")  # type: ignore[arg-type]  # as saved answers
-    assert field_value("deadline", typed, BEARINGS, T) == "30. juni 2027"
+    assert field_value("deadline", typed, BEARINGS, T) == "onsdag 30. juni 2027"
     assert field_value("bearings", FULL, titles, T) == "- Trivsel\n- Forældre"
     assert field_value("bearings", NO_BEARING, BEARINGS, T) == (
         "Ingen af pejlemærkerne. Begrundelse: Målet kommer fra skolebestyrelsen."

@@ -53,9 +53,9 @@ from store.meetingviews import (
 from store.views import BearingView, GoalView, PeriodView, Scope, StatusView
 
 T, EN = texts("da"), texts("en")
-# 13.05 UTC is 14.05 in Copenhagen in March: "3. marts 2027 kl. 14.05".
+# 13.05 UTC is 14.05 in Copenhagen in March: "onsdag 3. marts 2027 kl. 14.05".
 WHEN = datetime(2027, 3, 3, 13, 5, tzinfo=UTC)
-SHOWN_WHEN = "3. marts 2027 kl. 14.05"
+SHOWN_WHEN = "onsdag 3. marts 2027 kl. 14.05"
 PERIOD = PeriodView("Valgperioden 2026–2029", date(2026, 1, 1), date(2029, 12, 31))
 COMMITTEE = "Børne- og Skoleudvalget"
 PROSE = "Børnene trives, og personalet arbejder målrettet med læring og fællesskab i hverdagen. "
@@ -370,9 +370,15 @@ def test_colour_is_never_the_only_signal() -> None:
     coloured = 0
     for name, card in CARDS.items():
         for node in walk(card):
-            if node.get("type") in ("TextBlock", "TextRun") and node.get("color") in words:
-                coloured += 1
-                assert any(w in node["text"] for w in words[node["color"]]), (name, node["text"])
+            # A status is a dot in its colour and the word beside it, in one RichTextBlock.
+            if node.get("type") == "TextRun":
+                continue  # read with the rest of its RichTextBlock
+            runs = node.get("inlines") if node.get("type") == "RichTextBlock" else [node]
+            said = "".join(str(run.get("text", "")) for run in runs)
+            for run in runs:
+                if run.get("type") in ("TextBlock", "TextRun") and run.get("color") in words:
+                    coloured += 1
+                    assert any(w in said for w in words[run["color"]]), (name, said)
     assert coloured > 20
 
 
@@ -402,7 +408,8 @@ def test_each_meeting_model_has_its_words(model: MeetingModel, label: str) -> No
 
 def test_the_administration_can_change_cancel_send_the_pack_and_write_the_summary() -> None:
     card = CARDS["meeting_admin"]
-    assert buttons(card) == ["Ret mødet", "Aflys mødet", "Send mødepakken nu", "Skriv referat"]
+    # The destructive button on a row of its own, after the others.
+    assert buttons(card) == ["Ret mødet", "Send mødepakken nu", "Skriv referat", "Aflys mødet"]
     assert button_data(card, "Ret mødet") == {"action": actions.EDIT_MEETING, "meeting": 7}
     assert button_data(card, "Aflys mødet") == {
         "action": actions.CANCEL_MEETING, "meeting": 7, "revision": 3,
@@ -467,7 +474,9 @@ def test_an_invitation_says_when_and_when_to_prepare() -> None:
 
 
 def test_a_changed_meeting_shows_the_new_time_and_the_old_one_when_it_moved() -> None:
-    assert f"Tidspunkt: {SHOWN_WHEN} (før: 2. marts 2027 kl. 14.05)" in card_text(CARDS["changed"])
+    assert f"Tidspunkt: {SHOWN_WHEN} (før: tirsdag 2. marts 2027 kl. 14.05)" in card_text(
+        CARDS["changed"]
+    )
     unmoved = card_text(changed_card(meeting(), WHEN, T))
     assert "før" not in unmoved and "Sted: Rådhuset, mødelokale 2" in unmoved
     assert "Enheder: Bøgeskov Skole, Ådalens Skole, Toftegård Skole" in unmoved

@@ -279,7 +279,7 @@ async def test_the_administration_plans_a_meeting_by_typing(pejling: RunningPejl
     assert card_text(card).startswith(f"Dialogmøde: {BUU}")
     for unit in DAYCARES:
         assert f"{unit}: Ikke forberedt endnu" in card_text(card)
-    assert buttons(card) == ["Ret mødet", "Aflys mødet", "Send mødepakken nu", "Skriv referat"]
+    assert buttons(card) == ["Ret mødet", "Send mødepakken nu", "Skriv referat", "Aflys mødet"]
     meeting = await the_meeting(pejling)
     assert (meeting.model, meeting.theme, meeting.place) == (
         MeetingModel.ONE_TYPE,
@@ -300,7 +300,7 @@ async def test_each_daycare_leader_gets_one_invitation_in_their_personal_chat(
     assert "Børnehaven Troldehøj, Vuggestuen Solsikken deltager" in card_text(to_sara)
     for invitation in (to_lise, to_sara):
         said = card_text(invitation)
-        assert f"Udvalg: {BUU}\nTidspunkt: 4. marts 2027 kl. 14.00" in said
+        assert f"Udvalg: {BUU}\nTidspunkt: torsdag 4. marts 2027 kl. 14.00" in said
         assert "Du bliver bedt om at forberede dig fra 11. februar 2027." in said
     assert cards_to(pejling, "mette") == []  # a school leader is not invited
 
@@ -338,7 +338,7 @@ async def test_the_send_pack_button_posts_the_pack_as_a_new_post_in_the_channel(
     assert channel_posts(pejling) == [post]
     [pack] = post.cards
     said = card_text(pack)
-    assert said.startswith(f"Mødepakke\n{BUU} · 4. marts 2027 kl. 14.00")
+    assert said.startswith(f"Mødepakke\n{BUU} · torsdag 4. marts 2027 kl. 14.00")
     for unit in DAYCARES:
         assert f"\n{unit}\n" in said
     assert "Udvalgets pejlemærker\nAlle børn skal trives og høre til i et fællesskab" in said
@@ -492,7 +492,7 @@ async def test_each_units_leader_is_asked_to_prepare_once_when_it_falls_due(
     to_sara = cards_to(pejling, "sara", skip=2)
     assert card_text(to_lise).startswith(
         "Forbered dialogmødet\nBørnehuset Mælkebøtten deltager i dialogmødet med "
-        f"{BUU} 4. marts 2027 kl. 14.00."
+        f"{BUU} torsdag 4. marts 2027 kl. 14.00."
     )
     assert sorted(card_text(c).split("\n")[1].split(" deltager")[0] for c in to_sara) == [
         "Børnehaven Troldehøj",

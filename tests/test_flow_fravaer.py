@@ -198,7 +198,7 @@ async def test_the_deputy_reports_status_for_the_absent_leaders_unit(chat: Chat)
 
 def _number_of(said: list[str], card: dict, title: str) -> str:
     lines = [line for line in card_text(card).splitlines() if line.endswith(title)]
-    return lines[0].split(".")[0]
+    return lines[0].split(")")[0].lstrip("(")  # "(2) Flere elever …" -> "2"
 
 
 async def test_after_the_absence_the_deputy_reports_only_for_their_own_unit(chat: Chat) -> None:
@@ -213,7 +213,7 @@ async def test_the_deputy_sees_whom_they_stand_in_for(chat: Chat) -> None:
     await mette_away_with_jonas(chat)
     shown = await chat.say("jonas", "mit fravær")
     [card] = cards_of(shown.replies)
-    assert "Mette Kjærgaard: 23. november 2026 – 27. november 2026" in card_text(card)
+    assert "Mette Kjærgaard: mandag 23. november 2026 – fredag 27. november 2026" in card_text(card)
 
 
 # Ending it
@@ -223,7 +223,9 @@ async def test_back_early_ends_the_absence_and_tells_the_deputy(chat: Chat) -> N
     await mette_away_with_jonas(chat)
     chat.now = NOW + timedelta(days=3)  # Wednesday
     again = await chat.say("mette", "fravær")
-    assert "23. november 2026 – 27. november 2026" in card_text(cards_of(again.replies)[0])
+    assert "mandag 23. november 2026 – fredag 27. november 2026" in card_text(
+        cards_of(again.replies)[0]
+    )
     await chat.say("mette", "annullér")
     back = await chat.say("mette", "fravær slut")
     assert texts_of(back.replies) == [T("fravaer.slut.afsluttet", ends="24. november 2026")]

@@ -59,6 +59,24 @@ class Texts:
         month = self(f"kalender.maaned.{value.month}")
         return self("kalender.dato", day=value.day, month=month, year=value.year)
 
+    def day(self, value: date | datetime) -> str:
+        """`onsdag 3. marts 2027`: a date that may start a card line. Card markdown makes a
+        line that begins "3. " an item of a numbered list; the weekday first keeps it text."""
+        if isinstance(value, datetime):
+            value = value.astimezone(LOCAL_TIME).date()
+        weekday = self(f"kalender.ugedag.{value.isoweekday()}")
+        return self("kalender.dag", weekday=weekday, date=self.date(value))
+
+    def day_time(self, value: datetime) -> str:
+        """`onsdag 3. marts 2027 kl. 14.05`, in Danish local time; see `day`."""
+        local = value.astimezone(LOCAL_TIME)
+        return self(
+            "kalender.tidspunkt",
+            date=self.day(local.date()),
+            hour=f"{local.hour:02d}",
+            minute=f"{local.minute:02d}",
+        )
+
     def datetime(self, value: datetime) -> str:
         """A moment in Danish local time: `3. marts 2027 kl. 14.05`."""
         local = value.astimezone(LOCAL_TIME)
