@@ -48,6 +48,8 @@ CHANNEL = "Børne- og Uddannelsesudvalget"
 # Generous: two cores are shared by several test runs.
 START_SECONDS = 120
 WAIT_MS = 60_000
+# What a card shows when Teams would not send a press to the bot.
+REFUSED = "Unable to reach app"
 
 
 # ---------------------------------------------------------------------------
@@ -237,6 +239,9 @@ class Chat:
     def __init__(self, page: Any, person: str) -> None:
         self.page = page
         self.person = person
+        # How many refusals the page showed before the last button press; a new one
+        # means Teams did not send that press to Pejling.
+        self._refusals_before = 0
 
     def open(self, conversation: str = "Personal Chat") -> None:
         """A conversation in the left rail: "Personal Chat" or a channel's name."""
@@ -258,15 +263,21 @@ class Chat:
 
     def sees(self, text: str | re.Pattern[str]) -> Any:
         """Waits until the conversation shows `text` and returns the last place it does."""
-        found = self.page.get_by_text(text).last
-        found.wait_for(timeout=WAIT_MS)
-        return found
+        return self._wait(self.page.get_by_text(text).last)
 
     def card(self, containing: str | re.Pattern[str]) -> Any:
         """The newest Adaptive Card that shows `containing`, once it is there."""
-        card = self.page.locator(".ac-adaptiveCard").filter(has_text=containing).last
-        card.wait_for(timeout=WAIT_MS)
-        return card
+        return self._wait(self.page.locator(".ac-adaptiveCard").filter(has_text=containing).last)
+
+    def _wait(self, wanted: Any) -> Any:
+        """Until `wanted` shows, or the card says the last press never reached Pejling
+        ("Unable to reach app": Teams refused it, e.g. an Action.Execute without a verb);
+        that fails at once, with the reason, instead of after the timeout."""
+        refused = self.page.get_by_text(REFUSED).nth(self._refusals_before)
+        wanted.or_(refused).first.wait_for(timeout=WAIT_MS)
+        if self.page.get_by_text(REFUSED).count() > self._refusals_before:
+            raise AssertionError(f"the Playground refused the last button press: {REFUSED}")
+        return wanted
 
     def field(self, card: Any, label: str) -> Any:
         """The input under a card's field label ("Mål", or "Mål *" when required)."""
@@ -288,6 +299,7 @@ class Chat:
         calendar.get_by_role("button", name=re.compile(f"^{day}, ")).first.click()
 
     def press(self, card: Any, title: str | re.Pattern[str]) -> None:
+        self._refusals_before = self.page.get_by_text(REFUSED).count()
         card.get_by_role("button", name=title).first.click(timeout=WAIT_MS)
 
     def shot(self, name: str, element: Any = None) -> Path:
@@ -298,6 +310,16 @@ class Chat:
         (element or self.page).screenshot(path=str(path))
         print(f"screenshot: {path}")
         return path
+
+
+def shoot_open_pages(browser: Any, name: str) -> None:
+    """A screenshot of every page still open, e.g. as a test ends, pass or fail."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    for number, context in enumerate(browser.contexts):
+        for page in context.pages:
+            path = ARTEFACTS / f"{name}-{number}.png"
+            page.screenshot(path=str(path))
+            print(f"screenshot: {path}")
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playground import CHANNEL, Bot, Chat, chat_as, chromium, missing_tools
+from playground import CHANNEL, Bot, Chat, chat_as, chromium, missing_tools, shoot_open_pages
 
 # The goal Mette drafts on the form and Henrik approves.
 GOAL = "Flere elever læser dagligt for sjov"
@@ -38,6 +38,13 @@ def bot(folder: Path) -> Iterator[Bot]:
 def browser(bot: Bot) -> Iterator[Any]:
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(autouse=True)
+def last_screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[None]:
+    """What was on screen when each test ended, passed or failed."""
+    yield
+    shoot_open_pages(browser, request.node.name)
 
 
 @pytest.fixture(scope="module")
