@@ -104,7 +104,7 @@ def test_a_leader_drafts_a_goal_on_the_form(goal_sent: Any, mette: Chat) -> None
 
 
 def test_the_department_head_approves_from_the_card(
-    goal_sent: Any, browser: Any, bot: Bot, folder: Path
+    goal_sent: Any, mette: Chat, browser: Any, bot: Bot, folder: Path
 ) -> None:
     with chat_as(browser, bot, "henrik", folder) as henrik:
         henrik.sees("Hej Henrik!")
@@ -117,6 +117,10 @@ def test_the_department_head_approves_from_the_card(
 
         henrik.sees(re.compile(f"Målet »{GOAL}« er godkendt"))
         henrik.shot("godkendt")
+
+    # Mette hears of it in her personal chat, sent by Pejling on its own.
+    mette.sees(f"Dit mål »{GOAL}« er godkendt af Henrik Lund.")
+    mette.shot("maal-godkendt")
 
 
 def test_the_administration_links_the_channel_and_a_digest_appears_in_it(
