@@ -128,7 +128,7 @@ def test_the_administration_links_the_channel_and_a_digest_appears_in_it(
 ) -> None:
     with chat_as(browser, bot, "camilla", folder) as camilla:
         camilla.open(CHANNEL)
-        camilla.sees("Administrationen kan sende et udvalgs overblik til denne kanal")
+        camilla.sees("Hej! Jeg er Pejling.")  # the channel's welcome: Pejling is in the team
         camilla.post_to_pejling(f"tilknyt {CHANNEL}")
         camilla.sees(f"Kanalen er nu tilknyttet {CHANNEL}.")
         camilla.shot("kanal-tilknyttet")
