@@ -22,8 +22,8 @@ t = texts()
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", metavar="ADRESSE", help=t("vaert.hjaelp_host"))
-    parser.add_argument("--uden-login", dest="without_login", action="store_true",
-                        help=t("vaert.hjaelp_uden_login"))  # fmt: skip
+    parser.add_argument("--uden-login", "--without-login", dest="without_login",
+                        action="store_true", help=t("vaert.hjaelp_uden_login"))  # fmt: skip
 
 
 def listen_host(settings: Settings, requested: str | None, without_login: bool) -> str | None:
