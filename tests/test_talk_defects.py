@@ -108,3 +108,10 @@ def test_a_typed_line_in_pejling_chat_is_its_own_answer() -> None:
     answer = read_pasted(lambda prompt: "gul", "Mette › ", lambda: False)
 
     assert answer == "gul"
+
+
+def test_the_absence_card_promises_word_to_the_deputy_only_if_pejling_can_write() -> None:
+    """It said "Jonas … får besked, når du gemmer", and then "Jonas har ikke åbnet Pejling"."""
+    said = T("fravaer.kort.stedfortraeder_forklaring", name="Jonas Bach")
+
+    assert "hvis Jonas Bach har åbnet Pejling i Teams" in said
