@@ -12,6 +12,7 @@ from dialoger import engine, runner
 from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, maal
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
+from dialoger.under_way import under_way
 from kort import maal as cards
 from store import goals, people, progress, status_history
 from store.dates import parse_date
@@ -50,15 +51,18 @@ def _intro(ctx: Context, data: maal.GoalData, progress_id: str) -> list[Reply]:
     return replies
 
 
+CONTINUES = "tale.fortsaetter_med"  # "Du fortsætter med målet »…«."
+
+
 async def resume(ctx: Context, current: ProgressView | None) -> TurnResult:
     """`fortsæt`: the newest unfinished dialogue, else the newest draft or returned goal."""
     if current is not None:
-        return await runner.resume(ctx, current, "dialog.fortsaetter")
+        return await runner.resume(ctx, current, CONTINUES, what=under_way(ctx, current))
     actor = ctx.require_actor()
     paused = await progress.newest_unfinished(ctx.session, actor.municipality_id, actor.person_id)
     if paused is not None:
         reopened = await runner.reopen(ctx, ctx.memory.with_card(paused))
-        return await runner.resume(ctx, reopened, "dialog.fortsaetter")
+        return await runner.resume(ctx, reopened, CONTINUES, what=under_way(ctx, reopened))
     drafts = [g for g in await goals.goals_of_leader(ctx.session, actor, ctx.today)
               if g.state in goals.EDITABLE]  # fmt: skip
     if drafts:

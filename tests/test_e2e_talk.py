@@ -260,3 +260,21 @@ async def test_the_department_head_sees_the_history(pejling: RunningPejling) -> 
     _, shown = await _goal_card(pejling, "henrik", "boegeskov-skole-trivsel")
 
     assert "For mange konflikter" in shown
+
+
+async def test_a_greeting_mentions_the_unfinished_goal_and_fortsaet_names_it(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "nyt mål")
+    await pejling.say("mette", "Flere børn læser hver dag")
+    await pejling.say("mette", "status")  # the goal waits while she reports
+    await pejling.say("mette", "annullér")
+
+    hello = await pejling.say("mette", "hej")
+    assert any(
+        "Du har ikke gjort målet »Flere børn læser hver dag« færdig" in (m.text or "")
+        for m in hello
+    )
+
+    replies = await pejling.say("mette", "fortsæt")
+    assert replies[0].text.startswith("Du fortsætter med målet »Flere børn læser hver dag«.")
