@@ -226,9 +226,19 @@ _STEMS = ("maal", "moede", "hjaelp", "status")  # "målene", "dialogmødet", "hj
 
 def _words(text: str) -> set[str]:
     """The words of `text` as the keyword rules know them: usual misspellings mended,
-    and a word holding a stem ("dialogmøderne") counted as the stem too."""
+    and a word that begins with a stem ("dialogmøderne", "hjælpe") counted as the stem
+    too — not another word that holds it ("personalemødet", "mødelokale")."""
     words = {_SPELLINGS.get(word, word) for word in _WORD.findall(text)}
-    return words | {stem for stem in _STEMS for word in words if stem in word}
+    return words | {stem for stem in _STEMS for word in words if _inflected(word, stem)}
+
+
+# Danish endings of a noun or verb: "møde|t", "mål|ene", "møde|rne", "hjælp|e".
+_ENDINGS = frozenset({"", "e", "r", "n", "t", "s", "et", "en", "ne", "er", "ene", "rne", "sen"})
+
+
+def _inflected(word: str, stem: str) -> bool:
+    word = word.removeprefix("dialog")
+    return word.startswith(stem) and word[len(stem) :] in _ENDINGS
 
 
 def _exact(folded: str) -> Intent | None:
