@@ -169,12 +169,15 @@ _POLITE = re.compile(
 _POLITE_END = re.compile(r"(?:\s+(?:tak|please|nu|lige|igen|herinde|her))+$")
 _WORD = re.compile(r"[a-z0-9]+")
 _KEYWORD_RULES = (
-    (Intent.HELP, "", "hjaelp hjalp vejledning help"),
     (Intent.NEW_GOAL, "maal", "nyt nye opret oprette skrive skriv lave new"),
+    (Intent.CORRECT_STATUS, "status", "ret rette aendre aendr korriger"),
+    (Intent.WITHDRAW_STATUS, "status", "fortryd fortryde slet slette traek"),
     (Intent.STATUS, "", "status statusmelding statusmeldinger statussen"),
     (Intent.STATUS, "maal", "melde meld opdatere opdater indberette rapportere"),
+    (Intent.HELP, "", "hjaelp hjalp vejledning help"),
     (Intent.MY_ABSENCE, "fravaer", "mit vis se"),
     (Intent.ABSENCE, "", "fravaer ferie syg sygemelde kursus absence"),
+    (Intent.ABSENCE, "huset", "ude vaek"),
     (Intent.APPROVALS, "", "godkende godkendelse godkendelser godkend"),
     (Intent.PLAN_MEETING, "moede", "planlaegge planlaeg nyt booke book indkalde"),
     (Intent.PREPARE, "", "forberede forbered forberedelse"),
@@ -218,12 +221,24 @@ def _plain(text: str) -> str:
     return _POLITE_END.sub("", folded).strip(" .!?,:;") or folded
 
 
+_STEMS = ("maal", "moede", "hjaelp", "status")  # "målene", "dialogmødet", "hjælpe"
+
+
 def _words(text: str) -> set[str]:
-    return {_SPELLINGS.get(word, word) for word in _WORD.findall(text)} | {
-        word.removesuffix("ene").removesuffix("et")
-        for word in _WORD.findall(text)
-        if word.startswith("maal")
-    }
+    """The words of `text` as the keyword rules know them: usual misspellings mended,
+    and a word that begins with a stem ("dialogmøderne", "hjælpe") counted as the stem
+    too — not another word that holds it ("personalemødet", "mødelokale")."""
+    words = {_SPELLINGS.get(word, word) for word in _WORD.findall(text)}
+    return words | {stem for stem in _STEMS for word in words if _inflected(word, stem)}
+
+
+# Danish endings of a noun or verb: "møde|t", "mål|ene", "møde|rne", "hjælp|e".
+_ENDINGS = frozenset({"", "e", "r", "n", "t", "s", "et", "en", "ne", "er", "ene", "rne", "sen"})
+
+
+def _inflected(word: str, stem: str) -> bool:
+    word = word.removeprefix("dialog")
+    return word.startswith(stem) and word[len(stem) :] in _ENDINGS
 
 
 def _exact(folded: str) -> Intent | None:

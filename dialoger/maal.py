@@ -12,8 +12,9 @@ from dialoger import engine, runner
 from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, maal
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
+from dialoger.under_way import under_way
 from kort import maal as cards
-from store import goals, people, progress
+from store import goals, people, progress, status_history
 from store.dates import parse_date
 from store.errors import Invalid
 from store.profiles import profile
@@ -50,15 +51,18 @@ def _intro(ctx: Context, data: maal.GoalData, progress_id: str) -> list[Reply]:
     return replies
 
 
+CONTINUES = "tale.fortsaetter_med"  # "Du fortsætter med målet »…«."
+
+
 async def resume(ctx: Context, current: ProgressView | None) -> TurnResult:
     """`fortsæt`: the newest unfinished dialogue, else the newest draft or returned goal."""
     if current is not None:
-        return await runner.resume(ctx, current, "dialog.fortsaetter")
+        return await runner.resume(ctx, current, CONTINUES, what=under_way(ctx, current))
     actor = ctx.require_actor()
     paused = await progress.newest_unfinished(ctx.session, actor.municipality_id, actor.person_id)
     if paused is not None:
         reopened = await runner.reopen(ctx, ctx.memory.with_card(paused))
-        return await runner.resume(ctx, reopened, "dialog.fortsaetter")
+        return await runner.resume(ctx, reopened, CONTINUES, what=under_way(ctx, reopened))
     drafts = [g for g in await goals.goals_of_leader(ctx.session, actor, ctx.today)
               if g.state in goals.EDITABLE]  # fmt: skip
     if drafts:
@@ -75,7 +79,12 @@ async def my_goals(ctx: Context, current: ProgressView | None = None) -> TurnRes
     if actor.led_unit_ids:
         mine = await goals.goals_of_leader(ctx.session, actor, ctx.today)
         drafts = await _unfinished(ctx)
-        replies.append(show(cards.my_goals_card(mine, drafts, ctx.texts, can_draft=True)))
+        since = mine[0].period.starts_on if mine and mine[0].period else None
+        trends = await status_history.trends(
+            ctx.session, actor.municipality_id, [g.id for g in mine], since
+        )
+        card = cards.my_goals_card(mine, drafts, ctx.texts, can_draft=True, trends=trends)
+        replies.append(show(card))
     waiting = await approvals(ctx, current)
     replies += [r for r in waiting.replies if r.card is not None or not replies]
     return TurnResult(tuple(replies) or (say(ctx.texts("maal.ingen_maal_at_vise")),))
@@ -110,9 +119,11 @@ async def show_goal(ctx: Context, goal_id: Any) -> TurnResult:
     if detail.state == goals.GoalState.SUBMITTED and goals.decides(actor, detail):
         return TurnResult((card_reply(ctx.turn, cards.approval_card(detail, ctx.texts)),))
     can_edit = detail.unit_id in actor.led_unit_ids and detail.state != goals.GoalState.CLOSED
-    return TurnResult(
-        (card_reply(ctx.turn, cards.goal_card(detail, ctx.texts, can_edit=can_edit)),)
-    )
+    # goal_detail has checked who may see the goal: they may see its history too.
+    since = detail.period.starts_on if detail.period else None
+    statuses = await status_history.history(ctx.session, actor.municipality_id, detail.id, since)
+    card = cards.goal_card(detail, ctx.texts, can_edit=can_edit, statuses=statuses)
+    return TurnResult((card_reply(ctx.turn, card),))
 
 
 async def edit_goal(ctx: Context, goal_id: Any) -> TurnResult:

@@ -52,6 +52,17 @@ async def _their_units(
     return {person: names.get(person, "") for person in (*done.invited, *done.uninvited)}
 
 
+async def told(ctx: Context, said: str, people: Iterable[int]) -> list[Reply]:
+    """`said`, with how many leaders were told and how many Pejling cannot write to yet,
+    counted apart so the two never contradict each other."""
+    wanted = set(people)
+    reached = await conversations.reachable(ctx.session, ctx.municipality_id, wanted)
+    count = len(wanted & reached)
+    line = f"{said} {ctx.texts('moede.besked_sendt', count=count)}" if count else said
+    missed = len(wanted - reached)
+    return [say(line), *([say(ctx.texts("moede.ikke_naaet", count=missed))] if missed else [])]
+
+
 async def not_reached(ctx: Context, people: Iterable[int]) -> list[Reply]:
     """A word to the sender about those Pejling cannot write to yet (they have never
     opened it in Teams), so they can be told another way."""

@@ -13,7 +13,7 @@ from typing import Any
 from dialoger import engine, runner
 from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, forbered, moede, referat
-from dialoger.moede_beskeder import not_reached, tell_leaders, tell_of_summary
+from dialoger.moede_beskeder import not_reached, tell_leaders, tell_of_summary, told
 from dialoger.turn import Reply, TurnResult, card_reply, say, show
 from kort import moede as cards
 from kort.aarshjul import year_card
@@ -114,9 +114,8 @@ async def cancel_meeting(ctx: Context) -> TurnResult:
     )
     await tell_leaders(ctx, done)
     card = cards.meeting_card(done.meeting, ctx.texts, administration=True)
-    told = ctx.texts("moede.aflyst_besked", count=len(done.uninvited))
-    missed = await not_reached(ctx, done.uninvited)
-    return TurnResult((say(told), *missed, card_reply(ctx.turn, card)))
+    said = await told(ctx, ctx.texts("moede.aflyst_besked"), done.uninvited)
+    return TurnResult((*said, card_reply(ctx.turn, card)))
 
 
 async def prepare_for(ctx: Context) -> TurnResult:

@@ -23,7 +23,7 @@ from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
 from dialoger.rettelser import correct, offer_withdrawal
-from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue
+from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue, unfinished_note
 from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
@@ -260,7 +260,7 @@ async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
     name = ctx.require_actor().person_name.split()[0]
     hello = say(ctx.texts(_for_role(ctx, "velkommen.hej"), name=name))
     if current is None:
-        return TurnResult((hello,))
+        return TurnResult((hello, *await unfinished_note(ctx)))
     again = await runner.resume(ctx, current, "hjaelp.i_gang")
     return TurnResult((hello, *again.replies), card_owner_after(again))
 

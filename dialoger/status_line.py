@@ -45,7 +45,13 @@ _FILLER = _word_set(
     "status statussen det den er paa staar star i og til for med af fra maal malet maalet "
     "vores min mit mine nu lige ok farve farven lys nr"
 )
-_STOP = _word_set("og i paa for med af til de det den en et at som om der har er saa men alle")
+_STOP = _word_set("og i paa for med af til de det den en et at som om der har er saa men")
+# Words of a goal title that say nothing of which goal it is: its direction ("flere",
+# "færre", "bedre") and everyday words a reason uses too ("hver", "alle").
+_WEAK = _STOP | _word_set(
+    "alle hver ikke meget over under efter siden mere flere faerre bedre lavere hoejere "
+    "kortere laengere mindre stoerre styrket taettere"
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def _goals_named(text: str, goals: Sequence[GoalView]) -> tuple[GoalView, ...]:
 
 
 def _content_words(folded: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", folded) if len(w) >= 3 and w not in _STOP]
+    return [w for w in re.findall(r"[a-z0-9]+", folded) if len(w) >= 3 and w not in _WEAK]
 
 
 def _title_score(title: str, words: list[str]) -> int:
@@ -169,22 +175,22 @@ def _names_color(part: str) -> bool:
 def _trimmed(part: str, title_words: set[str]) -> str:
     """`part` without the words at either end that only name the goal or the colour:
     "mål 2 🟢 alt kører" is "alt kører"."""
-    words = part.split()
-
-    def naming(word: str) -> bool:
-        folded = fold(word).strip(".,!?:;()")
-        return (
-            not folded
-            or folded in _EMOJI
-            or folded in COLOR_OF
-            or folded in _FILLER
-            or folded in _STOP
-            or (folded.isdigit() and len(folded) <= 2)
-            or any(_same_word(t, folded) for t in title_words)
-        )
-
-    while words and naming(words[0]):
-        words.pop(0)
-    while words and naming(words[-1]):
-        words.pop()
+    words = _trim_edge(part.split(), title_words)
+    words = list(reversed(_trim_edge(list(reversed(words)), title_words)))
     return " ".join(words) or part
+
+
+def _trim_edge(words: list[str], title_words: set[str]) -> list[str]:
+    """`words` without the naming words they start with. Past the colour, a word like the
+    goal's title is the reason's own ("forældre grøn, forældrekaffe …"): kept."""
+    seen_color = False
+    while words:
+        folded = fold(words[0]).strip(".,!?:;()")
+        color = folded in _EMOJI or folded in COLOR_OF
+        names_goal = not seen_color and any(_same_word(t, folded) for t in title_words)
+        plain = folded in _FILLER or folded in _STOP or (folded.isdigit() and len(folded) <= 2)
+        if folded and not (color or names_goal or plain):
+            break
+        seen_color = seen_color or color
+        words = words[1:]
+    return words

@@ -15,7 +15,9 @@ from dialoger.context import Context
 from dialoger.flows import FLOWS
 from dialoger.flows import status as status_flow
 from dialoger.intents import Intent, looks_like_question, suggestions, understand
-from dialoger.turn import TurnResult, say
+from dialoger.turn import Reply, TurnResult, say
+from dialoger.under_way import under_way
+from store import goals, progress
 from store.text import fold, shorten
 from store.views import ProgressView
 
@@ -107,3 +109,19 @@ def card_owner_after(again: TurnResult) -> str | None:
     After a help card and a question in plain text, the dialogue's own form is still the
     card its receipt must replace; the help card is not."""
     return again.card_owner if any(reply.card is not None for reply in again.replies) else None
+
+
+async def unfinished_note(ctx: Context) -> list[Reply]:
+    """A greeting's reminder of a dialogue left unfinished, or a goal still a draft."""
+    actor = ctx.require_actor()
+    paused = await progress.newest_unfinished(ctx.session, actor.municipality_id, actor.person_id)
+    if paused is not None:
+        return [say(ctx.texts("tale.har_ufaerdig", what=under_way(ctx, paused)))]
+    if not actor.led_unit_ids:
+        return []
+    drafts = [g for g in await goals.goals_of_leader(ctx.session, actor, ctx.today)
+              if g.state in goals.EDITABLE]  # fmt: skip
+    if not drafts:
+        return []
+    what = ctx.texts("tale.under_vejs.maal", title=drafts[-1].content.title)
+    return [say(ctx.texts("tale.har_ufaerdig", what=what))]

@@ -4,6 +4,7 @@ committee approved at its meeting."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -11,8 +12,9 @@ from adaptive_cards import card as ac
 from kort import actions
 from kort.common import button, buttons, card, text, title
 from kort.maal_felter import SEP, bullets, latest_status_block
+from kort.status import trend_line
 from kort.tekster import Texts
-from store.enums import GoalAction, GoalState
+from store.enums import Color, GoalAction, GoalState
 from store.goalviews import GoalDetail
 
 EDITABLE = (GoalState.DRAFT, GoalState.RETURNED)  # as store.goals.EDITABLE
@@ -25,6 +27,7 @@ def my_goals_card(
     texts: Texts,
     *,
     can_draft: bool,
+    trends: Mapping[int, Sequence[Color]] | None = None,
 ) -> dict[str, Any]:
     """`mine mål`: the leader's goals in the period with where each stands, the goals they
     are still writing (`drafts`: progress id and title), and a button for a new one."""
@@ -33,7 +36,7 @@ def my_goals_card(
         body.append(text(texts("maalkort.mine.tom")))
         if can_draft:
             body.append(text(texts("maalkort.mine.tom_kan_skrive")))
-    body += [_my_goal(goal, texts) for goal in goals]
+    body += [_my_goal(goal, texts, (trends or {}).get(goal.id, ())) for goal in goals]
     if drafts:
         body.append(
             ac.Container(separator=True, items=[text(texts("maalkort.mine.i_gang"), bold=True)])
@@ -45,7 +48,7 @@ def my_goals_card(
     return card(body, fallback_text=texts("maalkort.mine.fallback"))
 
 
-def _my_goal(goal: GoalDetail, texts: Texts) -> ac.Container:
+def _my_goal(goal: GoalDetail, texts: Texts, trend: Sequence[Color] = ()) -> ac.Container:
     state = texts(f"maal.tilstand.{goal.state}")
     items: list[Any] = [
         text(goal.content.title, bold=True),
@@ -53,6 +56,8 @@ def _my_goal(goal: GoalDetail, texts: Texts) -> ac.Container:
     ]
     if goal.reportable or goal.latest is not None:  # a draft has no status to show
         items.append(latest_status_block(goal.latest, texts))
+    if len(trend) > 1 and (line := trend_line(trend, texts)):  # one status is no trend yet
+        items.append(text(line, small=True))
     actions_ = [
         button(texts("maalkort.mine.knap_vis"), {"action": actions.SHOW_GOAL, "goal": goal.id})
     ]

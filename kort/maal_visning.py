@@ -3,6 +3,7 @@ who decides on it, and the short note that replaces the decision card afterwards
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -21,10 +22,12 @@ from kort.maal_felter import (
     returned_block,
     where_line,
 )
+from kort.status import history_blocks
 from kort.tekster import Texts
 from store.goalfields import LENGTHS
 from store.goalviews import GoalDetail, GoalEventView
 from store.text import shorten
+from store.views import StatusEntry
 
 # Short answers go in one fact set; longer ones, and lists, get a heading of their own.
 FACT_FIELDS = (
@@ -41,17 +44,24 @@ COMMENT_MAX = LENGTHS.get("return_comment", 2000)  # as store.goals.check_text a
 QUOTE_LENGTH = 160  # a comment in the history is shortened; the full one is at the top
 
 
-def goal_card(detail: GoalDetail, texts: Texts, *, can_edit: bool = False) -> dict[str, Any]:
+def goal_card(
+    detail: GoalDetail,
+    texts: Texts,
+    *,
+    can_edit: bool = False,
+    statuses: Sequence[StatusEntry] = (),
+) -> dict[str, Any]:
     """One goal for anyone allowed to see it: what it says, where it stands, and what has
-    happened to it. Its leader gets a button to change it."""
-    body = goal_body(detail, texts)
+    happened to it; `statuses`, its status history in the period, beside the evaluations.
+    Its leader gets a button to change it."""
+    body = goal_body(detail, texts, statuses)
     if can_edit:
         edit = {"action": actions.EDIT_GOAL, "goal": detail.id}
         body.append(buttons(button(texts("maalkort.vis.knap_ret"), edit)))
     return card(body, fallback_text=texts("maalkort.vis.fallback", title=detail.content.title))
 
 
-def goal_body(detail: GoalDetail, texts: Texts) -> list[Any]:
+def goal_body(detail: GoalDetail, texts: Texts, statuses: Sequence[StatusEntry] = ()) -> list[Any]:
     """The goal for reading, without buttons: the body of the goal and approval cards."""
     content = detail.content
     body: list[Any] = [title(content.title), where_line(detail.unit_name, detail.period, texts)]
@@ -71,7 +81,8 @@ def goal_body(detail: GoalDetail, texts: Texts) -> list[Any]:
     for field in SECTION_FIELDS:
         body += _section(label(field, texts), field_value(field, content, detail.bearings, texts))
     body += _section(texts("maalkort.vis.opfoelgning"), detail.follow_up)
-    # Midway evaluations and final reports, each under its name: apart from the status.
+    # The statuses of the period, and beside them the midway evaluations and final reports.
+    body += history_blocks(statuses, texts)
     body += evaluation_blocks(detail.evaluations, texts)
     body += _history(detail.events, texts)
     return body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -13,7 +13,7 @@ from kort.common import button, buttons, card, color_text, color_word, facts, nu
 from kort.tekster import Texts
 from store.enums import Color
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
-from store.views import GoalView, StatusView
+from store.views import GoalView, StatusEntry, StatusView
 
 
 def latest_line(goal: GoalView, texts: Texts) -> str:
@@ -249,3 +249,53 @@ def withdraw_offer_card(
         ),
     ]
     return card(body, fallback_text=texts("status.fortryd_spoerg", goal=goal.title))
+
+
+# A compact trend reads at a glance in any Teams theme: the colours as the three dots.
+DOTS = {Color.RED: "🔴", Color.YELLOW: "🟡", Color.GREEN: "🟢"}
+
+
+def trend_line(colors: Sequence[Color], texts: Texts) -> str | None:
+    """ "Udvikling: 🟡 🟡 🟢" — the statuses of the period, oldest first; None without any."""
+    if not colors:
+        return None
+    return texts("status.kort.udvikling", dots=" ".join(DOTS[Color(c)] for c in colors))
+
+
+def history_blocks(entries: Sequence[StatusEntry], texts: Texts) -> list[Any]:
+    """Every status in the period, newest first: colour and word, date, who, narrative and
+    evidence; an earlier version of a corrected one, and a withdrawn one, said as such."""
+    if not entries:
+        return []
+    current = [e.color for e in entries if e.change is None]
+    items: list[Any] = [text(texts("status.kort.historik"), bold=True)]
+    if (trend := trend_line(current, texts)) is not None:
+        items.append(text(trend, small=True))
+    for entry in reversed(entries):
+        items.append(_history_entry(entry, texts))
+    return [ac.Container(separator=True, items=items)]
+
+
+def _history_entry(entry: StatusEntry, texts: Texts) -> ac.Container:
+    head = texts(
+        "status.kort.historik_linje",
+        dot=DOTS[entry.color],
+        color=color_word(entry.color, texts),
+        date=texts.date(entry.reported_at),
+        who=entry.reported_by or texts("status.kort.ukendt_person"),
+    )
+    lines = [text(head, bold=entry.change is None, small=True)]
+    if entry.change is not None:
+        note = texts(
+            f"status.kort.historik_{entry.change}",
+            date=texts.date(entry.changed_at) if entry.changed_at else "",
+            who=entry.changed_by or texts("status.kort.ukendt_person"),
+        )
+        lines.append(text(note, subtle=True, small=True))
+    elif entry.corrected_at is not None:
+        lines.append(text(texts("status.kort.historik_rettet_nu"), subtle=True, small=True))
+    lines.append(text(entry.narrative, small=True, subtle=entry.change is not None))
+    if entry.evidence:
+        evidence = texts("status.kort.historik_dokumentation", evidence=entry.evidence)
+        lines.append(text(evidence, small=True, subtle=True))
+    return ac.Container(items=lines, spacing=t.Spacing.SMALL)

@@ -146,7 +146,11 @@ def read_day(text: str, today: date) -> date | None:
     folded = _ARTICLE.sub("", fold(text).strip(" .!?"))
     folded = re.sub(r"^(?:paa|on|til|inden|senest|foer|by)\s+", "", folded)
     folded = _ARTICLE.sub("", folded)
-    for reader in (_next_weekday, _in_some_time, _week):
+    # "mandag d. 21/12", "juleaften d. 24/12": the day after the name is the date.
+    named = re.match(r"^[a-z]+\s+(?:d\.|den)\s*(.+)$", folded)
+    if named and named[1][:1].isdigit():
+        folded = named[1]
+    for reader in (_next_weekday, _in_some_time, _week, _weekday_next_week):
         found = reader(folded, today)
         if found is not None:
             return found
@@ -170,6 +174,18 @@ def _next_weekday(text: str, today: date) -> date | None:
         return None
     ahead = (_WEEKDAYS[match[1]] - today.weekday()) % 7 or 7
     return today + timedelta(days=ahead)
+
+
+_IN_NEXT_WEEK = re.compile(r"^([a-z]+)\s+(?:i\s+)?naeste\s+uge$")
+
+
+def _weekday_next_week(text: str, today: date) -> date | None:
+    """ "torsdag i næste uge": that weekday in the week after this one."""
+    match = _IN_NEXT_WEEK.match(text)
+    if not match or match[1] not in _WEEKDAYS:
+        return None
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    return monday + timedelta(days=_WEEKDAYS[match[1]])
 
 
 def _in_some_time(text: str, today: date) -> date | None:

@@ -8,7 +8,6 @@ when); the audit trail records the change of the status row itself (store/audit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
@@ -19,25 +18,7 @@ from store.enums import Color
 from store.errors import Invalid
 from store.models import Person, StatusRevision, StatusUpdate
 from store.status import check_evidence, check_narrative, current_period
-from store.views import Actor
-
-CORRECTED, WITHDRAWN = "corrected", "withdrawn"
-
-
-@dataclass(frozen=True)
-class StatusEntry:
-    """One status in a goal's history. `change`: None for a status as it stands;
-    CORRECTED for the earlier version of a corrected one; WITHDRAWN for a withdrawn one."""
-
-    color: Color
-    narrative: str
-    evidence: str | None
-    reported_at: datetime
-    reported_by: str | None
-    corrected_at: datetime | None = None
-    change: str | None = None
-    changed_at: datetime | None = None
-    changed_by: str | None = None
+from store.views import CORRECTED, WITHDRAWN, Actor, StatusEntry
 
 
 async def latest_own(
@@ -144,7 +125,7 @@ async def history(
         )
     )
     entries = [
-        StatusEntry(u.color, u.narrative, u.evidence, u.reported_at, name, u.corrected_at)
+        StatusEntry(Color(u.color), u.narrative, u.evidence, u.reported_at, name, u.corrected_at)
         for u, name in current
     ]
     earlier = await session.execute(
@@ -158,7 +139,7 @@ async def history(
         )
     )
     entries += [
-        StatusEntry(r.color, r.narrative, r.evidence, r.reported_at, by, None, r.kind,
+        StatusEntry(Color(r.color), r.narrative, r.evidence, r.reported_at, by, None, r.kind,
                     r.changed_at, changed)
         for r, by, changed in earlier
     ]  # fmt: skip
@@ -171,3 +152,25 @@ async def history(
 def trend(entries: list[StatusEntry]) -> list[Color]:
     """The colours of the statuses as they stand, oldest first: "🟡 🟡 🟢"."""
     return [e.color for e in entries if e.change is None]
+
+
+async def trends(
+    session: AsyncSession, municipality_id: int, goal_ids: list[int], since: date | None
+) -> dict[int, list[Color]]:
+    """Each goal's colours since `since`, oldest first, for `mine mål`: one query."""
+    if not goal_ids:
+        return {}
+    start = _start_of(since) if since else datetime.min.replace(tzinfo=UTC)
+    found = await session.execute(
+        select(StatusUpdate.goal_id, StatusUpdate.color)
+        .where(
+            StatusUpdate.municipality_id == municipality_id,
+            StatusUpdate.goal_id.in_(goal_ids),
+            StatusUpdate.reported_at >= start,
+        )
+        .order_by(StatusUpdate.reported_at, StatusUpdate.id)
+    )
+    colors: dict[int, list[Color]] = {}
+    for goal_id, color in found:
+        colors.setdefault(goal_id, []).append(Color(color))
+    return colors

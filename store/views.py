@@ -271,3 +271,23 @@ class Colleague:
     @property
     def belongs_to(self) -> frozenset[int]:
         return self.departments | self.head_of
+
+
+# How a status in a goal's history was changed by its leader (store/status_history.py).
+CORRECTED, WITHDRAWN = "corrected", "withdrawn"
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One status in a goal's history. `change`: None for a status as it stands;
+    CORRECTED for the earlier version of a corrected one; WITHDRAWN for a withdrawn one."""
+
+    color: Color
+    narrative: str
+    evidence: str | None
+    reported_at: datetime
+    reported_by: str | None
+    corrected_at: datetime | None = None
+    change: str | None = None
+    changed_at: datetime | None = None
+    changed_by: str | None = None

@@ -317,7 +317,8 @@ async def test_leaders_who_never_added_pejling_are_not_written_to(
         receipt, unreached = await plan_meeting(bare)
 
         assert receipt.text.startswith(f"Dialogmødet med {BUU} er planlagt til 4. marts 2027")
-        assert unreached.text.startswith("2 af dem kan Pejling ikke skrive til endnu")
+        assert "besked" not in receipt.text  # nobody was told: it does not say so
+        assert unreached.text.startswith("2 har ikke åbnet Pejling i Teams endnu")
         camillas = f"/v3/conversations/{bare.personal('camilla').conversation_id}/"
         assert all(r.path.startswith(camillas) for r in fake_bf.requests_to("POST"))
         assert fake_bf.created_conversations == []

@@ -3,10 +3,14 @@ end to end over HTTP."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy import select
 
 from fakebf import Message
-from harness import RunningPejling, card_text, rows, status_updates
+from harness import RunningPejling, card_text, goal_id, rows, status_updates
+from kort import actions
 from store.models import AuditEvent, StatusRevision
 
 
@@ -201,3 +205,76 @@ async def test_jonas_cannot_withdraw_mettes_status(pejling: RunningPejling) -> N
 
     assert "ingen statusmelding, der kan rettes" in str(body)
     assert (await status_updates(pejling, "boegeskov-skole-trivsel"))[-1].color == "red"
+
+
+async def _goal_card(pejling: RunningPejling, key: str, goal_key: str) -> tuple[Any, str]:
+    """What `key` is answered when pressing *Vis* on the goal `goal_key`."""
+    place = pejling.personal(key)
+    data = {"action": actions.SHOW_GOAL, "goal": await goal_id(pejling, goal_key)}
+    status, body = await pejling.post(pejling.wire.execute(pejling.who(key), place, data, None))
+    assert status == 200, (status, body)
+    return body, json.dumps(body, ensure_ascii=False)
+
+
+async def test_the_goal_card_shows_every_status_of_the_period_and_the_correction(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "læsning rød, ingen læsevejleder")
+    await pejling.say("mette", "ja")
+    await pejling.say("mette", "ret status")
+    await pejling.say("mette", "gul")
+    await pejling.say("mette", "ja")
+
+    _, shown = await _goal_card(pejling, "mette", "boegeskov-skole-laesning")
+
+    assert "Statushistorik i perioden" in shown
+    assert "Udvikling: 🟢 🟡" in shown  # the demo file's green, then the corrected yellow
+    assert "🟡 Gul · 7. december 2026 · Mette Kjærgaard" in shown
+    assert "Tidligere version – rettet 7. december 2026 af Mette Kjærgaard" in shown
+    assert "🔴 Rød · 7. december 2026" in shown
+    assert "Læsebånd hver morgen" in shown
+
+
+async def test_mine_maal_shows_each_goals_trend(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "trivsel grøn, legepatruljen virker nu")
+    await pejling.say("mette", "ja")
+
+    replies = await pejling.say("mette", "vis mine mål")
+
+    assert "Udvikling: 🟡 🟢" in card_text(replies[0].cards[0])
+
+
+async def test_a_leader_of_another_unit_does_not_see_the_history(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "trivsel rød, hemmeligt")
+    await pejling.say("mette", "ja")
+
+    _, shown = await _goal_card(pejling, "jonas", "boegeskov-skole-trivsel")
+
+    assert "hemmeligt" not in shown and "Statushistorik" not in shown
+
+
+async def test_the_department_head_sees_the_history(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "trivsel rød, for mange konflikter")
+    await pejling.say("mette", "ja")
+
+    _, shown = await _goal_card(pejling, "henrik", "boegeskov-skole-trivsel")
+
+    assert "For mange konflikter" in shown
+
+
+async def test_a_greeting_mentions_the_unfinished_goal_and_fortsaet_names_it(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "nyt mål")
+    await pejling.say("mette", "Flere børn læser hver dag")
+    await pejling.say("mette", "status")  # the goal waits while she reports
+    await pejling.say("mette", "annullér")
+
+    hello = await pejling.say("mette", "hej")
+    assert any(
+        "Du har ikke gjort målet »Flere børn læser hver dag« færdig" in (m.text or "")
+        for m in hello
+    )
+
+    replies = await pejling.say("mette", "fortsæt")
+    assert replies[0].text.startswith("Du fortsætter med målet »Flere børn læser hver dag«.")

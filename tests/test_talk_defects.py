@@ -7,9 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dialoger.engine import advance
+import pytest
+
+from bot.chat.shell import read_pasted
+from dialoger.engine import Ok, Problem, advance
 from dialoger.flows import FLOWS
 from dialoger.flows.maal import flow_name
+from dialoger.flows.status import parse_color
 from flowkit import texts_of, typed
 from goalkit import SCHOOL, at, drafting, unit_answer
 from kort.tekster import texts
@@ -66,3 +70,48 @@ def test_the_department_head_is_told_of_a_midway_evaluation_in_whole_danish() ->
     told = T("evaluering.til_fagchef", leader="Mette Kjærgaard", goal="Trivsel", unit="Skolen")
 
     assert told.startswith("Mette Kjærgaard har lavet en midtvejsevaluering af »Trivsel«")
+
+
+@pytest.mark.parametrize(
+    ("text", "color"),
+    [
+        ("gult", "yellow"),
+        ("grønt", "green"),
+        ("rødt", "red"),
+        ("det er gult", "yellow"),
+        ("grønt lys", "green"),
+        ("Røde", "red"),
+        ("🟢", "green"),
+        ("yellow", "yellow"),
+        ("gront", "green"),
+    ],
+)
+def test_the_status_dialogue_takes_a_colour_in_any_form(text: str, color: str) -> None:
+    assert parse_color(text, None, {}) == Ok(color)  # type: ignore[arg-type]
+
+
+def test_two_colours_at_the_colour_step_are_asked_again() -> None:
+    assert isinstance(parse_color("gul eller grøn", None, {}), Problem)  # type: ignore[arg-type]
+
+
+def test_a_multi_line_paste_in_pejling_chat_is_one_answer() -> None:
+    """A pasted narrative arrives as several lines at once; typed lines come one by one."""
+    pasted = ["Legepatruljen er i gang.", "Indskolingen mangler voksne.", "Vi følger op i maj."]
+    waiting = list(pasted)
+
+    answer = read_pasted(lambda prompt: waiting.pop(0), "Mette › ", lambda: bool(waiting))
+
+    assert answer == "\n".join(pasted)
+
+
+def test_a_typed_line_in_pejling_chat_is_its_own_answer() -> None:
+    answer = read_pasted(lambda prompt: "gul", "Mette › ", lambda: False)
+
+    assert answer == "gul"
+
+
+def test_the_absence_card_promises_word_to_the_deputy_only_if_pejling_can_write() -> None:
+    """It said "Jonas … får besked, når du gemmer", and then "Jonas har ikke åbnet Pejling"."""
+    said = T("fravaer.kort.stedfortraeder_forklaring", name="Jonas Bach")
+
+    assert "hvis Jonas Bach har åbnet Pejling i Teams" in said

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import select
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Mapping
@@ -266,7 +267,7 @@ class TtyTerminal:
 
         def work() -> None:
             try:
-                line: str | None = input(prompt)
+                line: str | None = read_pasted(input, prompt, _more_waiting)
             except EOFError:
                 line = None
             with self._lock:
@@ -284,6 +285,29 @@ class TtyTerminal:
             else:
                 sys.stdout.write(text + "\n")
             sys.stdout.flush()
+
+
+PASTE_GAP = 0.05  # seconds: lines closer than this came in one paste, not typed one by one
+
+
+def _more_waiting() -> bool:
+    """More typed input is already there: the rest of a paste."""
+    try:
+        return bool(select.select([sys.stdin], [], [], PASTE_GAP)[0])
+    except (OSError, ValueError):  # no real terminal (Windows, a closed stdin)
+        return False
+
+
+def read_pasted(read: Callable[[str], str], prompt: str, more: Callable[[], bool]) -> str:
+    """One answer, even when it was pasted as several lines: the lines that arrive at once
+    with the first are its continuation, not separate messages. A typed line is itself."""
+    lines = [read(prompt)]
+    while more():
+        try:
+            lines.append(read(""))
+        except EOFError:
+            break
+    return "\n".join(lines)
 
 
 def _resolve(future: asyncio.Future[str | None], line: str | None) -> None:

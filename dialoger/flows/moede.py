@@ -17,7 +17,7 @@ from typing import Any
 
 from dialoger.context import Context, card_id
 from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
-from dialoger.moede_beskeder import not_reached, tell_leaders
+from dialoger.moede_beskeder import tell_leaders, told
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import moede as meeting_cards
 from kort.moede_form import choice_card, planning_form_card, planning_review_card
@@ -297,10 +297,10 @@ async def finish(ctx: Context, progress: Any, data: PlanningData) -> list[Reply]
     key = "moede.aendret" if editing else "moede.planlagt"
     meeting = done.meeting
     card = meeting_cards.meeting_card(meeting, ctx.texts, administration=True)
-    told = (*done.invited, *done.uninvited, *done.told_of_change)
+    leaders = (*done.invited, *done.uninvited, *done.told_of_change)
     when = ctx.texts.datetime(meeting.starts_at)
-    receipt = say(ctx.texts(key, committee=meeting.committee_name, when=when, count=len(told)))
-    return [receipt, *await not_reached(ctx, told), card_reply(ctx.turn, card)]
+    said = ctx.texts(key, committee=meeting.committee_name, when=when)
+    return [*await told(ctx, said, leaders), card_reply(ctx.turn, card)]
 
 
 FLOW = Flow(

@@ -13,6 +13,7 @@ from typing import Any
 
 from dialoger.context import Context
 from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.status_line import color_in
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort.status import (
     goal_list_card,
@@ -142,6 +143,10 @@ def parse_color(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parse
     for color, words in COLOR_WORDS.items():
         if word == color.value or word in words:
             return Ok(color.value)
+    # "gult", "det er grønt", "grønt lys", "🟢": every form a colour is written in.
+    said = color_in(str(raw)) if len(word) <= 40 else None
+    if said is not None:
+        return Ok(said.value)
     return Problem("status.farve_ugyldig", {"answer": shorten(str(raw), 60)})
 
 
