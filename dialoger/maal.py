@@ -13,7 +13,8 @@ from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, maal
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
 from kort import maal as cards
-from store import goals, people, progress
+from kort.dokumenter.knap import with_documents
+from store import goals, people, progress, reports
 from store.dates import parse_date
 from store.errors import Invalid
 from store.profiles import profile
@@ -110,9 +111,16 @@ async def show_goal(ctx: Context, goal_id: Any) -> TurnResult:
     if detail.state == goals.GoalState.SUBMITTED and goals.decides(actor, detail):
         return TurnResult((card_reply(ctx.turn, cards.approval_card(detail, ctx.texts)),))
     can_edit = detail.unit_id in actor.led_unit_ids and detail.state != goals.GoalState.CLOSED
-    return TurnResult(
-        (card_reply(ctx.turn, cards.goal_card(detail, ctx.texts, can_edit=can_edit)),)
-    )
+    card = cards.goal_card(detail, ctx.texts, can_edit=can_edit)
+    return TurnResult((card_reply(ctx.turn, await _with_agreement(ctx, card, detail.id)),))
+
+
+async def _with_agreement(ctx: Context, card: dict[str, Any], goal_id: int) -> dict[str, Any]:
+    """The goal card with the buttons for the unit's agreement as PDF and Excel (h5)."""
+    request = await reports.agreement_request(ctx.session, goal_id)
+    if request is None or not await reports.may_see(ctx.session, ctx.require_actor(), request):
+        return card
+    return with_documents(card, request, ctx.texts)
 
 
 async def edit_goal(ctx: Context, goal_id: Any) -> TurnResult:

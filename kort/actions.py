@@ -56,3 +56,8 @@ ALL = frozenset(
         START_EVALUATION, GRANT_ROLE, REMOVE_ROLE,
     }
 )  # fmt: skip
+
+# The committee's documents (h5): a *Hent som PDF/Excel* button on the digest, the meeting
+# pack, the summary and the goal card; answered in bot/dokumentknap.py, before the dialogues.
+DOCUMENT = "document.get"  # data: document (a DocumentRequest as a dict)
+ALL = ALL | {DOCUMENT}

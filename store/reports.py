@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +50,7 @@ from store.reportviews import (
 from store.text import danish_order
 from store.views import Actor
 
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 _APPROVALS = (GoalAction.APPROVED_DEPARTMENT, GoalAction.APPROVED_COMMITTEE)
 
 
@@ -78,6 +80,33 @@ async def period_for(
     if found is None:
         raise UnknownDocument("dokument.ukendt_periode")
     return found
+
+
+async def report_request(
+    session: AsyncSession, committee: Committee, at: datetime
+) -> DocumentRequest | None:
+    """The committee report for the period `at` falls in, as a button asks for it."""
+    today = at.astimezone(LOCAL_TIME).date()
+    period = await session.scalar(
+        select(Period.id).where(
+            Period.municipality_id == committee.municipality_id,
+            Period.starts_on <= today,
+            Period.ends_on >= today,
+        )
+    )
+    if period is None:
+        return None
+    return DocumentRequest("rapport", committee_id=committee.id, period_id=period)
+
+
+async def agreement_request(session: AsyncSession, goal_id: int) -> DocumentRequest | None:
+    """The agreement of the goal's unit for the goal's period, as a button asks for it."""
+    row = (
+        await session.execute(select(Goal.unit_id, Goal.period_id).where(Goal.id == goal_id))
+    ).first()
+    if row is None:
+        return None
+    return DocumentRequest("aftale", period_id=row.period_id, unit_id=row.unit_id)
 
 
 async def committee_report(
