@@ -36,6 +36,7 @@ class Intent(enum.StrEnum):
     ABSENCE_END = "absence_end"
     MY_ABSENCE = "my_absence"
     ROLES = "roles"
+    OVERVIEW = "overview"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -109,6 +110,13 @@ _PHRASES: dict[Intent, frozenset[str]] = {
     ),
     Intent.ROLES: frozenset(
         {"roller", "vis roller", "giv rolle", "fjern rolle", "roles", "grant role", "remove role"}
+    ),
+    Intent.OVERVIEW: frozenset(
+        {"overblik", "overblikket", "vis overblik", "vis overblikket", "udvalgets overblik",
+         "vis overblikket for udvalget", "hvordan gaar det", "hvordan gar det",
+         "hvordan gaar det?", "hvordan gar det?", "hvordan gaar det med maalene",
+         "hvordan gaar det med maalene?", "hvordan staar det til", "hvordan staar det til?",
+         "dashboard", "overview", "how are we doing", "how are we doing?"}
     ),
 }  # fmt: skip
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialoger import engine, runner
+from dialoger import engine, overblik, runner
 from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, maal
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
@@ -116,7 +116,9 @@ async def show_goal(ctx: Context, goal_id: Any) -> TurnResult:
 
 
 async def _with_agreement(ctx: Context, card: dict[str, Any], goal_id: int) -> dict[str, Any]:
-    """The goal card with the buttons for the unit's agreement as PDF and Excel (h5)."""
+    """The goal card with its course through the period and the buttons for the unit's
+    agreement as PDF and Excel (h5)."""
+    card = await overblik.goal_whole(ctx, card, goal_id)
     request = await reports.agreement_request(ctx.session, goal_id)
     if request is None or not await reports.may_see(ctx.session, ctx.require_actor(), request):
         return card

@@ -14,7 +14,18 @@ from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import cards, channel, evaluering, fravaer, maal, moeder, paamindelser, roller, runner
+from dialoger import (
+    cards,
+    channel,
+    evaluering,
+    fravaer,
+    maal,
+    moeder,
+    overblik,
+    paamindelser,
+    roller,
+    runner,
+)
 from dialoger.context import Context
 from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
@@ -273,4 +284,5 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.ABSENCE_END: fravaer.end,
     Intent.MY_ABSENCE: fravaer.show_absences,
     Intent.ROLES: roller.show_roles,
+    Intent.OVERVIEW: overblik.show_overview,
 }

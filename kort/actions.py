@@ -61,3 +61,10 @@ ALL = frozenset(
 # pack, the summary and the goal card; answered in bot/dokumentknap.py, before the dialogues.
 DOCUMENT = "document.get"  # data: document (a DocumentRequest as a dict)
 ALL = ALL | {DOCUMENT}
+
+# The overview on demand (h5): `overblik` for the administration offers a committee; the
+# overview's drop-downs open a unit's page or a goal's card, as a new message.
+SHOW_OVERVIEW = "overview.show"  # data: committee
+SHOW_UNIT = "unit.show"  # data or input: unit
+OPEN_GOAL = "overview.goal"  # data or input: goal
+ALL = ALL | {SHOW_OVERVIEW, SHOW_UNIT, OPEN_GOAL}
