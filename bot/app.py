@@ -125,7 +125,16 @@ def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientS
     adapter = PejlingAdapter(authentication(settings), connector, settings.home_tenant)
     proactive = Proactive(sessions, connector, memory, settings.bot_id)
     turns = TurnLimit(settings.turns_per_minute) if settings.turns_per_minute else None
-    bot = PejlingBot(sessions, connector, memory, proactive, tenants=settings.tenants, turns=turns)
+    bot = PejlingBot(
+        sessions,
+        connector,
+        memory,
+        proactive,
+        tenants=settings.tenants,
+        turns=turns,
+        http=http,
+        public_url=settings.public_url or f"http://127.0.0.1:{settings.port}",
+    )
     adapter.on_turn_error = bot.on_error
     return Runtime(settings, engine, sessions, http, connector, adapter, bot, memory, proactive)
 

@@ -19,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.connector import ConnectorError, Unreachable
 from bot.convert import message_body
 from bot.proactive import Proactive
+from kort.dokumenter.knap import with_documents
 from kort.overblik import digest_cards
 from kort.tekster import texts
-from store import committees, conversations, digests
+from store import committees, conversations, digests, reports
 from store.models import Committee, Municipality
+from store.reportviews import DocumentRequest
 from store.views import ChannelTarget, DigestView, DigestWindow
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ class _Prepared:
     digest: DigestView
     target: ChannelTarget
     language: str
+    # The committee report behind the digest's *Hent som PDF* buttons (bot/dokumentknap.py).
+    document: DocumentRequest | None = None
 
 
 async def post_digest(sender: Proactive, committee_id: int, at: datetime) -> DigestResult:
@@ -93,14 +97,17 @@ async def _prepare(
     language = await session.scalar(
         select(Municipality.language).where(Municipality.id == committee.municipality_id)
     )
-    return _Prepared(committee.municipality_id, digest, target, language or "da")
+    document = await reports.report_request(session, committee, at)
+    return _Prepared(committee.municipality_id, digest, target, language or "da", document)
 
 
 async def _send(sender: Proactive, prepared: _Prepared) -> tuple[str, str | None]:
     """The first card opens a new post in the channel; further parts go in its thread."""
-    first, *rest = [
-        message_body(None, c) for c in digest_cards(prepared.digest, texts(prepared.language))
-    ]
+    t = texts(prepared.language)
+    cards = digest_cards(prepared.digest, t)
+    if prepared.document is not None:  # the buttons go last, after the whole digest
+        cards[-1] = with_documents(cards[-1], prepared.document, t)
+    first, *rest = [message_body(None, c) for c in cards]
     posted = await sender.new_channel_post(prepared.target, first)
     for part in rest:
         await sender.reply_in_thread(prepared.target.service_url, posted, part)

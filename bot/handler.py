@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import udsendelse
+from bot import dokumentknap, udsendelse
 from bot.adapter import PejlingAdapter
 from bot.connector import Connector, ConnectorError
 from bot.convert import (
@@ -61,7 +62,11 @@ class PejlingBot(Bot):
         clock: Callable[[], datetime] = utcnow,
         tenants: frozenset[str] | None = None,
         turns: TurnLimit | None = None,
+        http: aiohttp.ClientSession | None = None,
+        public_url: str = "",
     ) -> None:
+        self.http = http  # for uploading documents to Teams (bot/dokumentknap.py)
+        self.public_url = public_url  # where `GET /dokument/{token}` is reached
         self.turns = turns  # how fast one person may go; None: as fast as they like
         self.sessions = sessions
         self.tenants = tenants  # the allow-list, when `PEJLING_TENANTS` is set
@@ -73,12 +78,18 @@ class PejlingBot(Bot):
         self._telling: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, context: TurnContext) -> None:
+        if dokumentknap.is_consent(context):
+            await dokumentknap.consent(self, context)
+            return
         turn = to_turn(context.activity, self.clock())
         if turn is None:
             if context.activity.type == ActivityTypes.invoke:
                 PejlingAdapter.set_invoke_response(context, 200, {})  # accepted, not for us
             return
         if self.turns is not None and not await self._within_limit(self.turns, context, turn):
+            return
+        if dokumentknap.wants_document(turn):
+            await dokumentknap.answer(self, context, turn)
             return
         result = await router.handle(self.sessions, turn, self.memory, self.tenants)
         await _Delivery(self, context, turn, result).run()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kort import moede as meeting_cards
+from kort.dokumenter.knap import with_documents
 from kort.moedepakke import pack_cards
 from kort.referat import summary_cards
 from kort.tekster import Texts, texts
@@ -25,6 +26,7 @@ from store.enums import MeetingState
 from store.models import Meeting, Municipality, Summary
 from store.outbox import Due, Kind
 from store.profiles import profile
+from store.reportviews import DocumentRequest
 from store.summaries import view as summary_view
 
 
@@ -49,14 +51,27 @@ async def meeting_message(
     t = texts(municipality.language)
     if item.kind is Kind.PACK:
         built = await pack.pack(session, held.id)
-        return Message(tuple(pack_cards(built, t)), committee_id=held.committee_id)
+        return Message(
+            _with_document(pack_cards(built, t), "pakke", held, t), committee_id=held.committee_id
+        )
     if item.kind is Kind.SUMMARY:
         summary = await session.scalar(select(Summary).where(Summary.meeting_id == held.id))
         assert summary is not None  # due only once approved
         shown = await summary_view(session, summary)
-        return Message(tuple(summary_cards(shown, t)), committee_id=held.committee_id)
+        return Message(
+            _with_document(summary_cards(shown, t), "referat", held, t),
+            committee_id=held.committee_id,
+        )
     uses_goals = profile(municipality.profile).uses_goals
     return await _request(session, item, held, t, uses_goals)
+
+
+def _with_document(
+    cards: list[dict[str, Any]], kind: str, held: Meeting, t: Texts
+) -> tuple[dict[str, Any], ...]:
+    """The cards, the last with the *Hent som PDF* button for the pack or the summary."""
+    request = DocumentRequest(kind, meeting_id=held.id)
+    return (*cards[:-1], with_documents(cards[-1], request, t, excel=kind == "pakke"))
 
 
 async def _request(

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialoger.dokumenter import FORMATS, KINDS, Rendered, render, request_for
+from dialoger.dokumenter import Rendered, render, request_for
 from kort.tekster import LOCAL_TIME, texts
+from store.reportviews import FORMATS, KINDS
 
 t = texts()
 

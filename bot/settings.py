@@ -67,6 +67,9 @@ class Settings:
     # the test suites, and `PEJLING_TEAMS_RATE_LIMITS=0` for the turn benchmark against its
     # stand-in connector. Against Teams a burst would then meet 429s.
     rate_limits: bool = True
+    # `PEJLING_PUBLIC_URL`: where people's browsers reach Pejling, for the signed document
+    # links (`GET /dokument/{token}`); by default this machine on `port`.
+    public_url: str = ""
 
     def __post_init__(self) -> None:
         if self.app_type not in APP_TYPES.values():
@@ -136,6 +139,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> Settings:
         ),
         tenants=_tenants(source.get("PEJLING_TENANTS")),
         rate_limits=source.get("PEJLING_TEAMS_RATE_LIMITS", "1") != "0",
+        public_url=source.get("PEJLING_PUBLIC_URL")
+        or f"http://127.0.0.1:{int(source.get('PORT') or DEFAULT_PORT)}",
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import evaluering, maal, moeder, paamindelser, rettelser, roller, runner
+from dialoger import evaluering, maal, moeder, overblik, paamindelser, rettelser, roller, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -63,6 +63,9 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.SNOOZE: paamindelser.snooze_from_card,
     actions.GRANT_ROLE: roller.grant_from_card,
     actions.REMOVE_ROLE: roller.remove_from_card,
+    actions.SHOW_OVERVIEW: overblik.from_card,
+    actions.SHOW_UNIT: overblik.show_unit,
+    actions.OPEN_GOAL: overblik.open_goal,
 }
 
 

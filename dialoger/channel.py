@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dialoger import overblik
 from dialoger.context import Context
 from dialoger.intents import Intent, recognise
 from dialoger.turn import TurnResult, say, show
+from kort import actions
 from kort.hjaelp import channel_help_card
 from store import committees, digests
 from store.text import shorten
@@ -12,13 +14,28 @@ from store.text import shorten
 
 async def handle(ctx: Context) -> TurnResult:
     if ctx.turn.from_card:
-        return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
+        return await _card(ctx)
     intent = recognise(ctx.turn.text)
+    if intent and intent[0] is Intent.OVERVIEW:
+        return await overblik.in_channel(ctx)
     if intent and intent[0] is Intent.LINK:
         return await link(ctx, intent[1])
     if intent and intent[0] is Intent.HELP:
         return TurnResult((show(channel_help_card(ctx.texts)),))
     return TurnResult((say(ctx.texts("fejl.kanal_ukendt")),))
+
+
+async def _card(ctx: Context) -> TurnResult:
+    """The overview's drop-downs work in the channel too, for those who may see the goal."""
+    opened = _CHANNEL_ACTIONS.get(ctx.turn.action or "")
+    if opened is None:
+        return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
+    if ctx.actor is None:
+        return TurnResult((say(ctx.texts("fejl.person_ukendt")),))
+    return await opened(ctx)
+
+
+_CHANNEL_ACTIONS = {actions.SHOW_UNIT: overblik.show_unit, actions.OPEN_GOAL: overblik.open_goal}
 
 
 async def link(ctx: Context, query: str) -> TurnResult:

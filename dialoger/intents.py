@@ -40,6 +40,7 @@ class Intent(enum.StrEnum):
     ROLES = "roles"
     CORRECT_STATUS = "correct_status"
     WITHDRAW_STATUS = "withdraw_status"
+    OVERVIEW = "overview"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -122,6 +123,13 @@ _PHRASES: dict[Intent, frozenset[str]] = {
         {"fortryd status", "fortryd statusmelding", "fortryd min status", "traek status tilbage",
          "traek statusmelding tilbage", "slet status", "slet statusmelding", "withdraw status",
          "undo status"}
+    ),
+    Intent.OVERVIEW: frozenset(
+        {"overblik", "overblikket", "vis overblik", "vis overblikket", "udvalgets overblik",
+         "vis overblikket for udvalget", "hvordan gaar det", "hvordan gar det",
+         "hvordan gaar det?", "hvordan gar det?", "hvordan gaar det med maalene",
+         "hvordan gaar det med maalene?", "hvordan staar det til", "hvordan staar det til?",
+         "dashboard", "overview", "how are we doing", "how are we doing?"}
     ),
 }  # fmt: skip
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)

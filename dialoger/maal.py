@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialoger import engine, runner
+from dialoger import engine, overblik, runner
 from dialoger.context import Context, card_id
 from dialoger.flows import FLOWS, maal
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
@@ -119,10 +119,7 @@ async def show_goal(ctx: Context, goal_id: Any) -> TurnResult:
     if detail.state == goals.GoalState.SUBMITTED and goals.decides(actor, detail):
         return TurnResult((card_reply(ctx.turn, cards.approval_card(detail, ctx.texts)),))
     can_edit = detail.unit_id in actor.led_unit_ids and detail.state != goals.GoalState.CLOSED
-    # goal_detail has checked who may see the goal: they may see its history too.
-    since = detail.period.starts_on if detail.period else None
-    statuses = await status_history.history(ctx.session, actor.municipality_id, detail.id, since)
-    card = cards.goal_card(detail, ctx.texts, can_edit=can_edit, statuses=statuses)
+    card = await overblik.whole_goal_card(ctx, detail, can_edit)
     return TurnResult((card_reply(ctx.turn, card),))
 
 

@@ -16,7 +16,18 @@ from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import cards, channel, evaluering, fravaer, maal, moeder, paamindelser, roller, runner
+from dialoger import (
+    cards,
+    channel,
+    evaluering,
+    fravaer,
+    maal,
+    moeder,
+    overblik,
+    paamindelser,
+    roller,
+    runner,
+)
 from dialoger.context import Context
 from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
@@ -306,4 +317,5 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.ROLES: roller.show_roles,
     Intent.CORRECT_STATUS: correct,
     Intent.WITHDRAW_STATUS: offer_withdrawal,
+    Intent.OVERVIEW: overblik.show_overview,
 }

@@ -78,3 +78,13 @@ REMOVE_ROLE = "role.remove"
 # Correcting and withdrawing one's own latest status on a goal.
 CORRECT_STATUS = "status.correct"  # data: status — open it in the status form to correct it
 WITHDRAW_STATUS = "status.withdraw"  # data: status — take it back
+
+# The committee's documents: a *Hent som PDF/Excel* button on the digest, the meeting
+# pack, the summary and the goal card; answered in bot/dokumentknap.py, before the dialogues.
+DOCUMENT = "document.get"  # data: document (a DocumentRequest as a dict)
+
+# The overview on demand: `overblik` for the administration offers a committee; the
+# overview's drop-downs open a unit's page or a goal's card, as a new message.
+SHOW_OVERVIEW = "overview.show"  # data: committee
+SHOW_UNIT = "unit.show"  # data or input: unit
+OPEN_GOAL = "overview.goal"  # data or input: goal

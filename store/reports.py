@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +50,7 @@ from store.reportviews import (
 from store.text import danish_order
 from store.views import Actor
 
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 _APPROVALS = (GoalAction.APPROVED_DEPARTMENT, GoalAction.APPROVED_COMMITTEE)
 
 
@@ -78,6 +80,33 @@ async def period_for(
     if found is None:
         raise UnknownDocument("dokument.ukendt_periode")
     return found
+
+
+async def report_request(
+    session: AsyncSession, committee: Committee, at: datetime
+) -> DocumentRequest | None:
+    """The committee report for the period `at` falls in, as a button asks for it."""
+    today = at.astimezone(LOCAL_TIME).date()
+    period = await session.scalar(
+        select(Period.id).where(
+            Period.municipality_id == committee.municipality_id,
+            Period.starts_on <= today,
+            Period.ends_on >= today,
+        )
+    )
+    if period is None:
+        return None
+    return DocumentRequest("rapport", committee_id=committee.id, period_id=period)
+
+
+async def agreement_request(session: AsyncSession, goal_id: int) -> DocumentRequest | None:
+    """The agreement of the goal's unit for the goal's period, as a button asks for it."""
+    row = (
+        await session.execute(select(Goal.unit_id, Goal.period_id).where(Goal.id == goal_id))
+    ).first()
+    if row is None:
+        return None
+    return DocumentRequest("aftale", period_id=row.period_id, unit_id=row.unit_id)
 
 
 async def committee_report(
@@ -204,6 +233,7 @@ async def _goals(
         (
             g.unit_id,
             ReportGoal(
+                goal_id=g.id,
                 title=g.title,
                 unit_name=names[g.unit_id],
                 bearings=tuple(bearings.get(g.id, ())),
@@ -470,3 +500,67 @@ async def _leader_may_see(session: AsyncSession, actor: Actor, request: Document
         )
         return taking_part is not None
     return False
+
+
+async def overview_scope(
+    session: AsyncSession, actor: Actor
+) -> tuple[list[int], frozenset[int] | None]:
+    """Whose overview a person gets when they ask for it: the committees (ids) and, for a
+    department head, only their departments' units (None: every unit of the committee).
+    The administration gets every committee, to choose from."""
+    if actor.is_administration:
+        rows = await session.scalars(
+            select(Committee.id)
+            .where(Committee.municipality_id == actor.municipality_id)
+            .order_by(Committee.name)
+        )
+        return list(rows), None
+    politician = [r.committee_id for r in actor.roles if r.role is Role.POLITICIAN]
+    if politician:
+        return [c for c in politician if c is not None], None
+    departments = [r.department_id for r in actor.roles if r.role is Role.DEPARTMENT_HEAD]
+    if departments:
+        rows = list(
+            await session.execute(
+                select(Unit.id, Department.committee_id)
+                .join(Department, Department.id == Unit.department_id)
+                .where(Department.id.in_(departments))
+            )
+        )
+        return sorted({c for _, c in rows}), frozenset(u for u, _ in rows)
+    return [], None
+
+
+async def unit_page(
+    session: AsyncSession, actor: Actor, unit_id: int, now: datetime
+) -> CommitteeReport:
+    """A unit with its goals of the current period, every status, evaluation and approval,
+    for those who may see it: its leader, its department head, the administration and the
+    committee's politicians."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None or unit.municipality_id != actor.municipality_id:
+        raise UnknownDocument("dokument.ukendt_enhed")
+    department = await session.get_one(Department, unit.department_id)
+    allowed = actor.is_administration or any(
+        (r.role is Role.UNIT_LEADER and r.unit_id == unit.id)
+        or (r.role is Role.DEPARTMENT_HEAD and r.department_id == department.id)
+        or (r.role is Role.POLITICIAN and r.committee_id == department.committee_id)
+        for r in actor.roles
+    )
+    if not allowed:
+        raise UnknownDocument("dokument.ukendt_enhed")
+    period = await period_for(
+        session, actor.municipality_id, None, now.astimezone(LOCAL_TIME).date()
+    )
+    return await unit_agreement(session, unit.id, period, now)
+
+
+async def goal_course(session: AsyncSession, goal_id: int, now: datetime) -> ReportGoal | None:
+    """One goal as the documents show it: every status, evaluation and approval. The caller
+    has checked that the person may see the goal (store.goals.goal_detail)."""
+    goal = await session.get(Goal, goal_id)
+    if goal is None:
+        return None
+    period = await session.get_one(Period, goal.period_id)
+    found = await _goals(session, period, [goal.unit_id], None)
+    return next((g for _, g in found if g.goal_id == goal_id), None)

@@ -66,6 +66,7 @@ class ReportGoal:
     statuses: tuple[StatusPoint, ...] = ()  # oldest first
     evaluations: tuple[EvaluationLine, ...] = ()
     approvals: tuple[ApprovalLine, ...] = ()
+    goal_id: int | None = None  # for the cards' buttons; never printed in a document
 
     @property
     def latest(self) -> StatusPoint | None:

@@ -306,7 +306,8 @@ def test_the_icons_named_in_the_manifest_are_in_the_package(
 def test_one_conversational_bot_for_personal_chat_and_teams(manifest: dict[str, Any]) -> None:
     (bot,) = manifest["bots"]
     assert sorted(bot["scopes"]) == ["personal", "team"]
-    assert bot["supportsFiles"] is False
+    # The committee's documents come as files in a personal chat (bot/dokumentknap.py).
+    assert bot["supportsFiles"] is True
     assert bot["isNotificationOnly"] is False
 
 
