@@ -98,6 +98,29 @@ def test_a_leader_reports_status_on_the_form_and_the_receipt_replaces_it(mette: 
     assert mette.page.locator(".ac-adaptiveCard", has_text="Gem statusmelding").count() == 0
 
 
+def test_a_leader_cancels_a_status_form_with_its_required_fields_empty(mette: Chat) -> None:
+    """Teams checks a form's required fields before it sends a press; Annullér must get
+    through with them empty."""
+    mette.say("status")
+    mette.press(mette.card("Vælg det mål, du vil melde status på."), "Meld status")
+    form = mette.card("Gem statusmelding")
+    mette.press(form, "Annullér")
+
+    closed = mette.card("Intet er gemt.")
+    mette.shot("status-annulleret", closed)
+    assert mette.page.locator(".ac-adaptiveCard", has_text="Gem statusmelding").count() == 0
+
+
+def test_a_leader_opens_a_goal_from_her_list(mette: Chat) -> None:
+    mette.say("mine mål")
+    goals = mette.card("Mine mål")
+    mette.press(goals, "Vis")
+
+    goal = mette.card("Tilstand")
+    mette.shot("maal-vist", goal)
+    assert "Flere elever trives i frikvartererne" in goal.inner_text()
+
+
 def test_a_leader_drafts_a_goal_on_the_form(goal_sent: Any, mette: Chat) -> None:
     mette.shot("maal-sendt")
     assert goal_sent.is_visible()
