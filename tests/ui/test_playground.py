@@ -62,7 +62,7 @@ def goal_sent(mette: Chat) -> Any:
     mette.press(mette.card("Udfyld som formular"), "Udfyld som formular")
     form = mette.card("Skriv målet")
     mette.field(form, "Mål").fill(GOAL)
-    form.get_by_text("2. Tidlig indsats for sprog og læsning").click()
+    form.get_by_text("(2) Tidlig indsats for sprog og læsning").click()
     form.get_by_text("Udviklingsmål").click()
     mette.field(form, "Forventet effekt").fill("Flere elever får lyst til at læse selv.")
     mette.field(form, "Succeskriterier").fill("80 % af eleverne læser hver dag")
