@@ -1,7 +1,7 @@
-"""Every card Pejling can send (in Danish and English), drawn by the official Adaptive Cards renderer under Teams'
-light host config at 450 px (a phone), reads as a user needs it to: no parse or
-validation warnings, no text made a numbered list, no button title cut off, all text at
-4.5:1 contrast or more, and colour never the only signal."""
+"""Every card Pejling can send, in Danish and English, drawn by the official Adaptive
+Cards renderer under Teams' light host config at 450 px (a phone), reads as a user needs
+it to: no parse or validation warnings, no text made a numbered list, no button title
+cut off, all text at 4.5:1 contrast or more, and colour never the only signal."""
 
 from __future__ import annotations
 
