@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from adaptive_cards import card as ac
+
 from kort import actions
-from kort.common import button, buttons, card, text, title
+from kort.common import button, button_rows, buttons, card, text, title
 from kort.tekster import Texts
 from store.reminderviews import Owing, Stage
 from store.views import ItemKind
@@ -52,7 +54,10 @@ def _actions(owing: Owing, texts: Texts) -> Any:
         button(_snooze_label(days, texts), snooze_data(owing.key, days))
         for days in owing.snooze_days
     ]
-    return buttons(work, *later)
+    if not later:
+        return buttons(work)
+    # The work on a row of its own, the ways to put it off together below it.
+    return ac.Container(items=[*button_rows(work), *button_rows(*later)])
 
 
 def snooze_data(key: str, days: int) -> dict[str, Any]:

@@ -4,7 +4,7 @@ designer package), with markdown processed by markdown-it as Teams does.
 
 `CardPage.render` draws one card at 450 px and reports what a reader would stumble on:
 parse and validation warnings, text the markdown turned into a numbered list, button
-titles cut off, and text below 4.5:1 contrast against the background it is drawn on.
+titles and text cut off, and text below 4.5:1 contrast against its background.
 `colour_only_problems` checks, on the card's JSON, that colour is never the only signal.
 """
 
@@ -39,6 +39,11 @@ STATUS_WORDS = {
 # meaning of its own, so the contrast rule for text does not apply to it.
 DECORATION = "●"
 
+# The JS renderer gives a text's first element `width: 100%`; for a list the browser's
+# 40 px indent then pushes every line past the card's edge, where it is cut off. Teams'
+# own client indents lists inside the card, as this does.
+LISTS = ".ac-textBlock > ul, .ac-textBlock > ol { box-sizing: border-box; padding-left: 24px; }"
+
 _INSPECT = """
 (args) => {
   const [card, width, decoration] = args;
@@ -62,6 +67,12 @@ _INSPECT = """
     const parts = [button, ...button.querySelectorAll('*')];
     if (parts.some(p => p.scrollWidth > p.clientWidth + 1)) {
       problems.push('cut button: ' + button.textContent.trim());
+    }
+  }
+  for (const block of rendered.querySelectorAll('.ac-textBlock, .ac-richTextBlock')) {
+    const parts = [block, ...block.querySelectorAll('*')];
+    if (block.getClientRects().length && parts.some(p => p.scrollWidth > p.clientWidth + 1)) {
+      problems.push('cut text: ' + block.textContent.trim().slice(0, 60));
     }
   }
   const rgba = (value) => {
@@ -129,7 +140,7 @@ class CardPage:
         css = TEAMS_CSS.read_text(encoding="utf-8")
         page.set_content(
             "<!doctype html><html lang='da'><head><meta charset='utf-8'>"
-            f"<style>{css} body {{ margin: 0; background: #fff; }}</style></head>"
+            f"<style>{css} body {{ margin: 0; background: #fff; }} {LISTS}</style></head>"
             "<body><div id='host' class='teams-card'></div></body></html>"
         )
         for script in SCRIPTS:

@@ -1,7 +1,7 @@
-"""Every card Pejling can send (in Danish and English), drawn by the official Adaptive Cards renderer under Teams'
-light host config at 450 px (a phone), reads as a user needs it to: no parse or
-validation warnings, no text made a numbered list, no button title cut off, all text at
-4.5:1 contrast or more, and colour never the only signal."""
+"""Every card Pejling can send, in Danish and English, drawn by the official Adaptive
+Cards renderer under Teams' light host config at 450 px (a phone), reads as a user needs
+it to: no parse or validation warnings, no text made a numbered list, no button title
+cut off, all text at 4.5:1 contrast or more, and colour never the only signal."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def test_the_card_reads_well_at_phone_width(page: CardPage, name: str) -> None:
 
 
 def test_the_checks_catch_what_teams_gets_wrong(page: CardPage) -> None:
-    """A date at a line's start, a pale status word, four long buttons, a bare colour."""
+    """A date at a line's start, a pale status word, four long buttons, a line that does
+    not wrap, a bare colour."""
     card = {
         "type": "AdaptiveCard",
         "version": "1.5",
@@ -44,6 +45,7 @@ def test_the_checks_catch_what_teams_gets_wrong(page: CardPage) -> None:
             {"type": "TextBlock", "text": "21. december 2026 kl. 14.00", "wrap": True},
             {"type": "TextBlock", "text": "Gul", "color": "warning"},
             {"type": "TextBlock", "text": "●", "color": "good"},
+            {"type": "TextBlock", "text": "Børne- og Uddannelsesudvalget " * 3},
             {"type": "ActionSet", "actions": [
                 {"type": "Action.Execute", "verb": "a", "title": f"Send mødepakken nu {n}"}
                 for n in range(4)
@@ -56,6 +58,7 @@ def test_the_checks_catch_what_teams_gets_wrong(page: CardPage) -> None:
     assert [p.split(":")[0] for p in rendered.problems] == [
         "numbered list",
         *["cut button"] * 4,
+        "cut text",
         "contrast 1.47",
     ]
     assert colour_only_problems(card) == ["good without its word: '●'"]
