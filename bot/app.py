@@ -36,6 +36,9 @@ from store.db import create_engine, sessionmaker
 log = logging.getLogger(__name__)
 # Teams activities are small; anything near this is not from Teams.
 MAX_BODY = 512 * 1024
+# A Teams activity arrives in well under a second; a body still coming after this is a
+# slow client holding a connection open, and is given up on.
+BODY_SECONDS = 10.0
 CHANNEL_ISSUER = "https://api.botframework.com"
 # Pejling is a Teams bot: the channel's signing key must vouch for Teams, whatever
 # channelId the activity claims (an empty one would skip botbuilder's own check).
@@ -170,9 +173,25 @@ async def messages(request: web.Request) -> web.Response:
     return web.Response(status=201)
 
 
+async def _body(request: web.Request) -> str:
+    """The body, read only when its declared size fits and only as long as it takes a
+    client that means well (413 and 408 otherwise; a client gone is one quiet line)."""
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=declared)
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            return await request.text()
+    except TimeoutError:
+        raise web.HTTPRequestTimeout(text="the body did not arrive in time") from None
+    except ConnectionResetError:
+        log.info("a client went away before its body arrived")
+        raise web.HTTPBadRequest(text="the body was cut off") from None
+
+
 async def _activity(request: web.Request) -> Activity:
     try:
-        raw = await request.text()
+        raw = await _body(request)
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
         raise web.HTTPBadRequest(text="the body is not JSON") from None
