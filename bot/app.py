@@ -27,6 +27,7 @@ from bot.handler import PejlingBot
 from bot.proactive import Proactive
 from bot.ratelimit import RateLimiter
 from bot.settings import MULTI_TENANT, Settings
+from bot.shared import Leases, SharedRateLimiter, SharedTurnLimit
 from bot.tokens import token_source
 from bot.turnlimit import TurnLimit
 from dialoger.memory import Memory
@@ -118,16 +119,27 @@ async def _flush_cards(runtime: Runtime) -> None:
 
 def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientSession) -> Runtime:
     tokens = token_source(settings, http)
-    limiter = RateLimiter(settings.tenant_rps) if settings.rate_limits else None
-    connector = Connector(http, tokens, limiter)
     sessions = sessionmaker(engine)
+    leases = Leases(sessions)  # the limits every instance on this database shares
+    limiter = _rate_limiter(settings, leases) if settings.rate_limits else None
+    connector = Connector(http, tokens, limiter)
     memory = Memory()
     adapter = PejlingAdapter(authentication(settings), connector, settings.home_tenant)
     proactive = Proactive(sessions, connector, memory, settings.bot_id)
-    turns = TurnLimit(settings.turns_per_minute) if settings.turns_per_minute else None
+    turns = (
+        SharedTurnLimit(TurnLimit(settings.turns_per_minute), leases)
+        if settings.turns_per_minute
+        else None
+    )
     bot = PejlingBot(sessions, connector, memory, proactive, tenants=settings.tenants, turns=turns)
     adapter.on_turn_error = bot.on_error
     return Runtime(settings, engine, sessions, http, connector, adapter, bot, memory, proactive)
+
+
+def _rate_limiter(settings: Settings, leases: Leases) -> RateLimiter:
+    if not settings.tenant_rps:
+        return RateLimiter(None)  # only the per-conversation windows: nothing to share
+    return SharedRateLimiter(settings.tenant_rps, leases)
 
 
 def authentication(settings: Settings) -> BotFrameworkAuthentication:

@@ -31,7 +31,8 @@ from bot.convert import (
     to_turn,
 )
 from bot.proactive import Proactive
-from bot.turnlimit import TurnLimit, Verdict
+from bot.shared import SharedTurnLimit
+from bot.turnlimit import Verdict
 from dialoger import router
 from dialoger.memory import Memory
 from dialoger.turn import Reply, Target, Turn, TurnResult, Via
@@ -60,7 +61,7 @@ class PejlingBot(Bot):
         proactive: Proactive,
         clock: Callable[[], datetime] = utcnow,
         tenants: frozenset[str] | None = None,
-        turns: TurnLimit | None = None,
+        turns: SharedTurnLimit | None = None,
     ) -> None:
         self.turns = turns  # how fast one person may go; None: as fast as they like
         self.sessions = sessions
@@ -83,9 +84,9 @@ class PejlingBot(Bot):
         result = await router.handle(self.sessions, turn, self.memory, self.tenants)
         await _Delivery(self, context, turn, result).run()
 
-    async def _within_limit(self, limit: TurnLimit, context: TurnContext, turn: Turn) -> bool:
+    async def _within_limit(self, limit: SharedTurnLimit, context: TurnContext, turn: Turn) -> bool:
         """Count the turn against its sender's limit; over it, say so once, then nothing."""
-        verdict = limit.check((turn.tenant_id, turn.aad_object_id or turn.user_id))
+        verdict = await limit.check((turn.tenant_id, turn.aad_object_id or turn.user_id))
         if verdict is Verdict.ALLOW:
             return True
         slow_down = texts()("fejl.for_hurtigt")
