@@ -13,6 +13,7 @@ and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case, literal
@@ -32,22 +33,45 @@ class Bucket:
     capacity: float
 
 
-async def lease(session: AsyncSession, key: str, bucket: Bucket, most: int, now: float) -> int:
-    """Take up to `most` tokens (at least 1) from the bucket `key` if it has them: `most`
-    when it has that many, else 1 when it has one, else none. How many were taken."""
-    most = max(1, min(most, int(bucket.capacity)))
-    table = RateBucket.__table__
-    refilled = table.c.tokens + (literal(now) - table.c.counted_at) * bucket.rate
-    full = case((refilled > bucket.capacity, literal(bucket.capacity)), else_=refilled)
-    granted = case((full >= most, literal(most)), (full >= 1, literal(1)), else_=literal(0))
+async def lease(
+    session: AsyncSession, wanted: Sequence[tuple[str, Bucket, int]], now: float
+) -> list[int]:
+    """For each (key, bucket, most): take up to `most` tokens (at least 1) if the bucket
+    has them: `most` when it has that many, else 1 when it has one, else none. All in
+    one statement; how many were taken from each, in order."""
+    rows = [_row(key[:KEY_MAX], bucket, most, now) for key, bucket, most in wanted]
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(RateBucket)
+    table, new = RateBucket.__table__.c, insert.excluded
+    refilled = table.tokens + (literal(now) - table.counted_at) * new.rate
+    full = case((refilled > new.capacity, new.capacity), else_=refilled)
+    # A new row's `granted` is what this lease asks for at most.
+    granted = case((full >= new.granted, new.granted), (full >= 1, literal(1.0)), else_=0.0)
     statement = (
-        dialect.insert(RateBucket)
-        .values(key=key[:KEY_MAX], tokens=bucket.capacity - most, counted_at=now, granted=most)
+        insert.values(rows)
         .on_conflict_do_update(
             index_elements=[RateBucket.key],
-            set_={"tokens": full - granted, "counted_at": now, "granted": granted},
+            set_={
+                "tokens": full - granted,
+                "counted_at": now,
+                "granted": granted,
+                "rate": new.rate,
+                "capacity": new.capacity,
+            },
         )
-        .returning(RateBucket.granted)
+        .returning(RateBucket.key, RateBucket.granted)
     )
-    return int(await session.scalar(statement) or 0)
+    taken = {key: int(got) for key, got in await session.execute(statement)}
+    return [taken.get(row["key"], 0) for row in rows]
+
+
+def _row(key: str, bucket: Bucket, most: int, now: float) -> dict[str, object]:
+    most = max(1, min(most, int(bucket.capacity)))
+    return {
+        "key": key,
+        "tokens": bucket.capacity - most,  # a new bucket starts full, less this lease
+        "counted_at": now,
+        "granted": float(most),
+        "rate": bucket.rate,
+        "capacity": bucket.capacity,
+    }

@@ -648,3 +648,5 @@ class RateBucket(Base):
     tokens: Mapped[float] = mapped_column(Float)
     counted_at: Mapped[float] = mapped_column(Float)  # seconds since the epoch
     granted: Mapped[float] = mapped_column(Float, default=0)  # the last lease's tokens
+    rate: Mapped[float] = mapped_column(Float)  # tokens a second
+    capacity: Mapped[float] = mapped_column(Float)

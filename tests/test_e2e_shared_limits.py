@@ -84,3 +84,26 @@ async def test_one_persons_turn_limit_holds_across_two_instances(
     slow_down = texts()("fejl.for_hurtigt")
     assert len([m for m in answers if m.text != slow_down]) == 6
     assert 1 <= len([m for m in answers if m.text == slow_down]) <= 2  # told once per instance
+
+
+async def test_three_instances_together_keep_to_one_conversations_limits(
+    fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
+) -> None:
+    """Teams allows a conversation 7 sends a second and 8 in two; three instances each
+    keeping to that alone would send three times as many."""
+    fake_bf.cap_rates(None, per_thread=True)
+    async with instances(fake_bf, tmp_path, demo_org, 3, rate_limits=True) as running:
+        sends = [
+            pejling.runtime.connector.send(
+                fake_bf.url, "a:busy", {"type": "message", "text": f"{i}-{n}"}, tenant_id=TENANT
+            )
+            for i, pejling in enumerate(running)
+            for n in range(5)
+        ]
+        await asyncio.gather(*sends)
+
+    accepted, refused = fake_bf.rate_counts
+    assert (accepted, refused) == (15, 0)
+    assert sorted(m.text or "" for m in fake_bf.messages_in("a:busy")) == sorted(
+        f"{i}-{n}" for i in range(3) for n in range(5)
+    )

@@ -43,6 +43,8 @@ def upgrade() -> None:
         sa.Column("tokens", sa.Float(), nullable=False),
         sa.Column("counted_at", sa.Float(), nullable=False),
         sa.Column("granted", sa.Float(), nullable=False),
+        sa.Column("rate", sa.Float(), nullable=False),
+        sa.Column("capacity", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_bucket")),
     )
 
