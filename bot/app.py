@@ -28,6 +28,7 @@ from bot.handler import PejlingBot
 from bot.proactive import Proactive
 from bot.ratelimit import RateLimiter
 from bot.settings import MULTI_TENANT, Settings
+from bot.shared import Leases, SharedRateLimiter, SharedTurnLimit
 from bot.tokens import token_source
 from bot.turnlimit import TurnLimit
 from dialoger.memory import Memory
@@ -37,6 +38,9 @@ from store.db import create_engine, sessionmaker
 log = logging.getLogger(__name__)
 # Teams activities are small; anything near this is not from Teams.
 MAX_BODY = 512 * 1024
+# A Teams activity arrives in well under a second; a body still coming after this is a
+# slow client holding a connection open, and is given up on.
+BODY_SECONDS = 10.0
 CHANNEL_ISSUER = "https://api.botframework.com"
 # Pejling is a Teams bot: the channel's signing key must vouch for Teams, whatever
 # channelId the activity claims (an empty one would skip botbuilder's own check).
@@ -118,13 +122,18 @@ async def _flush_cards(runtime: Runtime) -> None:
 
 def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientSession) -> Runtime:
     tokens = token_source(settings, http)
-    limiter = RateLimiter(settings.tenant_rps) if settings.rate_limits else None
-    connector = Connector(http, tokens, limiter)
     sessions = sessionmaker(engine)
+    leases = Leases(sessions)  # the limits every instance on this database shares
+    limiter = _rate_limiter(settings, leases) if settings.rate_limits else None
+    connector = Connector(http, tokens, limiter)
     memory = Memory()
     adapter = PejlingAdapter(authentication(settings), connector, settings.home_tenant)
     proactive = Proactive(sessions, connector, memory, settings.bot_id)
-    turns = TurnLimit(settings.turns_per_minute) if settings.turns_per_minute else None
+    turns = (
+        SharedTurnLimit(TurnLimit(settings.turns_per_minute), leases)
+        if settings.turns_per_minute
+        else None
+    )
     bot = PejlingBot(
         sessions,
         connector,
@@ -137,6 +146,12 @@ def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientS
     )
     adapter.on_turn_error = bot.on_error
     return Runtime(settings, engine, sessions, http, connector, adapter, bot, memory, proactive)
+
+
+def _rate_limiter(settings: Settings, leases: Leases) -> RateLimiter:
+    if not settings.tenant_rps:
+        return RateLimiter(None)  # only the per-conversation windows: nothing to share
+    return SharedRateLimiter(settings.tenant_rps, leases)
 
 
 def authentication(settings: Settings) -> BotFrameworkAuthentication:
@@ -188,9 +203,25 @@ async def reachable(request: web.Request) -> web.Response:
     return web.Response(status=200)
 
 
+async def _body(request: web.Request) -> str:
+    """The body, read only when its declared size fits and only as long as it takes a
+    client that means well (413 and 408 otherwise; a client gone is one quiet line)."""
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=declared)
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            return await request.text()
+    except TimeoutError:
+        raise web.HTTPRequestTimeout(text="the body did not arrive in time") from None
+    except ConnectionResetError:
+        log.info("a client went away before its body arrived")
+        raise web.HTTPBadRequest(text="the body was cut off") from None
+
+
 async def _activity(request: web.Request) -> Activity:
     try:
-        raw = await request.text()
+        raw = await _body(request)
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
         raise web.HTTPBadRequest(text="the body is not JSON") from None

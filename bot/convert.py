@@ -29,6 +29,7 @@ CARD_ACTION_INVOKE = "adaptiveCard/action"
 ID_MAX = 200  # people, bots, teams, channels
 LONG_ID_MAX = 300  # conversations and messages: a thread's id carries ";messageid=…"
 URL_MAX = 500
+TYPE_MAX = 32  # conversation types: Teams has "personal", "groupChat" and "channel"
 _LIMITS = {"id": LONG_ID_MAX, "replyToId": LONG_ID_MAX, "serviceUrl": URL_MAX}
 
 
@@ -164,7 +165,9 @@ def _conversation(value: Any) -> ConversationAccount | None:
     return ConversationAccount(
         id=_limited(_string(found, "id"), LONG_ID_MAX, "conversation.id"),
         name=_string(found, "name"),
-        conversation_type=_string(found, "conversationType"),
+        conversation_type=_limited(
+            _string(found, "conversationType"), TYPE_MAX, "conversation.conversationType"
+        ),
         tenant_id=_string(found, "tenantId"),
         is_group=is_group,
     )

@@ -32,7 +32,8 @@ from bot.convert import (
     to_turn,
 )
 from bot.proactive import Proactive
-from bot.turnlimit import TurnLimit, Verdict
+from bot.shared import SharedTurnLimit
+from bot.turnlimit import Verdict
 from dialoger import router
 from dialoger.memory import Memory
 from dialoger.turn import Reply, Target, Turn, TurnResult, Via
@@ -61,7 +62,7 @@ class PejlingBot(Bot):
         proactive: Proactive,
         clock: Callable[[], datetime] = utcnow,
         tenants: frozenset[str] | None = None,
-        turns: TurnLimit | None = None,
+        turns: SharedTurnLimit | None = None,
         http: aiohttp.ClientSession | None = None,
         public_url: str = "",
     ) -> None:
@@ -94,9 +95,9 @@ class PejlingBot(Bot):
         result = await router.handle(self.sessions, turn, self.memory, self.tenants)
         await _Delivery(self, context, turn, result).run()
 
-    async def _within_limit(self, limit: TurnLimit, context: TurnContext, turn: Turn) -> bool:
+    async def _within_limit(self, limit: SharedTurnLimit, context: TurnContext, turn: Turn) -> bool:
         """Count the turn against its sender's limit; over it, say so once, then nothing."""
-        verdict = limit.check((turn.tenant_id, turn.aad_object_id or turn.user_id))
+        verdict = await limit.check((turn.tenant_id, turn.aad_object_id or turn.user_id))
         if verdict is Verdict.ALLOW:
             return True
         slow_down = texts()("fejl.for_hurtigt")

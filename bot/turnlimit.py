@@ -9,8 +9,8 @@ Over the limit, the first refused turn is told so in Danish and the rest are dro
 quietly until the bucket has a turn again. Dropped turns are still answered 2xx at the
 HTTP level, so Teams does not deliver them again.
 
-In-process on purpose: Pejling runs as one process per deployment, and a limit that is
-lost on restart costs nothing.
+This is the process's own count; `bot.shared.SharedTurnLimit` adds the count all
+instances share through the database.
 """
 
 from __future__ import annotations
@@ -66,6 +66,15 @@ class TurnLimit:
         # Stored again (renewing its time to live) so a steady flood stays counted.
         self._buckets[key] = _Bucket(bucket.tokens, now, warned=True)
         return Verdict.DROP if bucket.warned else Verdict.WARN
+
+    def refuse(self, key: tuple[str, str]) -> Verdict:
+        """A turn refused elsewhere (the person's shared bucket is empty), counted here as
+        one over the limit: told once, then dropped."""
+        now = self._clock()
+        warned = key in self._buckets and self._buckets[key].warned
+        # Empty here too: the next turns are refused without asking the database again.
+        self._buckets[key] = _Bucket(0.0, now, warned=True)
+        return Verdict.DROP if warned else Verdict.WARN
 
     def _refilled(self, bucket: _Bucket | None, now: float) -> _Bucket:
         if bucket is None:

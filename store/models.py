@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -676,3 +677,17 @@ class LinkKey(Base):
     )
     secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateBucket(Base):
+    """A token bucket shared by every instance (store/buckets.py): Teams' rate for one
+    tenant, or one person's turns. Not a tenant's data: it is keyed by a string."""
+
+    __tablename__ = "rate_bucket"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    counted_at: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+    granted: Mapped[float] = mapped_column(Float, default=0)  # the last lease's tokens
+    rate: Mapped[float] = mapped_column(Float)  # tokens a second
+    capacity: Mapped[float] = mapped_column(Float)

@@ -3,8 +3,10 @@
 The bot under test gets this fake's URL as the activity `serviceUrl`, as its token endpoint
 and as its OpenID metadata URL. The fake answers over real HTTP on 127.0.0.1, records every
 request, keeps a transcript per conversation, injects faults (429 with `Retry-After`, 403
-`MessageWritesBlocked`), can enforce Teams' rate limits (`cap_rates`) and fails the test
-when the bot calls a route it does not know, as python-telegram-bot's `OfflineRequest` does.
+`MessageWritesBlocked`, 502 and 504, a connection dropped unanswered as a timeout looks
+to the client, and `go_away` for a while), can enforce Teams' rate limits (`cap_rates`)
+and fails the test when the bot calls a route it does not know, as python-telegram-bot's
+`OfflineRequest` does.
 The design follows bolt-python's `tests/mock_web_api_server/`: tests assert on what went
 *out* of the bot.
 
@@ -65,6 +67,8 @@ READ_LIMITS = ((14, 1.0), (16, 2.0), (120, 30.0), (3600, 3600.0))
 READ_ROUTES = frozenset(
     {"get_conversation_members", "get_conversation_member", "get_paged_members"}
 )
+# A fault status: close the connection unanswered (a timeout, from the client's side).
+DROP = 599
 THROTTLED: dict[str, Any] = {
     "error": {"code": "Throttled", "message": "Too many requests: the rate limit was exceeded."}
 }
@@ -318,6 +322,8 @@ def _default_fault_body(status: int) -> dict[str, Any]:
     """The body Teams sends with `status`; a 403 is the blocked-or-uninstalled case."""
     if status == HTTPStatus.FORBIDDEN:
         return copy.deepcopy(MESSAGE_WRITES_BLOCKED)
+    if status == DROP:
+        return {}  # never sent: the connection is closed instead
     phrase = HTTPStatus(status).phrase
     return {"error": {"code": phrase.replace(" ", ""), "message": phrase}}
 
@@ -396,6 +402,7 @@ class FakeBotFramework:
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
         self._cap: _RateCap | None = None
+        self._away: tuple[str, float, int] | None = None  # pattern, until, status
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._next_id = int(time.time() * 1000)  # Teams message ids are epoch milliseconds
         self._answer_ids = True  # False: posts are answered without the message's id
@@ -513,13 +520,21 @@ class FakeBotFramework:
     ) -> None:
         """Answer the next matching requests with `statuses`, in order, then normally.
 
-        `path_pattern` is a glob over the decoded path, e.g. "/v3/conversations/*".
+        `path_pattern` is a glob over the decoded path, e.g. "/v3/conversations/*". A
+        status of `DROP` closes the connection without an answer (and without handling
+        the request), which is what a timeout looks like to the client.
         """
         headers = {"Retry-After": _retry_after(retry_after)} if retry_after is not None else {}
         with self._lock:
             for status in statuses:
                 fault_body = dict(body) if body is not None else _default_fault_body(status)
                 self._faults.append(_Fault(method, path_pattern, int(status), headers, fault_body))
+
+    def go_away(self, seconds: float, path_pattern: str = "/v3/*", status: int = 503) -> None:
+        """For `seconds` from now, answer every matching connector call with `status`
+        (Teams down for a while), without handling it."""
+        with self._lock:
+            self._away = (path_pattern, time.monotonic() + seconds, status)
 
     def cap_rates(self, tenant_rps: int | None = 30, *, per_thread: bool = True) -> None:
         """Refuse connector calls over Teams' rate limits with 429 and a `Retry-After`, as
@@ -771,6 +786,8 @@ class FakeBotFramework:
         try:
             response = await self._answer(recorded, route, params)
             recorded.status = response.status
+            if response.status == DROP and request.transport is not None:
+                request.transport.close()  # no answer at all: the client's call fails
             return response
         finally:
             self._notify()
@@ -795,7 +812,12 @@ class FakeBotFramework:
         seconds = self._take_delay(request)
         if seconds:
             await asyncio.sleep(seconds)
+        away = self._gone(request)
+        if away is not None:
+            return away
         fault = self._take_fault(request)
+        if fault is not None and fault.status == DROP:
+            return web.Response(status=DROP)
         if fault is not None:
             return web.json_response(fault.body, status=fault.status, headers=fault.headers)
         if route.connector and not self._authorized(request):
@@ -817,6 +839,15 @@ class FakeBotFramework:
         # Retry-After in whole seconds, as RFC 9110 has it: at least 1.
         headers = {"Retry-After": str(max(1, math.ceil(wait)))}
         return web.json_response(THROTTLED, status=HTTPStatus.TOO_MANY_REQUESTS, headers=headers)
+
+    def _gone(self, request: RecordedRequest) -> web.Response | None:
+        """The answer while the service is away (`go_away`), if it is."""
+        with self._lock:
+            away = self._away
+        if away is None or time.monotonic() >= away[1] or not _matches("*", away[0], request):
+            return None
+        body = _default_fault_body(away[2])
+        return web.json_response(body, status=away[2], headers={"Retry-After": "1"})
 
     def _take_delay(self, request: RecordedRequest) -> float:
         """The pause owed to this request, used up by it."""

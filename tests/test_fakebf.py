@@ -33,7 +33,7 @@ from botframework.connector.auth import (
 )
 from yarl import URL
 
-from fakebf import ADAPTIVE_CARD, BOT_FRAMEWORK_ISSUER, FakeBotFramework, SigningKey
+from fakebf import ADAPTIVE_CARD, BOT_FRAMEWORK_ISSUER, DROP, FakeBotFramework, SigningKey
 
 pytest_plugins = ["pytester"]
 
@@ -659,3 +659,33 @@ async def test_botbuilder_sees_a_429_with_its_retry_after(fake_bf: FakeBotFramew
 
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "2"
+
+
+# ---------------------------------------------------------------------------
+# Faults for storms: timeouts and a service that goes away for a while
+
+
+async def test_a_dropped_call_gets_no_answer_and_is_not_handled(fake_bf: FakeBotFramework) -> None:
+    fake_bf.fail_next("POST", "/v3/conversations/*", statuses=[DROP])
+    url = f"{fake_bf.url}/v3/conversations/a:x/activities"
+    async with aiohttp.ClientSession() as http:
+        with pytest.raises(aiohttp.ClientError):
+            async with http.post(url, json={"type": "message", "text": "1"}):
+                pass
+        async with http.post(url, json={"type": "message", "text": "2"}) as again:
+            assert again.status == 201
+
+    assert [m.text for m in fake_bf.messages_in("a:x")] == ["2"]
+
+
+async def test_a_service_gone_away_answers_503_until_it_is_back(fake_bf: FakeBotFramework) -> None:
+    fake_bf.go_away(0.5)
+    url = f"{fake_bf.url}/v3/conversations/a:y/activities"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json={"type": "message", "text": "1"}) as away:
+            assert away.status == 503
+        await asyncio.sleep(0.6)
+        async with http.post(url, json={"type": "message", "text": "2"}) as back:
+            assert back.status == 201
+
+    assert [m.text for m in fake_bf.messages_in("a:y")] == ["2"]

@@ -1,5 +1,5 @@
 """nothing lost: when an outbox row was first tried; one row per role grant; a roles
-version per municipality
+version per municipality; token buckets shared by all instances
 
 Revision ID: 0007
 Revises: 0006
@@ -37,9 +37,20 @@ def upgrade() -> None:
         [sa.text(column) for column in GRANT],
         unique=True,
     )
+    op.create_table(
+        "rate_bucket",
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("tokens", sa.Float(), nullable=False),
+        sa.Column("counted_at", sa.Float(), nullable=False),
+        sa.Column("granted", sa.Float(), nullable=False),
+        sa.Column("rate", sa.Float(), nullable=False),
+        sa.Column("capacity", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_bucket")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("rate_bucket")
     op.drop_index("uq_role_assignment_grant", table_name="role_assignment")
     with op.batch_alter_table("municipality", schema=None) as batch_op:
         batch_op.drop_column("roles_version")
