@@ -14,7 +14,13 @@ from dialoger import engine, maal, runner, status_line
 from dialoger.context import Context
 from dialoger.flows import FLOWS
 from dialoger.flows import status as status_flow
-from dialoger.intents import Intent, looks_like_question, suggestions, understand
+from dialoger.intents import (
+    Intent,
+    looks_like_question,
+    suggestions,
+    understand,
+    understand_request,
+)
 from dialoger.turn import Reply, TurnResult, say
 from dialoger.under_way import under_way
 from store import goals, progress
@@ -94,14 +100,15 @@ async def inside_dialogue(
     text = ctx.turn.text
     if current.flow.startswith("maal:") and fold(text).strip(" .!") in _FORM_WORDS:
         return await maal.show_form(ctx, current.id)
-    if not looks_like_question(text):
-        return None
-    found = understand(text)
+    question = looks_like_question(text)
+    found = understand(text) if question else understand_request(text)
     if found is not None and found[0] in _SHOWING:
         shown = await commands[found[0]](ctx, current)
         again = await runner.resume(ctx, current, "hjaelp.i_gang")
         return TurnResult(shown.replies + again.replies, card_owner_after(again))
-    return await runner.resume(ctx, current, "tale.spoergsmaal")
+    if found is not None:  # another dialogue: the one under way waits, as for a command word
+        return await commands[found[0]](ctx, current)
+    return await runner.resume(ctx, current, "tale.spoergsmaal") if question else None
 
 
 def card_owner_after(again: TurnResult) -> str | None:

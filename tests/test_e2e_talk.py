@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fakebf import Message
-from harness import RunningPejling, card_text, goal_id, rows, status_updates
+from harness import RunningPejling, card_text, goal_id, progress_of, rows, status_updates
 from kort import actions
 from store.models import AuditEvent, StatusRevision
 
@@ -278,3 +278,31 @@ async def test_a_greeting_mentions_the_unfinished_goal_and_fortsaet_names_it(
 
     replies = await pejling.say("mette", "fortsæt")
     assert replies[0].text.startswith("Du fortsætter med målet »Flere børn læser hver dag«.")
+
+
+async def test_a_request_at_a_field_step_is_answered_not_stored(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "nyt mål")
+
+    replies = await pejling.say("mette", "jeg vil gerne se mine mål")
+
+    assert "Flere elever trives i frikvartererne" in " ".join(
+        card_text(c) for r in replies for c in r.cards
+    )
+    [goal] = [p for p in await progress_of(pejling, "mette") if p.flow.startswith("maal:")]
+    assert "title" not in goal.answers
+
+
+async def test_formular_at_a_field_step_shows_the_form_and_is_not_stored(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "nyt mål")
+    await pejling.say("mette", "Flere børn læser hver dag")
+    [goal] = [p for p in await progress_of(pejling, "mette") if p.flow.startswith("maal:")]
+    before = dict(goal.answers)
+
+    replies = await pejling.say("mette", "formular")
+
+    assert any(r.cards for r in replies)
+    [goal] = [p for p in await progress_of(pejling, "mette") if p.flow.startswith("maal:")]
+    assert "formular" not in json.dumps(goal.answers)
+    assert goal.answers.get("title") == before.get("title")
