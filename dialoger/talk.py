@@ -55,6 +55,8 @@ async def status_in_one_message(ctx: Context) -> TurnResult | None:
     }
     if line.goal is not None:
         answers["goal"] = line.goal.id
+    elif len(line.goals) < len(data.goals):  # some goals fit: offer those as the choices
+        answers[status_flow.CANDIDATES] = [goal.id for goal in line.goals]
     if line.narrative:
         answers["narrative"] = line.narrative
     answers = {k: v for k, v in answers.items() if v is not None or k == "evidence"}
