@@ -9,9 +9,18 @@ from typing import Any
 from sqlalchemy import select
 
 from fakebf import Message
-from harness import RunningPejling, card_text, goal_id, progress_of, rows, status_updates
+from harness import (
+    RunningPejling,
+    card_text,
+    goal_id,
+    person_id,
+    progress_of,
+    rows,
+    status_updates,
+)
 from kort import actions
-from store.models import AuditEvent, StatusRevision
+from store import gdpr
+from store.models import AuditEvent, Person, StatusRevision
 
 
 async def test_a_status_in_one_message_is_saved_after_ja(pejling: RunningPejling) -> None:
@@ -306,3 +315,25 @@ async def test_formular_at_a_field_step_shows_the_form_and_is_not_stored(
     [goal] = [p for p in await progress_of(pejling, "mette") if p.flow.startswith("maal:")]
     assert "formular" not in json.dumps(goal.answers)
     assert goal.answers.get("title") == before.get("title")
+
+
+async def test_the_earlier_version_is_in_the_leaders_data_export(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "trivsel rød, første udgave")
+    await pejling.say("mette", "ja")
+    await pejling.say("mette", "ret status")
+    await pejling.say("mette", "gul")
+    await pejling.say("mette", "ja")
+
+    mette = await person_id(pejling, "mette")
+    async with pejling.runtime.sessions() as session:
+        [municipality] = await session.scalars(
+            select(Person.municipality_id).where(Person.id == mette)
+        )
+        found = await gdpr.export(session, municipality, mette)
+
+    [earlier] = found["statusmeldinger_rettet"]
+    assert (earlier["ændring"], earlier["farve"], earlier["begrundelse"]) == (
+        "rettet",
+        "rød",
+        "Første udgave",
+    )
