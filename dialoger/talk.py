@@ -100,6 +100,10 @@ async def inside_dialogue(
     """A question, or a request for the goal form, typed where an answer was expected:
     answered, and the dialogue's question asked again. None: it is an answer."""
     text = ctx.turn.text
+    if _another_status(current, text):
+        # It replaces the status shown, whose card is closed: Gem on it saves nothing.
+        await runner.save(ctx, current, progress.CANCELLED)
+        return await status_in_one_message(ctx)
     if current.flow.startswith("maal:") and fold(text).strip(" .!") in _FORM_WORDS:
         return await maal.show_form(ctx, current.id)
     question = looks_like_question(text)
@@ -111,6 +115,15 @@ async def inside_dialogue(
     if found is not None:  # another dialogue: the one under way waits, as for a command word
         return await commands[found[0]](ctx, current)
     return await runner.resume(ctx, current, "tale.spoergsmaal") if question else None
+
+
+def _another_status(current: ProgressView, text: str) -> bool:
+    """A new status in one message (a colour and a reason) typed where "ja" to the one
+    shown was asked for."""
+    if current.flow != status_flow.NAME or current.step != status_flow.CONFIRM:
+        return False
+    line = status_line.read(text, [])
+    return line is not None and line.narrative is not None
 
 
 def card_owner_after(again: TurnResult) -> str | None:

@@ -337,3 +337,20 @@ async def test_the_earlier_version_is_in_the_leaders_data_export(pejling: Runnin
         "rød",
         "Første udgave",
     )
+
+
+async def test_a_new_status_replaces_the_one_shown_and_its_card_is_refused(
+    pejling: RunningPejling,
+) -> None:
+    before = len(await status_updates(pejling, "boegeskov-skole-trivsel"))
+    [first] = await pejling.say("mette", "trivsel rød, forkert")
+
+    replies = await pejling.say("mette", "trivsel gul, det var gult jeg mente")
+    assert "er **Gul**" in replies[0].text
+    body, _ = await pejling.execute("mette", first, "Gem")
+
+    assert "ikke aktivt længere" in str(body)
+    await pejling.say("mette", "ja")
+    saved = await status_updates(pejling, "boegeskov-skole-trivsel")
+    assert len(saved) == before + 1
+    assert saved[-1].color == "yellow"
