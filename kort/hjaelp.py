@@ -25,7 +25,8 @@ def help_card(
     summaries; everyone follows the meetings, the bearings and the matters for decision."""
     keys: list[str] = []
     if leads and uses_goals:
-        keys += ["status", "nyt_maal", "mine_maal", "fortsaet", "midtvejs", "slutrapport", "udsaet"]
+        keys += ["status", "status_linje", "ret_status", "nyt_maal", "mine_maal", "fortsaet",
+                 "midtvejs", "slutrapport", "udsaet"]  # fmt: skip
     if decides and uses_goals:
         keys.append("godkendelse")
     keys += ["forbered"] if leads else []
