@@ -41,6 +41,8 @@ async def status_in_one_message(ctx: Context) -> TurnResult | None:
     """Start the status dialogue with the goal, colour, narrative and evidence a message
     names, at the first thing still missing; None when the message names no colour or
     the writer has no goals to report on."""
+    if status_line.color_in(ctx.turn.text) is None:
+        return None  # no colour, no status: and no need to look up the goals
     flow = FLOWS[status_flow.NAME]
     data = await flow.load(ctx)
     if flow.refuse(data, ctx.texts):
