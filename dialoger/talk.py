@@ -3,7 +3,8 @@
 Outside a dialogue: a status in one message ("trivsel grøn, legepatruljen virker")
 starts the status dialogue with what was understood, a sentence naming a command
 ("kan jeg se mine mål?") runs it, and a near miss ("stauts") gets "Mente du …?".
-Inside a dialogue: a question is answered, never stored as the answer.
+Inside a dialogue: a question or a request for a command is answered, never stored as
+the answer, and a new one-line status at the confirmation replaces the one shown.
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ async def outside_dialogue(
 
 
 def not_understood(ctx: Context, unknown_key: str) -> TurnResult:
-    """Never a dead end: the nearest commands as "Mente du …?", else what Pejling can do.
-    What was typed is quoted back, so it can be copied into the right command."""
+    """Never a dead end: the nearest commands as "Mente du …?" (quoting what was typed,
+    so it can be seen what was misread), else what this person can do."""
     t = ctx.texts
     typed = shorten(ctx.turn.text, 80)
     near = suggestions(ctx.turn.text)
