@@ -316,3 +316,17 @@ def looks_like_question(text: str) -> bool:
         return False
     first = fold(stripped).split(maxsplit=1)[0].strip(",.")
     return first in _QUESTION_START
+
+
+def understand_request(text: str) -> tuple[Intent, str] | None:
+    """A command asked for in the middle of a dialogue, where most messages are answers:
+    only a sentence that asks ("jeg vil gerne se mine mål", "kan jeg melde status") or a
+    one- or two-word near miss of a command word ("staus"). "Status er, at vi mangler
+    voksne" is an answer."""
+    folded = fold(text).strip(" .!?,:;")
+    asking = _POLITE.match(folded) is not None and not folded.startswith(("ok", "og", "men"))
+    if asking and len(folded.split()) <= 9:
+        return understand(text)
+    if len(folded.split()) <= 2 and (intent := _by_spelling(_plain(text))) is not None:
+        return intent, ""
+    return None

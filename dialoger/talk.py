@@ -3,7 +3,8 @@
 Outside a dialogue: a status in one message ("trivsel grøn, legepatruljen virker")
 starts the status dialogue with what was understood, a sentence naming a command
 ("kan jeg se mine mål?") runs it, and a near miss ("stauts") gets "Mente du …?".
-Inside a dialogue: a question is answered, never stored as the answer.
+Inside a dialogue: a question or a request for a command is answered, never stored as
+the answer, and a new one-line status at the confirmation replaces the one shown.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from dialoger import engine, maal, runner, status_line
 from dialoger.context import Context
 from dialoger.flows import FLOWS
 from dialoger.flows import status as status_flow
-from dialoger.intents import Intent, looks_like_question, suggestions, understand
+from dialoger.intents import (
+    Intent,
+    looks_like_question,
+    suggestions,
+    understand,
+    understand_request,
+)
 from dialoger.turn import Reply, TurnResult, say
 from dialoger.under_way import under_way
 from store import goals, progress
@@ -35,6 +42,8 @@ async def status_in_one_message(ctx: Context) -> TurnResult | None:
     """Start the status dialogue with the goal, colour, narrative and evidence a message
     names, at the first thing still missing; None when the message names no colour or
     the writer has no goals to report on."""
+    if status_line.color_in(ctx.turn.text) is None:
+        return None  # no colour, no status: and no need to look up the goals
     flow = FLOWS[status_flow.NAME]
     data = await flow.load(ctx)
     if flow.refuse(data, ctx.texts):
@@ -49,6 +58,8 @@ async def status_in_one_message(ctx: Context) -> TurnResult | None:
     }
     if line.goal is not None:
         answers["goal"] = line.goal.id
+    elif len(line.goals) < len(data.goals):  # some goals fit: offer those as the choices
+        answers[status_flow.CANDIDATES] = [goal.id for goal in line.goals]
     if line.narrative:
         answers["narrative"] = line.narrative
     answers = {k: v for k, v in answers.items() if v is not None or k == "evidence"}
@@ -70,8 +81,8 @@ async def outside_dialogue(
 
 
 def not_understood(ctx: Context, unknown_key: str) -> TurnResult:
-    """Never a dead end: the nearest commands as "Mente du …?", else what Pejling can do.
-    What was typed is quoted back, so it can be copied into the right command."""
+    """Never a dead end: the nearest commands as "Mente du …?" (quoting what was typed,
+    so it can be seen what was misread), else what this person can do."""
     t = ctx.texts
     typed = shorten(ctx.turn.text, 80)
     near = suggestions(ctx.turn.text)
@@ -92,16 +103,30 @@ async def inside_dialogue(
     """A question, or a request for the goal form, typed where an answer was expected:
     answered, and the dialogue's question asked again. None: it is an answer."""
     text = ctx.turn.text
+    if _another_status(current, text):
+        # It replaces the status shown, whose card is closed: Gem on it saves nothing.
+        await runner.save(ctx, current, progress.CANCELLED)
+        return await status_in_one_message(ctx)
     if current.flow.startswith("maal:") and fold(text).strip(" .!") in _FORM_WORDS:
         return await maal.show_form(ctx, current.id)
-    if not looks_like_question(text):
-        return None
-    found = understand(text)
+    question = looks_like_question(text)
+    found = understand(text) if question else understand_request(text)
     if found is not None and found[0] in _SHOWING:
         shown = await commands[found[0]](ctx, current)
         again = await runner.resume(ctx, current, "hjaelp.i_gang")
         return TurnResult(shown.replies + again.replies, card_owner_after(again))
-    return await runner.resume(ctx, current, "tale.spoergsmaal")
+    if found is not None:  # another dialogue: the one under way waits, as for a command word
+        return await commands[found[0]](ctx, current)
+    return await runner.resume(ctx, current, "tale.spoergsmaal") if question else None
+
+
+def _another_status(current: ProgressView, text: str) -> bool:
+    """A new status in one message (a colour and a reason) typed where "ja" to the one
+    shown was asked for."""
+    if current.flow != status_flow.NAME or current.step != status_flow.CONFIRM:
+        return False
+    line = status_line.read(text, [])
+    return line is not None and line.narrative is not None
 
 
 def card_owner_after(again: TurnResult) -> str | None:

@@ -50,9 +50,9 @@ def _commands(
     """The intro, the first commands and the rest, by role (the first role that fits)."""
     approvals = ("godkendelse",) if decides and uses_goals else ()
     if leads and uses_goals:
-        return "hjaelp.intro", ("status", "nyt_maal", "mine_maal", "forbered", "aarshjul"), (
-            "fortsaet", "midtvejs", "slutrapport", "udsaet", "fravaer", *approvals,
-            "moeder", "pejlemaerker", "sager",
+        return "hjaelp.intro", ("status", "status_linje", "nyt_maal", "mine_maal", "forbered"), (
+            "ret_status", "fortsaet", "aarshjul", "midtvejs", "slutrapport", "udsaet", "fravaer",
+            *approvals, "moeder", "pejlemaerker", "sager",
         )  # fmt: skip
     if leads:
         first = ("forbered", "moeder", "aarshjul", "fravaer", "pejlemaerker")

@@ -249,15 +249,3 @@ def read_time(text: str) -> time | None:
     minutes = {"halv": -30, "kvart over": 15, "kvart i": -15}[spoken[1]]
     moment = datetime.combine(date(2000, 1, 1), time(hour % 24)) + timedelta(minutes=minutes)
     return moment.time()
-
-
-def read_moment(text: str, today: date) -> tuple[date | None, time | None]:
-    """A day and perhaps a time in one answer: "21. december kl. 14", "i morgen kl 9.30",
-    "fredag halv tre". Either part is None when not there or not understood."""
-    folded = fold(text).strip(" .!?")
-    split = re.search(r"\s+(?:klokken|kl\.?|at)\s*", folded)
-    if split is None:
-        split = re.search(r"\s+(?=(?:halv|kvart)\s)", folded)
-    if split is None:
-        return read_day(folded, today), None
-    return read_day(folded[: split.start()], today), read_time(folded[split.end() :])

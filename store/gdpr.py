@@ -47,6 +47,7 @@ from store.models import (
     Preparation,
     RoleAssignment,
     SeenActivity,
+    StatusRevision,
     StatusUpdate,
     Summary,
     SummaryComment,
@@ -250,6 +251,28 @@ async def _statuses(session: AsyncSession, person: Person) -> Section:
             "meldt": iso(s.reported_at),
         }
         for s, goal, unit in rows
+    ]
+
+
+async def _status_revisions(session: AsyncSession, person: Person) -> Section:
+    """Earlier versions of statuses the person reported, or corrected or withdrew."""
+    rows = await session.execute(
+        select(StatusRevision, Goal.title)
+        .join(Goal, Goal.id == StatusRevision.goal_id)
+        .where(or_(StatusRevision.reported_by == person.id, StatusRevision.changed_by == person.id))
+        .order_by(StatusRevision.changed_at, StatusRevision.id)
+    )
+    return [
+        {
+            "mål": goal,
+            "ændring": "rettet" if r.kind == "corrected" else "trukket tilbage",
+            "farve": COLORS.get(r.color, r.color),
+            "begrundelse": r.narrative,
+            "dokumentation": r.evidence,
+            "meldt": iso(r.reported_at),
+            "ændret": iso(r.changed_at),
+        }
+        for r, goal in rows
     ]
 
 
@@ -501,6 +524,7 @@ SECTIONS: Sequence[tuple[str, Callable[[AsyncSession, Person], Awaitable[Section
     ("samtaler", _conversations),
     ("dialoger", _dialogues),
     ("statusmeldinger", _statuses),
+    ("statusmeldinger_rettet", _status_revisions),
     ("mål_oprettet", _goals),
     ("målhændelser", _goal_events),
     ("evalueringer", _evaluations),

@@ -8,7 +8,7 @@ from datetime import date, time
 
 import pytest
 
-from store.dates import read_day, read_moment, read_time
+from store.dates import read_day, read_time
 
 TODAY = date(2026, 12, 7)  # a Monday
 
@@ -90,16 +90,3 @@ def test_a_time_said_the_danish_way(text: str, expected: time) -> None:
 @pytest.mark.parametrize("text", ["25", "14.75", "halv tretten", "efter frokost", ""])
 def test_what_names_no_time_is_none(text: str) -> None:
     assert read_time(text) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("21. december kl. 14", (date(2026, 12, 21), time(14, 0))),
-        ("i morgen kl 9.30", (date(2026, 12, 8), time(9, 30))),
-        ("fredag halv tre", (date(2026, 12, 11), time(14, 30))),
-        ("næste torsdag", (date(2026, 12, 10), None)),
-    ],
-)
-def test_a_day_and_a_time_in_one_answer(text: str, expected: tuple[date, time | None]) -> None:
-    assert read_moment(text, TODAY) == expected

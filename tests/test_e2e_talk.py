@@ -9,9 +9,18 @@ from typing import Any
 from sqlalchemy import select
 
 from fakebf import Message
-from harness import RunningPejling, card_text, goal_id, rows, status_updates
+from harness import (
+    RunningPejling,
+    card_text,
+    goal_id,
+    person_id,
+    progress_of,
+    rows,
+    status_updates,
+)
 from kort import actions
-from store.models import AuditEvent, StatusRevision
+from store import gdpr
+from store.models import AuditEvent, Person, StatusRevision
 
 
 async def test_a_status_in_one_message_is_saved_after_ja(pejling: RunningPejling) -> None:
@@ -278,3 +287,70 @@ async def test_a_greeting_mentions_the_unfinished_goal_and_fortsaet_names_it(
 
     replies = await pejling.say("mette", "fortsæt")
     assert replies[0].text.startswith("Du fortsætter med målet »Flere børn læser hver dag«.")
+
+
+async def test_a_request_at_a_field_step_is_answered_not_stored(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "nyt mål")
+
+    replies = await pejling.say("mette", "jeg vil gerne se mine mål")
+
+    assert "Flere elever trives i frikvartererne" in " ".join(
+        card_text(c) for r in replies for c in r.cards
+    )
+    [goal] = [p for p in await progress_of(pejling, "mette") if p.flow.startswith("maal:")]
+    assert "title" not in goal.answers
+
+
+async def test_formular_at_a_field_step_shows_the_form_and_is_not_stored(
+    pejling: RunningPejling,
+) -> None:
+    await pejling.say("mette", "nyt mål")
+    await pejling.say("mette", "Flere børn læser hver dag")
+    [goal] = [p for p in await progress_of(pejling, "mette") if p.flow.startswith("maal:")]
+    before = dict(goal.answers)
+
+    replies = await pejling.say("mette", "formular")
+
+    assert any(r.cards for r in replies)
+    [goal] = [p for p in await progress_of(pejling, "mette") if p.flow.startswith("maal:")]
+    assert "formular" not in json.dumps(goal.answers)
+    assert goal.answers.get("title") == before.get("title")
+
+
+async def test_the_earlier_version_is_in_the_leaders_data_export(pejling: RunningPejling) -> None:
+    await pejling.say("mette", "trivsel rød, første udgave")
+    await pejling.say("mette", "ja")
+    await pejling.say("mette", "ret status")
+    await pejling.say("mette", "gul")
+    await pejling.say("mette", "ja")
+
+    mette = await person_id(pejling, "mette")
+    async with pejling.runtime.sessions() as session:
+        [municipality] = await session.scalars(
+            select(Person.municipality_id).where(Person.id == mette)
+        )
+        found = await gdpr.export(session, municipality, mette)
+
+    [earlier] = found["statusmeldinger_rettet"]
+    assert (earlier["ændring"], earlier["farve"], earlier["begrundelse"]) == (
+        "rettet",
+        "rød",
+        "Første udgave",
+    )
+
+
+async def test_a_new_status_replaces_the_one_shown_and_its_card_is_refused(
+    pejling: RunningPejling,
+) -> None:
+    before = len(await status_updates(pejling, "boegeskov-skole-trivsel"))
+    [first] = await pejling.say("mette", "trivsel rød, forkert")
+
+    replies = await pejling.say("mette", "trivsel gul, det var gult jeg mente")
+    assert "er **Gul**" in replies[0].text
+    body, _ = await pejling.execute("mette", first, "Gem")
+
+    assert "ikke aktivt længere" in str(body)
+    await pejling.say("mette", "ja")
+    saved = await status_updates(pejling, "boegeskov-skole-trivsel")
+    assert len(saved) == before + 1
+    assert saved[-1].color == "yellow"

@@ -442,7 +442,8 @@ async def test_status_in_the_middle_and_fortsaet_returns_to_the_preparation(chat
     await chat.say("lise", "udeliv", "grøn", "Ude hver dag.", "spring over")
     back = await chat.say("lise", "fortsæt")
 
-    assert texts_of(back.replies) == [T("dialog.fortsaetter"), T("forbered.spoerg.goal_follow_up")]
+    picked_up = T("tale.fortsaetter_med", what=T("tale.under_vejs.forbered"))
+    assert texts_of(back.replies) == [picked_up, T("forbered.spoerg.goal_follow_up")]
     assert "Grøn" in card_text(cards_of(back.replies)[0])  # the status just reported
     done = await chat.say("lise", *LISE_TYPED)
     assert texts_of(done.replies) == [LISE_PREPARED]
@@ -688,3 +689,15 @@ async def test_without_goals_pejlemaerker_and_sager_show_what_was_agreed(light: 
 
     assert "Flere voksne i frikvartererne" in "\n".join(map(card_text, cards_of(bearings.replies)))
     assert "Flere pædagoger i Nord" in card_text(cards_of(matters.replies)[0])
+
+
+async def test_a_follow_up_date_without_a_year_is_the_next_such_day(chat: Chat) -> None:
+    await held_meeting(chat)
+    await chat.say("camilla", "referat", *SUMMARY_TYPED[:-2])
+
+    await chat.say("camilla", "Vikarforbruget; Henrik Lund; 1. marts")
+
+    left = await chat.dialogue("camilla")
+    assert left is not None and left.step != "follow_up_0"
+    [agreed] = [v for k, v in left.answers.items() if k.startswith("follow_up_") and v]
+    assert agreed["due"].endswith("-03-01")

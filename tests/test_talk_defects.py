@@ -13,8 +13,9 @@ from bot.chat.shell import read_pasted
 from dialoger.engine import Ok, Problem, advance
 from dialoger.flows import FLOWS
 from dialoger.flows.maal import flow_name
-from dialoger.flows.status import parse_color
-from flowkit import texts_of, typed
+from dialoger.flows.status import CANDIDATES, StatusData, offered, parse_color, parse_goal
+from dialoger.status_line import read
+from flowkit import goal, texts_of, typed
 from goalkit import SCHOOL, at, drafting, unit_answer
 from kort.tekster import texts
 
@@ -115,3 +116,20 @@ def test_the_absence_card_promises_word_to_the_deputy_only_if_pejling_can_write(
     said = T("fravaer.kort.stedfortraeder_forklaring", name="Jonas Bach")
 
     assert "hvis Jonas Bach har åbnet Pejling i Teams" in said
+
+
+def test_an_ambiguous_one_line_status_offers_only_the_goals_it_could_mean() -> None:
+    """ "borgerne" fits two of three goals: those two are the choices, numbered 1 and 2."""
+    goals = (
+        goal(1, "Kortere ventetid i telefonen"),
+        goal(2, "Flere borgere bruger selvbetjening"),
+        goal(3, "Bedre hjælp til borgere uden MitID"),
+    )
+    data = StatusData(goals, leads_units=True)
+    line = read("borgerne gul, travlt i december", goals)
+    assert line is not None and [g.id for g in line.goals] == [2, 3]
+    answers = {CANDIDATES: [g.id for g in line.goals]}
+
+    assert [g.id for g in offered(data, answers)] == [2, 3]
+    assert parse_goal("2", data, answers) == Ok(3)  # the second of the two offered
+    assert isinstance(parse_goal("telefonen", data, answers), Problem)  # not offered

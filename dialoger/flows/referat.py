@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from dialoger.context import Context
@@ -27,7 +28,7 @@ from kort.moede_form import choice_card, summary_review_card
 from kort.referat import summary_card
 from kort.tekster import Texts
 from store import meetings, summaries
-from store.dates import parse_date
+from store.dates import parse_date, read_day
 from store.enums import BearingScope, MeetingState, SummaryState
 from store.meetingviews import (
     AgreedBearing,
@@ -73,6 +74,7 @@ class SummaryData:
     meetings: tuple[Writing, ...]
     uses_goals: bool
     administration: bool
+    today: date | None = None  # a follow-up's deadline written without a year
 
     def chosen(self, answers: Mapping[str, Any]) -> Writing | None:
         wanted = (answers.get(MEETING) or {}).get("id")
@@ -83,7 +85,7 @@ async def load(ctx: Context) -> SummaryData:
     actor = ctx.require_actor()
     uses_goals = profile(actor.profile).uses_goals
     if not actor.is_administration:
-        return SummaryData((), uses_goals, False)
+        return SummaryData((), uses_goals, False, ctx.today)
     found = [
         m
         for m in await meetings.meetings_of(ctx.session, actor, ctx.turn.now)
@@ -98,7 +100,7 @@ async def load(ctx: Context) -> SummaryData:
         )
         for m in found
     ]
-    return SummaryData(tuple(writing), uses_goals, True)
+    return SummaryData(tuple(writing), uses_goals, True, ctx.today)
 
 
 def refuse(data: SummaryData, texts: Texts) -> str | None:
@@ -382,7 +384,7 @@ def _parse_follow_up(raw: Any, data: SummaryData, answers: Mapping[str, Any]) ->
     if _done(raw):
         return Ok(None)
     what, who, when = ([p.strip() for p in str(raw).split(";")] + ["", ""])[:3]
-    due = parse_date(when) if when else None
+    due = (read_day(when, data.today) if data.today else parse_date(when)) if when else None
     if when and due is None:
         return Problem("referat.dato_ugyldig", {"answer": shorten(when, 60)})
     return Ok({"text": what, "owner": who or None, "due": due.isoformat() if due else None})

@@ -32,6 +32,7 @@ NAME = "status"
 # Set when the dialogue began with a status in one message: Pejling shows what it
 # understood and saves on "ja" or *Gem* (the `confirm` step), never without asking.
 LINE = "_line"
+CANDIDATES = "_candidates"  # the goals a one-line status could mean, when not one
 CORRECTS = "_corrects"  # the id of her own latest status this dialogue corrects (`ret status`)
 CONFIRM = "confirm"
 YES_WORDS = frozenset(
@@ -80,10 +81,16 @@ def refuse(data: StatusData, texts: Any) -> str | None:
 # --- choose a goal -------------------------------------------------------------------
 
 
+def offered(data: StatusData, answers: Mapping[str, Any]) -> list[GoalView]:
+    """The goals to choose among: those a one-line status could mean, else all."""
+    wanted = answers.get(CANDIDATES) or []
+    chosen = [g for g in data.goals if g.id in wanted]
+    return chosen or list(data.goals)
+
+
 def ask_goal(a: Ask) -> list[Reply]:
-    card = goal_list_card(
-        list(a.data.goals), a.progress.id, a.progress.step, a.texts, a.data.deputy_for
-    )
+    goals = offered(a.data, a.progress.answers)
+    card = goal_list_card(goals, a.progress.id, a.progress.step, a.texts, a.data.deputy_for)
     question = a.texts("status.vaelg_maal")
     color = a.progress.answers.get("color")
     if a.progress.answers.get(LINE) and color:
@@ -94,7 +101,7 @@ def ask_goal(a: Ask) -> list[Reply]:
 
 
 def parse_goal(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parsed:
-    return choose_goal(raw, data.goals, "status.vaelg_maal_ugyldig")
+    return choose_goal(raw, offered(data, answers), "status.vaelg_maal_ugyldig")
 
 
 def choose_goal(raw: Any, goals: Sequence[Any], invalid: str) -> Parsed:
