@@ -65,7 +65,7 @@ OPEN = (DispatchState.PLANNED, DispatchState.CLAIMED, DispatchState.FAILED)
 
 ROLES = {
     "unit_leader": "institutionsleder",
-    "department_head": "centerchef",
+    "department_head": "fagchef",
     "administration": "administration",
     "politician": "politiker",
 }
@@ -75,7 +75,7 @@ ACTIONS = {
     "saved": "gemt",
     "submitted": "sendt til godkendelse",
     "returned": "sendt tilbage",
-    "approved_department": "godkendt af centerchefen",
+    "approved_department": "godkendt af fagchefen",
     "approved_committee": "godkendt af udvalget",
     "revised": "ændret",
     "closed": "lukket",

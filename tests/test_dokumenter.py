@@ -109,7 +109,7 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     agreement, _, charts = read(await made(sessions, autumn, "aftale"), tmp_path / "c")
     assert "Aftale for Bøgeskov Skole" in agreement
     assert "Forventet effekt: Færre konflikter i frikvartererne" in agreement
-    assert "Godkendt af centerchef Henrik Lund 22. november 2026 (version 1)" in agreement
+    assert "Godkendt af fagchef Henrik Lund 22. november 2026 (version 1)" in agreement
     committee = "Godkendt af udvalget 3. december 2026 (registreret af Camilla Dahl, version 1)"
     assert committee in agreement
     assert "Godkendt før Pejling og indlæst fra organisationsfilen." in agreement
