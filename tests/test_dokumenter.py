@@ -99,6 +99,8 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     assert "Mødepakke: Børne- og Uddannelsesudvalget" in pack
     assert "Til mødet 10. december 2026 kl. 14.00" in pack
     assert "Engholm Skole" not in pack  # only the meeting's own units
+    assert "Forberedelse fra lederen" in pack  # Mette's note for the meeting
+    assert "Udfordringer: For få voksne i gården i indskolingen." in pack
     assert pack_charts == 2 and pack_pages <= 6
 
     summary, summary_pages, _ = read(await made(sessions, autumn, "referat"), tmp_path / "b")
