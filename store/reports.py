@@ -583,6 +583,17 @@ async def unit_page(
     return await unit_agreement(session, unit.id, period, now)
 
 
+async def period_of_goal(session: AsyncSession, goal_id: int) -> tuple[date, date] | None:
+    row = (
+        await session.execute(
+            select(Period.starts_on, Period.ends_on)
+            .join(Goal, Goal.period_id == Period.id)
+            .where(Goal.id == goal_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 async def goal_course(session: AsyncSession, goal_id: int, now: datetime) -> ReportGoal | None:
     """One goal as the documents show it: every status, evaluation and approval. The caller
     has checked that the person may see the goal (store.goals.goal_detail)."""
