@@ -125,7 +125,7 @@ async def _trail(
     title = t("dokument.revision_titel", committee=committee.name)
     header = [
         t("dokument.kolonne.dato"),
-        t("dokument.kolonne.meldt_af"),
+        t("dokument.kolonne.hvem"),
         t("dokument.kolonne.hvad"),
         t("dokument.kolonne.handling"),
     ]
