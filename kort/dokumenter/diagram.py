@@ -16,7 +16,6 @@ matplotlib.use("Agg")  # no display: charts are drawn to bytes only
 
 from matplotlib import dates as mdates
 from matplotlib import font_manager
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
@@ -46,7 +45,9 @@ def strips(goals: Sequence[ReportGoal], start: date, end: date, t: Texts, dpi: i
 
 
 def _figure(rows: int, dpi: int) -> Figure:
-    figure = plt.figure(figsize=(7.0, 0.9 + 0.42 * max(rows, 1)), dpi=dpi)
+    # A Figure of its own, not pyplot's: no global state, so documents can be drawn in a
+    # worker thread while the server answers other turns.
+    figure = Figure(figsize=(7.0, 0.9 + 0.42 * max(rows, 1)), dpi=dpi)
     figure.set_layout_engine("constrained")
     return figure
 
@@ -139,7 +140,6 @@ def _day(day: date) -> float:
 def _png(figure: Figure, dpi: int) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
-    plt.close(figure)
     return buffer.getvalue()
 
 
