@@ -12,22 +12,26 @@ import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.connector import ConnectorError, Unreachable
 from bot.convert import message_body
-from bot.proactive import Proactive
+from bot.proactive import Posted, Proactive
 from kort.dokumenter.knap import with_documents
 from kort.overblik import digest_cards
 from kort.tekster import texts
-from store import committees, conversations, digests, reports
+from store import committees, conversations, digestrules, digests, reports
 from store.models import Committee, Municipality
 from store.reportviews import DocumentRequest
+from store.status import current_period
 from store.views import ChannelTarget, DigestView, DigestWindow
 
 log = logging.getLogger(__name__)
+LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 class Outcome(enum.StrEnum):
@@ -58,6 +62,8 @@ class _Prepared:
     language: str
     # The committee report behind the digest's *Hent som PDF* buttons (bot/dokumentknap.py).
     document: DocumentRequest | None = None
+    # The thread of this meeting period's first digest, which later digests reply in.
+    thread: Posted | None = None
 
 
 async def post_digest(sender: Proactive, committee_id: int, at: datetime) -> DigestResult:
@@ -98,7 +104,19 @@ async def _prepare(
         select(Municipality.language).where(Municipality.id == committee.municipality_id)
     )
     document = await reports.report_request(session, committee, at)
-    return _Prepared(committee.municipality_id, digest, target, language or "da", document)
+    thread = await _thread(session, committee, target, at)
+    return _Prepared(committee.municipality_id, digest, target, language or "da", document, thread)
+
+
+async def _thread(
+    session: AsyncSession, committee: Committee, target: ChannelTarget, at: datetime
+) -> Posted | None:
+    """The committee's digests between two meetings share one thread: the first opens it,
+    the rest reply in it, so the channel has one post per meeting period to follow."""
+    period = await current_period(session, committee.municipality_id, at.astimezone(LOCAL).date())
+    since = await digestrules.meeting_period_start(session, committee.id, period, at)
+    found = await digests.period_thread(session, committee.id, since) if since else None
+    return Posted(found[0], found[1], target.tenant_id) if found else None
 
 
 async def _send(sender: Proactive, prepared: _Prepared) -> tuple[str, str | None]:
@@ -108,10 +126,27 @@ async def _send(sender: Proactive, prepared: _Prepared) -> tuple[str, str | None
     if prepared.document is not None:  # the buttons go last, after the whole digest
         cards[-1] = with_documents(cards[-1], prepared.document, t)
     first, *rest = [message_body(None, c) for c in cards]
+    if prepared.thread is not None and await _in_thread(sender, prepared, first):
+        for part in rest:
+            await sender.reply_in_thread(prepared.target.service_url, prepared.thread, part)
+        return prepared.thread.conversation_id, prepared.thread.activity_id
     posted = await sender.new_channel_post(prepared.target, first)
     for part in rest:
         await sender.reply_in_thread(prepared.target.service_url, posted, part)
     return posted.conversation_id, posted.activity_id
+
+
+async def _in_thread(sender: Proactive, prepared: _Prepared, first: dict[str, Any]) -> bool:
+    """Reply in the period's thread; False when Teams has no such thread any more (the post
+    was deleted), and the digest opens a new one."""
+    assert prepared.thread is not None
+    try:
+        await sender.reply_in_thread(prepared.target.service_url, prepared.thread, first)
+    except ConnectorError as error:
+        if isinstance(error, Unreachable) or error.status not in (400, 404):
+            raise
+        return False
+    return True
 
 
 async def _failed(

@@ -121,8 +121,11 @@ async def consent(bot: PejlingBot, context: TurnContext) -> None:
     """The person accepted or declined the file: upload it, or say it was not sent."""
     activity = context.activity
     value = _dict(activity.value)
-    tenant = _dict(activity.channel_data).get("tenant", {}).get("id") or ""
+    tenant = _dict(_dict(activity.channel_data).get("tenant")).get("id")
     sender = activity.from_property
+    if not isinstance(tenant, str) or not activity.service_url or not activity.conversation:
+        PejlingAdapter.set_invoke_response(context, 400, {})  # not what Teams sends
+        return
     if bot.tenants is not None and tenant not in bot.tenants:
         PejlingAdapter.set_invoke_response(context, 200, {})
         return

@@ -4,6 +4,7 @@ from the store and lays it out with kort/dokumenter."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -52,10 +53,12 @@ async def render(
     if request.kind == "revision":
         return await _trail(session, request, author, now, case_number, t)
     report, title = await _report(session, request, now, t)
+    # Drawing and laying out take seconds for a large committee: in a worker thread, so
+    # the server goes on answering other turns meanwhile.
     if request.format == "xlsx":
-        content = excel.workbook(report, t)
+        content = await asyncio.to_thread(excel.workbook, report, t)
     else:
-        content = pdf.committee_report(report, t, request.kind)
+        content = await asyncio.to_thread(pdf.committee_report, report, t, request.kind)
     name = file_name(title, request.format)
     meeting_day = report.meeting_at.astimezone(LOCAL_TIME).date() if report.meeting_at else None
     meta = JournalMeta(
@@ -97,7 +100,7 @@ async def _summary(
     municipality = await session.get_one(Municipality, committee.municipality_id)
     title = t("dokument.referat_titel", committee=committee.name)
     name = file_name(f"{title} {held.starts_at.astimezone(LOCAL_TIME).date()}", "pdf")
-    content = pdf.summary(found, committee.name, municipality.name, t)
+    content = await asyncio.to_thread(pdf.summary, found, committee.name, municipality.name, t)
     meta = JournalMeta(
         title,
         committee.name,
@@ -125,7 +128,7 @@ async def _trail(
     title = t("dokument.revision_titel", committee=committee.name)
     header = [
         t("dokument.kolonne.dato"),
-        t("dokument.kolonne.meldt_af"),
+        t("dokument.kolonne.hvem"),
         t("dokument.kolonne.hvad"),
         t("dokument.kolonne.handling"),
     ]
@@ -138,7 +141,7 @@ async def _trail(
         ]
         for line in trail.lines
     ]
-    content = pdf.table(title, period.name, header, rows, t)
+    content = await asyncio.to_thread(pdf.table, title, period.name, header, rows, t)
     name = file_name(f"{title} {period.name}", "pdf")
     meta = JournalMeta(title, committee.name, period.name, author, now, name, None, case_number)
     return Rendered(content, name, MEDIA["pdf"], meta)

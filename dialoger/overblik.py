@@ -21,6 +21,7 @@ from kort.overblik_paa_bestilling import (
     open_card,
     unit_card,
 )
+from kort.tekster import LOCAL_TIME
 from store import committees, digests, goals, reports, status_history
 from store.errors import DomainError
 from store.goalviews import GoalDetail
@@ -112,7 +113,10 @@ async def goal_whole(ctx: Context, card: dict[str, Any], goal_id: int) -> dict[s
     course = await reports.goal_course(ctx.session, goal_id, ctx.turn.now)
     if course is None:
         return card
-    section = course_section(course, ctx.texts)
+    today = ctx.turn.now.astimezone(LOCAL_TIME).date()
+    period = await reports.period_of_goal(ctx.session, goal_id)
+    span = (period[0], min(today, period[1])) if period else None
+    section = course_section(course, ctx.texts, span)
     dumped = [
         element.model_dump(mode="json", exclude_none=True, by_alias=True, warnings=False)
         for element in section

@@ -31,6 +31,10 @@ UNKNOWN_TOTAL = 99
 Item = TypeVar("Item")
 
 
+# A committee's digest lists at most this many changes since its meeting; the report has all.
+MEETING_CHANGES_SHOWN = 15
+
+
 def digest_cards(digest: DigestView, texts: Texts) -> list[dict[str, Any]]:
     """One card, or several when the committee is large; each within SIZE_LIMIT: the whole
     card, else without quotes, else parts of whole units without quotes."""
@@ -193,9 +197,34 @@ def _summary(digest: DigestView, texts: Texts) -> list[Any]:
     )
     lines = [text(counts, bold=True), text(news)]
     stale = sum(1 for g in digest.goals if g.stale)
-    if stale:
+    if stale and digest.status_day:
+        day = texts.date(digest.status_day)
+        lines.append(text(texts("digest.mangler_siden", count=stale, date=day)))
+    elif stale:
         lines.append(text(texts("digest.uden_status", count=stale)))
-    return lines
+    return lines + _red_twice(digest, texts) + _since_meeting(digest, texts)
+
+
+def _red_twice(digest: DigestView, texts: Texts) -> list[Any]:
+    flagged = sum(1 for g in digest.goals if g.red_twice)
+    return [text(texts("digest.roed_to_gange", count=flagged), bold=True)] if flagged else []
+
+
+def _since_meeting(digest: DigestView, texts: Texts) -> list[Any]:
+    """What changed colour since the committee last met: what it will ask about."""
+    since = digest.since_meeting
+    if since is None:
+        return []
+    day = texts.date(since.meeting_at)
+    if not since.changes:
+        return [text(texts("digest.moede_ingen_skift", date=day), small=True)]
+    listing = "\n".join(
+        f"- {shorten(c.unit_name, 40)}: {shorten(c.title, 60)} · "
+        f"{color_word(c.before, texts)} → {color_word(c.after, texts)}"
+        for c in since.changes[:MEETING_CHANGES_SHOWN]
+    )
+    heading = texts("digest.moede_skift", count=len(since.changes), date=day)
+    return [text(heading, bold=True), text(listing, small=True)]
 
 
 def _awaiting(digest: DigestView, texts: Texts) -> list[Any]:
@@ -272,6 +301,8 @@ def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
     ]
     if _changed_awaits_committee(entry):
         lines.append(text(texts("digest.aendring_venter"), small=True))
+    if entry.red_twice:
+        lines.append(text(texts("digest.roed_to_gange_maal"), small=True, bold=True))
     if latest is None:  # with no status at all, the colour word already says so
         return lines
     change = _change_line(entry, latest, texts)
@@ -286,7 +317,7 @@ def _goal(entry: DigestGoal, texts: Texts, quotes: bool) -> list[Any]:
 
 def _change_line(entry: DigestGoal, latest: StatusView, texts: Texts) -> str:
     if entry.stale:
-        return texts("digest.ingen_i_perioden")  # its status is from before the period
+        return texts("digest.mangler")  # its status is from before the last status day
     if not entry.changed:
         return texts("digest.seneste", date=texts.date(latest.reported_at))
     after = color_word(latest.color, texts)

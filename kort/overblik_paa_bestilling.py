@@ -5,6 +5,8 @@ expected one) for the goal card. Colours are always written as words or letters 
 
 from __future__ import annotations
 
+import base64
+from datetime import date
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -12,12 +14,14 @@ from adaptive_cards import types as t
 
 from kort import actions
 from kort.common import button, buttons, card, color_word, text, title
+from kort.dokumenter.diagram import strips
 from kort.tekster import Texts
 from store.enums import Color, EvaluationKind
 from store.reportviews import CommitteeReport, ReportGoal
 from store.text import shorten
 from store.views import CommitteeView, DigestView
 
+CARD_DPI = 60  # a strip of a few kilobytes
 NARRATIVE_SHOWN = 160  # characters of each status's narrative on a card
 
 
@@ -124,10 +128,14 @@ def _letter(color: Color, texts: Texts) -> str:
     return texts(f"dokument.bogstav.{Color(color).value}")
 
 
-def course_section(goal: ReportGoal, texts: Texts) -> list[Any]:
+def course_section(
+    goal: ReportGoal, texts: Texts, period: tuple[date, date] | None = None
+) -> list[Any]:
     """For the goal card, which lists the statuses and evaluations itself: the course as a
-    strip that reads without colour, and the final report's effect against the expected."""
+    strip (a picture over `period`, and letters, which read without colour) and the final
+    report's effect against the expected effect."""
     items: list[Any] = [
+        *_picture(goal, texts, period),
         _letters(goal, texts),
         text(texts("overblik.forklaring"), subtle=True, small=True),
     ]
@@ -137,6 +145,19 @@ def course_section(goal: ReportGoal, texts: Texts) -> list[Any]:
         if e.kind == EvaluationKind.FINAL and e.effect_assessment
     ]
     return [ac.Container(items=items, separator=True)]
+
+
+def _picture(goal: ReportGoal, texts: Texts, period: tuple[date, date] | None) -> list[Any]:
+    """The status-over-time strip as a small PNG in the card itself (a data URI, which
+    Adaptive Cards take from 1.2 and Teams does not count against a message's size)."""
+    if period is None or not goal.statuses:
+        return []
+    png = strips([goal], period[0], period[1], texts, dpi=CARD_DPI)
+    url = "data:image/png;base64," + base64.b64encode(png).decode()
+    alt = texts(
+        "overblik.forloeb", letters=" · ".join(_letter(s.color, texts) for s in goal.statuses)
+    )
+    return [ac.Image(url=url, alt_text=alt)]
 
 
 def _evaluation(goal: ReportGoal, e: Any, texts: Texts) -> ac.Container:

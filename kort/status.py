@@ -256,10 +256,12 @@ DOTS = {Color.RED: "🔴", Color.YELLOW: "🟡", Color.GREEN: "🟢"}
 
 
 def trend_line(colors: Sequence[Color], texts: Texts) -> str | None:
-    """ "Udvikling: 🟡 🟡 🟢" — the statuses of the period, oldest first; None without any."""
+    """ "Udvikling: 🟡 Gu · 🟡 Gu · 🟢 Gr" — the statuses of the period, oldest first, each
+    with its letter, so the trend does not rest on colour alone; None without any."""
     if not colors:
         return None
-    return texts("status.kort.udvikling", dots=" ".join(DOTS[Color(c)] for c in colors))
+    marks = (f"{DOTS[Color(c)]} {texts(f'dokument.bogstav.{Color(c).value}')}" for c in colors)
+    return texts("status.kort.udvikling", dots=" · ".join(marks))
 
 
 def history_blocks(entries: Sequence[StatusEntry], texts: Texts) -> list[Any]:
@@ -267,10 +269,8 @@ def history_blocks(entries: Sequence[StatusEntry], texts: Texts) -> list[Any]:
     evidence; an earlier version of a corrected one, and a withdrawn one, said as such."""
     if not entries:
         return []
-    current = [e.color for e in entries if e.change is None]
+    # The course as a strip stands beside this list on the goal card (kort.overblik_paa_bestilling).
     items: list[Any] = [text(texts("status.kort.historik"), bold=True)]
-    if (trend := trend_line(current, texts)) is not None:
-        items.append(text(trend, small=True))
     for entry in reversed(entries):
         items.append(_history_entry(entry, texts))
     return [ac.Container(separator=True, items=items)]

@@ -4,7 +4,7 @@ database guard that posts it once per committee and period, even across restarts
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import claims
 from store.digestgoals import bearing_colors, committee_goals
+from store.digestrules import current_from, red_twice, since_meeting, status_days
 from store.enums import GoalState, MatterState
 from store.models import (
     Committee,
@@ -96,7 +97,10 @@ async def build_digest(
     )
     since = await _last_posted(session, committee.id) or window.start
     goals = await committee_goals(session, committee, period, since) if period else []
-    period_start = datetime.combine(period.starts_on, time(), LOCAL_TIME) if period else now
+    cycle = profile(municipality.profile).cycle.status
+    days = status_days(cycle, period, now.astimezone(LOCAL_TIME).date()) if period else []
+    current = current_from(days, period) if period else now
+    flagged = await red_twice(session, [goal.id for goal, _ in goals], days)
 
     def entry(goal: GoalView, previous: StatusView | None) -> DigestGoal:
         status = goal.latest
@@ -104,7 +108,8 @@ async def build_digest(
             goal=goal,
             previous=previous,
             changed=status is not None and status.reported_at >= since,
-            stale=status is None or status.reported_at < period_start,
+            stale=status is None or status.reported_at < current,
+            red_twice=goal.id in flagged,
         )
 
     awaiting = await _awaiting_committee(session, committee, period) if period else {}
@@ -128,6 +133,8 @@ async def build_digest(
         bearings=bearings,
         open_matters=await _open_matters(session, committee),
         uses_goals=profile(municipality.profile).uses_goals,
+        status_day=days[-1] if days else None,
+        since_meeting=await since_meeting(session, committee, goal_views, now),
     )
 
 
@@ -174,6 +181,27 @@ async def _last_posted(session: AsyncSession, committee_id: int) -> datetime | N
         .order_by(DigestPost.posted_at.desc())
         .limit(1)
     )
+
+
+async def period_thread(
+    session: AsyncSession, committee_id: int, since: datetime
+) -> tuple[str, str | None] | None:
+    """The first digest posted since `since` (the start of the committee's meeting period):
+    the thread later digests of the period reply in. None: the next digest opens one."""
+    row = (
+        await session.execute(
+            select(DigestPost.conversation_id, DigestPost.activity_id)
+            .where(
+                DigestPost.committee_id == committee_id,
+                DigestPost.state == "sent",
+                DigestPost.posted_at >= since,
+                DigestPost.conversation_id.is_not(None),
+            )
+            .order_by(DigestPost.posted_at, DigestPost.id)
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 async def claim(

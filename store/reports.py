@@ -5,6 +5,7 @@ the committee's size, and handed to kort/dokumenter as plain views with names, n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from store.models import (
     Municipality,
     Period,
     Person,
+    Preparation,
     RoleAssignment,
     StatusUpdate,
     Summary,
@@ -155,7 +157,33 @@ async def meeting_report(session: AsyncSession, meeting_id: int, now: datetime) 
     unit_ids = list(
         await session.scalars(select(MeetingUnit.unit_id).where(MeetingUnit.meeting_id == held.id))
     )
-    return await committee_report(session, committee, period, now, held, unit_ids)
+    report = await committee_report(session, committee, period, now, held, unit_ids)
+    notes = await _preparations(session, held.id)
+    units = tuple(replace(u, preparation=notes.get(u.name, ())) for u in report.units)
+    return replace(report, units=units)
+
+
+PREPARATION_FIELDS = (
+    "goal_follow_up", "unit_status", "conditions", "challenges", "development_needs",
+    "input_gathered",
+)  # fmt: skip
+
+
+async def _preparations(
+    session: AsyncSession, meeting_id: int
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each unit's preparation note for the meeting, by unit name, the fields written."""
+    rows = await session.execute(
+        select(Unit.name, Preparation)
+        .join(Preparation, Preparation.unit_id == Unit.id)
+        .where(Preparation.meeting_id == meeting_id)
+    )
+    return {
+        name: tuple(
+            (field, value) for field in PREPARATION_FIELDS if (value := getattr(note, field))
+        )
+        for name, note in rows
+    }
 
 
 async def approved_summary(session: AsyncSession, meeting_id: int) -> ReportSummary:
@@ -553,6 +581,17 @@ async def unit_page(
         session, actor.municipality_id, None, now.astimezone(LOCAL_TIME).date()
     )
     return await unit_agreement(session, unit.id, period, now)
+
+
+async def period_of_goal(session: AsyncSession, goal_id: int) -> tuple[date, date] | None:
+    row = (
+        await session.execute(
+            select(Period.starts_on, Period.ends_on)
+            .join(Goal, Goal.period_id == Period.id)
+            .where(Goal.id == goal_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 async def goal_course(session: AsyncSession, goal_id: int, now: datetime) -> ReportGoal | None:

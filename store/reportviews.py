@@ -83,6 +83,9 @@ class ReportUnit:
     department: str
     leaders: tuple[str, ...] = ()
     goals: tuple[ReportGoal, ...] = ()
+    # The leader's preparation note for the meeting (meeting pack): (field, text) pairs,
+    # field named as Preparation's column (goal_follow_up, unit_status, …).
+    preparation: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

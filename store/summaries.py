@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -392,7 +393,7 @@ async def view(session: AsyncSession, summary: Summary) -> SummaryView:
         id=summary.id,
         meeting=shown,
         state=SummaryState(summary.state),
-        content=SummaryContent.from_json(summary.content),
+        content=await _owners_named(session, summary.municipality_id, summary.content),
         revision=summary.revision,
         comment_deadline=summary.comment_deadline,
         comments=tuple(CommentView(name, c.text, c.at, c.revision) for c, name in comments),
@@ -411,6 +412,25 @@ async def _replaced_now(session: AsyncSession, summary: Summary) -> dict[int, st
         return {}
     rows = await session.execute(select(Bearing.id, Bearing.title).where(Bearing.id.in_(ids)))
     return dict(rows.all())
+
+
+async def _owners_named(
+    session: AsyncSession, municipality_id: int, raw: dict[str, Any]
+) -> SummaryContent:
+    """The content with each follow-up's owner by name: an owner is often typed as the
+    person's key ("lise"), and a card must say "Lise Holm". Text that names nobody stays."""
+    content = SummaryContent.from_json(raw)
+    keys = {f.owner for f in content.follow_ups if f.owner}
+    if not keys:
+        return content
+    rows = await session.execute(
+        select(Person.key, Person.name).where(
+            Person.municipality_id == municipality_id, Person.key.in_(keys)
+        )
+    )
+    names = dict(rows.all())
+    named = tuple(replace(f, owner=names.get(f.owner or "", f.owner)) for f in content.follow_ups)
+    return replace(content, follow_ups=named)
 
 
 async def _names(session: AsyncSession, ids: list[int | None]) -> dict[int | None, str]:

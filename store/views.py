@@ -146,7 +146,8 @@ class DigestGoal:
     goal: GoalView
     previous: StatusView | None  # the latest status before the changes being reported
     changed: bool  # a status was reported since the last digest
-    stale: bool  # no status at all in the current period
+    stale: bool  # no status since the last status day that was due (or in the period)
+    red_twice: bool = False  # red on the last two status days
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,22 @@ class DigestBearing:
 
 
 @dataclass(frozen=True)
+class MeetingChange:
+    """A goal whose colour now differs from its colour at the committee's last meeting."""
+
+    unit_name: str
+    title: str
+    before: Color | None
+    after: Color | None
+
+
+@dataclass(frozen=True)
+class SinceMeeting:
+    meeting_at: datetime
+    changes: tuple[MeetingChange, ...] = ()
+
+
+@dataclass(frozen=True)
 class DigestView:
     committee_key: str
     committee_name: str
@@ -178,6 +195,10 @@ class DigestView:
     open_matters: tuple[str, ...] = ()  # titles of matters waiting for a formal decision
     # Without goals (a profile like Dragør's) the digest is bearings and matters only.
     uses_goals: bool = True
+    # The last status day that was due: a goal with no status for it is missing (None:
+    # none was due yet in the period, and missing means no status in the period).
+    status_day: date | None = None
+    since_meeting: SinceMeeting | None = None  # colours changed since the last meeting
 
     @property
     def goals(self) -> tuple[DigestGoal, ...]:

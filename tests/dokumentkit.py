@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from meetingkit import bearing, content_for, follow_up, held_and_approved, matter
+from meetingkit import bearing, content_for, follow_up, held_and_approved, matter, prepare
 from store import evaluations, status
 from store.enums import Color, EvaluationKind
 from store.goalviews import EvaluationContent
@@ -83,7 +83,8 @@ async def a_year_behind(sessions: Sessions, org: OrgFile) -> None:
             MIDWAY,
             datetime(2026, 11, 20, tzinfo=UTC),
         )
-    await held_and_approved(sessions, org, summary_of_the_meeting)
+    approved = await held_and_approved(sessions, org, summary_of_the_meeting)
+    await prepare(sessions, org, "mette", approved.summary.meeting.id, "boegeskov-skole")
     # A new goal agreed through Pejling: the department head and then the committee approve.
     sent = await submit_goal(sessions, org)
     await committee_approves(sessions, org, await approve_as(sessions, org, "henrik", sent))

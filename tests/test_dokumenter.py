@@ -16,9 +16,15 @@ from sqlalchemy import select
 from bot import cli
 from dialoger.dokumenter import DocumentRequest, Rendered, render
 from dokumentkit import MADE, a_year_behind, thirty_units
+from harness import card_text
+from kort.common import card
+from kort.overblik_paa_bestilling import course_section
+from kort.tekster import texts
+from store.enums import Color, EvaluationKind
 from store.importer import import_org
 from store.models import Committee, Meeting, Period, Unit
 from store.orgfile import OrgFile
+from store.reportviews import EvaluationLine, ReportGoal
 from store_helpers import Sessions, id_of
 
 PERIOD = "valgperiode-2026-2029"
@@ -99,6 +105,8 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     assert "Mødepakke: Børne- og Uddannelsesudvalget" in pack
     assert "Til mødet 10. december 2026 kl. 14.00" in pack
     assert "Engholm Skole" not in pack  # only the meeting's own units
+    assert "Forberedelse fra lederen" in pack  # Mette's note for the meeting
+    assert "Udfordringer: For få voksne i gården i indskolingen." in pack
     assert pack_charts == 2 and pack_pages <= 6
 
     summary, summary_pages, _ = read(await made(sessions, autumn, "referat"), tmp_path / "b")
@@ -208,3 +216,60 @@ def test_pejling_rapport_writes_the_report_and_its_journal_file(
         )
         == 2
     )
+
+
+def test_the_audit_trail_for_the_esdh_reads_as_names_and_danish_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'pejling.db'}")
+    assert cli.main(["import", str(cli.DEMO_FILE)]) == 0
+    out = tmp_path / "ud"
+    assert (
+        cli.main(
+            [
+                "rapport",
+                "--type",
+                "revision",
+                "--udvalg",
+                "buu",
+                "--journal",
+                "--forfatter",
+                "Camilla Dahl",
+                "--ud",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    (pdf,) = out.glob("*.pdf")
+    raw = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = " ".join(raw.split())
+    assert "Revisionsspor: Børne- og Uddannelsesudvalget" in text
+    assert "Valgperioden 2026–2029" in text
+    assert "Dato Hvem Hvad Handling" in text  # Danish headings, no id column
+    meta = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert meta["Forfatter"] == "Camilla Dahl" and meta["Udvalg"] == "Børne- og Uddannelsesudvalget"
+
+
+def test_a_goal_card_shows_the_final_reports_effect_against_the_expected() -> None:
+    final = EvaluationLine(
+        EvaluationKind.FINAL,
+        2029,
+        Color.GREEN,
+        "Alle kriterier er nået.",
+        "Færre konflikter i alle årgange.",
+        "Trivselsmåling 2029: 84 %.",
+        "Effekten er som forventet.",
+        MADE,
+    )
+    goal = ReportGoal(
+        "Flere elever trives",
+        "Bøgeskov Skole",
+        expected_effect="Færre konflikter.",
+        evaluations=(final,),
+    )
+    shown = card_text(card(course_section(goal, texts()), "kort"))
+    assert "Slutrapport 2029: Grøn. Effekt: Færre konflikter i alle årgange." in shown
+    assert "Forventet effekt: Færre konflikter. – vurderet: Effekten er som forventet." in shown

@@ -143,3 +143,23 @@ async def test_a_leader_gets_her_agreement_as_a_file_in_her_chat(
     assert status == 200 and len(received) == 1
     last = pejling.fake.messages_in(pejling.personal("mette").conversation_id)[-1]
     assert last.text == "Fint, så sender jeg ikke filen."
+
+
+async def test_malformed_file_consent_answers_get_a_4xx_or_nothing_never_a_500(
+    pejling: RunningPejling, onedrive: tuple[str, list[tuple[dict[str, str], bytes]]]
+) -> None:
+    upload_url, received = onedrive
+    request = {"document": {"kind": "aftale", "period_id": 1, "unit_id": 1}}
+    hostile = [
+        consent_invoke(pejling, "mette", "accept", request, "http://example.org/upload"),
+        consent_invoke(pejling, "mette", "accept", {"document": "rapport"}, upload_url),
+        consent_invoke(pejling, "mette", "accept", "ikke et objekt", upload_url),  # type: ignore[arg-type]
+    ]
+    no_tenant = consent_invoke(pejling, "mette", "accept", request, upload_url)
+    no_tenant["channelData"]["tenant"] = "6f1c2a9e"
+    no_value = consent_invoke(pejling, "mette", "accept", request, upload_url)
+    no_value["value"] = ["accept"]
+    for activity in [*hostile, no_tenant, no_value]:
+        status, _ = await pejling.post(activity)
+        assert status in (200, 400), activity
+    assert received == []  # nothing went anywhere, least of all to example.org

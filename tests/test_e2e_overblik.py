@@ -81,6 +81,10 @@ async def test_she_opens_a_red_goal_and_sees_its_course_and_evaluation(
     (card,) = (await press(autumn, "jens", {"action": actions.OPEN_GOAL, "goal": red}))[-1].cards
     read = card_text(card)
     assert "Forløb: R · R" in read  # October and November, as letters too
+    (picture,) = [n for n in walk(card) if n.get("type") == "Image"]
+    assert picture["url"].startswith("data:image/png;base64,")
+    assert len(picture["url"]) < 20_000  # a few kilobytes: the card stays light
+    assert picture["altText"] == "Forløb: R · R"
     assert "Fraværet falder ikke endnu" in read
     assert schema_errors(card) == []
     trivsel = goals["Bøgeskov Skole: Flere elever trives i frikvartererne"]

@@ -4,7 +4,7 @@ guard that lets one run, and only one, post it."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -284,10 +284,20 @@ async def test_a_failed_digest_does_not_move_the_start_of_changes(
     assert digest.since == digest_window(MONTHLY, NOW).start
 
 
-async def test_a_goal_with_no_status_is_stale(sessions: Sessions, demo: OrgFile) -> None:
+async def test_a_goal_with_no_status_since_the_last_status_day_is_missing(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """On 22 November the status day 15 November was due; a status counts for it from 1
+    October (as the reminders count it). September's statuses are from the day before."""
     digest = await digest_of(sessions, demo, "buu")
     stale = {g.goal.title for g in digest.goals if g.stale}
-    assert stale == {"Mere udeliv og natur i hverdagen", "Sprogindsats for de 0–3-årige"}
+    assert digest.status_day == date(2026, 11, 15)
+    assert stale == {
+        "Mere udeliv og natur i hverdagen",  # no status at all
+        "Sprogindsats for de 0–3-årige",
+        "Flere elever trives i frikvartererne",  # 14 September
+        "Tættere samarbejde med forældrene",  # 30 September
+    }
 
 
 async def test_a_goal_whose_only_status_is_from_before_the_period_is_stale(

@@ -16,7 +16,6 @@ matplotlib.use("Agg")  # no display: charts are drawn to bytes only
 
 from matplotlib import dates as mdates
 from matplotlib import font_manager
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
@@ -33,19 +32,22 @@ INK = {Color.RED: "white", Color.YELLOW: "black", Color.GREEN: "white"}
 MONTHS_SHOWN = 8  # at most this many month ticks, or the labels run together
 
 
-def strips(goals: Sequence[ReportGoal], start: date, end: date, t: Texts) -> bytes:
-    """One PNG with a row per goal; an empty row where a goal has no status yet."""
-    figure = _figure(len(goals))
+def strips(goals: Sequence[ReportGoal], start: date, end: date, t: Texts, dpi: int = 150) -> bytes:
+    """One PNG with a row per goal; an empty row where a goal has no status yet. A card
+    gets a small one (`dpi` 60, a few kilobytes) as a data URI."""
+    figure = _figure(len(goals), dpi)
     axes = figure.add_subplot()
     first, last = _day(start), _day(end)
     for row, goal in enumerate(reversed(goals)):
         _strip(axes, row, goal, first, last, t)
     _axes(axes, goals, first, last, t)
-    return _png(figure)
+    return _png(figure, dpi)
 
 
-def _figure(rows: int) -> Figure:
-    figure = plt.figure(figsize=(7.0, 0.9 + 0.42 * max(rows, 1)), dpi=150)
+def _figure(rows: int, dpi: int) -> Figure:
+    # A Figure of its own, not pyplot's: no global state, so documents can be drawn in a
+    # worker thread while the server answers other turns.
+    figure = Figure(figsize=(7.0, 0.9 + 0.42 * max(rows, 1)), dpi=dpi)
     figure.set_layout_engine("constrained")
     return figure
 
@@ -135,10 +137,9 @@ def _day(day: date) -> float:
     return float(mdates.date2num(datetime.combine(day, time(), LOCAL_TIME)))
 
 
-def _png(figure: Figure) -> bytes:
+def _png(figure: Figure, dpi: int) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150)
-    plt.close(figure)
+    figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 

@@ -334,6 +334,10 @@ def _unit(w: _Writer, unit: ReportUnit, report: CommitteeReport, with_approvals:
     w.para(t("dokument.afdeling", name=unit.department), "small")
     if unit.leaders:
         w.para(t("dokument.leder", names=", ".join(unit.leaders)), "small")
+    if unit.preparation:
+        w.para(t("dokument.forberedelse"), "h3")
+        for field, text in unit.preparation:
+            w.label(t(f"moedekort.forberedelse.felt.{field}"), text)
     if not unit.goals:
         w.para(t("dokument.ingen_maal"))
         return
