@@ -17,9 +17,9 @@ from kort.maal import goal_card
 from kort.overblik import digest_cards
 from kort.overblik_paa_bestilling import (
     committee_choice_card,
-    course_section,
     open_card,
     unit_card,
+    with_course,
 )
 from kort.tekster import LOCAL_TIME
 from store import committees, digests, goals, reports, status_history
@@ -116,15 +116,7 @@ async def goal_whole(ctx: Context, card: dict[str, Any], goal_id: int) -> dict[s
     today = ctx.turn.now.astimezone(LOCAL_TIME).date()
     period = await reports.period_of_goal(ctx.session, goal_id)
     span = (period[0], min(today, period[1])) if period else None
-    section = course_section(course, ctx.texts, span)
-    dumped = [
-        element.model_dump(mode="json", exclude_none=True, by_alias=True, warnings=False)
-        for element in section
-    ]
-    body = list(card.get("body", []))
-    # Before the card's buttons, if it ends with them.
-    at = len(body) - 1 if body and body[-1].get("type") == "ActionSet" else len(body)
-    return {**card, "body": body[:at] + dumped + body[at:]}
+    return with_course(card, course, ctx.texts, span)
 
 
 async def open_goal(ctx: Context) -> TurnResult:

@@ -8,6 +8,10 @@ ids it acts on (`progress`, `step`, `goal`).
 too, set apart from the other buttons; not CANCEL, a form's plain Annullér) are gathered
 when first read, so a constant added at the end of the file is in `ALL` without a second
 list to keep.
+
+`AT_THE_EDGE` are the verbs answered in bot/, before the dialogues, because the answer is a
+Teams or HTTP matter (DOCUMENT: a file consent card or a signed link, bot/dokumentknap.py);
+every other verb has its handler in dialoger/cards.ROUTES.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ def __getattr__(name: str) -> Any:
         return _all()
     if name == "DESTRUCTIVE":
         return frozenset({CANCEL_MEETING, REMOVE_ROLE, WITHDRAW_STATUS})
+    if name == "AT_THE_EDGE":
+        return frozenset({DOCUMENT})
     raise AttributeError(name)
 
 

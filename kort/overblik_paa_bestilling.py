@@ -147,6 +147,20 @@ def course_section(
     return [ac.Container(items=items, separator=True)]
 
 
+def with_course(
+    card: dict[str, Any], goal: ReportGoal, texts: Texts, period: tuple[date, date] | None = None
+) -> dict[str, Any]:
+    """The goal card with its `course_section`, before the card's buttons if it ends with
+    them (a new card; `card` is left as it was)."""
+    dumped = [
+        element.model_dump(mode="json", exclude_none=True, by_alias=True, warnings=False)
+        for element in course_section(goal, texts, period)
+    ]
+    body = list(card.get("body", []))
+    at = len(body) - 1 if body and body[-1].get("type") == "ActionSet" else len(body)
+    return {**card, "body": body[:at] + dumped + body[at:]}
+
+
 def _picture(goal: ReportGoal, texts: Texts, period: tuple[date, date] | None) -> list[Any]:
     """The status-over-time strip as a small PNG in the card itself (a data URI, which
     Adaptive Cards take from 1.2 and Teams does not count against a message's size)."""

@@ -7,7 +7,8 @@ them, and `python -m tests.ui.gallery` draws them under docs/kort/.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -17,7 +18,10 @@ import test_cards_maal
 import test_cards_moede
 from dialoger.flows.referat import PARTS
 from kort.aarshjul import year_card
+from kort.dokumenter.knap import with_documents
 from kort.fravaer import absence_form_card, absence_review_card, absences_card
+from kort.maal_lister import my_goals_card
+from kort.maal_visning import goal_card
 from kort.moede_form import (
     choice_card,
     goals_follow_up_card,
@@ -26,19 +30,32 @@ from kort.moede_form import (
     preparation_form_card,
     summary_review_card,
 )
+from kort.moedepakke import pack_cards
+from kort.overblik import digest_cards
+from kort.overblik_paa_bestilling import committee_choice_card, open_card, unit_card, with_course
 from kort.paamindelse import reminder_card, unreached_card
+from kort.referat import summary_cards
 from kort.roller import roles_card
+from kort.status import status_confirm_card, status_saved_card, withdraw_offer_card
 from kort.tekster import texts
 from store.aarshjul import goal_items, window_from
-from store.enums import MeetingModel, Role
+from store.enums import Color, EvaluationKind, MeetingModel, Role
 from store.fravaer import AbsenceView, Colleague
 from store.meetingviews import MeetingPlan, PlanningCommittee, UnitChoice
 from store.profiles import profile
 from store.reminderviews import Owing, Reminder, Stage
+from store.reportviews import (
+    CommitteeReport,
+    DocumentRequest,
+    EvaluationLine,
+    ReportGoal,
+    ReportUnit,
+    StatusPoint,
+)
 from store.roleviews import Choices, Holding
-from store.views import ItemKind
+from store.views import CORRECTED, WITHDRAWN, CommitteeView, ItemKind, StatusEntry
 
-T = texts("da")
+T, EN = texts("da"), texts("en")
 MON, FRI = date(2026, 11, 23), date(2026, 11, 27)
 SCHOOLS = PlanningCommittee(
     2, "Børne- og Skoleudvalget",
@@ -106,6 +123,117 @@ def _dialogue_cards() -> dict[str, dict[str, Any]]:
     }
 
 
+def _at(day: date, hour: int = 13) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 5, tzinfo=UTC)
+
+
+# Bøgeskov Skole's goal through 2026, oldest first: a red spring, a yellow status in June
+# corrected to green the next day, one in September withdrawn as sent too early, and the
+# autumn's yellow.
+MARCH, JUNE, SEPTEMBER, NOVEMBER = (date(2026, 3, 16), date(2026, 6, 15), date(2026, 9, 14),
+                                    date(2026, 11, 16))  # fmt: skip
+SPRING = "Flere konflikter efter vinterferien. Vi mangler voksne i gården."
+SUMMER = "Legepatruljen er i gang, og konflikterne i gården er halveret."
+AUTUMN = "Legepatruljen hjælper. Indskolingen mangler stadig voksne."
+MEASURED = "Trivselsmåling 9/2026: 71 % svarer »ofte god«."
+HISTORY = (
+    StatusEntry(Color.RED, SPRING, None, _at(MARCH), "Mette Kjærgaard"),
+    StatusEntry(Color.YELLOW, SUMMER, None, _at(JUNE), "Mette Kjærgaard", change=CORRECTED,
+                changed_at=_at(JUNE + timedelta(days=1)), changed_by="Mette Kjærgaard"),
+    StatusEntry(Color.GREEN, SUMMER, None, _at(JUNE), "Mette Kjærgaard",
+                corrected_at=_at(JUNE + timedelta(days=1))),
+    StatusEntry(Color.YELLOW, "Sendt for tidligt.", None, _at(SEPTEMBER), "Mette Kjærgaard",
+                change=WITHDRAWN, changed_at=_at(SEPTEMBER, 14), changed_by="Mette Kjærgaard"),
+    StatusEntry(Color.YELLOW, AUTUMN, MEASURED, _at(NOVEMBER), "Mette Kjærgaard"),
+)  # fmt: skip
+COURSE = ReportGoal(
+    "Flere elever trives i frikvartererne", "Bøgeskov Skole",
+    expected_effect="Færre konflikter i frikvartererne.",
+    statuses=(StatusPoint(Color.RED, _at(MARCH), SPRING),
+              StatusPoint(Color.GREEN, _at(JUNE), SUMMER),
+              StatusPoint(Color.YELLOW, _at(NOVEMBER), AUTUMN, MEASURED)),
+    evaluations=(EvaluationLine(EvaluationKind.FINAL, 2026, Color.GREEN,
+                                "Alle kriterier er nået.", "Færre konflikter i alle årgange.",
+                                "Trivselsmåling 2026: 84 %.", "Effekten er som forventet.",
+                                _at(date(2026, 12, 1))),),
+    goal_id=41,
+)  # fmt: skip
+SO_FAR = (date(2026, 1, 1), date(2026, 12, 7))
+REPORT = CommitteeReport(
+    "Bøgeskov Kommune", "Børne- og Uddannelsesudvalget", "Valgperioden 2026–2029",
+    date(2026, 1, 1), date(2029, 12, 31), _at(date(2026, 12, 7)),
+    units=(ReportUnit("Bøgeskov Skole", "Center for Dagtilbud og Skole", ("Mette Kjærgaard",),
+                      (COURSE, ReportGoal("Styrket læsning i indskolingen", "Bøgeskov Skole",
+                                          goal_id=45))),),
+)  # fmt: skip
+COMMITTEES = [
+    CommitteeView(2, "buu", "Børne- og Uddannelsesudvalget", None, "19:buu@thread.tacv2"),
+    CommitteeView(3, "sau", "Social- og Ældreudvalget", None, None),
+    CommitteeView(4, "kfu", "Kultur- og Fritidsudvalget", None, None),
+]
+REPORT_REQUEST = DocumentRequest("rapport", committee_id=2, period_id=1)
+AGREEMENT_REQUEST = DocumentRequest("aftale", period_id=1, unit_id=1)
+
+
+def _status_cards() -> dict[str, dict[str, Any]]:
+    """A status saved with *Ret*, corrected, offered for withdrawal, and read from one line."""
+    goal = test_cards.GOALS[0]
+    saved = test_cards.status(Color.GREEN)
+    corrected = replace(saved, corrected_at=saved.reported_at + timedelta(hours=2))
+    line = {"_line": "trivsel gul, legepatruljen hjælper", "goal": goal.id, "color": "yellow",
+            "narrative": "Legepatruljen hjælper, men indskolingen mangler voksne."}  # fmt: skip
+    return {
+        "saved_correctable": status_saved_card(goal, saved, T, status_id=301),
+        "saved_corrected": status_saved_card(goal, corrected, T, status_id=301),
+        "withdraw_offer": withdraw_offer_card(goal, test_cards.status(Color.YELLOW), 301, T),
+        "confirm": status_confirm_card(goal, line, "p-1", "confirm", T),
+        "withdraw_offer_en": withdraw_offer_card(goal, saved, 301, EN),
+    }
+
+
+def _whole_goal(t: Any, can_edit: bool = False) -> dict[str, Any]:
+    """As `åbn mål` shows it: statuses, course and the agreement's document buttons."""
+    shown = goal_card(test_cards_maal.APPROVED, t, can_edit=can_edit, statuses=HISTORY)
+    return with_documents(with_course(shown, COURSE, t, SO_FAR), AGREEMENT_REQUEST, t)
+
+
+def _goal_cards() -> dict[str, dict[str, Any]]:
+    """The goal with its history and course, and `mine mål` with each goal's trend."""
+    approved = test_cards_maal.APPROVED
+    reading = replace(
+        approved, id=45, content=replace(approved.content, title="Styrket læsning i indskolingen")
+    )
+    trends = {41: (Color.RED, Color.GREEN, Color.YELLOW), 45: (Color.GREEN,)}
+    return {
+        "goal_whole": _whole_goal(T),
+        "goal_whole_leader": _whole_goal(T, can_edit=True),
+        "mine_trends": my_goals_card([approved, reading], [], T, can_draft=True, trends=trends),
+        "goal_whole_en": _whole_goal(EN),
+        "mine_trends_en": my_goals_card([approved], [], EN, can_draft=False, trends=trends),
+    }
+
+
+def _overview_cards() -> dict[str, dict[str, Any]]:
+    """`overblik` on demand, and the committee documents' buttons under their cards."""
+    digest = test_cards.digest()
+    pack = pack_cards(test_cards_moede.PACK, T)[-1]
+    summary = summary_cards(test_cards_moede.APPROVED, T)[-1]
+    meeting = test_cards_moede.meeting().id
+    opener = open_card(digest, T)
+    assert opener is not None
+    return {
+        "committee_choice": committee_choice_card(COMMITTEES, T),
+        "open": opener,
+        "unit": unit_card(REPORT, T),
+        "digest_documents": with_documents(digest_cards(digest, T)[-1], REPORT_REQUEST, T),
+        "pack_documents": with_documents(pack, DocumentRequest("pakke", meeting_id=meeting), T),
+        "summary_documents": with_documents(
+            summary, DocumentRequest("referat", meeting_id=meeting), T, excel=False
+        ),
+        "unit_en": unit_card(REPORT, EN),
+    }
+
+
 class _Lost:
     def __init__(self, name: str) -> None:
         self.name, self.since, self.channel = name, None, False
@@ -119,6 +247,9 @@ def zoo() -> dict[str, dict[str, Any]]:
         group = module.__name__.removeprefix("test_cards").lstrip("_") or "status"
         built.update({f"{group}.{k}": v for k, v in module.CARDS.items()})
     built.update({f"dialog.{k}": v for k, v in _dialogue_cards().items()})
+    built.update({f"status.{k}": v for k, v in _status_cards().items()})
+    built.update({f"maal.{k}": v for k, v in _goal_cards().items()})
+    built.update({f"overblik.{k}": v for k, v in _overview_cards().items()})
     return built
 
 
