@@ -88,7 +88,9 @@ def unit_card(report: CommitteeReport, texts: Texts) -> dict[str, Any]:
 
 
 def _goal_row(goal: ReportGoal, texts: Texts) -> ac.Container:
-    items: list[Any] = [text(goal.title, bold=True), _latest(goal, texts), _letters(goal, texts)]
+    items: list[Any] = [text(goal.title, bold=True), _latest(goal, texts)]
+    if goal.statuses:  # without any, the latest line's "Ingen status endnu" says it all
+        items.append(_letters(goal, texts))
     if goal.goal_id is not None:
         items.append(
             buttons(

@@ -53,7 +53,7 @@ from store.reportviews import (
     StatusPoint,
 )
 from store.roleviews import Choices, Holding
-from store.views import CORRECTED, WITHDRAWN, CommitteeView, ItemKind, StatusEntry
+from store.views import CORRECTED, WITHDRAWN, CommitteeView, ItemKind, StatusEntry, StatusView
 
 T, EN = texts("da"), texts("en")
 MON, FRI = date(2026, 11, 23), date(2026, 11, 27)
@@ -127,15 +127,15 @@ def _at(day: date, hour: int = 13) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 5, tzinfo=UTC)
 
 
-# Bøgeskov Skole's goal through 2026, oldest first: a red spring, a yellow status in June
-# corrected to green the next day, one in September withdrawn as sent too early, and the
-# autumn's yellow.
-MARCH, JUNE, SEPTEMBER, NOVEMBER = (date(2026, 3, 16), date(2026, 6, 15), date(2026, 9, 14),
-                                    date(2026, 11, 16))  # fmt: skip
+# Bøgeskov Skole's goal (test_cards_maal.APPROVED, approved in December 2026) through 2027,
+# oldest first: a red spring, a yellow status in June corrected to green the next day, one
+# in September withdrawn as sent too early, and the autumn's yellow.
+MARCH, JUNE, SEPTEMBER, NOVEMBER = (date(2027, 3, 15), date(2027, 6, 14), date(2027, 9, 13),
+                                    date(2027, 11, 15))  # fmt: skip
 SPRING = "Flere konflikter efter vinterferien. Vi mangler voksne i gården."
 SUMMER = "Legepatruljen er i gang, og konflikterne i gården er halveret."
 AUTUMN = "Legepatruljen hjælper. Indskolingen mangler stadig voksne."
-MEASURED = "Trivselsmåling 9/2026: 71 % svarer »ofte god«."
+MEASURED = "Trivselsmåling 9/2027: 74 % svarer »ofte god«."
 HISTORY = (
     StatusEntry(Color.RED, SPRING, None, _at(MARCH), "Mette Kjærgaard"),
     StatusEntry(Color.YELLOW, SUMMER, None, _at(JUNE), "Mette Kjærgaard", change=CORRECTED,
@@ -148,29 +148,38 @@ HISTORY = (
 )  # fmt: skip
 COURSE = ReportGoal(
     "Flere elever trives i frikvartererne", "Bøgeskov Skole",
-    expected_effect="Færre konflikter i frikvartererne.",
+    expected_effect=test_cards_maal.APPROVED.content.expected_effect,
     statuses=(StatusPoint(Color.RED, _at(MARCH), SPRING),
               StatusPoint(Color.GREEN, _at(JUNE), SUMMER),
               StatusPoint(Color.YELLOW, _at(NOVEMBER), AUTUMN, MEASURED)),
-    evaluations=(EvaluationLine(EvaluationKind.FINAL, 2026, Color.GREEN,
-                                "Alle kriterier er nået.", "Færre konflikter i alle årgange.",
-                                "Trivselsmåling 2026: 84 %.", "Effekten er som forventet.",
-                                _at(date(2026, 12, 1))),),
     goal_id=41,
 )  # fmt: skip
-SO_FAR = (date(2026, 1, 1), date(2026, 12, 7))
+LATEST = StatusView(Color.YELLOW, AUTUMN, MEASURED, _at(NOVEMBER), "Mette Kjærgaard")
+SO_FAR = (date(2026, 1, 1), date(2027, 12, 6))
+FINAL_DAY = date(2029, 11, 19)
+# At the period's end, the final report's effect is read against the expected one.
+FINAL = EvaluationLine(
+    EvaluationKind.FINAL, 2029, Color.GREEN, "Alle kriterier er nået.",
+    "Færre konflikter i alle årgange.", "Trivselsmåling 2029: 84 % svarer »ofte god«.",
+    "Effekten er som forventet, også på mellemtrinnet.", _at(FINAL_DAY),
+    "Mette Kjærgaard",
+)  # fmt: skip
 REPORT = CommitteeReport(
     "Bøgeskov Kommune", "Børne- og Uddannelsesudvalget", "Valgperioden 2026–2029",
-    date(2026, 1, 1), date(2029, 12, 31), _at(date(2026, 12, 7)),
+    date(2026, 1, 1), date(2029, 12, 31), _at(date(2027, 12, 6)),
     units=(ReportUnit("Bøgeskov Skole", "Center for Dagtilbud og Skole", ("Mette Kjærgaard",),
                       (COURSE, ReportGoal("Styrket læsning i indskolingen", "Bøgeskov Skole",
                                           goal_id=45))),),
 )  # fmt: skip
 COMMITTEES = [
-    CommitteeView(2, "buu", "Børne- og Uddannelsesudvalget", None, "19:buu@thread.tacv2"),
-    CommitteeView(3, "sau", "Social- og Ældreudvalget", None, None),
-    CommitteeView(4, "kfu", "Kultur- og Fritidsudvalget", None, None),
-]
+    CommitteeView(i, key, name, None, None)
+    for i, (key, name) in enumerate((
+        ("oeu", "Økonomiudvalget"), ("buu", "Børne- og Uddannelsesudvalget"),
+        ("ssu", "Social- og Sundhedsudvalget"), ("tmu", "Teknik- og Miljøudvalget"),
+        ("kfu", "Kultur- og Fritidsudvalget"),
+        ("bieu", "Beskæftigelses-, Integrations- og Erhvervsudvalget"),
+    ), start=1)
+]  # fmt: skip
 REPORT_REQUEST = DocumentRequest("rapport", committee_id=2, period_id=1)
 AGREEMENT_REQUEST = DocumentRequest("aftale", period_id=1, unit_id=1)
 
@@ -191,10 +200,13 @@ def _status_cards() -> dict[str, dict[str, Any]]:
     }
 
 
-def _whole_goal(t: Any, can_edit: bool = False) -> dict[str, Any]:
+def _whole_goal(
+    t: Any, can_edit: bool = False, course: ReportGoal = COURSE, span: tuple[date, date] = SO_FAR
+) -> dict[str, Any]:
     """As `åbn mål` shows it: statuses, course and the agreement's document buttons."""
-    shown = goal_card(test_cards_maal.APPROVED, t, can_edit=can_edit, statuses=HISTORY)
-    return with_documents(with_course(shown, COURSE, t, SO_FAR), AGREEMENT_REQUEST, t)
+    goal = replace(test_cards_maal.APPROVED, latest=LATEST)
+    shown = goal_card(goal, t, can_edit=can_edit, statuses=HISTORY)
+    return with_documents(with_course(shown, course, t, span), AGREEMENT_REQUEST, t)
 
 
 def _goal_cards() -> dict[str, dict[str, Any]]:
@@ -207,6 +219,9 @@ def _goal_cards() -> dict[str, dict[str, Any]]:
     return {
         "goal_whole": _whole_goal(T),
         "goal_whole_leader": _whole_goal(T, can_edit=True),
+        "goal_whole_final": _whole_goal(
+            T, course=replace(COURSE, evaluations=(FINAL,)), span=(date(2026, 1, 1), FINAL_DAY)
+        ),
         "mine_trends": my_goals_card([approved, reading], [], T, can_draft=True, trends=trends),
         "goal_whole_en": _whole_goal(EN),
         "mine_trends_en": my_goals_card([approved], [], EN, can_draft=False, trends=trends),

@@ -18,13 +18,13 @@ from dialoger.dokumenter import DocumentRequest, Rendered, render
 from dokumentkit import MADE, a_year_behind, thirty_units
 from harness import card_text
 from kort.common import card
-from kort.overblik_paa_bestilling import course_section
+from kort.overblik_paa_bestilling import course_section, unit_card
 from kort.tekster import texts
 from store.enums import Color, EvaluationKind
 from store.importer import import_org
 from store.models import Committee, Meeting, Period, Unit
 from store.orgfile import OrgFile
-from store.reportviews import EvaluationLine, ReportGoal
+from store.reportviews import CommitteeReport, EvaluationLine, ReportGoal, ReportUnit
 from store_helpers import Sessions, id_of
 
 PERIOD = "valgperiode-2026-2029"
@@ -273,3 +273,19 @@ def test_a_goal_card_shows_the_final_reports_effect_against_the_expected() -> No
     shown = card_text(card(course_section(goal, texts()), "kort"))
     assert "Slutrapport 2029: Grøn. Effekt: Færre konflikter i alle årgange." in shown
     assert "Forventet effekt: Færre konflikter. – vurderet: Effekten er som forventet." in shown
+
+
+def test_a_unit_page_says_once_that_a_goal_has_no_status_yet() -> None:
+    unit = ReportUnit(
+        "Bøgeskov Skole",
+        "Center for Dagtilbud og Skole",
+        goals=(ReportGoal("Styrket læsning i indskolingen", "Bøgeskov Skole"),),
+    )
+    report = CommitteeReport("Bøgeskov Kommune", "Børne- og Uddannelsesudvalget",
+                             "Valgperioden 2026–2029", MADE.date(), MADE.date(), MADE,
+                             units=(unit,))  # fmt: skip
+
+    shown = card_text(unit_card(report, texts()))
+
+    assert "Ingen status endnu" in shown
+    assert "Ingen statusmeldinger i perioden endnu" not in shown
