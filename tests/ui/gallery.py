@@ -26,6 +26,7 @@ GROUPS = {
     "moede": "Dialogmøder, referater og pejlemærker",
     "evaluering": "Midtvejsevalueringer og slutrapporter",
     "dialog": "Formularer, roller, fravær, årshjul og påmindelser",
+    "overblik": "Overblik på bestilling og dokumenterne",
 }
 
 
