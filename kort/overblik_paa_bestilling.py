@@ -14,14 +14,13 @@ from adaptive_cards import types as t
 
 from kort import actions
 from kort.common import button, buttons, card, color_word, text, title
-from kort.dokumenter.diagram import strips
+from kort.dokumenter.diagram import card_strip
 from kort.tekster import Texts
 from store.enums import Color, EvaluationKind
 from store.reportviews import CommitteeReport, ReportGoal
 from store.text import shorten
 from store.views import CommitteeView, DigestView
 
-CARD_DPI = 60  # a strip of a few kilobytes
 NARRATIVE_SHOWN = 160  # characters of each status's narrative on a card
 
 
@@ -168,7 +167,7 @@ def _picture(goal: ReportGoal, texts: Texts, period: tuple[date, date] | None) -
     Adaptive Cards take from 1.2 and Teams does not count against a message's size)."""
     if period is None or not goal.statuses:
         return []
-    png = strips([goal], period[0], period[1], texts, dpi=CARD_DPI)
+    png = card_strip(goal, period[0], period[1], texts)
     url = "data:image/png;base64," + base64.b64encode(png).decode()
     alt = texts(
         "overblik.forloeb", letters=" · ".join(_letter(s.color, texts) for s in goal.statuses)

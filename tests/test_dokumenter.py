@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import openpyxl
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from bot import cli
@@ -18,13 +21,14 @@ from dialoger.dokumenter import DocumentRequest, Rendered, render
 from dokumentkit import MADE, a_year_behind, thirty_units
 from harness import card_text
 from kort.common import card
+from kort.dokumenter.diagram import card_strip
 from kort.overblik_paa_bestilling import course_section, unit_card
 from kort.tekster import texts
 from store.enums import Color, EvaluationKind
 from store.importer import import_org
 from store.models import Committee, Meeting, Period, Unit
 from store.orgfile import OrgFile
-from store.reportviews import CommitteeReport, EvaluationLine, ReportGoal, ReportUnit
+from store.reportviews import CommitteeReport, EvaluationLine, ReportGoal, ReportUnit, StatusPoint
 from store_helpers import Sessions, id_of
 
 PERIOD = "valgperiode-2026-2029"
@@ -289,3 +293,15 @@ def test_a_unit_page_says_once_that_a_goal_has_no_status_yet() -> None:
 
     assert "Ingen status endnu" in shown
     assert "Ingen statusmeldinger i perioden endnu" not in shown
+
+
+def test_a_goal_cards_strip_is_drawn_at_phone_width_so_its_months_read() -> None:
+    """At 7 inches and 60 dpi the months were 6 px high on a phone; the card's strip is
+    as wide as the card and drawn at 100 dpi, so 7-point text is 10 px."""
+    goal = ReportGoal("Flere elever trives", "Bøgeskov Skole",
+                      statuses=(StatusPoint(Color.RED, MADE, "Flere konflikter."),))  # fmt: skip
+
+    picture = Image.open(BytesIO(card_strip(goal, date(2026, 1, 1), MADE.date(), texts())))
+
+    assert picture.width == 440
+    assert round(picture.info["dpi"][0]) == 100

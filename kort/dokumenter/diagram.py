@@ -29,25 +29,41 @@ from store.text import shorten
 FILL = {Color.RED: "#b3261e", Color.YELLOW: "#f2c94c", Color.GREEN: "#2e7d32"}
 HATCH = {Color.RED: "xxx", Color.YELLOW: "///", Color.GREEN: ""}
 INK = {Color.RED: "white", Color.YELLOW: "black", Color.GREEN: "white"}
-MONTHS_SHOWN = 8  # at most this many month ticks, or the labels run together
+MONTHS_SHOWN = 8  # at most this many month ticks on a document, or the labels run together
+DOCUMENT_WIDTH = 7.0  # inches, an A4 page's text width
+CARD_WIDTH, CARD_DPI = 4.4, 100  # 440 px, a card at phone width
 
 
 def strips(goals: Sequence[ReportGoal], start: date, end: date, t: Texts, dpi: int = 150) -> bytes:
-    """One PNG with a row per goal; an empty row where a goal has no status yet. A card
-    gets a small one (`dpi` 60, a few kilobytes) as a data URI."""
-    figure = _figure(len(goals), dpi)
+    """One PNG with a row per goal, titled, and the colours' legend under it; an empty row
+    where a goal has no status yet."""
+    figure = _figure(len(goals), dpi, DOCUMENT_WIDTH)
     axes = figure.add_subplot()
     first, last = _day(start), _day(end)
     for row, goal in enumerate(reversed(goals)):
         _strip(axes, row, goal, first, last, t)
-    _axes(axes, goals, first, last, t)
+    _axes(axes, goals, first, last, t, DOCUMENT_WIDTH)
+    _legend(axes, goals, t)
     return _png(figure, dpi)
 
 
-def _figure(rows: int, dpi: int) -> Figure:
+def card_strip(goal: ReportGoal, start: date, end: date, t: Texts) -> bytes:
+    """One goal's strip for its card, a few kilobytes to travel as a data URI: as wide as
+    a phone shows a card, so its letters and months read at their size there, without the
+    title and legend the card says in text beside it."""
+    figure = _figure(1, CARD_DPI, CARD_WIDTH)
+    axes = figure.add_subplot()
+    first, last = _day(start), _day(end)
+    _strip(axes, 0, goal, first, last, t)
+    _axes(axes, [goal], first, last, t, CARD_WIDTH)
+    axes.set_yticks([])
+    return _png(figure, CARD_DPI)
+
+
+def _figure(rows: int, dpi: int, width: float) -> Figure:
     # A Figure of its own, not pyplot's: no global state, so documents can be drawn in a
     # worker thread while the server answers other turns.
-    figure = Figure(figsize=(7.0, 0.9 + 0.42 * max(rows, 1)), dpi=dpi)
+    figure = Figure(figsize=(width, 0.9 + 0.42 * max(rows, 1)), dpi=dpi)
     figure.set_layout_engine("constrained")
     return figure
 
@@ -94,17 +110,23 @@ def _strip(axes, row: int, goal: ReportGoal, first: float, last: float, t: Texts
         )
 
 
-def _axes(axes, goals: Sequence[ReportGoal], first: float, last: float, t: Texts) -> None:
+def _axes(
+    axes, goals: Sequence[ReportGoal], first: float, last: float, t: Texts, width: float
+) -> None:
     axes.set_xlim(first, last)
     axes.set_ylim(0, max(len(goals), 1))
     axes.set_yticks([row + 0.5 for row in range(len(goals))])
     axes.set_yticklabels([shorten(g.title, 42) for g in reversed(goals)], fontsize=7)
     months = (last - first) / 30.4
-    axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, ceil(months / MONTHS_SHOWN))))
+    shown = max(2, round(MONTHS_SHOWN * width / DOCUMENT_WIDTH))
+    axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, ceil(months / shown))))
     axes.xaxis.set_major_formatter(_month_formatter(t))
     axes.tick_params(axis="x", labelsize=7)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
+
+
+def _legend(axes, goals: Sequence[ReportGoal], t: Texts) -> None:
     axes.legend(
         handles=[
             Patch(
