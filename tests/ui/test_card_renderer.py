@@ -6,9 +6,11 @@ cut off, all text at 4.5:1 contrast or more, and colour never the only signal.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from cardrender import CHROMIUM, MODULES, CardPage, card_page, colour_only_problems
+from PIL import Image
 
 from cardzoo import zoo
 
@@ -68,3 +70,29 @@ def test_a_card_the_renderer_cannot_read_is_reported(page: CardPage) -> None:
     card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlok"}]}
 
     assert page.render(card).warnings != []
+
+
+def coloured(picture: Path) -> set[str]:
+    """Which of a red and a green the picture has, as an emoji font draws them."""
+    pixels = [rgb for _, rgb in Image.open(picture).convert("RGB").getcolors(1 << 24) or []]
+    found = set()
+    if any(r > 180 and g < 90 and b < 90 for r, g, b in pixels):
+        found.add("red")
+    if any(g > 140 and r < 120 and b < 120 for r, g, b in pixels):
+        found.add("green")
+    return found
+
+
+def test_the_status_dots_are_drawn_in_colour_not_as_empty_boxes(
+    page: CardPage, tmp_path: Path
+) -> None:
+    """Headless chromium has no colour emoji of its own: without Noto Color Emoji (.ci/run
+    installs it) the 🔴 and 🟢 of trends and histories are empty boxes, and the gallery
+    shows them so."""
+    dots = {"type": "TextBlock", "text": "Udvikling: 🔴 R · 🟢 Gr", "size": "extraLarge"}
+    card = {"type": "AdaptiveCard", "version": "1.5", "body": [dots]}
+
+    page.render(card)
+    page.screenshot(tmp_path / "dots.png")
+
+    assert coloured(tmp_path / "dots.png") == {"red", "green"}
