@@ -237,7 +237,7 @@ async def test_the_goal_card_shows_every_status_of_the_period_and_the_correction
     _, shown = await _goal_card(pejling, "mette", "boegeskov-skole-laesning")
 
     assert "Statushistorik i perioden" in shown
-    assert "Udvikling: 🟢 🟡" in shown  # the demo file's green, then the corrected yellow
+    assert "Forløb: Gr · Gu" in shown  # the demo file's green, then the corrected yellow
     assert "🟡 Gul · 7. december 2026 · Mette Kjærgaard" in shown
     assert "Tidligere version – rettet 7. december 2026 af Mette Kjærgaard" in shown
     assert "🔴 Rød · 7. december 2026" in shown
@@ -250,7 +250,7 @@ async def test_mine_maal_shows_each_goals_trend(pejling: RunningPejling) -> None
 
     replies = await pejling.say("mette", "vis mine mål")
 
-    assert "Udvikling: 🟡 🟢" in card_text(replies[0].cards[0])
+    assert "Udvikling: 🟡 Gu · 🟢 Gr" in card_text(replies[0].cards[0])
 
 
 async def test_a_leader_of_another_unit_does_not_see_the_history(pejling: RunningPejling) -> None:
