@@ -1,4 +1,4 @@
-"""Where Pejling listens (issue 11, point 5). Local mode has no authentication, so anyone
+"""Where Pejling listens. Local mode has no authentication, so anyone
 who reaches the port can speak as any person of the municipality: it listens on
 127.0.0.1 unless told twice over (`--host` and `--uden-login`), and then warns. With an
 app id, `HOST` (or `--host`) is the operator's choice, as before."""
