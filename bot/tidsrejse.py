@@ -52,6 +52,7 @@ TICKS = (time(7, 0), time(8, 0), time(10, 0), time(16, 0))
 WORK_AT = time(10, 0)
 ON_PLAN = "Det går efter planen."
 NEW_POST = "ny post i "  # how the recorder names a new post in a channel
+THREAD = "sim-post-"  # and the thread the post opens
 # How the demo's leaders answer a reminder; anyone not named does it the same day.
 RIGHT_AWAY, WHEN_NUDGED, SNOOZES, NEVER = "straks", "ved rykker", "udsætter", "aldrig"
 PERSONAS = {"jonas": WHEN_NUDGED, "sara": SNOOZES, "lise": NEVER}
@@ -66,13 +67,23 @@ class Recorder:
     def __init__(self) -> None:
         self.now = datetime.min
         self.arrived: list[tuple[datetime, str, dict[str, Any]]] = []
+        self.opened: set[tuple[datetime, str]] = set()  # (moment, thread) of each new post
         self._next = 0
 
     def create_conversation(self, body: dict[str, Any]) -> tuple[int, Any]:
         channel = (body.get("channelData") or {}).get("channel") or {}
         where = f"{NEW_POST}{channel.get('id', '')}"
         self.arrived.append((self.now, where, body.get("activity", {})))
-        return 201, {"id": f"sim-post-{self._id()}", "activityId": self._id()}
+        thread = f"{THREAD}{self._id()}"
+        self.opened.add((self.now, thread))
+        return 201, {"id": thread, "activityId": self._id()}
+
+    def channel_deliveries(self) -> int:
+        """Messages that reached a channel: each new post, and each run of replies in a
+        thread at a moment its post was not opened (a digest replying in the thread of its
+        meeting period's first digest)."""
+        replies = {(at, conv) for at, conv, _ in self.arrived if conv.startswith(THREAD)}
+        return len(self.opened) + len(replies - self.opened)
 
     def post_activity(
         self, conversation_id: str, activity: dict[str, Any], reply_to_id: str | None
@@ -345,12 +356,11 @@ def _per_person(
 
 def _lost(sent: list[tuple[datetime, udsendelse.Result]], recorder: Recorder) -> int:
     """Rows marked sent whose message did not arrive: one card in a personal chat per row
-    to a person, at least one new post per row to a channel."""
+    to a person, a new post or a reply in its thread per row to a channel."""
     to_people = sum(1 for _, r in sent if "person" in r.payload)
     in_chats = sum(1 for _, conv, _ in recorder.arrived if conv.startswith("sim:"))
     to_channels = sum(1 for _, r in sent if "person" not in r.payload)
-    new_posts = sum(1 for _, conv, _ in recorder.arrived if conv.startswith(NEW_POST))
-    return max(0, to_people - in_chats) + max(0, to_channels - new_posts)
+    return max(0, to_people - in_chats) + max(0, to_channels - recorder.channel_deliveries())
 
 
 def _after_done(run: Run, reminders: list[tuple[datetime, udsendelse.Result]]) -> list[str]:
