@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from store.errors import OrgFileError
 from store.models import Color, PeriodKind, Role
+from store.profiles import profile
 from store.text import fold
 
 TIMEZONE = "Europe/Copenhagen"
@@ -208,6 +209,7 @@ def _check_references(org: OrgFile) -> None:
     _unique("goals", (g.key for u in org.units for g in u.goals))
     if org.period.ends < org.period.starts:
         raise OrgFileError("org.period_backwards")
+    _goals_allowed(org)
     for department in org.departments:
         _known(committees, department.committee, f"departments.{department.key}.committee")
     for unit in org.units:
@@ -226,6 +228,20 @@ def _check_references(org: OrgFile) -> None:
     for person in org.people:
         for role in person.roles:
             _check_role(person, role, scopes)
+
+
+def _goals_allowed(org: OrgFile) -> None:
+    """A municipality whose profile has no goals (Dragør's) keeps none: importing one
+    would show it to a committee that decided against result contracts."""
+    if profile(org.municipality.profile).uses_goals:
+        return
+    for unit in org.units:
+        if unit.goals:
+            raise OrgFileError(
+                "org.profile_without_goals",
+                field=f"units.{unit.key}.goals",
+                profile=org.municipality.profile,
+            )
 
 
 def _check_role(person: OrgPerson, role: OrgRole, scopes: dict[Role, set[str]]) -> None:

@@ -21,6 +21,7 @@ from store.importer import import_org
 from store.models import Base, Bearing, Committee, GoalEvent, Municipality, Period, Unit
 from store.orgfile import OrgFile, parse_org
 from store.people import identify
+from store.profiles import profile
 from store.views import Actor, DigestView
 
 # A Sunday in the demo's election period 2026–2029, after every status in the demo file.
@@ -123,8 +124,16 @@ MEETING = date(2026, 12, 3)
 
 
 def with_profile(org: OrgFile, key: str) -> OrgFile:
-    """`org` working by the municipality profile `key` (hvidovre, jammerbugt, dragoer)."""
-    return edited(org, lambda raw: raw["municipality"].update(profile=key))
+    """`org` working by the municipality profile `key` (hvidovre, jammerbugt, dragoer).
+    A profile without goals gets a file without them, as the importer takes no others."""
+
+    def change(raw: OrgDict) -> None:
+        raw["municipality"].update(profile=key)
+        if not profile(key).uses_goals:
+            for unit in raw["units"]:
+                unit["goals"] = []
+
+    return edited(org, change)
 
 
 async def imported(sessions: Sessions, org: OrgFile) -> OrgFile:

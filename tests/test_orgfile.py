@@ -285,3 +285,30 @@ def test_a_unit_leader_role_needs_a_unit(demo_org: OrgFile) -> None:
         "org.role_needs_scope",
         {"field": "people.mette.roles.unit_leader"},
     )
+
+
+# Profiles
+
+
+def test_goals_for_a_municipality_that_does_not_use_goals_are_refused(demo_org: OrgFile) -> None:
+    """Dragør decided against result contracts: a goal in its file is a mistake, said in
+    Danish, and nothing is imported."""
+
+    def dragoer(raw: OrgDict) -> None:
+        raw["municipality"]["profile"] = "dragoer"
+
+    key, params = problem(demo_org, dragoer)
+    assert key == "org.profile_without_goals"
+    assert params["profile"] == "dragoer"
+    assert str(params["field"]).startswith("units.") and str(params["field"]).endswith(".goals")
+
+
+def test_a_municipality_without_goals_reads_its_file_without_them(demo_org: OrgFile) -> None:
+    def dragoer(raw: OrgDict) -> None:
+        raw["municipality"]["profile"] = "dragoer"
+        for unit in raw["units"]:
+            unit["goals"] = []
+
+    org = edited(demo_org, dragoer)
+    assert org.municipality.profile == "dragoer"
+    assert all(not unit.goals for unit in org.units)
