@@ -25,6 +25,7 @@ from store.views import DigestGoal, DigestUnit, DigestView, StatusView
 
 SIZE_LIMIT = 26 * 1024  # bytes of card JSON; below the 28 KB every Teams surface takes
 QUOTE_LENGTH = 160
+SUMMARY_LENGTH = 300  # of a summary's general part, or of what it says on one unit
 # A part is built before the number of parts is known; two digits stand in for it.
 UNKNOWN_TOTAL = 99
 
@@ -157,11 +158,20 @@ def _card(
         body += _summary(digest, texts)
     if not digest.units and digest.uses_goals:
         body.append(text(texts("digest.ingen_maal"), subtle=True))
+    if first and not digest.uses_goals:
+        body += _summaries(digest, texts)
     if first:
         body += _awaiting(digest, texts) + _bearings(digest, texts) + _matters(digest, texts)
+    if first and _nothing_yet(digest):
+        body.append(text(texts("digest.intet_endnu"), subtle=True))
     body += units
     fallback = texts("digest.fallback", committee=digest.committee_name)
     return card(body, fallback_text=fallback, full_width=True)
+
+
+def _nothing_yet(digest: DigestView) -> bool:
+    """Without goals, a digest with no summary, bearing or matter says so, not nothing."""
+    return not (digest.uses_goals or digest.summaries or digest.bearings or digest.open_matters)
 
 
 def _heading(digest: DigestView, texts: Texts, page: tuple[int, int] | None) -> list[Any]:
@@ -203,6 +213,26 @@ def _summary(digest: DigestView, texts: Texts) -> list[Any]:
     elif stale:
         lines.append(text(texts("digest.uden_status", count=stale)))
     return lines + _red_twice(digest, texts) + _since_meeting(digest, texts)
+
+
+def _summaries(digest: DigestView, texts: Texts) -> list[Any]:
+    """Without goals: what the latest dialogue meetings came to, as their summaries say."""
+    if not digest.summaries:
+        return []
+    lines: list[Any] = [text(texts("digest.opsummeringer"), bold=True)]
+    for summary in digest.summaries:
+        day = texts.date(summary.meeting_at)
+        items: list[Any] = [text(texts("digest.opsummering", date=day), bold=True, small=True)]
+        if summary.general:
+            items.append(text(shorten(summary.general, SUMMARY_LENGTH), small=True))
+        if summary.units:
+            listing = "\n".join(
+                f"- **{shorten(name, 40)}**: {shorten(said, SUMMARY_LENGTH)}"
+                for name, said in summary.units
+            )
+            items.append(text(listing, small=True))
+        lines.append(ac.Container(items=items, separator=True))
+    return lines
 
 
 def _red_twice(digest: DigestView, texts: Texts) -> list[Any]:

@@ -53,7 +53,11 @@ def bearings_cards(bearings: CommitteeBearings, texts: Texts) -> list[dict[str, 
     """How a politician traces a bearing to its effect: each bearing, whom it is for, and
     the goals that follow it with their latest status. One card, or numbered parts when
     the committee is large; each within the size Teams takes."""
-    sections = [s for traced in bearings.bearings for s in _bearing_sections(traced, texts)]
+    sections = [
+        section
+        for traced in bearings.bearings
+        for section in _bearing_sections(traced, texts, bearings.uses_goals)
+    ]
 
     def build(part: tuple[ac.Container, ...], page: tuple[int, int] | None) -> dict[str, Any]:
         body: list[Any] = [title(_bearings_title(bearings, texts))]
@@ -77,8 +81,11 @@ def _bearings_title(bearings: CommitteeBearings, texts: Texts) -> str:
     )
 
 
-def _bearing_sections(traced: TracedBearing, texts: Texts) -> list[ac.Container]:
-    """The bearing with its first run of goals, then a continued section per further run."""
+def _bearing_sections(
+    traced: TracedBearing, texts: Texts, uses_goals: bool = True
+) -> list[ac.Container]:
+    """The bearing with its first run of goals, then a continued section per further run;
+    without goals (Dragør), the bearing alone."""
     bearing = traced.bearing
     head: list[Any] = [
         text(bearing.title, bold=True),
@@ -86,6 +93,8 @@ def _bearing_sections(traced: TracedBearing, texts: Texts) -> list[ac.Container]
     ]
     if bearing.description:
         head.append(text(bearing.description))
+    if not uses_goals:
+        return [_section_box(head)]
     if not traced.goals:
         head.append(text(texts("moedekort.pejlemaerker.ingen_maal"), subtle=True))
         return [_section_box(head)]

@@ -18,7 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.enums import BearingScope, Role
 from store.meetingviews import CommitteeBearings, TracedBearing
-from store.models import Bearing, Committee, Department, Goal, GoalBearing, Period, Unit
+from store.models import (
+    Bearing,
+    Committee,
+    Department,
+    Goal,
+    GoalBearing,
+    Municipality,
+    Period,
+    Unit,
+)
+from store.profiles import profile
 from store.status import GOALS, current_period, goal_from_row, period_view
 from store.text import danish_order, fold
 from store.views import Actor, BearingView, GoalView, Scope
@@ -89,6 +99,12 @@ async def traced(session: AsyncSession, committee: Committee, period: Period) ->
     """The committee's bearings for the period, each with the reportable goals that
     follow it and their newest status: two statements, whatever the committee's size."""
     views = (await committee_bearings(session, [committee.id], period.id)).get(committee.id, ())
+    municipality = await session.get_one(Municipality, committee.municipality_id)
+    if not profile(municipality.profile).uses_goals:  # Dragør: the bearings, never a goal
+        bearings = tuple(TracedBearing(view) for view in views)
+        return CommitteeBearings(
+            committee.id, committee.name, period_view(period), bearings, uses_goals=False
+        )
     following = await session.execute(
         GOALS.add_columns(GoalBearing.bearing_id)
         .join(GoalBearing, GoalBearing.goal_id == Goal.id)

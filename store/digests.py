@@ -15,15 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store import claims
 from store.digestgoals import bearing_colors, committee_goals
 from store.digestrules import current_from, red_twice, since_meeting, status_days
-from store.enums import GoalState, MatterState
+from store.enums import GoalState, MatterState, SummaryState
+from store.meetingviews import SummaryContent
 from store.models import (
     Committee,
     Department,
     DigestPost,
     Goal,
     Matter,
+    Meeting,
     Municipality,
     Period,
+    Summary,
     Unit,
 )
 from store.profiles import profile
@@ -31,6 +34,7 @@ from store.status import current_period, period_view
 from store.text import danish_order
 from store.views import (
     DigestGoal,
+    DigestSummary,
     DigestUnit,
     DigestView,
     DigestWindow,
@@ -39,6 +43,8 @@ from store.views import (
 )
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+# A digest without goals shows the summaries of this many of the latest dialogue meetings.
+SUMMARIES_SHOWN = 3
 # A committee with no schedule of its own gets digests on demand only, one per ISO week.
 WEEKLY = "0 0 * * mon"
 
@@ -96,7 +102,10 @@ async def build_digest(
         session, committee.municipality_id, now.astimezone(LOCAL_TIME).date()
     )
     since = await _last_posted(session, committee.id) or window.start
-    goals = await committee_goals(session, committee, period, since) if period else []
+    # A municipality without goals shows none, even if some were ever stored for it.
+    uses_goals = profile(municipality.profile).uses_goals
+    with_goals = period if uses_goals else None
+    goals = await committee_goals(session, committee, period, since) if with_goals else []
     cycle = profile(municipality.profile).cycle.status
     days = status_days(cycle, period, now.astimezone(LOCAL_TIME).date()) if period else []
     current = current_from(days, period) if period else now
@@ -112,7 +121,7 @@ async def build_digest(
             red_twice=goal.id in flagged,
         )
 
-    awaiting = await _awaiting_committee(session, committee, period) if period else {}
+    awaiting = await _awaiting_committee(session, committee, period) if with_goals else {}
     goal_views = [goal for goal, _ in goals]
     bearings = await bearing_colors(session, committee, period, goal_views) if period else ()
     units = {
@@ -132,14 +141,62 @@ async def build_digest(
         units=tuple(sorted(units.values(), key=lambda unit: danish_order(unit.name))),
         bearings=bearings,
         open_matters=await _open_matters(session, committee),
-        uses_goals=profile(municipality.profile).uses_goals,
-        status_day=days[-1] if days else None,
-        since_meeting=await since_meeting(session, committee, goal_views, now),
+        uses_goals=uses_goals,
+        summaries=()
+        if uses_goals or period is None
+        else await _summaries(session, committee, period),
+        status_day=days[-1] if days and uses_goals else None,
+        since_meeting=await since_meeting(session, committee, goal_views, now)
+        if uses_goals
+        else None,
     )
 
 
 def _unit_of(pair: tuple[GoalView, StatusView | None]) -> tuple[int, str]:
     return pair[0].unit_id, pair[0].unit_name
+
+
+async def _summaries(
+    session: AsyncSession, committee: Committee, period: Period
+) -> tuple[DigestSummary, ...]:
+    """The approved summaries of the committee's dialogue meetings in the period, newest
+    first, at most SUMMARIES_SHOWN: two statements, whatever the number of units."""
+    rows = (
+        await session.execute(
+            select(Meeting.starts_at, Summary.content)
+            .join(Summary, Summary.meeting_id == Meeting.id)
+            .where(
+                Meeting.committee_id == committee.id,
+                Meeting.period_id == period.id,
+                Summary.state == SummaryState.APPROVED,
+            )
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+            .limit(SUMMARIES_SHOWN)
+        )
+    ).all()
+    contents = [(starts_at, SummaryContent.from_json(content)) for starts_at, content in rows]
+    wanted = {unit.unit_id for _, content in contents for unit in content.units}
+    names = await _unit_names(session, wanted)
+    return tuple(
+        DigestSummary(
+            meeting_at=starts_at,
+            general=content.general,
+            units=tuple(
+                sorted(
+                    ((names.get(unit.unit_id, ""), unit.text) for unit in content.units),
+                    key=lambda pair: danish_order(pair[0]),
+                )
+            ),
+        )
+        for starts_at, content in contents
+    )
+
+
+async def _unit_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))
+    return {unit_id: name for unit_id, name in rows}
 
 
 async def _open_matters(session: AsyncSession, committee: Committee) -> tuple[str, ...]:

@@ -264,6 +264,7 @@ class CommitteeBearings:
     committee_name: str
     period: PeriodView | None
     bearings: tuple[TracedBearing, ...]
+    uses_goals: bool = True  # without goals, no bearing is traced to any
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,16 @@ class SinceMeeting:
 
 
 @dataclass(frozen=True)
+class DigestSummary:
+    """An approved summary of one of the committee's dialogue meetings, as the digest of a
+    municipality without goals shows it: what was said, in general and per unit."""
+
+    meeting_at: datetime
+    general: str | None
+    units: tuple[tuple[str, str], ...] = ()  # (unit name, what was said)
+
+
+@dataclass(frozen=True)
 class DigestView:
     committee_key: str
     committee_name: str
@@ -193,8 +203,10 @@ class DigestView:
     units: tuple[DigestUnit, ...]
     bearings: tuple[DigestBearing, ...] = ()
     open_matters: tuple[str, ...] = ()  # titles of matters waiting for a formal decision
-    # Without goals (a profile like Dragør's) the digest is bearings and matters only.
+    # Without goals (a profile like Dragør's) the digest is the dialogue meetings'
+    # summaries, the bearings and the matters: no goal, no colour.
     uses_goals: bool = True
+    summaries: tuple[DigestSummary, ...] = ()  # newest meeting first; only without goals
     # The last status day that was due: a goal with no status for it is missing (None:
     # none was due yet in the period, and missing means no status in the period).
     status_day: date | None = None

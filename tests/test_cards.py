@@ -28,6 +28,7 @@ from store.views import (
     BearingView,
     DigestBearing,
     DigestGoal,
+    DigestSummary,
     DigestUnit,
     DigestView,
     DigestWindow,
@@ -211,6 +212,28 @@ def test_a_digest_without_goals_shows_bearings_and_matters_only() -> None:
     assert "Tidlig indsats for sprog" in shown and "Ny legeplads" in shown
     for goal_words in ("ingen godkendte mål", "Grøn:", "mål følger", "statusmeldinger"):
         assert goal_words not in shown
+
+
+def test_a_digest_without_goals_shows_the_summaries_of_the_dialogue_meetings() -> None:
+    said = DigestSummary(
+        datetime(2026, 12, 10, 13, tzinfo=UTC),
+        "Et godt møde om udeliv.",
+        (("Børnehaven Troldehøj", "Mere tid ude hver dag."),),
+    )
+    light = replace(digest(units=0), summaries=(said,), bearings=BEARINGS, uses_goals=False)
+    [card] = digest_cards(light, T)
+
+    shown = card_text(card)
+    assert "Opsummeringer fra dialogmøderne:\nDialogmødet 10. december 2026" in shown
+    assert "Et godt møde om udeliv." in shown
+    assert "Børnehaven Troldehøj**: Mere tid ude hver dag." in shown
+    assert "Tidlig indsats for sprog" in shown and "Grøn" not in shown
+    assert schema_errors(card) == []
+
+
+def test_a_digest_without_goals_and_nothing_yet_says_so() -> None:
+    [card] = digest_cards(replace(digest(units=0), uses_goals=False), T)
+    assert T("digest.intet_endnu") in card_text(card)
 
 
 def test_a_digest_shows_counts_changes_and_stale_goals_in_danish() -> None:

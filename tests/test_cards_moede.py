@@ -690,6 +690,15 @@ def test_a_bearing_is_traced_to_the_goals_that_follow_it() -> None:
     assert "Udvalget har ingen pejlemærker endnu." in card_text(CARDS["bearings_empty"])
 
 
+def test_without_goals_a_bearing_stands_alone() -> None:
+    """Dragør: the committee sees its bearings, never a goal or that none follows."""
+    light = replace(TRACED, bearings=(TracedBearing(AREA_BEARING),), uses_goals=False)
+    [card] = bearings_cards(light, T)
+    shown = card_text(card)
+    assert "Et stærkt samarbejde\nFor: Område Nord" in shown
+    assert "mål" not in shown.lower()
+
+
 def test_many_goals_on_many_bearings_are_split_within_the_size_limit() -> None:
     assert len(BIG_BEARINGS) > 1
     assert all(card_size(part) <= SIZE_LIMIT for part in BIG_BEARINGS)

@@ -8,9 +8,18 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from meetingkit import (
+    WHEN,
+    approve_summary,
+    content_for,
+    plan_meeting,
+    send_for_comments,
+    write_summary,
+)
+from store import bearings
 from store.claims import CLAIM_LEASE
 from store.digests import (
     build_digest,
@@ -22,11 +31,11 @@ from store.digests import (
 )
 from store.enums import Color
 from store.importer import import_org
-from store.models import Committee, DigestPost, Goal, StatusUpdate
+from store.models import Committee, DigestPost, Goal, Municipality, StatusUpdate
 from store.orgfile import OrgFile
-from store.status import record_status
+from store.status import current_period, record_status
 from store.views import DigestGoal, DigestView, DigestWindow
-from store_helpers import NOW, OrgDict, Sessions, actor_of, edited, id_of, statements
+from store_helpers import NOW, TODAY, OrgDict, Sessions, actor_of, edited, id_of, statements
 
 DANISH = ZoneInfo("Europe/Copenhagen")
 MONTHLY = "0 7 1-7 * mon"  # the demo's Børne- og Uddannelsesudvalget: first Monday, 7.00
@@ -511,3 +520,75 @@ def test_every_window_holds_the_moment_it_was_asked_for(schedule: str | None) ->
         at = NOW + timedelta(days=days, hours=days % 24)
         window = digest_window(schedule, at)
         assert window.start <= at < window.end
+
+
+# A municipality without goals (Dragør)
+
+AFTER_MEETING = datetime(2026, 12, 21, 9, 0, tzinfo=UTC)  # 11 days after meetingkit's WHEN
+
+
+async def as_dragoer(sessions: Sessions) -> None:
+    """The municipality turns to Dragør's profile after goals were stored for it."""
+    async with sessions.begin() as session:
+        await session.execute(update(Municipality).values(profile="dragoer"))
+
+
+async def approved_summary(sessions: Sessions, org: OrgFile) -> None:
+    """A dialogue meeting of Børne- og Uddannelsesudvalget, held, summed up and approved."""
+    planned = await plan_meeting(sessions, org)
+    written = await write_summary(
+        sessions, org, planned.meeting.id, content_for(planned.meeting), now=AFTER_MEETING
+    )
+    sent = await send_for_comments(sessions, org, written, today=AFTER_MEETING.date())
+    await approve_summary(sessions, org, sent, now=AFTER_MEETING + timedelta(days=8))
+
+
+async def test_without_goals_the_digest_shows_no_goal_even_if_some_are_stored(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    await as_dragoer(sessions)
+    digest = await digest_of(sessions, demo, "buu")
+    assert digest.uses_goals is False
+    assert (digest.units, digest.goals, digest.since_meeting, digest.status_day) == (
+        (),
+        (),
+        None,
+        None,
+    )
+    assert digest.bearings and all(entry.colors == () for entry in digest.bearings)
+
+
+async def test_without_goals_the_digest_has_the_approved_summaries_of_the_meetings(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    await as_dragoer(sessions)
+    await approved_summary(sessions, demo)
+    digest = await digest_of(sessions, demo, "buu", AFTER_MEETING + timedelta(days=9))
+    (summary,) = digest.summaries
+    assert summary.meeting_at == WHEN
+    assert summary.general == "Et godt møde med åben dialog."
+    assert summary.units == (
+        ("Bøgeskov Skole", "Bøgeskov Skole fortalte om året."),
+        ("Børnehuset Mælkebøtten", "Børnehuset Mælkebøtten fortalte om året."),
+    )
+
+
+async def test_with_goals_the_digest_leaves_the_summaries_to_the_goals(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    await approved_summary(sessions, demo)
+    digest = await digest_of(sessions, demo, "buu", AFTER_MEETING + timedelta(days=9))
+    assert digest.summaries == () and digest.goals
+
+
+async def test_without_goals_the_bearings_are_traced_to_no_goal(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    await as_dragoer(sessions)
+    async with sessions() as session:
+        row = await committee(session, demo, "buu")
+        period = await current_period(session, row.municipality_id, TODAY)
+        assert period is not None
+        shown = await bearings.traced(session, row, period)
+    assert shown.uses_goals is False
+    assert shown.bearings and all(entry.goals == () for entry in shown.bearings)
