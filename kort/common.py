@@ -10,7 +10,7 @@ from adaptive_cards import types as t
 
 from kort import actions
 from kort.tekster import Texts
-from store.enums import Color
+from store.enums import Color, ColorScale
 
 # Teams renders Adaptive Cards up to 1.5 everywhere; Action.Execute needs at least 1.4.
 CARD_VERSION = "1.5"
@@ -69,6 +69,22 @@ def facts(pairs: list[tuple[str, str | None]]) -> ac.FactSet:
 
 def color_word(color: Color | None, texts: Texts) -> str:
     return texts(f"farve.{color.value}") if color else texts("farve.ingen")
+
+
+# Where the catalogue says what a colour means on each scale (a profile may reword it).
+MEANINGS = {ColorScale.EXPECTED: "farve.forventes", ColorScale.FULFILMENT: "farve.betyder"}
+
+
+def color_meaning(color: Color, scale: ColorScale, texts: Texts) -> str:
+    """What `color` means at this moment: "i risiko" in a status, "delvist opfyldt" at the end."""
+    return texts(f"{MEANINGS[scale]}.{color.value}")
+
+
+def color_explanation(scale: ColorScale, texts: Texts) -> str:
+    """ "Rød: ikke på vej · Gul: i risiko · Grøn: på vej", on the scale of the moment."""
+    return texts(
+        "farve.forklaring", **{color.value: color_meaning(color, scale, texts) for color in Color}
+    )
 
 
 def color_text(

@@ -19,6 +19,7 @@ from kort.common import (
     button,
     buttons,
     card,
+    color_meaning,
     color_text,
     color_word,
     edit_row,
@@ -29,9 +30,10 @@ from kort.common import (
 )
 from kort.maal_felter import SEP, bullets, cancel_button
 from kort.tekster import Texts
-from store.enums import Color, EvaluationKind
+from store.enums import Color, ColorScale, EvaluationKind
 from store.goalviews import EvaluationGoal, EvaluationView
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
+from store.profiles import ColorSettings
 
 GOAL_STEP = "goal"
 REVIEW_STEP = "review"
@@ -122,16 +124,19 @@ def evaluation_form_card(
     step: str,
     answers: Mapping[str, Any],
     texts: Texts,
+    scale: ColorScale | None = None,
 ) -> dict[str, Any]:
     """Every answer of the evaluation on one form; what is answered already (or was given
-    before) is filled in."""
+    before) is filled in. `scale`: what the colours mean (by default, midway whether the
+    goal is expected to be met, in the final report whether it was)."""
+    scale = scale or ColorSettings().of_evaluation(kind)
     names = parts(kind)
     shown = {**_given(goal), **answers}
     review = _answer(progress_id, step, goal=goal.id, fields=list(names))
     body: list[Any] = [
         title(heading(kind, goal.year, texts)),
         *goal_facts(goal, texts),
-        _color_input(shown.get("color"), texts),
+        _color_input(shown.get("color"), scale, texts),
         *(_text_input(name, goal, shown.get(name), texts) for name in names[1:]),
         buttons(
             button(texts("evalueringkort.knap_gennemse"), review, positive=True),
@@ -149,11 +154,11 @@ def _given(goal: EvaluationGoal) -> dict[str, Any]:
     return {"color": content.color.value, **{n: getattr(content, n) for n in TEXT_PARTS}}
 
 
-def _color_input(value: Any, texts: Texts) -> ac.InputChoiceSet:
+def _color_input(value: Any, scale: ColorScale, texts: Texts) -> ac.InputChoiceSet:
     choices = [
         ac.InputChoice(
             title=texts("status.kort.valg", color=color_word(color, texts),
-                        meaning=texts(f"farve.betyder.{color}")),
+                        meaning=color_meaning(color, scale, texts)),
             value=color.value,
         )
         for color in Color

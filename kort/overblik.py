@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
-from kort.common import card, color_runs, color_word, text, title
+from kort.common import card, color_explanation, color_runs, color_word, text, title
 from kort.tekster import Texts
 from store.enums import Color, GoalState
 from store.text import shorten
@@ -205,7 +205,7 @@ def _summary(digest: DigestView, texts: Texts) -> list[Any]:
         if changed
         else texts("digest.ingen_nye", since=since)
     )
-    lines = [text(counts, bold=True), text(news)]
+    lines = [text(counts, bold=True), text(_scale_line(digest, texts), small=True), text(news)]
     stale = sum(1 for g in digest.goals if g.stale)
     if stale and digest.status_day:
         day = texts.date(digest.status_day)
@@ -233,6 +233,13 @@ def _summaries(digest: DigestView, texts: Texts) -> list[Any]:
             items.append(text(listing, small=True))
         lines.append(ac.Container(items=items, separator=True))
     return lines
+
+
+def _scale_line(digest: DigestView, texts: Texts) -> str:
+    """Which question the colours answer: a status tells what is expected, the final
+    report what was met."""
+    explanation = color_explanation(digest.status_scale, texts)
+    return texts(f"digest.farver.{digest.status_scale.value}", explanation=explanation)
 
 
 def _red_twice(digest: DigestView, texts: Texts) -> list[Any]:

@@ -9,9 +9,20 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.common import button, buttons, card, color_text, color_word, facts, numbered, text, title
+from kort.common import (
+    button,
+    buttons,
+    card,
+    color_meaning,
+    color_text,
+    color_word,
+    facts,
+    numbered,
+    text,
+    title,
+)
 from kort.tekster import Texts
-from store.enums import Color
+from store.enums import Color, ColorScale
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.views import GoalView, StatusEntry, StatusView
 
@@ -91,9 +102,11 @@ def status_form_card(
     answers: dict[str, Any],
     texts: Texts,
     deputy_for: str | None = None,
+    scale: ColorScale = ColorScale.EXPECTED,
 ) -> dict[str, Any]:
     """Colour, narrative and evidence for one goal in one form; earlier answers are kept.
-    `deputy_for`: the absent leader the reader reports for, if they stand in."""
+    `deputy_for`: the absent leader the reader reports for, if they stand in; `scale`:
+    what the colours mean in the profile's status (whether the goal is expected to be met)."""
     # `fields` names the inputs, because Teams leaves an empty one out of the data.
     save = {
         "action": actions.ANSWER,
@@ -120,7 +133,7 @@ def status_form_card(
             is_required=True,
             error_message=texts("status.kort.farve_fejl"),
             value=answers.get("color"),
-            choices=[_color_choice(color, texts) for color in Color],
+            choices=[_color_choice(color, scale, texts) for color in Color],
         ),
         ac.InputText(
             id="narrative",
@@ -147,10 +160,9 @@ def status_form_card(
     return card(body, fallback_text=texts("status.spoerg_farve", goal=goal.title))
 
 
-def _color_choice(color: Color, texts: Texts) -> ac.InputChoice:
-    label = texts(
-        "status.kort.valg", color=color_word(color, texts), meaning=texts(f"farve.betyder.{color}")
-    )
+def _color_choice(color: Color, scale: ColorScale, texts: Texts) -> ac.InputChoice:
+    meaning = color_meaning(color, scale, texts)
+    label = texts("status.kort.valg", color=color_word(color, texts), meaning=meaning)
     return ac.InputChoice(title=label, value=color.value)
 
 

@@ -142,6 +142,7 @@ async def build_digest(
         bearings=bearings,
         open_matters=await _open_matters(session, committee),
         uses_goals=uses_goals,
+        status_scale=profile(municipality.profile).colors.status,
         summaries=()
         if uses_goals or period is None
         else await _summaries(session, committee, period),

@@ -154,3 +154,10 @@ class EvaluationKind(enum.StrEnum):
 
     MIDWAY = "midway"  # midtvejsevaluering, with the department head
     FINAL = "final"  # slutrapport, after the period; it closes the goal
+
+
+class ColorScale(enum.StrEnum):
+    """What red, yellow and green mean at a moment of the year."""
+
+    EXPECTED = "expected"  # during the period: is the goal expected to be met?
+    FULFILMENT = "fulfilment"  # the final report: not, partly or fully met (Hvidovre 000)

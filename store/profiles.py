@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from store.enums import ApprovalStep
+from store.enums import ApprovalStep, ColorScale, EvaluationKind
 from store.goalfields import FIELDS
 
 PROFILE_KEYS = ("hvidovre", "jammerbugt", "dragoer")
@@ -138,6 +138,19 @@ class ReminderSettings(_Model):
         return self
 
 
+class ColorSettings(_Model):
+    """What red/yellow/green mean at each moment. Hvidovre defines them for the report:
+    "ikke opfyldt, delvist opfyldt eller er opfyldt" (000). A goal on track halfway is not
+    yet met, so during the period a colour says whether it is expected to be met."""
+
+    status: ColorScale = ColorScale.EXPECTED
+    midway: ColorScale = ColorScale.EXPECTED
+    final_report: ColorScale = ColorScale.FULFILMENT
+
+    def of_evaluation(self, kind: EvaluationKind) -> ColorScale:
+        return self.final_report if kind is EvaluationKind.FINAL else self.midway
+
+
 class Profile(_Model):
     key: str
     name: Label
@@ -145,6 +158,7 @@ class Profile(_Model):
     meetings: MeetingSettings = MeetingSettings()
     cycle: CycleSettings = CycleSettings()
     reminders: ReminderSettings = ReminderSettings()
+    colors: ColorSettings = ColorSettings()
     goal_limit: int = Field(default=5, ge=1)
     approval: tuple[ApprovalStep, ...] = (ApprovalStep.DEPARTMENT, ApprovalStep.COMMITTEE)
     # After which approval step a goal takes part in status reporting and digests.

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from store.enums import BearingScope, Color, GoalState, Role
+from store.enums import BearingScope, Color, ColorScale, GoalState, Role
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,8 @@ class DigestView:
     # summaries, the bearings and the matters: no goal, no colour.
     uses_goals: bool = True
     summaries: tuple[DigestSummary, ...] = ()  # newest meeting first; only without goals
+    # What a status colour means in this profile: expected fulfilment, not fulfilment.
+    status_scale: ColorScale = ColorScale.EXPECTED
     # The last status day that was due: a goal with no status for it is missing (None:
     # none was due yet in the period, and missing means no status in the period).
     status_day: date | None = None

@@ -23,7 +23,7 @@ from kort.hjaelp import channel_help_card, help_card
 from kort.overblik import SIZE_LIMIT, UNKNOWN_TOTAL, _digest_card, digest_cards, paginate
 from kort.status import goal_list_card, status_form_card, status_saved_card
 from kort.tekster import texts
-from store.enums import Color, GoalState
+from store.enums import Color, ColorScale, GoalState
 from store.views import (
     BearingView,
     DigestBearing,
@@ -229,6 +229,20 @@ def test_a_digest_without_goals_shows_the_summaries_of_the_dialogue_meetings() -
     assert "Børnehaven Troldehøj**: Mere tid ude hver dag." in shown
     assert "Tidlig indsats for sprog" in shown and "Grøn" not in shown
     assert schema_errors(card) == []
+
+
+def test_a_digest_says_which_question_its_colours_answer() -> None:
+    """A quarterly status is the leader's expectation; "opfyldt" is the final report's word."""
+    expected = card_text(digest_cards(digest(), T)[0])
+    assert "Farverne er ledernes forventning til målene: Rød: ikke på vej" in expected
+    met = replace(digest(), status_scale=ColorScale.FULFILMENT)
+    shown = card_text(digest_cards(met, T)[0])
+    assert "Farverne siger, om målene er opfyldt: Rød: ikke opfyldt · Gul: delvist opfyldt" in shown
+
+
+def test_the_status_form_asks_what_is_expected() -> None:
+    shown = str(CARDS["status_form"])  # the choices' titles
+    assert "Gul – i risiko" in shown and "opfyldt" not in shown
 
 
 def test_a_digest_without_goals_and_nothing_yet_says_so() -> None:

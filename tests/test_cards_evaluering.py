@@ -21,7 +21,7 @@ from kort.evaluering import (
     start_button,
 )
 from kort.tekster import texts
-from store.enums import Color, EvaluationKind
+from store.enums import Color, ColorScale, EvaluationKind
 from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
 
 T, EN = texts("da"), texts("en")
@@ -101,3 +101,17 @@ def test_the_review_has_a_ret_button_per_answer_and_the_buttons_carry_their_acti
         "action": actions.START_EVALUATION, "kind": "midway", "goal": 11,
     }  # fmt: skip
     assert "Givet 3. marts 2027 · Gul" in card_text(CARDS["choice_da"])
+
+
+def test_the_final_report_asks_what_was_met_and_midway_what_is_expected() -> None:
+    """Hvidovre (000): the report's red/yellow/green is not, partly or fully met; halfway a
+    goal on track is not yet met, so the midway evaluation asks what is expected."""
+    final = str(evaluation_form_card(GOAL, FINAL, "p-1", "color", {}, T))
+    midway = str(evaluation_form_card(GOAL, MIDWAY, "p-1", "color", {}, T))
+    assert "Gul – delvist opfyldt" in final and "i risiko" not in final
+    assert "Gul – i risiko" in midway and "opfyldt" not in midway
+
+
+def test_a_profile_may_ask_the_midway_evaluation_on_the_scale_of_the_report() -> None:
+    asked = evaluation_form_card(GOAL, MIDWAY, "p-1", "color", {}, T, ColorScale.FULFILMENT)
+    assert "Rød – ikke opfyldt" in str(asked)

@@ -71,7 +71,8 @@ async def test_a_typed_midway_evaluation_goes_to_the_department_head(chat: Chat)
     [asked] = texts_of(color.replies)
     assert f"Hvor står »{TRIVSEL}« i forhold til succeskriterierne?" in asked
     assert "Målet har ingen succeskriterier" in asked and "Forventet effekt: Færre" in asked
-    assert "Rød: ikke opfyldt" in asked
+    # Midway, Hvidovre's own words for what is expected (000: "på rette spor").
+    assert "Rød: ikke på rette spor · Gul: i risiko · Grøn: på rette spor" in asked
     [form] = cards_of(color.replies, Target.NEW)
     assert {"color", "criteria", "effect", "evidence"} <= {n.get("id") for n in form["body"]}
 

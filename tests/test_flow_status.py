@@ -46,9 +46,12 @@ def test_choosing_a_goal_by_typing_asks_for_the_colour_and_shows_the_form() -> N
     assert result.progress.step == "color"
     question, *_ = texts_of(result.replies)
     assert "»Flere elever trives i frikvartererne«" in question
-    assert "Rød: ikke opfyldt" in question
+    # A quarterly status asks what is expected; "opfyldt" is for the final report.
+    assert "Rød: ikke på vej · Gul: i risiko · Grøn: på vej" in question
+    assert "opfyldt" not in question
     [form] = cards_of(result.replies, Target.NEW)
     assert {"color", "narrative", "evidence"} <= {n.get("id") for n in form["body"]}
+    assert "Gul – i risiko" in str(form) and "opfyldt" not in str(form)
 
 
 def test_choosing_a_goal_on_the_card_replaces_the_list_with_the_form() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from store.enums import ApprovalStep
+from store.enums import ApprovalStep, ColorScale
 from store.goalfields import FIELDS
 from store.profiles import PROFILE_KEYS, Profile, profile
 
@@ -258,3 +258,21 @@ def test_a_wrong_setting_is_refused_naming_the_setting(change: dict[str, Any], w
 def test_a_profile_without_goals_needs_no_template() -> None:
     loaded = Profile.model_validate(raw_profile(uses_goals=False, templates=[]))
     assert loaded.uses_goals is False
+
+
+def test_a_status_asks_what_is_expected_and_the_final_report_what_was_met() -> None:
+    """Hvidovre (000) defines red/yellow/green for the report: not, partly or fully met.
+    During the period a colour says whether the goal is expected to be met."""
+    for key in ("hvidovre", "jammerbugt"):
+        colors = profile(key).colors
+        assert (colors.status, colors.midway, colors.final_report) == (
+            ColorScale.EXPECTED,
+            ColorScale.EXPECTED,
+            ColorScale.FULFILMENT,
+        )
+
+
+def test_hvidovre_says_what_is_expected_in_its_own_words() -> None:
+    words = profile("hvidovre").labels
+    assert words["farve.forventes.green"].da == "på rette spor"
+    assert words["farve.forventes.red"].da == "ikke på rette spor"

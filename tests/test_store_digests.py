@@ -29,7 +29,7 @@ from store.digests import (
     mark_sent,
     previous_post,
 )
-from store.enums import Color
+from store.enums import Color, ColorScale
 from store.importer import import_org
 from store.models import Committee, DigestPost, Goal, Municipality, StatusUpdate
 from store.orgfile import OrgFile
@@ -592,3 +592,11 @@ async def test_without_goals_the_bearings_are_traced_to_no_goal(
         shown = await bearings.traced(session, row, period)
     assert shown.uses_goals is False
     assert shown.bearings and all(entry.goals == () for entry in shown.bearings)
+
+
+async def test_a_digest_knows_its_colours_tell_what_is_expected(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """Hvidovre's status colours are the leaders' expectation; fulfilment is the report's."""
+    digest = await digest_of(sessions, demo, "buu")
+    assert digest.status_scale is ColorScale.EXPECTED

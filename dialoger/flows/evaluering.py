@@ -21,12 +21,13 @@ from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
 from dialoger.flows.status import choose_goal, parse_color
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import evaluering as cards
+from kort.common import color_explanation
 from kort.tekster import Texts
 from store import evaluations
-from store.enums import Color, EvaluationKind
+from store.enums import Color, ColorScale, EvaluationKind
 from store.errors import DomainError
 from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
-from store.profiles import profile
+from store.profiles import ColorSettings, profile
 from store.text import fold
 
 GOAL = cards.GOAL_STEP
@@ -46,6 +47,7 @@ class EvaluationData:
     goals: tuple[EvaluationGoal, ...]  # those still missing the evaluation first
     leads: bool
     uses_goals: bool = True
+    scale: ColorScale | None = None  # what the colours mean (None: the default for `kind`)
 
     def goal(self, goal_id: Any) -> EvaluationGoal | None:
         return next((g for g in self.goals if str(g.id) == str(goal_id)), None)
@@ -66,7 +68,8 @@ def _loader(kind: EvaluationKind) -> Any:
             return EvaluationData(kind, (), leads, uses_goals=False)
         found = await evaluations.evaluable(ctx.session, actor, kind, ctx.today)
         missing_first = sorted(found, key=lambda g: g.done is not None)  # stable
-        return EvaluationData(kind, tuple(missing_first), leads)
+        scale = profile(actor.profile).colors.of_evaluation(kind)
+        return EvaluationData(kind, tuple(missing_first), leads, scale=scale)
 
     return load
 
@@ -125,7 +128,7 @@ def _form(a: Ask) -> dict[str, Any]:
     assert goal is not None  # `_ask` checked it
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
     return cards.evaluation_form_card(goal, data.kind, a.progress.id, a.progress.step, shown,
-                                      a.texts)  # fmt: skip
+                                      a.texts, data.scale)  # fmt: skip
 
 
 def _context(name: str, goal: EvaluationGoal, texts: Texts) -> list[str]:
@@ -155,7 +158,8 @@ def _ask(name: str) -> Any:
         lines = [a.texts(f"evaluering.spoerg.{name}", goal=goal.title)]
         lines += _context(name, goal, a.texts)
         if name == "color":
-            lines.append(a.texts("status.farve_forklaring"))
+            scale = a.data.scale or ColorSettings().of_evaluation(a.data.kind)
+            lines.append(color_explanation(scale, a.texts))
         question = say("\n\n".join(lines))
         # The form comes with the first question only; later ones are in the chat already.
         return [question, show(_form(a))] if name == "color" and not a.repeat else [question]

@@ -15,6 +15,7 @@ from dialoger.context import Context
 from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
 from dialoger.status_line import color_in
 from dialoger.turn import Reply, Target, card_reply, say, show
+from kort.common import color_explanation
 from kort.status import (
     goal_list_card,
     status_confirm_card,
@@ -22,7 +23,7 @@ from kort.status import (
     status_saved_card,
 )
 from store import fravaer, status, status_history
-from store.enums import Color
+from store.enums import Color, ColorScale
 from store.errors import DomainError
 from store.profiles import profile
 from store.text import fold, shorten
@@ -52,6 +53,7 @@ class StatusData:
     goals: tuple[GoalView, ...]
     leads_units: bool
     uses_goals: bool = True
+    scale: ColorScale = ColorScale.EXPECTED  # what the colours mean in a status
     # Unit id → the absent leader whose unit the person reports for as deputy today.
     deputy_for: Mapping[int, str] = field(default_factory=dict)
 
@@ -65,7 +67,8 @@ async def load(ctx: Context) -> StatusData:
         return StatusData((), bool(actor.led_unit_ids), uses_goals=False)
     goals = await status.goals_of_leader(ctx.session, actor, ctx.today)
     deputies = await fravaer.standing_in_for(ctx.session, actor)
-    return StatusData(tuple(goals), bool(actor.led_unit_ids), deputy_for=deputies)
+    scale = profile(actor.profile).colors.status
+    return StatusData(tuple(goals), bool(actor.led_unit_ids), deputy_for=deputies, scale=scale)
 
 
 def refuse(data: StatusData, texts: Any) -> str | None:
@@ -130,7 +133,9 @@ def _form(a: Ask) -> dict[str, Any]:
     goal = a.data.goal(a.progress.answers.get("goal"))
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
     deputy = a.data.deputy_for.get(goal.unit_id) if goal else None
-    return status_form_card(goal, a.progress.id, a.progress.step, shown, a.texts, deputy)
+    return status_form_card(
+        goal, a.progress.id, a.progress.step, shown, a.texts, deputy, a.data.scale
+    )
 
 
 def ask_color(a: Ask) -> list[Reply]:
@@ -138,7 +143,7 @@ def ask_color(a: Ask) -> list[Reply]:
     question = say(
         a.texts("status.spoerg_farve", goal=goal.title if goal else "")
         + "\n\n"
-        + a.texts("status.farve_forklaring")
+        + color_explanation(a.data.scale, a.texts)
     )
     if a.turn.from_card:
         return [show(_form(a), Target.REPLACE)]
