@@ -31,6 +31,7 @@ from store.errors import Invalid, NotAllowed
 from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.models import Evaluation, Goal, GoalEvent, Period, Person, RoleAssignment, Unit
+from store.profiles import profile
 from store.text import danish_order
 from store.views import Actor
 
@@ -92,6 +93,8 @@ async def evaluable(
 ) -> list[EvaluationGoal]:
     """The actor's goals that can get an evaluation of `kind` today, each with the one
     given so far (`done`), by unit name."""
+    if not profile(actor.profile).evaluates(kind):
+        return []
     rows = await _leader_goals(session, actor, _open_on(kind, today))
     found = [(goal, unit, _year_of(kind, ends, today)) for goal, unit, ends in rows]
     return await _views(session, kind, found)
@@ -102,6 +105,8 @@ async def pending(
 ) -> list[EvaluationGoal]:
     """The actor's goals that still miss their evaluation of `kind` for `year`: for the
     reminders, which ask each leader for what is missing."""
+    if not profile(actor.profile).evaluates(kind):
+        return []
     rows = await _leader_goals(session, actor, _of_year(kind, year))
     found = [(goal, unit, year) for goal, unit, _ in rows]
     return [g for g in await _views(session, kind, found) if g.done is None]
@@ -144,6 +149,8 @@ async def evaluable_goal(
 ) -> EvaluationGoal:
     """The goal `actor` wants to evaluate, if they may. Ids arrive in card data, which a
     client can forge, so this is asked every time, not only when the card was built."""
+    if not profile(actor.profile).evaluates(kind):
+        raise Invalid("evaluering.holdes_ikke")
     rows = await session.execute(
         _GOALS.where(
             Goal.id == goal_id,

@@ -197,6 +197,11 @@ class Profile(_Model):
                     order.append(name)
         return tuple(order)
 
+    def evaluates(self, kind: EvaluationKind) -> bool:
+        """Whether the municipality holds this evaluation: every goal gets its final report,
+        a midway evaluation only where the profile has a day for it (Hvidovre has none)."""
+        return kind is EvaluationKind.FINAL or self.cycle.midway is not None
+
     @property
     def last_step(self) -> ApprovalStep:
         return self.approval[-1]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dialoger.engine import PENDING, advance, ask, first_step
+from dialoger.flows.evaluering import EvaluationData
+from dialoger.flows.evaluering import refuse as refuse_evaluation
 from dialoger.flows.status import FLOW, StatusData, parse_color, parse_goal, refuse
 from dialoger.turn import Target
 from flowkit import cards_of, goal, pressed, progress, texts_of, typed
 from kort import actions
 from kort.tekster import texts
-from store.enums import Color
+from store.enums import Color, EvaluationKind
 
 T = texts("da")
 DATA = StatusData(
@@ -164,3 +166,10 @@ def test_a_stale_form_for_another_goal_reports_on_the_goal_it_shows() -> None:
     result = advance(FLOW, progress("color", goal=12), pressed(form), DATA, T)
     assert result.complete
     assert result.progress.answers["goal"] == 11
+
+
+def test_a_municipality_without_a_midway_evaluation_is_told_so_in_danish() -> None:
+    """The evaluation flow shares the status flow's colours; its refusal is checked here."""
+    data = EvaluationData(EvaluationKind.MIDWAY, (), leads=True, held=False)
+    assert refuse_evaluation(data, T) == T("evaluering.holdes_ikke")
+    assert "midtvejsevaluering" in T("evaluering.holdes_ikke")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from store.enums import ApprovalStep, ColorScale
+from store.enums import ApprovalStep, ColorScale, EvaluationKind
 from store.goalfields import FIELDS
 from store.profiles import PROFILE_KEYS, Profile, profile
 
@@ -276,3 +276,11 @@ def test_hvidovre_says_what_is_expected_in_its_own_words() -> None:
     words = profile("hvidovre").labels
     assert words["farve.forventes.green"].da == "på rette spor"
     assert words["farve.forventes.red"].da == "ikke på rette spor"
+
+
+def test_a_profile_without_a_midway_day_holds_no_midway_evaluation() -> None:
+    """Hvidovre's 000 knows no midway evaluation; a profile says whether it has one."""
+    without = Profile.model_validate(raw_profile(cycle={"midway": None}))
+    assert not without.evaluates(EvaluationKind.MIDWAY)
+    assert without.evaluates(EvaluationKind.FINAL)
+    assert profile("jammerbugt").evaluates(EvaluationKind.MIDWAY)

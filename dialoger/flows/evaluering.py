@@ -48,6 +48,7 @@ class EvaluationData:
     leads: bool
     uses_goals: bool = True
     scale: ColorScale | None = None  # what the colours mean (None: the default for `kind`)
+    held: bool = True  # False: the profile has no such evaluation (Hvidovre: no midway)
 
     def goal(self, goal_id: Any) -> EvaluationGoal | None:
         return next((g for g in self.goals if str(g.id) == str(goal_id)), None)
@@ -66,6 +67,8 @@ def _loader(kind: EvaluationKind) -> Any:
         leads = bool(actor.led_unit_ids)
         if not profile(actor.profile).uses_goals:
             return EvaluationData(kind, (), leads, uses_goals=False)
+        if not profile(actor.profile).evaluates(kind):
+            return EvaluationData(kind, (), leads, held=False)
         found = await evaluations.evaluable(ctx.session, actor, kind, ctx.today)
         missing_first = sorted(found, key=lambda g: g.done is not None)  # stable
         scale = profile(actor.profile).colors.of_evaluation(kind)
@@ -77,6 +80,8 @@ def _loader(kind: EvaluationKind) -> Any:
 def refuse(data: EvaluationData, texts: Texts) -> str | None:
     if not data.uses_goals:
         return texts("maal.bruges_ikke")
+    if not data.held:
+        return texts("evaluering.holdes_ikke")
     if not data.leads:
         return texts("evaluering.ingen_enheder")
     if not data.goals:
