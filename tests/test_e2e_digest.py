@@ -21,7 +21,7 @@ from bot.app import RUNTIME
 from bot.digest import DigestResult, Outcome, post_digest
 from bot.scheduler import scheduler_context, send_outbox
 from cardcheck import schema_errors
-from fakebf import RecordedRequest
+from fakebf import FakeBotFramework, RecordedRequest
 from harness import (
     CHANNEL,
     RunningPejling,
@@ -34,7 +34,9 @@ from harness import (
     walk,
 )
 from store.models import ConversationRef, DigestPost
+from store.orgfile import OrgFile
 from store.planlaegning import Source
+from store_helpers import with_profile
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -332,3 +334,22 @@ async def test_a_scheduled_digest_teams_refuses_is_tried_again_after_a_wait(
     assert await digest_tick(linked, FIRST_MONDAY + timedelta(minutes=1)) == []
     assert await digest_tick(linked, FIRST_MONDAY + timedelta(minutes=3)) == ["digest sent"]
     assert [r.status for r in new_posts(linked)] == [400, 201]
+
+
+async def test_dragoers_committee_never_sees_a_goal(
+    fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
+) -> None:
+    """Dragør (003) keeps no goals: its digest and its bearings show the bearings, never a
+    goal, a colour or a count of them."""
+    dragoer = with_profile(demo_org, "dragoer")
+    async with running_pejling(fake_bf, tmp_path, dragoer) as pejling:
+        await link_channel(pejling)
+        assert (await digest(pejling)).outcome is Outcome.SENT
+        said = await pejling.say("jens", "pejlemærker")
+
+    [post] = pejling.fake.messages_in(CHANNEL.channel_id)[-1:]
+    shown = card_text(post.cards[0])
+    bearings = "\n".join(card_text(card) for message in said for card in message.cards)
+    assert "Udvalgets pejlemærker:" in shown and "Alle børn skal trives" in bearings
+    for goal_words in ("Grøn", "Gul", "Rød", "mål følger", "Farverne", "Ingen status"):
+        assert goal_words not in shown and goal_words not in bearings
