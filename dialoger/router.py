@@ -39,6 +39,7 @@ from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
 from kort.hjaelp import help_card
 from kort.tekster import LOCAL_TIME, Texts, texts
 from store import audit, conversations, outbox, people, roleversion, seen
+from store.enums import EvaluationKind
 from store.errors import DomainError
 from store.limits import MESSAGE_MAX
 from store.profiles import profile
@@ -259,6 +260,7 @@ async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
         uses_goals=profile(actor.profile).uses_goals,
         decides=actor.approves_goals,
         plans=actor.is_administration,
+        midway=profile(actor.profile).evaluates(EvaluationKind.MIDWAY),
     )
     shown = TurnResult((show(card),))
     if current is None:

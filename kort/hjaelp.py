@@ -21,11 +21,14 @@ def help_card(
     uses_goals: bool = True,
     decides: bool = False,
     plans: bool = False,
+    midway: bool = True,
 ) -> dict[str, Any]:
     """Help in a personal chat for a unit leader, a department head (`decides`), the
     administration (`plans`) or anyone else (a politician): what they can do, the most
-    common first. Only a leader is told that Pejling helps write goals and report status."""
+    common first. Only a leader is told that Pejling helps write goals and report status;
+    `midway`: whether the municipality holds a midway evaluation at all."""
     intro, first, rest = _commands(leads=leads, uses_goals=uses_goals, decides=decides, plans=plans)
+    rest = rest if midway else tuple(key for key in rest if key != "midtvejs")
     if not uses_goals:
         # Everyone meets the same intro about the meetings, which the profile may word.
         intro = "hjaelp.intro_moeder"

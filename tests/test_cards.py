@@ -231,6 +231,12 @@ def test_a_digest_without_goals_shows_the_summaries_of_the_dialogue_meetings() -
     assert schema_errors(card) == []
 
 
+def test_help_leaves_out_the_midway_evaluation_where_none_is_held() -> None:
+    without = card_text(help_card(T, leads=True, midway=False))
+    assert "midtvejsevaluering" not in without and "slutrapport" in without
+    assert "midtvejsevaluering" in card_text(CARDS["help_leader"])
+
+
 def test_a_digest_says_which_question_its_colours_answer() -> None:
     """A quarterly status is the leader's expectation; "opfyldt" is the final report's word."""
     expected = card_text(digest_cards(digest(), T)[0])
