@@ -287,3 +287,12 @@ class MatterView:
 
 def unit_names(units: Sequence[MeetingUnitView]) -> dict[int, str]:
     return {unit.id: unit.name for unit in units}
+
+
+@dataclass(frozen=True)
+class CommitteeMeetingView:
+    """A date on which a committee meets formally and decides the matters on its list."""
+
+    id: int
+    committee_id: int
+    held_on: date
