@@ -171,6 +171,7 @@ class AgreedMatter:
     legal: str | None = None
     economic: str | None = None
     staff: str | None = None
+    other: str | None = None
 
 
 @dataclass(frozen=True)
@@ -278,11 +279,17 @@ class MatterView:
     staff: str | None = None
     decided_on: date | None = None
     decision: str | None = None
+    other: str | None = None
+    # The committee meeting whose list the matter is on, if the committee has one after
+    # the dialogue meeting.
+    committee_meeting_id: int | None = None
+    committee_meeting: date | None = None
+    committee_id: int | None = None
 
     @property
     def described(self) -> bool:
         """The administration has described at least one kind of consequence."""
-        return any((self.legal, self.economic, self.staff))
+        return any((self.legal, self.economic, self.staff, self.other))
 
 
 def unit_names(units: Sequence[MeetingUnitView]) -> dict[int, str]:
