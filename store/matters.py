@@ -11,13 +11,14 @@ from datetime import date, datetime
 from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import committee_meetings
 from store.bearings import followed_committees
 from store.digests import LOCAL_TIME
 from store.enums import MatterState
 from store.errors import Invalid, NotAllowed
 from store.limits import NOTE_MAX
 from store.meetings import require_administration
-from store.meetingviews import MatterView
+from store.meetingviews import CommitteeMeetingView, MatterView
 from store.models import Committee, CommitteeMeeting, Matter, Meeting
 from store.views import Actor
 
@@ -66,6 +67,15 @@ async def matter(session: AsyncSession, actor: Actor, matter_id: int) -> MatterV
     if row is None:
         raise NotAllowed("sag.ukendt")
     return _view(*row)
+
+
+async def later_meetings(
+    session: AsyncSession, actor: Actor, matter: MatterView
+) -> list[CommitteeMeetingView]:
+    """The committee meetings a matter can be put on: its committee's, after the dialogue
+    meeting it came from."""
+    after = matter.meeting_date.astimezone(LOCAL_TIME).date() if matter.meeting_date else None
+    return await committee_meetings.dates(session, actor, matter.committee_id or 0, after)
 
 
 def _view(matter: Matter, committee: str, held: datetime | None, listed: date | None) -> MatterView:

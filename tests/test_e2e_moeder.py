@@ -33,6 +33,7 @@ from harness import (
     CHANNEL,
     RunningPejling,
     at,
+    button_data,
     buttons,
     card_text,
     committee,
@@ -43,6 +44,7 @@ from harness import (
     table_counts,
 )
 from kort import actions
+from kort.common import walk
 from kort.overblik import card_size
 from meetingkit import with_leader
 from store import meetings
@@ -721,6 +723,64 @@ async def test_an_approved_summary_is_told_to_the_leaders_who_took_part(
 
     assert told.text == "Opsummeringen af dialogmødet er godkendt."
     assert card_text(told.cards[0]).startswith("Referat af dialogmødet")
+
+
+# ---------------------------------------------------------------------------
+# The matter for decision: on a committee meeting's list, completed, decided after it
+
+
+def meeting_choices(card: dict[str, Any]) -> dict[str, str]:
+    """The committee meetings the matter form offers: title → id."""
+    (chosen,) = [n for n in walk(card) if n.get("id") == "committee_meeting"]
+    return {c["title"]: c["value"] for c in chosen["choices"]}
+
+
+async def decide(pejling: RunningPejling, decided_on: str) -> Any:
+    """camilla opens `sager` and records the committee's decision, dated `decided_on`."""
+    [listed] = await pejling.say("camilla", "sager")
+    matter = button_data(listed.cards[0], "Registrér beslutningen")["matter"]
+    said = {f"decision_{matter}": "Bevilget fra august.", f"decided_on_{matter}": decided_on}
+    answer, _ = await press(pejling, "camilla", listed, "Registrér beslutningen", said)
+    return answer
+
+
+async def test_a_matter_goes_to_a_committee_meeting_is_completed_and_decided_after_it(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+
+    # The dialogue meeting was on 4 March 2027; the committee next meets on 11 March.
+    [listed] = await pejling.say("camilla", "sager")
+    assert "Til udvalgsmødet 11. marts 2027\nFlere pædagoger i Område Syd" in card_text(
+        listed.cards[0]
+    )
+    opened, _ = await press(pejling, "camilla", listed, "Beskriv konsekvenser")
+    form = shown(listed, opened)
+    offered = meeting_choices(form.cards[-1])
+    april = "Til udvalgsmødet 15. april 2027"
+    assert list(offered)[:2] == ["Til udvalgsmødet 11. marts 2027", april]
+    written = {
+        "legal": "Ingen.", "economic": "Ca. 2 mio. kr. om året.", "staff": "Fire pædagoger.",
+        "other": "Lokaler i Område Syd.", "committee_meeting": offered[april],
+    }  # fmt: skip
+    saved, new = await press(pejling, "camilla", form, "Gem sagen", written)
+    assert [m.text for m in new] == ["Sagen »Flere pædagoger i Område Syd« er gemt."]
+    shown_now = card_text(saved)
+    assert "Til udvalgsmødet 15. april 2027\nFlere pædagoger i Område Syd" in shown_now
+    assert "Andre konsekvenser: Lokaler i Område Syd." in shown_now
+
+    at(pejling, datetime(2027, 4, 10, 9, 0, tzinfo=UTC))
+    assert await decide(pejling, "2027-04-10") == (
+        "Sagen er på udvalgsmødet 15. april 2027. Beslutningen kan ikke dateres før mødet."
+    )
+    assert await decide(pejling, "2027-04-16") == (
+        "Beslutningen kan ikke dateres efter i dag. Registrér den, når udvalget har besluttet."
+    )
+    at(pejling, datetime(2027, 4, 16, 9, 0, tzinfo=UTC))
+    decided = await decide(pejling, "2027-04-15")
+    assert "Besluttet 15. april 2027: Bevilget fra august." in card_text(decided)
 
 
 # ---------------------------------------------------------------------------
