@@ -147,6 +147,20 @@ def matters_card(
     return card(body, fallback_text=texts("moedekort.sager.titel"))
 
 
+def meeting_list_card(
+    committee_name: str, held_on: date, matters: Sequence[MatterView], texts: Texts
+) -> dict[str, Any]:
+    """A committee meeting's open matters with their consequences, for the committee's
+    channel before the meeting: what the politicians will decide."""
+    heading = texts("moedekort.sager.til_moedet", date=texts.date(held_on))
+    body: list[Any] = [
+        title(heading),
+        text(committee_name, subtle=True),
+        *(_open_matter(matter, texts, administration=False) for matter in matters),
+    ]
+    return card(body, fallback_text=heading)
+
+
 def _meeting_heading(listed: date | None, texts: Texts) -> ac.TextBlock:
     if listed is None:
         return text(texts("moedekort.sager.uden_udvalgsmoede"), bold=True)

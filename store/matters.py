@@ -60,6 +60,37 @@ async def matters_of(session: AsyncSession, actor: Actor) -> list[MatterView]:
     return [_view(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class MeetingList:
+    """The open matters on one committee meeting's list, for the committee's channel."""
+
+    committee_id: int
+    committee_name: str
+    held_on: date
+    matters: tuple[MatterView, ...]
+
+
+async def meeting_list(
+    session: AsyncSession, municipality_id: int, committee_meeting_id: int
+) -> MeetingList | None:
+    """The open matters on the committee meeting's list; None if it has none (any more)."""
+    listed = await session.get(CommitteeMeeting, committee_meeting_id)
+    if listed is None or listed.municipality_id != municipality_id:
+        return None
+    rows = await session.execute(
+        select(Matter, Committee.name, Meeting.starts_at, CommitteeMeeting.held_on)
+        .join(Committee, Committee.id == Matter.committee_id)
+        .join(CommitteeMeeting, CommitteeMeeting.id == Matter.committee_meeting_id)
+        .outerjoin(Meeting, Meeting.id == Matter.meeting_id)
+        .where(Matter.committee_meeting_id == listed.id, Matter.state == MatterState.OPEN)
+        .order_by(Matter.id)
+    )
+    found = tuple(_view(*row) for row in rows)
+    if not found:
+        return None
+    return MeetingList(listed.committee_id, found[0].committee_name, listed.held_on, found)
+
+
 async def matter(session: AsyncSession, actor: Actor, matter_id: int) -> MatterView:
     """One matter, for the administration to work on."""
     require_administration(actor)

@@ -32,6 +32,7 @@ from kort.pejlemaerker import (
     decision_inputs,
     matter_form_card,
     matters_card,
+    meeting_list_card,
     scope_text,
 )
 from kort.referat import summary_card, summary_cards, summary_sent_card
@@ -330,6 +331,7 @@ CARDS: dict[str, dict[str, Any]] = {
     "matters_empty": matters_card([], T),
     "matter_form": matter_form_card(MATTERS[2], LATER, T),
     "matter_form_en": matter_form_card(MATTERS[2], LATER, EN),
+    "meeting_list": meeting_list_card(COMMITTEE, date(2027, 2, 11), MATTERS[2:3], T),
     "meeting_en": meeting_card(meeting(), EN, administration=True, leader_unit_ids=frozenset({1})),
     "pack_en": pack_cards(PACK, EN)[0],
     "summary_en": summary_card(IN_COMMENTS, EN, mode="comment"),
@@ -757,6 +759,14 @@ def test_the_administration_completes_a_matter_on_its_form() -> None:
     ]  # fmt: skip
     (press,) = [n["data"] for n in executes(card)]
     assert press == {"action": actions.SAVE_MATTER, "matter": 3, "fields": list(found)}
+
+
+def test_a_committee_meetings_list_names_the_meeting_and_has_no_inputs() -> None:
+    card = CARDS["meeting_list"]
+    shown = card_text(card)
+    assert shown.startswith(f"Sager til udvalgsmødet 11. februar 2027\n{COMMITTEE}\nNy skolebus")
+    assert "Andre konsekvenser: Ruten skal i udbud" in shown
+    assert inputs(card) == {} and buttons(card) == []
 
 
 def test_the_administration_records_a_decision_per_open_matter() -> None:

@@ -783,6 +783,30 @@ async def test_a_matter_goes_to_a_committee_meeting_is_completed_and_decided_aft
     assert "Besluttet 15. april 2027: Bevilget fra august." in card_text(decided)
 
 
+async def test_a_committee_meetings_matters_go_to_the_channel_once_in_good_time(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+    before = len(channel_posts(pejling))
+
+    # The committee meets on 11 March; its list was due on 4 March at 08.00, so the first
+    # tick after approval on 5 March sends it, and no later tick sends it again.
+    proactive, lists = pejling.runtime.proactive, [Source.MATTERS]
+    sent = await udsendelse.tick(proactive, DAY_AFTER + MINUTE, sources=lists)
+    again = await udsendelse.tick(proactive, DAY_AFTER + 2 * MINUTE, sources=lists)
+
+    # (The ticks also retry the politicians' notices, who never added Pejling.)
+    assert [r.sent for r in sent if r.kind == Kind.MATTER_LIST] == [True]
+    assert [r for r in again if r.kind == Kind.MATTER_LIST] == []
+    [post] = channel_posts(pejling)[before:]
+    said = card_text(post.cards[0])
+    assert said.startswith(f"Sager til udvalgsmødet 11. marts 2027\n{BUU}\n")
+    assert "Flere pædagoger i Område Syd" in said
+    assert "Økonomiske konsekvenser: Ca. 2 mio. kr. om året." in said
+
+
 # ---------------------------------------------------------------------------
 # Cards nobody should be able to press
 

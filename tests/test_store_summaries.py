@@ -24,7 +24,15 @@ from meetingkit import (
     unit_ids,
     write_summary,
 )
-from store import bearings, committee_meetings, goals, matters, meetings, summaries
+from store import (
+    bearings,
+    committee_meetings,
+    goals,
+    matters,
+    meetings,
+    planlaegning,
+    summaries,
+)
 from store.bearings import UnitPlace, is_for
 from store.enums import BearingScope, Color, MatterState, SummaryState
 from store.errors import Invalid, NotAllowed
@@ -32,6 +40,7 @@ from store.matters import Consequences
 from store.meetingviews import CommitteeBearings, MatterView, SummaryView, UnitSummary
 from store.models import Bearing, Committee, CommitteeMeeting, FollowUp, Goal, GoalBearing
 from store.orgfile import OrgFile
+from store.outbox import Kind
 from store.summaries import SummaryChange
 from store.views import Scope
 from store_helpers import (
@@ -42,6 +51,7 @@ from store_helpers import (
     bearing_ids,
     id_of,
     imported,
+    municipality_id,
     new_period,
     second_municipality,
     submit_goal,
@@ -917,3 +927,57 @@ async def ids_of_bearings(sessions: Sessions, org: OrgFile, *keys: str) -> tuple
 async def bearing_titles(sessions: Sessions, org: OrgFile) -> list[str]:
     async with sessions() as session:
         return list(await session.scalars(select(Bearing.title).order_by(Bearing.id)))
+
+
+# --- a committee meeting's list, to its channel in good time --------------------------------
+
+
+async def lists_due(sessions: Sessions, now: datetime) -> list[tuple[str, datetime]]:
+    async with sessions() as session:
+        found = await planlaegning.matter_lists_due(session, now)
+    return [(p.kind, p.due_at) for p in found]
+
+
+# 7 January 2027, a Thursday: a week before the committee meets, at 08:00 Danish time.
+LIST_TIME = datetime(2027, 1, 7, 7, 0, tzinfo=UTC)
+
+
+async def test_a_committee_meetings_list_is_due_a_week_before_it_until_the_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    await with_matters(sessions, demo, "Flere pædagoger")
+    assert await lists_due(sessions, LIST_TIME - timedelta(minutes=1)) == []
+    assert await lists_due(sessions, LIST_TIME) == [(Kind.MATTER_LIST, LIST_TIME)]
+    assert await lists_due(sessions, datetime(2027, 1, 13, 22, 0, tzinfo=UTC)) == [
+        (Kind.MATTER_LIST, LIST_TIME)
+    ]
+    assert await lists_due(sessions, datetime(2027, 1, 13, 23, 0, tzinfo=UTC)) == []  # the day
+
+
+async def test_a_committee_meeting_with_no_open_matters_gets_no_list(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    await complete_as(sessions, demo, listed.id, Consequences(), date(2027, 2, 11))
+    assert await lists_due(sessions, LIST_TIME) == []
+    async with sessions() as session:
+        found = await matters.meeting_list(
+            session, await municipality_id(session, demo), listed.committee_meeting_id or 0
+        )
+    assert found is None
+
+
+async def test_the_list_holds_the_open_matters_of_that_committee_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    a, b = await with_matters(sessions, demo, "A", "B")
+    await complete_as(sessions, demo, b.id, Consequences(staff="To stillinger"))
+    async with sessions() as session:
+        found = await matters.meeting_list(
+            session, await municipality_id(session, demo), a.committee_meeting_id or 0
+        )
+    assert found is not None
+    assert (found.committee_name, found.held_on) == (
+        "Børne- og Uddannelsesudvalget", FIRST_COMMITTEE_MEETING,
+    )  # fmt: skip
+    assert [(m.title, m.staff) for m in found.matters] == [("A", None), ("B", "To stillinger")]
