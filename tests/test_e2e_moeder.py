@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,7 @@ from store.models import (
     Base,
     Bearing,
     Committee,
+    CommitteeMeeting,
     ConversationRef,
     Dispatch,
     Meeting,
@@ -781,6 +782,30 @@ async def test_a_matter_goes_to_a_committee_meeting_is_completed_and_decided_aft
     at(pejling, datetime(2027, 4, 16, 9, 0, tzinfo=UTC))
     decided = await decide(pejling, "2027-04-15")
     assert "Besluttet 15. april 2027: Bevilget fra august." in card_text(decided)
+
+
+async def test_the_administration_puts_a_matter_on_a_committee_meeting_it_enters(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+    [listed] = await pejling.say("camilla", "sager")
+    opened, _ = await press(pejling, "camilla", listed, "Beskriv konsekvenser")
+    form = shown(listed, opened)
+
+    # Today is 5 March 2027.
+    refused, _ = await press(pejling, "camilla", form, "Gem sagen", {"new_meeting": "1/3-2027"})
+    saved, _ = await press(pejling, "camilla", form, "Gem sagen", {"new_meeting": "25/3-2027"})
+
+    assert refused == "Udvalgsmødet kan ikke ligge før i dag."
+    assert "Til udvalgsmødet 25. marts 2027\nFlere pædagoger i Område Syd" in card_text(saved)
+    buu = await committee(pejling, "buu")
+    held = await rows(
+        pejling,
+        select(CommitteeMeeting.held_on).where(CommitteeMeeting.committee_id == buu.id),
+    )
+    assert date(2027, 3, 1) not in held and date(2027, 3, 25) in held
 
 
 async def test_a_committee_meetings_matters_go_to_the_channel_once_in_good_time(
