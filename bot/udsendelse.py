@@ -38,8 +38,9 @@ from bot.digest import post_digest
 from bot.moeder import Message, meeting_message
 from bot.proactive import Proactive
 from kort.paamindelse import reminder_card, unreached_card
+from kort.pejlemaerker import meeting_list_card
 from kort.tekster import texts
-from store import committees, conversations, outbox, paamindelser, planlaegning
+from store import committees, conversations, matters, outbox, paamindelser, planlaegning
 from store.models import Committee, Municipality
 from store.outbox import Due, Kind, Taken
 from store.planlaegning import Source
@@ -168,6 +169,14 @@ async def build(session: AsyncSession, row: Taken, now: datetime) -> Message | N
         if owing is None:
             return None
         return Message((reminder_card(owing, t),), people=(owing.reminder.person_id,))
+    if row.kind == Kind.MATTER_LIST:
+        found = await matters.meeting_list(
+            session, row.municipality_id, row.payload["committee_meeting"]
+        )
+        if found is None:
+            return None  # decided or moved since it was planned
+        card = meeting_list_card(found.committee_name, found.held_on, found.matters, t)
+        return Message((card,), committee_id=found.committee_id)
     if row.kind == Kind.UNREACHED:
         lost = await conversations.unreached(session, row.municipality_id)
         if not lost:

@@ -17,9 +17,17 @@ from dialoger.moede_beskeder import not_reached, tell_leaders, tell_of_summary, 
 from dialoger.turn import Reply, TurnResult, card_reply, say, show
 from kort import moede as cards
 from kort.aarshjul import year_card
-from kort.pejlemaerker import bearings_cards, matters_card
+from kort.pejlemaerker import bearings_cards, matter_form_card, matters_card
 from kort.referat import summary_card
-from store import aarshjul, bearings, committees, matters, meetings, summaries
+from store import (
+    aarshjul,
+    bearings,
+    committee_meetings,
+    committees,
+    matters,
+    meetings,
+    summaries,
+)
 from store.dates import parse_date
 from store.errors import Invalid
 from store.outbox import Due, Kind
@@ -224,3 +232,41 @@ async def decide_matter(ctx: Context) -> TurnResult:
     return TurnResult(
         (say(ctx.texts("sag.besluttet", title=done.title)), card_reply(ctx.turn, card))
     )
+
+
+async def edit_matter(ctx: Context) -> TurnResult:
+    """The form on which the administration completes a matter for the committee meeting."""
+    actor = ctx.require_actor()
+    found = await matters.matter(
+        ctx.session, actor, card_id(ctx.turn.data.get("matter"), "sag.ukendt")
+    )
+    later = await matters.later_meetings(ctx.session, actor, found)
+    return TurnResult((card_reply(ctx.turn, matter_form_card(found, later, ctx.texts)),))
+
+
+async def save_matter(ctx: Context) -> TurnResult:
+    """The consequences and the committee meeting, from the form; a new date entered there
+    becomes one of the committee's meetings first."""
+    actor, data = ctx.require_actor(), ctx.turn.data
+    found = await matters.matter(ctx.session, actor, card_id(data.get("matter"), "sag.ukendt"))
+    listed = _optional_id(data.get("committee_meeting"))
+    new_day = str(data.get("new_meeting") or "").strip()
+    if new_day:
+        day = parse_date(new_day)
+        if day is None:
+            raise Invalid("moede.dato_ugyldig", answer=new_day)
+        added = await committee_meetings.add(
+            ctx.session, actor, found.committee_id or 0, day, ctx.today
+        )
+        listed = added.id
+    said = matters.Consequences(
+        *(str(data.get(kind) or "") for kind in ("legal", "economic", "staff", "other"))
+    )
+    done = await matters.complete(ctx.session, actor, found.id, said, listed)
+    every = await matters.matters_of(ctx.session, actor)
+    card = matters_card(every, ctx.texts, administration=True)
+    return TurnResult((say(ctx.texts("sag.gemt", title=done.title)), card_reply(ctx.turn, card)))
+
+
+def _optional_id(value: Any) -> int | None:
+    return card_id(value, "sag.udvalgsmoede_ukendt") if str(value or "").strip() else None

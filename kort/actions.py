@@ -94,3 +94,9 @@ DOCUMENT = "document.get"  # data: document (a DocumentRequest as a dict)
 SHOW_OVERVIEW = "overview.show"  # data: committee
 SHOW_UNIT = "unit.show"  # data or input: unit
 OPEN_GOAL = "overview.goal"  # data or input: goal
+
+# Matters for decision: the administration completes a matter's consequences and chooses
+# the committee meeting whose list it is on, from the `sager` card.
+EDIT_MATTER = "matter.edit"  # data: matter — open its form
+SAVE_MATTER = "matter.save"  # data: matter; inputs: legal, economic, staff, other,
+#   committee_meeting (an id), new_meeting (a date: a committee meeting to add)

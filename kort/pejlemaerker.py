@@ -5,6 +5,7 @@ for a formal political decision."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -17,12 +18,12 @@ from kort.overblik import split_cards
 from kort.tekster import Texts
 from store.enums import BearingScope, MatterState
 from store.limits import NOTE_MAX
-from store.meetingviews import CommitteeBearings, MatterView, TracedBearing
+from store.meetingviews import CommitteeBearings, CommitteeMeetingView, MatterView, TracedBearing
 from store.views import GoalView, Scope
 
 # A bearing that many goals follow is shown in runs of this many, so no run outgrows a card.
 GOALS_PER_SECTION = 30
-CONSEQUENCES = ("legal", "economic", "staff")
+CONSEQUENCES = ("legal", "economic", "staff", "other")
 
 
 def scope_text(scope: Scope, unit_name: str | None, texts: Texts) -> str:
@@ -133,20 +134,85 @@ def _goal_line(goal: GoalView, texts: Texts) -> ac.RichTextBlock:
 def matters_card(
     matters: Sequence[MatterView], texts: Texts, *, administration: bool = False
 ) -> dict[str, Any]:
-    """The matters the dialogue meetings sent on to a committee meeting: open ones first,
-    with their legal, economic and staff consequences, then the decided ones. The
-    administration records a decision here; each open matter has its own inputs, named
-    by `decision_inputs`, because one card cannot hold two inputs with the same id."""
+    """The matters the dialogue meetings sent on, open ones listed by the committee meeting
+    they are on, with their legal, economic, staff and other consequences; then the decided
+    ones. The administration describes the consequences and records a decision here; each
+    open matter has its own inputs, named by `decision_inputs`, because one card cannot
+    hold two inputs with the same id."""
     open_ = [m for m in matters if m.state is MatterState.OPEN]
     decided = [m for m in matters if m.state is MatterState.DECIDED]
     body: list[Any] = [title(texts("moedekort.sager.titel"))]
     if not matters:
         body.append(text(texts("moedekort.sager.ingen")))
-    body += [_open_matter(matter, texts, administration) for matter in open_]
+    listed: date | bool | None = False  # no heading yet
+    for matter in open_:
+        if matter.committee_meeting != listed:
+            listed = matter.committee_meeting
+            body.append(_meeting_heading(listed, texts))
+        body.append(_open_matter(matter, texts, administration))
     if decided:
         body.append(text(texts("moedekort.sager.besluttede"), bold=True))
         body += [_decided_matter(matter, texts) for matter in decided]
     return card(body, fallback_text=texts("moedekort.sager.titel"))
+
+
+def meeting_list_card(
+    committee_name: str, held_on: date, matters: Sequence[MatterView], texts: Texts
+) -> dict[str, Any]:
+    """A committee meeting's open matters with their consequences, for the committee's
+    channel before the meeting: what the politicians will decide."""
+    heading = texts("moedekort.sager.til_moedet", date=texts.date(held_on))
+    body: list[Any] = [
+        title(heading),
+        text(committee_name, subtle=True),
+        *(_open_matter(matter, texts, administration=False) for matter in matters),
+    ]
+    return card(body, fallback_text=heading)
+
+
+def _meeting_heading(listed: date | None, texts: Texts) -> ac.TextBlock:
+    if listed is None:
+        return text(texts("moedekort.sager.uden_udvalgsmoede"), bold=True)
+    return text(_on_meeting(listed, texts), bold=True)
+
+
+def _on_meeting(held_on: date, texts: Texts) -> str:
+    """ "Til udvalgsmødet 14. januar 2027": a word first, as a date first reads as a list."""
+    return texts("moedekort.sager.udvalgsmoede", date=texts.date(held_on))
+
+
+def matter_form_card(
+    matter: MatterView, meetings: Sequence[CommitteeMeetingView], texts: Texts
+) -> dict[str, Any]:
+    """The administration completes a matter before the committee meeting: its four kinds
+    of consequence, and the committee meeting whose list it is on (one of the committee's
+    dates after the dialogue meeting, or a new date)."""
+    current = str(matter.committee_meeting_id) if matter.committee_meeting_id else None
+    values = {"legal": matter.legal, "economic": matter.economic, "staff": matter.staff,
+              "other": matter.other}  # fmt: skip
+    inputs: list[Any] = [
+        ac.InputText(id=kind, label=texts(f"moedekort.sager.{kind}"), is_multiline=True,
+                     max_length=NOTE_MAX, value=values[kind])
+        for kind in CONSEQUENCES
+    ]  # fmt: skip
+    inputs.append(
+        ac.InputChoiceSet(
+            id="committee_meeting", label=texts("moedekort.sager.udvalgsmoede_label"),
+            value=current,
+            choices=[ac.InputChoice(title=_on_meeting(m.held_on, texts), value=str(m.id))
+                     for m in meetings],
+        )
+    )  # fmt: skip
+    inputs.append(ac.InputDate(id="new_meeting", label=texts("moedekort.sager.nyt_moede_label")))
+    data = {"action": actions.SAVE_MATTER, "matter": matter.id, "fields": [i.id for i in inputs]}
+    body: list[Any] = [
+        title(texts("moedekort.sager.beskriv_titel")),
+        text(matter.title, bold=True),
+        _matter_origin(matter, texts),
+        *inputs,
+        buttons(button(texts("moedekort.knap.gem_sag"), data, positive=True)),
+    ]
+    return card(body, fallback_text=texts("moedekort.sager.beskriv_titel"))
 
 
 def decision_inputs(matter_id: int) -> tuple[str, str]:
@@ -155,11 +221,15 @@ def decision_inputs(matter_id: int) -> tuple[str, str]:
 
 
 def consequence_facts(
-    legal: str | None, economic: str | None, staff: str | None, texts: Texts
+    legal: str | None,
+    economic: str | None,
+    staff: str | None,
+    texts: Texts,
+    other: str | None = None,
 ) -> ac.FactSet:
-    """The three kinds of consequence, each "Ikke beskrevet endnu" until described."""
+    """The four kinds of consequence, each "Ikke beskrevet endnu" until described."""
     missing = texts("moedekort.sager.ikke_beskrevet")
-    values = {"legal": legal, "economic": economic, "staff": staff}
+    values = {"legal": legal, "economic": economic, "staff": staff, "other": other}
     return facts(
         [(texts(f"moedekort.sager.{kind}"), values[kind] or missing) for kind in CONSEQUENCES]
     )
@@ -167,10 +237,14 @@ def consequence_facts(
 
 def _open_matter(matter: MatterView, texts: Texts, administration: bool) -> ac.Container:
     items: list[Any] = [text(matter.title, bold=True), _matter_origin(matter, texts)]
-    items.append(consequence_facts(matter.legal, matter.economic, matter.staff, texts))
+    items.append(
+        consequence_facts(matter.legal, matter.economic, matter.staff, texts, matter.other)
+    )
     if not matter.described:
         items.append(_attention(texts("moedekort.sager.skal_beskrives")))
     if administration:
+        describe = {"action": actions.EDIT_MATTER, "matter": matter.id}
+        items.append(buttons(button(texts("moedekort.knap.beskriv_sag"), describe)))
         items += _decision_form(matter, texts)
     return ac.Container(items=items, separator=True, spacing=t.Spacing.MEDIUM)
 

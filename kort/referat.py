@@ -225,8 +225,10 @@ def _bearing(
 
 
 def _matter(matter: AgreedMatter, texts: Texts, limit: int | None) -> list[Any]:
-    legal, economic, staff = (clip(v, limit) for v in (matter.legal, matter.economic, matter.staff))
-    return [text(matter.title, bold=True), consequence_facts(legal, economic, staff, texts)]
+    legal, economic, staff, other = (
+        clip(v, limit) for v in (matter.legal, matter.economic, matter.staff, matter.other)
+    )
+    return [text(matter.title, bold=True), consequence_facts(legal, economic, staff, texts, other)]
 
 
 def _follow_up(entry: AgreedFollowUp, texts: Texts, limit: int | None) -> str:

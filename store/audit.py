@@ -44,6 +44,7 @@ AUDITED = frozenset(
         "summary",
         "bearing",
         "matter",
+        "committee_meeting",
         "follow_up",
         "role_assignment",
         "committee",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from store.models import (
     Base,
     Bearing,
     Committee,
+    CommitteeMeeting,
     Department,
     Goal,
     GoalBearing,
@@ -145,6 +146,7 @@ class _Importer:
             }
         committee_id = await self._upsert(Committee, committee.key, **values)
         self.keys.committees[committee.key] = committee_id
+        await self._committee_meetings(committee_id, set(committee.meetings))
         for bearing in committee.bearings:
             words = {"title": bearing.title, "description": bearing.description}
             if await self._reworded_at_meeting(bearing.key):
@@ -152,6 +154,18 @@ class _Importer:
             self.keys.bearings[bearing.key] = await self._upsert(
                 Bearing, bearing.key, committee_id=committee_id, period_id=self.period_id, **words
             )
+
+    async def _committee_meetings(self, committee_id: int, wanted: set[date]) -> None:
+        """Dates missing are added; a date not in the file is kept, as matters may be on it."""
+        held = select(CommitteeMeeting.held_on).where(CommitteeMeeting.committee_id == committee_id)
+        have = set(await self.session.scalars(held))
+        for day in sorted(wanted - have):
+            self.session.add(
+                CommitteeMeeting(
+                    municipality_id=self.municipality_id, committee_id=committee_id, held_on=day
+                )
+            )
+            self.report.created["committee_meeting"] += 1
 
     async def _reworded_at_meeting(self, key: str) -> bool:
         meeting = await self.session.scalar(

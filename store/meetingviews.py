@@ -171,6 +171,7 @@ class AgreedMatter:
     legal: str | None = None
     economic: str | None = None
     staff: str | None = None
+    other: str | None = None
 
 
 @dataclass(frozen=True)
@@ -279,12 +280,27 @@ class MatterView:
     staff: str | None = None
     decided_on: date | None = None
     decision: str | None = None
+    other: str | None = None
+    # The committee meeting whose list the matter is on, if the committee has one after
+    # the dialogue meeting.
+    committee_meeting_id: int | None = None
+    committee_meeting: date | None = None
+    committee_id: int | None = None
 
     @property
     def described(self) -> bool:
         """The administration has described at least one kind of consequence."""
-        return any((self.legal, self.economic, self.staff))
+        return any((self.legal, self.economic, self.staff, self.other))
 
 
 def unit_names(units: Sequence[MeetingUnitView]) -> dict[int, str]:
     return {unit.id: unit.name for unit in units}
+
+
+@dataclass(frozen=True)
+class CommitteeMeetingView:
+    """A date on which a committee meets formally and decides the matters on its list."""
+
+    id: int
+    committee_id: int
+    held_on: date

@@ -134,6 +134,21 @@ class Committee(Base):
     channel_linked_at: Mapped[datetime | None]
 
 
+class CommitteeMeeting(Base):
+    """A date on which a committee meets formally (udvalgsmøde, not a dialogue meeting):
+    where matters for decision go. From the organisation file or entered by the
+    administration; a date is there once per committee."""
+
+    __tablename__ = "committee_meeting"
+    __table_args__ = (UniqueConstraint("committee_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    held_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Department(Base):
     __tablename__ = "department"
     __table_args__ = (UniqueConstraint("municipality_id", "key"),)
@@ -524,6 +539,12 @@ class Matter(Base):
     legal: Mapped[str | None] = mapped_column(Text)
     economic: Mapped[str | None] = mapped_column(Text)
     staff: Mapped[str | None] = mapped_column(Text)
+    other: Mapped[str | None] = mapped_column(Text)
+    # The committee meeting whose list the matter is on: the next after the dialogue
+    # meeting, unless the administration moves it.
+    committee_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("committee_meeting.id", ondelete="SET NULL"), index=True
+    )
     state: Mapped[MatterState] = mapped_column(String(16), default=MatterState.OPEN)
     decided_on: Mapped[date | None]
     decision: Mapped[str | None] = mapped_column(Text)

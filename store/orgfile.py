@@ -74,6 +74,8 @@ class OrgCommittee(_Model):
     digest: OrgDigest | None = None
     channel: OrgChannel | None = None
     bearings: tuple[OrgBearing, ...] = ()
+    # The committee's own meetings (udvalgsmøder), where matters for decision go.
+    meetings: tuple[date, ...] = ()
 
 
 class OrgDepartment(_Model):
@@ -186,6 +188,8 @@ def parse_org(raw: Any) -> OrgFile:
     except ValidationError as error:
         raise _first_problem(error) from error
     _check_references(org)
+    for committee in org.committees:
+        _unique(f"committees.{committee.key}.meetings", (str(d) for d in committee.meetings))
     return org
 
 

@@ -54,6 +54,7 @@ class Kind(enum.StrEnum):
     DIGEST = "digest"  # a committee's scheduled digest
     UNREACHED = "unreached"  # the administration's list of people Pejling cannot reach
     NOTICE = "notice"  # a turn's message to someone else: an invitation, a decision
+    MATTER_LIST = "matter_list"  # a committee meeting's matters, to its channel beforehand
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import committees, conversations, outbox, paamindelser
 from store.digests import LOCAL_TIME, digest_window
-from store.enums import Role
-from store.kalender import working_day_on_or_after
-from store.models import Municipality, RoleAssignment
+from store.enums import MatterState, Role
+from store.kalender import working_day_on_or_after, working_day_on_or_before
+from store.models import CommitteeMeeting, Matter, Municipality, RoleAssignment
 from store.outbox import Kind, Planned
 from store.profiles import profile
 
 # A digest whose time passed while Pejling was down is posted if it is at most this late.
 DIGEST_GRACE = timedelta(hours=6)
+# A committee meeting's matters go to its channel this many days before it.
+MATTER_LIST_DAYS = 7
 # The administration's list goes out on Mondays (or the next working day), if it is not empty.
 UNREACHED_GRACE = timedelta(days=2)
 
@@ -34,6 +36,7 @@ class Source(enum.StrEnum):
     REMINDERS = "reminders"
     DIGESTS = "digests"
     UNREACHED = "unreached"
+    MATTERS = "matters"
 
 
 async def plan_due(
@@ -49,6 +52,8 @@ async def plan_due(
         found += await digests_due(session, now)
     if Source.UNREACHED in sources:
         found += await unreached_due(session, now)
+    if Source.MATTERS in sources:
+        found += await matter_lists_due(session, now)
     return await outbox.plan(session, found, now)
 
 
@@ -88,6 +93,38 @@ async def unreached_due(session: AsyncSession, now: datetime) -> list[Planned]:
             payload = {"person": person}
             key = f"unreached:{week}:{person}"
             found.append(Planned(municipality.id, key, Kind.UNREACHED, at, payload))
+    return found
+
+
+async def matter_lists_due(session: AsyncSession, now: datetime) -> list[Planned]:
+    """Each committee meeting's list of open matters, to the committee's channel at 08:00
+    `MATTER_LIST_DAYS` before it (the working day before, when that is closed), so the
+    politicians can read the consequences in good time; until the meeting day."""
+    today = now.astimezone(LOCAL_TIME).date()
+    rows = await session.execute(
+        select(CommitteeMeeting, Municipality.profile)
+        .join(Municipality, Municipality.id == CommitteeMeeting.municipality_id)
+        .where(
+            CommitteeMeeting.held_on > today,
+            # A closed stretch (Christmas, a long weekend) moves the time earlier, not later.
+            CommitteeMeeting.held_on <= today + timedelta(days=MATTER_LIST_DAYS + 14),
+            select(Matter.id)
+            .where(
+                Matter.committee_meeting_id == CommitteeMeeting.id,
+                Matter.state == MatterState.OPEN,
+            )
+            .exists(),
+        )
+    )
+    found = []
+    for listed, profile_key in rows:
+        closed = profile(profile_key).cycle.closed_days
+        day = working_day_on_or_before(listed.held_on - timedelta(days=MATTER_LIST_DAYS), closed)
+        at = datetime.combine(day, paamindelser.SEND_AT, tzinfo=LOCAL_TIME)
+        if at <= now:
+            payload = {"committee_meeting": listed.id}
+            key = f"committee_meeting:{listed.id}:matters"
+            found.append(Planned(listed.municipality_id, key, Kind.MATTER_LIST, at, payload))
     return found
 
 

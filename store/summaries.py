@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import meetings, people
+from store import committee_meetings, meetings, people
 from store.bearings import committee_bearings
+from store.digests import LOCAL_TIME
 from store.enums import BearingScope, MeetingState, Role, SummaryState
 from store.errors import Invalid, NotAllowed
 from store.limits import COMMENT_MAX, NOTE_MAX, TITLE_MAX
@@ -112,7 +113,7 @@ def check_content(
     matters = tuple(
         AgreedMatter(
             _required(m.title, "title", TITLE_MAX),
-            _optional(m.legal), _optional(m.economic), _optional(m.staff),
+            _optional(m.legal), _optional(m.economic), _optional(m.staff), _optional(m.other),
         )
         for m in content.matters
     )  # fmt: skip
@@ -259,7 +260,7 @@ async def approve(
     content = SummaryContent.from_json(summary.content)
     replaced = await _put_bearings(session, held, content.bearings, now)
     summary.content = {**summary.content, "replaced": replaced}
-    _add_matters(session, held, content.matters, now)
+    await _add_matters(session, held, content.matters, now)
     session.add_all(
         FollowUp(
             municipality_id=held.municipality_id, meeting_id=held.id, text=f.text,
@@ -299,14 +300,18 @@ async def _put_bearings(
     return before
 
 
-def _add_matters(
+async def _add_matters(
     session: AsyncSession, held: Meeting, matters: tuple[AgreedMatter, ...], now: datetime
 ) -> None:
+    """The matters go on the list of the committee's first meeting after the dialogue
+    meeting (003: "et efterfølgende udvalgsmøde"), if it has one yet."""
+    day = held.starts_at.astimezone(LOCAL_TIME).date()
+    listed = await committee_meetings.next_after(session, held.committee_id, day)
     session.add_all(
         Matter(
             municipality_id=held.municipality_id, committee_id=held.committee_id,
-            meeting_id=held.id, title=m.title, legal=m.legal, economic=m.economic,
-            staff=m.staff, created_at=now,
+            meeting_id=held.id, committee_meeting_id=listed, title=m.title, legal=m.legal,
+            economic=m.economic, staff=m.staff, other=m.other, created_at=now,
         )
         for m in matters
     )  # fmt: skip

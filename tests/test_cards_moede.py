@@ -27,7 +27,14 @@ from kort.moede import (
 )
 from kort.moedepakke import pack_cards
 from kort.overblik import SIZE_LIMIT, card_size
-from kort.pejlemaerker import bearings_cards, decision_inputs, matters_card, scope_text
+from kort.pejlemaerker import (
+    bearings_cards,
+    decision_inputs,
+    matter_form_card,
+    matters_card,
+    meeting_list_card,
+    scope_text,
+)
 from kort.referat import summary_card, summary_cards, summary_sent_card
 from kort.tekster import texts
 from store.enums import BearingScope, Color, MatterState, MeetingModel, MeetingState, SummaryState
@@ -37,6 +44,7 @@ from store.meetingviews import (
     AgreedMatter,
     CommentView,
     CommitteeBearings,
+    CommitteeMeetingView,
     MatterView,
     MeetingUnitView,
     MeetingView,
@@ -206,9 +214,17 @@ MATTERS = [
         1, COMMITTEE, "Ny skolestruktur", MatterState.DECIDED, WHEN, decided_on=date(2027, 4, 7),
         decision="Udvalget godkendte strukturen.", legal="Kræver høring.",
     ),
-    MatterView(2, COMMITTEE, "Flere pædagoger", MatterState.OPEN, WHEN),
-    MatterView(3, COMMITTEE, "Ny skolebus", MatterState.OPEN, WHEN, economic="1 mio. kr."),
+    MatterView(2, COMMITTEE, "Flere pædagoger", MatterState.OPEN, WHEN,
+               committee_meeting_id=7, committee_meeting=date(2027, 1, 14), committee_id=2),
+    MatterView(3, COMMITTEE, "Ny skolebus", MatterState.OPEN, WHEN, economic="1 mio. kr.",
+               other="Ruten skal i udbud", committee_meeting_id=8,
+               committee_meeting=date(2027, 2, 11), committee_id=2),
+    MatterView(4, COMMITTEE, "Ny idrætshal", MatterState.OPEN, WHEN, committee_id=2),
 ]  # fmt: skip
+LATER = (
+    CommitteeMeetingView(7, 2, date(2027, 1, 14)),
+    CommitteeMeetingView(8, 2, date(2027, 2, 11)),
+)
 
 
 # --- a large committee: 30 units × 5 goals × 8 statuses, long notes --------------------------
@@ -313,6 +329,9 @@ CARDS: dict[str, dict[str, Any]] = {
     "matters_admin": matters_card(MATTERS, T, administration=True),
     "matters": matters_card(MATTERS, T),
     "matters_empty": matters_card([], T),
+    "matter_form": matter_form_card(MATTERS[2], LATER, T),
+    "matter_form_en": matter_form_card(MATTERS[2], LATER, EN),
+    "meeting_list": meeting_list_card(COMMITTEE, date(2027, 2, 11), MATTERS[2:3], T),
     "meeting_en": meeting_card(meeting(), EN, administration=True, leader_unit_ids=frozenset({1})),
     "pack_en": pack_cards(PACK, EN)[0],
     "summary_en": summary_card(IN_COMMENTS, EN, mode="comment"),
@@ -714,21 +733,65 @@ def test_matters_list_open_ones_first_with_their_consequences() -> None:
     assert shown.index("Flere pædagoger") < shown.index("Ny skolestruktur")
     assert "Økonomiske konsekvenser: 1 mio. kr." in shown
     assert "Juridiske konsekvenser: Ikke beskrevet endnu" in shown
-    assert shown.count("**Bemærk:** Administrationen skal beskrive konsekvenserne") == 1
+    # Flere pædagoger and Ny idrætshal have none described yet.
+    assert shown.count("**Bemærk:** Administrationen skal beskrive konsekvenserne") == 2
     assert "Besluttet 7. april 2027: Udvalget godkendte strukturen." in shown
     assert inputs(CARDS["matters"]) == {} and buttons(CARDS["matters"]) == []
+
+
+def test_open_matters_are_listed_under_the_committee_meeting_they_are_on() -> None:
+    shown = card_text(CARDS["matters"])
+    assert (
+        shown.index("Til udvalgsmødet 14. januar 2027")
+        < shown.index("Flere pædagoger")
+        < shown.index("Til udvalgsmødet 11. februar 2027")
+        < shown.index("Ny skolebus")
+        < shown.index("Endnu ikke på et udvalgsmøde")
+        < shown.index("Ny idrætshal")
+    )
+    assert "Andre konsekvenser: Ruten skal i udbud" in shown
+
+
+def test_the_administration_completes_a_matter_on_its_form() -> None:
+    card = CARDS["matter_form"]
+    found = inputs(card)
+    assert list(found) == [
+        "legal", "economic", "staff", "other", "committee_meeting", "new_meeting",
+    ]  # fmt: skip
+    assert (found["economic"]["value"], found["other"]["value"]) == (
+        "1 mio. kr.", "Ruten skal i udbud",
+    )  # fmt: skip
+    chosen = found["committee_meeting"]
+    assert chosen["value"] == "8"
+    assert [c["title"] for c in chosen["choices"]] == [
+        "Til udvalgsmødet 14. januar 2027", "Til udvalgsmødet 11. februar 2027",
+    ]  # fmt: skip
+    (press,) = [n["data"] for n in executes(card)]
+    assert press == {"action": actions.SAVE_MATTER, "matter": 3, "fields": list(found)}
+
+
+def test_a_committee_meetings_list_names_the_meeting_and_has_no_inputs() -> None:
+    card = CARDS["meeting_list"]
+    shown = card_text(card)
+    assert shown.startswith(f"Sager til udvalgsmødet 11. februar 2027\n{COMMITTEE}\nNy skolebus")
+    assert "Andre konsekvenser: Ruten skal i udbud" in shown
+    assert inputs(card) == {} and buttons(card) == []
 
 
 def test_the_administration_records_a_decision_per_open_matter() -> None:
     card = CARDS["matters_admin"]
     decision, decided_on = decision_inputs(3)
     found = inputs(card)
-    assert set(found) == {*decision_inputs(2), decision, decided_on}
+    assert set(found) == {*decision_inputs(2), *decision_inputs(4), decision, decided_on}
     assert found[decision]["type"] == "Input.Text" and found[decided_on]["type"] == "Input.Date"
     presses = [n["data"] for n in executes(card)]
     assert presses == [
-        {"action": actions.DECIDE_MATTER, "matter": m, "fields": list(decision_inputs(m))}
-        for m in (2, 3)
+        press
+        for m in (2, 3, 4)
+        for press in (
+            {"action": actions.EDIT_MATTER, "matter": m},
+            {"action": actions.DECIDE_MATTER, "matter": m, "fields": list(decision_inputs(m))},
+        )
     ]
     assert "Der er ingen sager til politisk beslutning." in card_text(CARDS["matters_empty"])
 

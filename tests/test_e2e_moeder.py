@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from harness import (
     CHANNEL,
     RunningPejling,
     at,
+    button_data,
     buttons,
     card_text,
     committee,
@@ -43,6 +44,7 @@ from harness import (
     table_counts,
 )
 from kort import actions
+from kort.common import walk
 from kort.overblik import card_size
 from meetingkit import with_leader
 from store import meetings
@@ -53,6 +55,7 @@ from store.models import (
     Base,
     Bearing,
     Committee,
+    CommitteeMeeting,
     ConversationRef,
     Dispatch,
     Meeting,
@@ -721,6 +724,112 @@ async def test_an_approved_summary_is_told_to_the_leaders_who_took_part(
 
     assert told.text == "Opsummeringen af dialogmødet er godkendt."
     assert card_text(told.cards[0]).startswith("Referat af dialogmødet")
+
+
+# ---------------------------------------------------------------------------
+# The matter for decision: on a committee meeting's list, completed, decided after it
+
+
+def meeting_choices(card: dict[str, Any]) -> dict[str, str]:
+    """The committee meetings the matter form offers: title → id."""
+    (chosen,) = [n for n in walk(card) if n.get("id") == "committee_meeting"]
+    return {c["title"]: c["value"] for c in chosen["choices"]}
+
+
+async def decide(pejling: RunningPejling, decided_on: str) -> Any:
+    """camilla opens `sager` and records the committee's decision, dated `decided_on`."""
+    [listed] = await pejling.say("camilla", "sager")
+    matter = button_data(listed.cards[0], "Registrér beslutningen")["matter"]
+    said = {f"decision_{matter}": "Bevilget fra august.", f"decided_on_{matter}": decided_on}
+    answer, _ = await press(pejling, "camilla", listed, "Registrér beslutningen", said)
+    return answer
+
+
+async def test_a_matter_goes_to_a_committee_meeting_is_completed_and_decided_after_it(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+
+    # The dialogue meeting was on 4 March 2027; the committee next meets on 11 March.
+    [listed] = await pejling.say("camilla", "sager")
+    assert "Til udvalgsmødet 11. marts 2027\nFlere pædagoger i Område Syd" in card_text(
+        listed.cards[0]
+    )
+    opened, _ = await press(pejling, "camilla", listed, "Beskriv konsekvenser")
+    form = shown(listed, opened)
+    offered = meeting_choices(form.cards[-1])
+    april = "Til udvalgsmødet 15. april 2027"
+    assert list(offered)[:2] == ["Til udvalgsmødet 11. marts 2027", april]
+    written = {
+        "legal": "Ingen.", "economic": "Ca. 2 mio. kr. om året.", "staff": "Fire pædagoger.",
+        "other": "Lokaler i Område Syd.", "committee_meeting": offered[april],
+    }  # fmt: skip
+    saved, new = await press(pejling, "camilla", form, "Gem sagen", written)
+    assert [m.text for m in new] == ["Sagen »Flere pædagoger i Område Syd« er gemt."]
+    shown_now = card_text(saved)
+    assert "Til udvalgsmødet 15. april 2027\nFlere pædagoger i Område Syd" in shown_now
+    assert "Andre konsekvenser: Lokaler i Område Syd." in shown_now
+
+    at(pejling, datetime(2027, 4, 10, 9, 0, tzinfo=UTC))
+    assert await decide(pejling, "2027-04-10") == (
+        "Sagen er på udvalgsmødet 15. april 2027. Beslutningen kan ikke dateres før mødet."
+    )
+    assert await decide(pejling, "2027-04-16") == (
+        "Beslutningen kan ikke dateres efter i dag. Registrér den, når udvalget har besluttet."
+    )
+    at(pejling, datetime(2027, 4, 16, 9, 0, tzinfo=UTC))
+    decided = await decide(pejling, "2027-04-15")
+    assert "Besluttet 15. april 2027: Bevilget fra august." in card_text(decided)
+
+
+async def test_the_administration_puts_a_matter_on_a_committee_meeting_it_enters(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+    [listed] = await pejling.say("camilla", "sager")
+    opened, _ = await press(pejling, "camilla", listed, "Beskriv konsekvenser")
+    form = shown(listed, opened)
+
+    # Today is 5 March 2027.
+    refused, _ = await press(pejling, "camilla", form, "Gem sagen", {"new_meeting": "1/3-2027"})
+    saved, _ = await press(pejling, "camilla", form, "Gem sagen", {"new_meeting": "25/3-2027"})
+
+    assert refused == "Udvalgsmødet kan ikke ligge før i dag."
+    assert "Til udvalgsmødet 25. marts 2027\nFlere pædagoger i Område Syd" in card_text(saved)
+    buu = await committee(pejling, "buu")
+    held = await rows(
+        pejling,
+        select(CommitteeMeeting.held_on).where(CommitteeMeeting.committee_id == buu.id),
+    )
+    assert date(2027, 3, 1) not in held and date(2027, 3, 25) in held
+
+
+async def test_a_committee_meetings_matters_go_to_the_channel_once_in_good_time(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+    before = len(channel_posts(pejling))
+
+    # The committee meets on 11 March; its list was due on 4 March at 08.00, so the first
+    # tick after approval on 5 March sends it, and no later tick sends it again.
+    proactive, lists = pejling.runtime.proactive, [Source.MATTERS]
+    sent = await udsendelse.tick(proactive, DAY_AFTER + MINUTE, sources=lists)
+    again = await udsendelse.tick(proactive, DAY_AFTER + 2 * MINUTE, sources=lists)
+
+    # (The ticks also retry the politicians' notices, who never added Pejling.)
+    assert [r.sent for r in sent if r.kind == Kind.MATTER_LIST] == [True]
+    assert [r for r in again if r.kind == Kind.MATTER_LIST] == []
+    [post] = channel_posts(pejling)[before:]
+    said = card_text(post.cards[0])
+    assert said.startswith(f"Sager til udvalgsmødet 11. marts 2027\n{BUU}\n")
+    assert "Flere pædagoger i Område Syd" in said
+    assert "Økonomiske konsekvenser: Ca. 2 mio. kr. om året." in said
 
 
 # ---------------------------------------------------------------------------

@@ -223,7 +223,7 @@ NAMING_A_ROW = (
     actions.EDIT_MEETING, actions.CANCEL_MEETING, actions.PREPARE, actions.SEND_PACK,
     actions.SEND_SUMMARY, actions.COMMENT_SUMMARY, actions.APPROVE_SUMMARY,
     actions.DECIDE_MATTER, actions.START_EVALUATION, actions.SNOOZE, actions.GRANT_ROLE,
-    actions.REMOVE_ROLE,
+    actions.REMOVE_ROLE, actions.EDIT_MATTER, actions.SAVE_MATTER,
 )  # fmt: skip
 # Words of the Danish refusals: unknown, not found, not yours, no longer active.
 REFUSALS = ("kender jeg ikke", "ikke finde", "findes ikke", "ikke aktivt", "hører ikke",

@@ -69,6 +69,8 @@ ACTION_IDS: dict[str, tuple[str, ...]] = {
     actions.COMMENT_SUMMARY: ("summary", "revision", "comment"),
     actions.APPROVE_SUMMARY: ("summary", "revision"),
     actions.DECIDE_MATTER: ("matter", "decision", "decided_on"),
+    actions.EDIT_MATTER: ("matter",),
+    actions.SAVE_MATTER: ("matter", "legal", "other", "committee_meeting", "new_meeting"),
 }
 FREE_ACTIONS: dict[str, tuple[str, ...]] = {
     actions.START_STATUS: (),

@@ -4,6 +4,7 @@ reported as one `OrgFileError` whose key and params say what and where."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,37 @@ def test_a_goal_key_must_be_unique_across_units(demo_org: OrgFile) -> None:
         "org.duplicate_key",
         {"kind": "goals", "key": "boegeskov-skole-trivsel"},
     )
+
+
+def test_a_committee_lists_its_meeting_dates(demo_org: OrgFile) -> None:
+    buu = demo_org.find_committee("buu")
+    assert buu is not None
+    assert (buu.meetings[0], len(buu.meetings)) == (date(2027, 1, 14), 6)
+
+
+def test_a_committee_without_meetings_is_still_a_committee(demo_org: OrgFile) -> None:
+    def without(raw: OrgDict) -> None:
+        for committee in raw["committees"]:
+            committee.pop("meetings", None)
+
+    assert all(c.meetings == () for c in edited(demo_org, without).committees)
+
+
+def test_a_committee_meeting_date_is_listed_once(demo_org: OrgFile) -> None:
+    def twice(raw: OrgDict) -> None:
+        raw["committees"][0]["meetings"] = ["2027-01-14", "2027-01-14"]
+
+    assert problem(demo_org, twice) == (
+        "org.duplicate_key",
+        {"kind": "committees.buu.meetings", "key": "2027-01-14"},
+    )
+
+
+def test_a_committee_meeting_that_is_no_date_is_refused(demo_org: OrgFile) -> None:
+    def bad(raw: OrgDict) -> None:
+        raw["committees"][0]["meetings"] = ["næste torsdag"]
+
+    assert problem(demo_org, bad)[0] == "org.field_invalid"
 
 
 def test_a_bearing_key_must_be_unique_across_committees(demo_org: OrgFile) -> None:

@@ -12,6 +12,7 @@ from store.enums import Role
 from store.importer import ImportReport, import_org
 from store.models import (
     Committee,
+    CommitteeMeeting,
     Department,
     Goal,
     Person,
@@ -43,6 +44,7 @@ def expected_rows(org: OrgFile) -> dict[str, int]:
         "period": 1,
         "committee": len(org.committees),
         "bearing": sum(len(c.bearings) for c in org.committees),
+        "committee_meeting": sum(len(c.meetings) for c in org.committees),
         "department": len(org.departments),
         "unit": len(org.units),
         "goal": sum(len(u.goals) for u in org.units),
@@ -107,6 +109,28 @@ async def test_importing_the_same_file_again_changes_nothing(
     assert report.changed is False
     async with sessions() as session:
         assert await row_counts(session) == before
+
+
+async def test_a_committee_meeting_date_added_to_the_file_is_added_and_none_removed(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    def moved(raw: OrgDict) -> None:
+        by_key(raw["committees"], "buu")["meetings"] = ["2027-01-14", "2027-08-19"]
+
+    report = await import_(sessions, edited(demo, moved))
+
+    assert dict(report.created) == {"committee_meeting": 1}
+    async with sessions() as session:
+        buu = await id_of(session, Committee, "buu", demo)
+        held = await session.scalars(
+            select(CommitteeMeeting.held_on)
+            .where(CommitteeMeeting.committee_id == buu)
+            .order_by(CommitteeMeeting.held_on)
+        )
+        assert [str(day) for day in held] == [
+            "2027-01-14", "2027-02-11", "2027-03-11", "2027-04-15", "2027-05-20", "2027-06-17",
+            "2027-08-19",
+        ]  # fmt: skip
 
 
 async def test_a_renamed_unit_is_updated_in_place(sessions: Sessions, demo: OrgFile) -> None:

@@ -4,10 +4,11 @@ follow it), the matters for formal decision, and the follow-ups."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetingkit import (
     approve_summary,
@@ -23,13 +24,23 @@ from meetingkit import (
     unit_ids,
     write_summary,
 )
-from store import bearings, goals, matters, meetings, summaries
+from store import (
+    bearings,
+    committee_meetings,
+    goals,
+    matters,
+    meetings,
+    planlaegning,
+    summaries,
+)
 from store.bearings import UnitPlace, is_for
 from store.enums import BearingScope, Color, MatterState, SummaryState
 from store.errors import Invalid, NotAllowed
+from store.matters import Consequences
 from store.meetingviews import CommitteeBearings, MatterView, SummaryView, UnitSummary
-from store.models import Bearing, Committee, FollowUp, Goal, GoalBearing
+from store.models import Bearing, Committee, CommitteeMeeting, FollowUp, Goal, GoalBearing
 from store.orgfile import OrgFile
+from store.outbox import Kind
 from store.summaries import SummaryChange
 from store.views import Scope
 from store_helpers import (
@@ -40,11 +51,16 @@ from store_helpers import (
     bearing_ids,
     id_of,
     imported,
+    municipality_id,
     new_period,
     second_municipality,
     submit_goal,
 )
 
+# The demo's Børne- og Uddannelsesudvalget first meets after the dialogue meeting
+# (meetingkit's, 10 December 2026) on 14 January 2027; its decisions are recorded after.
+FIRST_COMMITTEE_MEETING = date(2027, 1, 14)
+AFTER_THE_COMMITTEE = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
 TRIVSEL = "Alle børn skal trives og høre til i et fællesskab"  # the demo's bearing buu-trivsel
 DAYCARE = Scope(BearingScope.UNIT_TYPE, "dagtilbud")
 NORD = Scope(BearingScope.AREA, "Nord")
@@ -662,11 +678,40 @@ async def decide_as(
     decision: str | None,
     person: str = "camilla",
     decided_on: date | None = None,
+    now: datetime = AFTER_THE_COMMITTEE,
 ) -> MatterView:
-    """`person` records the committee's decision on the matter."""
+    """`person` records the committee's decision on the matter; by default a few days
+    after the committee meeting it is on."""
     async with sessions.begin() as session:
         actor = await actor_of(session, org, person)
-        return await matters.decide(session, actor, matter_id, decision, decided_on, NOW)
+        return await matters.decide(session, actor, matter_id, decision, decided_on, now)
+
+
+async def complete_as(
+    sessions: Sessions,
+    org: OrgFile,
+    matter_id: int,
+    consequences: Consequences,
+    listed_on: date | None = None,
+    person: str = "camilla",
+) -> MatterView:
+    """`person` describes the matter's consequences, and moves it to the committee meeting
+    on `listed_on` (one of the demo's Børne- og Uddannelsesudvalget dates) when given."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        listed = await committee_meeting_id(session, org, listed_on) if listed_on else None
+        return await matters.complete(session, actor, matter_id, consequences, listed)
+
+
+async def committee_meeting_id(session: AsyncSession, org: OrgFile, held_on: date) -> int:
+    buu = await id_of(session, Committee, "buu", org)
+    return (
+        await session.scalars(
+            select(CommitteeMeeting.id).where(
+                CommitteeMeeting.committee_id == buu, CommitteeMeeting.held_on == held_on
+            )
+        )
+    ).one()
 
 
 async def with_matters(sessions: Sessions, org: OrgFile, *titles: str) -> list[MatterView]:
@@ -690,9 +735,11 @@ async def test_matters_are_listed_for_those_following_the_committee(
 
 async def test_deciding_records_the_decision(sessions: Sessions, demo: OrgFile) -> None:
     (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
-    decided = await decide_as(sessions, demo, listed.id, " Bevilget fra 2027. ", decided_on=TODAY)
+    decided = await decide_as(
+        sessions, demo, listed.id, " Bevilget fra 2027. ", decided_on=FIRST_COMMITTEE_MEETING
+    )
     assert (decided.state, decided.decision, decided.decided_on) == (
-        MatterState.DECIDED, "Bevilget fra 2027.", TODAY,
+        MatterState.DECIDED, "Bevilget fra 2027.", FIRST_COMMITTEE_MEETING,
     )  # fmt: skip
     assert await matters_seen(sessions, demo, "jens") == [decided]
 
@@ -700,7 +747,132 @@ async def test_deciding_records_the_decision(sessions: Sessions, demo: OrgFile) 
 async def test_a_decision_without_a_date_is_dated_today(sessions: Sessions, demo: OrgFile) -> None:
     (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
     decided = await decide_as(sessions, demo, listed.id, "Afvist.")
-    assert decided.decided_on == NOW.date()
+    assert decided.decided_on == AFTER_THE_COMMITTEE.date()
+
+
+async def test_a_matter_goes_on_the_list_of_the_next_committee_meeting_after_the_dialogue(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    # The dialogue meeting is on 10 December 2026; the committee meets 14 January 2027.
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    assert listed.committee_meeting == FIRST_COMMITTEE_MEETING
+
+
+async def test_the_administration_completes_the_consequences_and_moves_the_matter(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    described = Consequences(
+        legal=" Kræver ingen ændring af styrelsesvedtægten. ", economic="2 mio. kr. om året",
+        staff="Fire nye stillinger", other="Lokaler på Bøgeskov Skole",
+    )  # fmt: skip
+    done = await complete_as(sessions, demo, listed.id, described, date(2027, 2, 11))
+    assert (done.legal, done.economic, done.staff, done.other, done.committee_meeting) == (
+        "Kræver ingen ændring af styrelsesvedtægten.", "2 mio. kr. om året",
+        "Fire nye stillinger", "Lokaler på Bøgeskov Skole", date(2027, 2, 11),
+    )  # fmt: skip
+    assert await matters_seen(sessions, demo, "jens") == [done]
+
+
+async def test_other_consequences_alone_describe_a_matter(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    assert not listed.described
+    done = await complete_as(sessions, demo, listed.id, Consequences(other="Lokaler"))
+    assert (done.described, done.committee_meeting) == (True, FIRST_COMMITTEE_MEETING)
+
+
+async def test_a_matter_is_not_moved_to_a_committee_meeting_before_the_dialogue_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    async with sessions.begin() as session:
+        actor = await actor_of(session, demo, "camilla")
+        buu = await id_of(session, Committee, "buu", demo)
+        early = await committee_meetings.add(session, actor, buu, date(2026, 12, 3), TODAY)
+    refused = await refusal(
+        complete_as(sessions, demo, listed.id, Consequences(), date(2026, 12, 3))
+    )
+    assert (type(refused), refused.key) == (Invalid, "sag.udvalgsmoede_foer_dialogmoedet")
+    (kept,) = await matters_seen(sessions, demo, "camilla")
+    assert (kept.committee_meeting, early.held_on) == (FIRST_COMMITTEE_MEETING, date(2026, 12, 3))
+
+
+async def test_a_matter_is_not_moved_to_another_committees_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    async with sessions.begin() as session:
+        actor = await actor_of(session, demo, "camilla")
+        ssu = await id_of(session, Committee, "ssu", demo)
+        (theirs,) = await committee_meetings.dates(session, actor, ssu, after=date(2027, 5, 1))
+        refused = await refusal(
+            matters.complete(session, actor, listed.id, Consequences(), theirs.id)
+        )
+    assert (type(refused), refused.key) == (Invalid, "sag.udvalgsmoede_ukendt")
+
+
+@pytest.mark.parametrize(
+    ("person", "decided_first", "key"),
+    [("jens", False, "moede.kun_administration"), ("camilla", True, "sag.allerede_besluttet")],
+)
+async def test_consequences_are_completed_by_the_administration_before_the_decision(
+    sessions: Sessions, demo: OrgFile, person: str, decided_first: bool, key: str
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    if decided_first:
+        await decide_as(sessions, demo, listed.id, "Bevilget.")
+    refused = await refusal(
+        complete_as(sessions, demo, listed.id, Consequences(legal="Ingen"), person=person)
+    )
+    assert refused.key == key
+    (kept,) = await matters_seen(sessions, demo, "camilla")
+    assert kept.legal is None
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "now", "key"),
+    [
+        # The day after "today": a decision not yet made.
+        (date(2027, 1, 21), AFTER_THE_COMMITTEE, "sag.beslutning_i_fremtiden"),
+        # Before the committee meeting on 14 January 2027 whose list the matter is on.
+        (date(2027, 1, 13), AFTER_THE_COMMITTEE, "sag.beslutning_foer_udvalgsmoedet"),
+        # No date, so today; but the committee has not met yet.
+        (None, NOW, "sag.beslutning_foer_udvalgsmoedet"),
+    ],
+)
+async def test_a_decision_is_dated_after_the_committee_meeting_and_not_in_the_future(
+    sessions: Sessions, demo: OrgFile, decided_on: date | None, now: datetime, key: str
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    refused = await refusal(
+        decide_as(sessions, demo, listed.id, "Bevilget.", decided_on=decided_on, now=now)
+    )
+    assert (type(refused), refused.key) == (Invalid, key)
+    (kept,) = await matters_seen(sessions, demo, "camilla")
+    assert kept.state is MatterState.OPEN
+
+
+async def test_a_decision_on_the_day_of_the_committee_meeting_is_recorded(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    decided = await decide_as(
+        sessions, demo, listed.id, "Bevilget.", decided_on=FIRST_COMMITTEE_MEETING
+    )
+    assert decided.decided_on == FIRST_COMMITTEE_MEETING
+
+
+async def test_open_matters_are_listed_by_their_committee_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    a, b, _c = await with_matters(sessions, demo, "A", "B", "C")
+    await complete_as(sessions, demo, a.id, Consequences(), date(2027, 3, 11))
+    await complete_as(sessions, demo, b.id, Consequences(), date(2027, 2, 11))
+    assert [(m.title, m.committee_meeting) for m in await matters_seen(sessions, demo, "jens")] == [
+        ("C", FIRST_COMMITTEE_MEETING), ("B", date(2027, 2, 11)), ("A", date(2027, 3, 11)),
+    ]  # fmt: skip
 
 
 async def test_a_matter_is_decided_once(sessions: Sessions, demo: OrgFile) -> None:
@@ -730,8 +902,8 @@ async def test_open_matters_come_first_then_the_newest_decisions(
     sessions: Sessions, demo: OrgFile
 ) -> None:
     a, _b, c, _d = await with_matters(sessions, demo, "A", "B", "C", "D")
-    await decide_as(sessions, demo, a.id, "Ja.", decided_on=date(2027, 1, 10))
-    await decide_as(sessions, demo, c.id, "Nej.", decided_on=date(2027, 2, 10))
+    await decide_as(sessions, demo, a.id, "Ja.", decided_on=date(2027, 1, 15))
+    await decide_as(sessions, demo, c.id, "Nej.", decided_on=date(2027, 1, 16))
     assert [m.title for m in await matters_seen(sessions, demo, "jens")] == ["B", "D", "C", "A"]
 
 
@@ -755,3 +927,57 @@ async def ids_of_bearings(sessions: Sessions, org: OrgFile, *keys: str) -> tuple
 async def bearing_titles(sessions: Sessions, org: OrgFile) -> list[str]:
     async with sessions() as session:
         return list(await session.scalars(select(Bearing.title).order_by(Bearing.id)))
+
+
+# --- a committee meeting's list, to its channel in good time --------------------------------
+
+
+async def lists_due(sessions: Sessions, now: datetime) -> list[tuple[str, datetime]]:
+    async with sessions() as session:
+        found = await planlaegning.matter_lists_due(session, now)
+    return [(p.kind, p.due_at) for p in found]
+
+
+# 7 January 2027, a Thursday: a week before the committee meets, at 08:00 Danish time.
+LIST_TIME = datetime(2027, 1, 7, 7, 0, tzinfo=UTC)
+
+
+async def test_a_committee_meetings_list_is_due_a_week_before_it_until_the_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    await with_matters(sessions, demo, "Flere pædagoger")
+    assert await lists_due(sessions, LIST_TIME - timedelta(minutes=1)) == []
+    assert await lists_due(sessions, LIST_TIME) == [(Kind.MATTER_LIST, LIST_TIME)]
+    assert await lists_due(sessions, datetime(2027, 1, 13, 22, 0, tzinfo=UTC)) == [
+        (Kind.MATTER_LIST, LIST_TIME)
+    ]
+    assert await lists_due(sessions, datetime(2027, 1, 13, 23, 0, tzinfo=UTC)) == []  # the day
+
+
+async def test_a_committee_meeting_with_no_open_matters_gets_no_list(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (listed,) = await with_matters(sessions, demo, "Flere pædagoger")
+    await complete_as(sessions, demo, listed.id, Consequences(), date(2027, 2, 11))
+    assert await lists_due(sessions, LIST_TIME) == []
+    async with sessions() as session:
+        found = await matters.meeting_list(
+            session, await municipality_id(session, demo), listed.committee_meeting_id or 0
+        )
+    assert found is None
+
+
+async def test_the_list_holds_the_open_matters_of_that_committee_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    a, b = await with_matters(sessions, demo, "A", "B")
+    await complete_as(sessions, demo, b.id, Consequences(staff="To stillinger"))
+    async with sessions() as session:
+        found = await matters.meeting_list(
+            session, await municipality_id(session, demo), a.committee_meeting_id or 0
+        )
+    assert found is not None
+    assert (found.committee_name, found.held_on) == (
+        "Børne- og Uddannelsesudvalget", FIRST_COMMITTEE_MEETING,
+    )  # fmt: skip
+    assert [(m.title, m.staff) for m in found.matters] == [("A", None), ("B", "To stillinger")]
