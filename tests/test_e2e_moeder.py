@@ -613,10 +613,10 @@ async def test_no_reminder_without_a_request_a_day_before(pejling: RunningPejlin
 # The summary
 
 
-async def write_summary(pejling: RunningPejling) -> Message:
-    """camilla writes the summary by typing, the day after the meeting, saves it and sends
-    it to the participants for comments; the draft card, as she sees it then."""
-    at(pejling, DAY_AFTER)
+async def write_summary(pejling: RunningPejling, when: datetime = DAY_AFTER) -> Message:
+    """camilla writes the summary by typing, by default the day after the meeting, saves
+    it and sends it to the participants for comments; the draft card, as she sees it then."""
+    at(pejling, when)
     await pejling.say("camilla", "referat")
     for answer in SUMMARY:
         await pejling.say("camilla", answer)
@@ -670,6 +670,30 @@ async def test_an_approved_summary_is_posted_in_the_channel_with_its_bearings(
     assert "Erstatter: Tidlig indsats for sprog og læsning" in said
     assert "Flere pædagoger i Område Syd" in said
     assert post.cards[0]["msteams"] == {"width": "Full"}
+
+
+async def test_a_summary_written_ahead_waits_for_its_meeting(pejling: RunningPejling) -> None:
+    """Written and sent on the day the pack goes out, the summary's comment deadline
+    falls after the meeting, and Godkend is refused in Danish until the meeting is held:
+    nothing is in force, nothing posted. The day after, it is approved."""
+    await link_channel(pejling)
+    await planned(pejling)
+    draft = await write_summary(pejling, PACKED)
+    assert "Kommentarer senest 11. marts 2027" in card_text(draft.cards[0])
+    before = await table_counts(pejling)
+
+    answer, new = await press(pejling, "camilla", draft, "Godkend referatet")
+
+    assert answer == (
+        "Mødet er ikke holdt endnu (4. marts 2027 kl. 14.00). "
+        "Opsummeringen kan først godkendes, når mødet har fundet sted."
+    )
+    assert new == []
+    assert await table_counts(pejling) == before
+    assert channel_posts(pejling) == []
+    at(pejling, DAY_AFTER)
+    approved, _, post = await approve(pejling, draft)
+    assert buttons(approved) == [] and channel_posts(pejling) == [post]
 
 
 async def test_the_approved_summarys_bearings_are_the_committees(pejling: RunningPejling) -> None:

@@ -632,6 +632,22 @@ async def test_approving_an_older_revision_is_refused(chat: Chat) -> None:
     assert await new_bearings(chat) == []
 
 
+async def test_a_summary_is_not_approved_before_its_meeting(chat: Chat) -> None:
+    """Written and sent ahead of the meeting, the summary waits for it: pressing
+    Godkend says why, and nothing comes into force or is posted."""
+    planned = await plan_meeting(chat.sessions, chat.org, "boegeskov-skole", "maelkeboetten")
+    saved = await chat.say("camilla", "referat", *SUMMARY_TYPED, "gem")
+    sent = await chat.press_on("camilla", saved, T("moedekort.knap.send_referat"))
+
+    result = await chat.press_on("camilla", sent, T("moedekort.knap.godkend_referat"))
+
+    when = "10. december 2026 kl. 14.00"
+    assert texts_of(result.replies) == [T("referat.moedet_ikke_holdt", when=when)]
+    assert (result.notices, result.dispatch) == ((), ())
+    assert await new_bearings(chat) == []
+    assert planned.meeting.starts_at == WHEN
+
+
 async def test_approving_puts_the_bearings_in_force_and_posts_the_summary(chat: Chat) -> None:
     summary = await sent_summary(chat)
 

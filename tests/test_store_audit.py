@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from meetingkit import a_plan, bearing, content_for, send_for_comments
+from meetingkit import HELD, a_plan, bearing, content_for, send_for_comments
 from store import audit, committees, goals, meetings, status, summaries
 from store.audit_export import committee_trail
 from store.enums import Color
@@ -232,7 +232,7 @@ async def test_an_approved_summary_records_the_bearings_it_creates(
 
     async with turn(sessions, demo, "camilla") as (session, camilla):
         shown = written.summary
-        await summaries.approve(session, camilla, shown.id, shown.revision, NOW)
+        await summaries.approve(session, camilla, shown.id, shown.revision, HELD)
 
     events = await events_after(sessions, mark)
     bearings = [e.after for e in events if (e.entity, e.action) == ("bearing", "create")]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from meetingkit import (
+    HELD,
     approve_summary,
     bearing,
     content_for,
@@ -146,12 +147,40 @@ async def test_the_participants_are_the_leaders_and_the_committees_politicians(
 async def test_sending_for_comments_sets_the_deadline_by_the_profile(
     sessions: Sessions, demo: OrgFile
 ) -> None:
-    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    written = await drafted(sessions, demo)
+    sent = await send_for_comments(sessions, demo, written, HELD.date())
     assert (sent.summary.state, sent.summary.comment_deadline) == (
-        SummaryState.COMMENTS, TODAY + timedelta(days=7),
+        SummaryState.COMMENTS, HELD.date() + timedelta(days=7),
     )  # fmt: skip
     shown = await summary_as(sessions, demo, "mette", sent.summary.meeting.id)
     assert shown is not None and shown.state is SummaryState.COMMENTS
+
+
+async def test_a_summary_sent_before_its_meeting_has_its_deadline_after_the_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """Hvidovre's seven days are counted from the meeting (10 December), not from the
+    day the draft went out (22 November): the participants comment on what was said."""
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo), TODAY)
+    assert sent.summary.comment_deadline == date(2026, 12, 17)
+
+
+async def test_a_summary_is_approved_only_after_its_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """The meeting is on 10 December at 14.00; approval an hour before is refused, and
+    nothing comes into force."""
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo, bearings=(
+        bearing("Mere udeliv"),
+    )))  # fmt: skip
+    meeting = sent.summary.meeting
+    early = await refusal(
+        approve_summary(sessions, demo, sent, meeting.starts_at - timedelta(hours=1))
+    )
+    assert (type(early), early.key) == (Invalid, "referat.moedet_ikke_holdt")
+    assert "Mere udeliv" not in await bearing_titles(sessions, demo)
+    approved = await approve_summary(sessions, demo, sent, meeting.starts_at + timedelta(hours=2))
+    assert approved.summary.state is SummaryState.APPROVED
 
 
 async def test_a_summary_is_sent_once(sessions: Sessions, demo: OrgFile) -> None:
@@ -231,12 +260,12 @@ async def test_approval_tells_the_participants_and_shows_the_summary_to_them(
     sessions: Sessions, demo: OrgFile
 ) -> None:
     sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
-    approved = await approve_summary(sessions, demo, sent, NOW + timedelta(days=8))
+    approved = await approve_summary(sessions, demo, sent, HELD + timedelta(days=8))
     assert approved.tell == await person_ids(sessions, demo, "mette", "lise", "jens")
     shown = await summary_as(sessions, demo, "lise", sent.summary.meeting.id)
     assert shown is not None
     assert (shown.state, shown.approved_by, shown.approved_at) == (
-        SummaryState.APPROVED, "Camilla Dahl", NOW + timedelta(days=8),
+        SummaryState.APPROVED, "Camilla Dahl", HELD + timedelta(days=8),
     )  # fmt: skip
     assert shown.meeting.summary_state is SummaryState.APPROVED
 
@@ -356,7 +385,7 @@ async def test_approval_makes_the_agreed_bearings_the_committees(
     assert (first.title, first.description, first.scope, first.scope_value) == (
         "Mere udeliv for de mindste", "Hver dag.", BearingScope.UNIT_TYPE, "dagtilbud",
     )  # fmt: skip
-    assert (first.committee_id, first.meeting_id, first.created_at) == (buu, meeting.id, NOW)
+    assert (first.committee_id, first.meeting_id, first.created_at) == (buu, meeting.id, HELD)
     assert (second.scope, second.scope_value, second.unit_id) == (BearingScope.AREA, "Nord", None)
 
 
