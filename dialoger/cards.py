@@ -60,6 +60,7 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.COMMENT_SUMMARY: moeder.comment_summary,
     actions.APPROVE_SUMMARY: moeder.approve_summary,
     actions.DECIDE_MATTER: moeder.decide_matter,
+    actions.DECIDE_BEARING: moeder.decide_bearing,
     actions.SNOOZE: paamindelser.snooze_from_card,
     actions.GRANT_ROLE: roller.grant_from_card,
     actions.REMOVE_ROLE: roller.remove_from_card,

@@ -94,3 +94,9 @@ DOCUMENT = "document.get"  # data: document (a DocumentRequest as a dict)
 SHOW_OVERVIEW = "overview.show"  # data: committee
 SHOW_UNIT = "unit.show"  # data or input: unit
 OPEN_GOAL = "overview.goal"  # data or input: goal
+
+# The committee decides its bearings: the administration records the decision on a
+# proposal from a dialogue meeting, on the `pejlemærker` card.
+DECIDE_BEARING = (
+    "bearing.decide"  # data: bearing; inputs: bearing_decided_on_<id>, bearing_words_<id>
+)

@@ -302,6 +302,9 @@ async def _put_bearings(
         row.title, row.description = b.title, b.description
         row.scope, row.scope_value, row.unit_id = b.scope.kind, b.scope.value, b.scope.unit_id
         row.meeting_id, row.updated_at = held.id, now
+        # The committee decides its bearings: until then, what the meeting agreed is
+        # its proposal (store/bearings.decide).
+        row.proposed, row.decided_on, row.decided_by, row.proposed_title = True, None, None, None
     await session.flush()
     return before
 

@@ -27,7 +27,13 @@ from kort.moede import (
 )
 from kort.moedepakke import pack_cards
 from kort.overblik import SIZE_LIMIT, card_size
-from kort.pejlemaerker import bearings_cards, decision_inputs, matters_card, scope_text
+from kort.pejlemaerker import (
+    bearing_decision_inputs,
+    bearings_cards,
+    decision_inputs,
+    matters_card,
+    scope_text,
+)
 from kort.referat import summary_card, summary_cards, summary_sent_card
 from kort.tekster import texts
 from store.enums import BearingScope, Color, MatterState, MeetingModel, MeetingState, SummaryState
@@ -192,6 +198,16 @@ SUMMARY = SummaryView(
 IN_COMMENTS = replace(SUMMARY, state=SummaryState.COMMENTS)
 APPROVED = replace(SUMMARY, state=SummaryState.APPROVED, approved_by="Anna Berg", approved_at=WHEN)
 
+# Decided on 10 December 2026, and one agreed at a dialogue meeting, not yet decided.
+DECIDED_TRACED = CommitteeBearings(
+    2,
+    COMMITTEE,
+    PERIOD,
+    (
+        TracedBearing(replace(BEARING, decided_on=date(2026, 12, 10))),
+        TracedBearing(BearingView(34, "Mere udeliv for de mindste", proposed=True)),
+    ),
+)
 TRACED = CommitteeBearings(
     2,
     COMMITTEE,
@@ -310,6 +326,8 @@ CARDS: dict[str, dict[str, Any]] = {
     "summary_sent": summary_sent_card(IN_COMMENTS, T),
     "bearings": bearings_cards(TRACED, T)[0],
     "bearings_empty": bearings_cards(replace(TRACED, bearings=()), T)[0],
+    "bearings_proposed": bearings_cards(DECIDED_TRACED, T)[0],
+    "bearings_proposed_admin": bearings_cards(DECIDED_TRACED, T, administration=True)[0],
     "matters_admin": matters_card(MATTERS, T, administration=True),
     "matters": matters_card(MATTERS, T),
     "matters_empty": matters_card([], T),
@@ -688,6 +706,31 @@ def test_a_bearing_is_traced_to_the_goals_that_follow_it() -> None:
     assert "Rød  Ådalens Skole · Mere trivsel · 28. februar 2027" in shown
     assert "Et stærkt samarbejde\nFor: Område Nord\nIngen mål følger pejlemærket endnu." in shown
     assert "Udvalget har ingen pejlemærker endnu." in card_text(CARDS["bearings_empty"])
+
+
+def test_a_proposal_is_shown_as_such_and_a_decided_bearing_with_its_day() -> None:
+    shown = card_text(CARDS["bearings_proposed"])
+    assert "Flere børn skal trives i skolen" in shown
+    assert "Besluttet af udvalget torsdag 10. december 2026" in shown
+    assert (
+        "Mere udeliv for de mindste\nFor: Hele udvalget\n"
+        "**Bemærk:** forslag fra dialogmødet · udvalget har ikke besluttet det endnu"
+    ) in shown
+    card = CARDS["bearings_proposed"]
+    assert inputs(card) == {} and buttons(card) == []  # a politician reads it
+
+
+def test_the_administration_records_the_committees_decision_on_a_proposal() -> None:
+    card = CARDS["bearings_proposed_admin"]
+    decided_on, words = bearing_decision_inputs(34)
+    found = inputs(card)
+    assert set(found) == {decided_on, words}  # the decided bearing has no form
+    assert found[decided_on]["type"] == "Input.Date"
+    assert found[words]["value"] == "Mere udeliv for de mindste"  # as proposed, unless changed
+    assert [n["data"] for n in executes(card)] == [
+        {"action": actions.DECIDE_BEARING, "bearing": 34, "fields": [decided_on, words]}
+    ]
+    assert buttons(card) == ["Registrér udvalgets beslutning"]
 
 
 def test_many_goals_on_many_bearings_are_split_within_the_size_limit() -> None:

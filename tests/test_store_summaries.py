@@ -32,7 +32,7 @@ from store.meetingviews import CommitteeBearings, MatterView, SummaryView, UnitS
 from store.models import Bearing, Committee, FollowUp, Goal, GoalBearing
 from store.orgfile import OrgFile
 from store.summaries import SummaryChange
-from store.views import Scope
+from store.views import BearingView, Scope
 from store_helpers import (
     NOW,
     TODAY,
@@ -539,8 +539,10 @@ async def offered(sessions: Sessions, org: OrgFile, person: str) -> dict[str, li
 
 
 async def agree(sessions: Sessions, org: OrgFile, *agreed: object) -> None:
-    """A meeting of Børne- og Uddannelsesudvalget approves these bearings."""
-    await held_and_approved(sessions, org, lambda m: content_for(m, bearings=agreed))
+    """A meeting of Børne- og Uddannelsesudvalget agrees these bearings, and the
+    committee decides them as proposed."""
+    for row in await proposed(sessions, org, *agreed):
+        await decide_bearing(sessions, org, row.id)
 
 
 async def test_a_bearing_for_daycare_is_offered_to_daycare_units_only(
@@ -784,3 +786,109 @@ async def ids_of_bearings(sessions: Sessions, org: OrgFile, *keys: str) -> tuple
 async def bearing_titles(sessions: Sessions, org: OrgFile) -> list[str]:
     async with sessions() as session:
         return list(await session.scalars(select(Bearing.title).order_by(Bearing.id)))
+
+
+# --- the committee decides its bearings ---------------------------------------------------
+
+MEETING_DAY = date(2026, 12, 10)  # meetingkit's WHEN, the day the dialogue meeting is held
+
+
+async def proposed(sessions: Sessions, org: OrgFile, *agreed: object) -> list[Bearing]:
+    """A dialogue meeting of Børne- og Uddannelsesudvalget agrees `agreed`; the rows."""
+    approved = await held_and_approved(sessions, org, lambda m: content_for(m, bearings=agreed))
+    meeting_id = approved.summary.meeting.id
+    return [
+        await stored_bearing(sessions, org, f"moede-{meeting_id}-{n}")
+        for n in range(1, len(agreed) + 1)
+    ]
+
+
+async def decide_bearing(
+    sessions: Sessions,
+    org: OrgFile,
+    bearing_id: int,
+    decided_on: date | None = MEETING_DAY,
+    amended: str | None = None,
+    person: str = "camilla",
+) -> BearingView:
+    """`person` records the committee's decision, the day after the dialogue meeting."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        return await bearings.decide(session, actor, bearing_id, decided_on, amended, HELD)
+
+
+async def test_a_summarys_bearings_are_proposals_until_the_committee_decides(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv", scope=DAYCARE))
+    assert (udeliv.proposed, udeliv.decided_on) == (True, None)
+    assert "Mere udeliv" not in (await offered(sessions, demo, "lise"))["Børnehuset Mælkebøtten"]
+
+    decided = await decide_bearing(sessions, demo, udeliv.id)
+
+    assert (decided.title, decided.proposed, decided.decided_on) == (
+        "Mere udeliv", False, MEETING_DAY,
+    )  # fmt: skip
+    row = await stored_bearing(sessions, demo, udeliv.key)
+    assert (row.proposed, row.decided_by, row.proposed_title) == (
+        False, (await person_ids(sessions, demo, "camilla"))[0], None,
+    )  # fmt: skip
+    assert "Mere udeliv" in (await offered(sessions, demo, "lise"))["Børnehuset Mælkebøtten"]
+
+
+async def test_an_amended_decision_keeps_the_meetings_words_beside_the_committees(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv"))
+    decided = await decide_bearing(sessions, demo, udeliv.id, amended="Udeliv hver dag, året rundt")
+    row = await stored_bearing(sessions, demo, udeliv.key)
+    assert (decided.title, row.title, row.proposed_title) == (
+        "Udeliv hver dag, året rundt", "Udeliv hver dag, året rundt", "Mere udeliv",
+    )  # fmt: skip
+
+
+async def test_new_words_for_a_bearing_are_a_proposal_too(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (trivsel,) = await ids_of_bearings(sessions, demo, "buu-trivsel")
+    await held_and_approved(sessions, demo, lambda m: content_for(m, bearings=(
+        bearing("Alle børn trives", replaces=trivsel),
+    )))  # fmt: skip
+    row = await stored_bearing(sessions, demo, "buu-trivsel")
+    assert (row.title, row.proposed) == ("Alle børn trives", True)
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "key"),
+    [
+        (None, "pejlemaerke.dato_mangler"),
+        (date(2026, 12, 12), "pejlemaerke.dato_fremtid"),  # HELD is 11 December
+        (date(2026, 12, 9), "pejlemaerke.dato_foer_dialogmoedet"),
+    ],
+    ids=["no-date", "future", "before-the-dialogue-meeting"],
+)
+async def test_a_decision_is_dated_on_a_meeting_that_has_been(
+    sessions: Sessions, demo: OrgFile, decided_on: date | None, key: str
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv"))
+    refused = await refusal(decide_bearing(sessions, demo, udeliv.id, decided_on))
+    assert (type(refused), refused.key) == (Invalid, key)
+    assert (await stored_bearing(sessions, demo, udeliv.key)).proposed
+
+
+async def test_a_bearing_is_decided_once_by_the_administration_of_its_municipality(
+    sessions: Sessions, demo: OrgFile, nordby: OrgFile
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv"))
+    by_a_politician = await refusal(decide_bearing(sessions, demo, udeliv.id, person="jens"))
+    assert (type(by_a_politician), by_a_politician.key) == (
+        NotAllowed, "pejlemaerke.kun_administration",
+    )  # fmt: skip
+    elsewhere = await refusal(decide_bearing(sessions, nordby, udeliv.id))
+    assert (type(elsewhere), elsewhere.key) == (NotAllowed, "pejlemaerke.ukendt")
+    await decide_bearing(sessions, demo, udeliv.id)
+    again = await refusal(decide_bearing(sessions, demo, udeliv.id))
+    assert (type(again), again.key) == (Invalid, "pejlemaerke.allerede_besluttet")
+    (imported_one,) = await ids_of_bearings(sessions, demo, "buu-trivsel")
+    decided = await refusal(decide_bearing(sessions, demo, imported_one))
+    assert decided.key == "pejlemaerke.allerede_besluttet"  # the organisation file's
