@@ -72,13 +72,12 @@ async def decide_bearing(ctx: Context) -> TurnResult:
     """The administration records the committee's decision on a proposed bearing; the
     committee's bearings card again, with the bearing in force."""
     actor, data = ctx.require_actor(), ctx.turn.data
-    bearing_id = _id(data.get("bearing"))
+    bearing_id = card_id(data.get("bearing"), "pejlemaerke.ukendt")
     day_input, words_input = bearing_decision_inputs(bearing_id)
     decided_on = parse_date(str(data.get(day_input) or data.get("decided_on") or ""))
     words = data.get(words_input) or data.get("words")
-    done = await bearings.decide(
-        ctx.session, actor, bearing_id, decided_on, str(words or ""), ctx.turn.now
-    )
+    typed = words if isinstance(words, str) else None  # a forged object is no wording
+    done = await bearings.decide(ctx.session, actor, bearing_id, decided_on, typed, ctx.turn.now)
     found = await bearings.of_committees(ctx.session, actor, ctx.today)
     theirs = [c for c in found if any(t.bearing.id == done.id for t in c.bearings)]
     cards = [c for traced in theirs for c in bearings_cards(traced, ctx.texts, administration=True)]

@@ -745,6 +745,8 @@ async def test_the_committee_decides_a_proposed_bearing_on_the_bearings_card(
     [card] = [m for m in shown if m.cards and "godt sprog" in card_text(m.cards[0])]
     said = card_text(card.cards[0])
     assert said.count("**Bemærk:** forslag fra dialogmødet") == 2  # the new one and new words
+    for_jens = "\n".join(card_text(m.cards[0]) for m in await pejling.say("jens", "pejlemærker"))
+    assert "Sprogvurdering i alle dagtilbud\n**Bemærk:** forslag fra dialogmødet" in for_jens
     wanted = select(Bearing).where(Bearing.title == "Alle børn skal have et godt sprog")
     [proposal] = await rows(pejling, wanted)
     assert proposal.proposed
@@ -873,6 +875,16 @@ SARAS_UNIT = object()
             {"action": actions.APPROVE_SUMMARY, "summary": 1, "revision": 1},
             "Den opsummering kender jeg ikke, eller du har ikke adgang til den.",
         ),
+        (
+            "camilla",
+            {"action": actions.DECIDE_BEARING, "bearing": "abc", "words": {"x": 1}},
+            "Det pejlemærke kender jeg ikke.",
+        ),
+        (
+            "lise",
+            {"action": actions.DECIDE_BEARING, "bearing": 1, "decided_on": "2026-11-20"},
+            "Det er administrationen, der registrerer udvalgets beslutning om et pejlemærke.",
+        ),
     ],
     ids=[
         "pack-abc",
@@ -883,6 +895,8 @@ SARAS_UNIT = object()
         "prepare-bad-unit",
         "prepare-another-leaders-unit",
         "approve-no-summary",
+        "decide-bearing-abc",
+        "decide-bearing-by-a-leader",
     ],
 )
 async def test_a_forged_card_is_refused_in_danish_and_changes_nothing(

@@ -4,6 +4,7 @@ follow it), the matters for formal decision, and the follow-ups."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -39,9 +40,11 @@ from store_helpers import (
     Sessions,
     actor_of,
     bearing_ids,
+    goal_content,
     id_of,
     imported,
     new_period,
+    save_goal,
     second_municipality,
     submit_goal,
 )
@@ -892,3 +895,26 @@ async def test_a_bearing_is_decided_once_by_the_administration_of_its_municipali
     (imported_one,) = await ids_of_bearings(sessions, demo, "buu-trivsel")
     decided = await refusal(decide_bearing(sessions, demo, imported_one))
     assert decided.key == "pejlemaerke.allerede_besluttet"  # the organisation file's
+
+
+async def test_a_goal_keeps_a_bearing_whose_new_words_wait_for_the_committee(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """Mette's goal follows buu-trivsel; a dialogue meeting proposes new words for it.
+    Her draft still follows it, its card says it is a proposal, and she can change the
+    draft without losing it; a new goal is not offered it until the committee decides."""
+    (trivsel,) = await ids_of_bearings(sessions, demo, "buu-trivsel")
+    drafted_goal = await save_goal(
+        sessions, demo, "mette", "boegeskov-skole", goal_content((trivsel,)), submit=False
+    )
+    goal = drafted_goal.goal
+    await held_and_approved(sessions, demo, lambda m: content_for(m, bearings=(
+        bearing("Alle børn trives", replaces=trivsel),
+    )))  # fmt: skip
+    changed = replace(goal.content, title="Flere elever trives i frikvarteret")
+    saved = await save_goal(
+        sessions, demo, "mette", "boegeskov-skole", changed, submit=False, now=HELD,
+        goal_id=goal.id,
+    )  # fmt: skip
+    assert [(b.id, b.proposed) for b in saved.goal.bearings] == [(trivsel, True)]
+    assert "Alle børn trives" not in (await offered(sessions, demo, "mette"))["Bøgeskov Skole"]
