@@ -542,6 +542,17 @@ def test_a_small_pack_is_one_card_with_the_meeting_and_the_bearings() -> None:
     assert "For: Hele udvalget" in shown and "For: Område Nord" in shown
 
 
+def test_the_pack_marks_a_bearing_the_committee_has_not_decided() -> None:
+    proposal = BearingView(34, "Mere udeliv for de mindste", proposed=True)
+    [card] = pack_cards(replace(PACK, bearings=(BEARING, proposal)), T)
+    shown = card_text(card)
+    assert (
+        "Mere udeliv for de mindste\nFor: Hele udvalget\n"
+        "**Bemærk:** forslag fra dialogmødet · udvalget har ikke besluttet det endnu"
+    ) in shown
+    assert shown.count("**Bemærk:** forslag") == 1
+
+
 def test_the_pack_shows_each_goals_status_in_words_and_its_trend() -> None:
     shown = card_text(CARDS["pack"])
     assert "Seneste status: Grøn · 1. marts 2027" in shown
