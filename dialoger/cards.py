@@ -62,6 +62,7 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.DECIDE_MATTER: moeder.decide_matter,
     actions.EDIT_MATTER: moeder.edit_matter,
     actions.SAVE_MATTER: moeder.save_matter,
+    actions.DECIDE_BEARING: moeder.decide_bearing,
     actions.SNOOZE: paamindelser.snooze_from_card,
     actions.GRANT_ROLE: roller.grant_from_card,
     actions.REMOVE_ROLE: roller.remove_from_card,

@@ -17,7 +17,12 @@ from dialoger.moede_beskeder import not_reached, tell_leaders, tell_of_summary, 
 from dialoger.turn import Reply, TurnResult, card_reply, say, show
 from kort import moede as cards
 from kort.aarshjul import year_card
-from kort.pejlemaerker import bearings_cards, matter_form_card, matters_card
+from kort.pejlemaerker import (
+    bearing_decision_inputs,
+    bearings_cards,
+    matter_form_card,
+    matters_card,
+)
 from kort.referat import summary_card
 from store import (
     aarshjul,
@@ -66,7 +71,31 @@ async def show_bearings(ctx: Context, current: ProgressView | None = None) -> Tu
     found = await bearings.of_committees(ctx.session, ctx.require_actor(), ctx.today)
     if not found:
         return TurnResult((say(ctx.texts("pejlemaerker.ingen_udvalg")),))
-    return TurnResult(tuple(show(c) for traced in found for c in bearings_cards(traced, ctx.texts)))
+    administration = ctx.require_actor().is_administration
+    return TurnResult(
+        tuple(
+            show(c)
+            for traced in found
+            for c in bearings_cards(traced, ctx.texts, administration=administration)
+        )
+    )
+
+
+async def decide_bearing(ctx: Context) -> TurnResult:
+    """The administration records the committee's decision on a proposed bearing; the
+    committee's bearings card again, with the bearing in force."""
+    actor, data = ctx.require_actor(), ctx.turn.data
+    bearing_id = card_id(data.get("bearing"), "pejlemaerke.ukendt")
+    day_input, words_input = bearing_decision_inputs(bearing_id)
+    decided_on = parse_date(str(data.get(day_input) or data.get("decided_on") or ""))
+    words = data.get(words_input) or data.get("words")
+    typed = words if isinstance(words, str) else None  # a forged object is no wording
+    done = await bearings.decide(ctx.session, actor, bearing_id, decided_on, typed, ctx.turn.now)
+    found = await bearings.of_committees(ctx.session, actor, ctx.today)
+    theirs = [c for c in found if any(t.bearing.id == done.id for t in c.bearings)]
+    cards = [c for traced in theirs for c in bearings_cards(traced, ctx.texts, administration=True)]
+    said = say(ctx.texts("pejlemaerke.besluttet", title=done.title))
+    return TurnResult((said, *(show(c) for c in cards)))
 
 
 async def show_matters(ctx: Context, current: ProgressView | None = None) -> TurnResult:

@@ -100,3 +100,9 @@ OPEN_GOAL = "overview.goal"  # data or input: goal
 EDIT_MATTER = "matter.edit"  # data: matter — open its form
 SAVE_MATTER = "matter.save"  # data: matter; inputs: legal, economic, staff, other,
 #   committee_meeting (an id), new_meeting (a date: a committee meeting to add)
+
+# The committee decides its bearings: the administration records the decision on a
+# proposal from a dialogue meeting, on the `pejlemærker` card.
+DECIDE_BEARING = (
+    "bearing.decide"  # data: bearing; inputs: bearing_decided_on_<id>, bearing_words_<id>
+)

@@ -74,6 +74,13 @@ def as_list(value: Any) -> list[str]:
     return [str(v) for v in value or ()]
 
 
+def _titled(bearing: BearingView, texts: Texts) -> str:
+    """A bearing's title; a proposal (new words not yet decided by the committee) says so."""
+    if bearing.proposed:
+        return texts("maalkort.pejlemaerke_forslag", title=bearing.title)
+    return bearing.title
+
+
 def _bearings_value(
     content: GoalContent, known: tuple[BearingView, ...] | Mapping[int, str], texts: Texts
 ) -> str:
@@ -81,7 +88,7 @@ def _bearings_value(
         titles = (
             {int(k): v for k, v in known.items()}
             if isinstance(known, Mapping)
-            else {b.id: b.title for b in known}
+            else {b.id: _titled(b, texts) for b in known}
         )
         return bullets(
             titles.get(b) or texts("maalkort.ukendt_pejlemaerke", id=b) for b in content.bearing_ids

@@ -25,7 +25,7 @@ from kort.moede import (
     written_line,
 )
 from kort.overblik import SIZE_LIMIT, UNKNOWN_TOTAL, card_size, split_cards
-from kort.pejlemaerker import scope_line
+from kort.pejlemaerker import decision_lines, scope_line
 from kort.tekster import Texts
 from store.meetingviews import PackGoal, PackUnit, PackView
 from store.views import BearingView
@@ -72,6 +72,7 @@ def _bearing_section(bearing: BearingView, first: bool, texts: Texts) -> ac.Cont
     items += [text(bearing.title, bold=True), scope_line(bearing.scope, bearing.unit_name, texts)]
     if bearing.description:
         items.append(text(bearing.description, small=True))
+    items += decision_lines(bearing, texts)  # a proposal says so
     return ac.Container(items=items, spacing=t.Spacing.MEDIUM, separator=first)
 
 

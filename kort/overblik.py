@@ -281,6 +281,8 @@ def _bearings(digest: DigestView, texts: Texts) -> list[Any]:
     lines = []
     for entry in digest.bearings:
         line = f"- **{entry.bearing.title}**"
+        if entry.bearing.proposed:  # the committee has not decided it yet
+            line += " · " + texts("digest.forslag")
         if digest.uses_goals:
             line += " · " + _colors(entry.colors, texts)
         lines.append(line)

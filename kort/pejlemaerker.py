@@ -17,9 +17,9 @@ from kort.moede import SEP
 from kort.overblik import split_cards
 from kort.tekster import Texts
 from store.enums import BearingScope, MatterState
-from store.limits import NOTE_MAX
+from store.limits import NOTE_MAX, TITLE_MAX
 from store.meetingviews import CommitteeBearings, CommitteeMeetingView, MatterView, TracedBearing
-from store.views import GoalView, Scope
+from store.views import BearingView, GoalView, Scope
 
 # A bearing that many goals follow is shown in runs of this many, so no run outgrows a card.
 GOALS_PER_SECTION = 30
@@ -50,14 +50,18 @@ def scope_line(scope: Scope, unit_name: str | None, texts: Texts) -> ac.TextBloc
 # --- bearings traced to their goals ---------------------------------------------------------
 
 
-def bearings_cards(bearings: CommitteeBearings, texts: Texts) -> list[dict[str, Any]]:
-    """How a politician traces a bearing to its effect: each bearing, whom it is for, and
-    the goals that follow it with their latest status. One card, or numbered parts when
-    the committee is large; each within the size Teams takes."""
+def bearings_cards(
+    bearings: CommitteeBearings, texts: Texts, *, administration: bool = False
+) -> list[dict[str, Any]]:
+    """How a politician traces a bearing to its effect: each bearing, whom it is for,
+    whether the committee has decided it or it is still a proposal, and the goals that
+    follow it with their latest status. The administration records the committee's
+    decision on a proposal here. One card, or numbered parts when the committee is large;
+    each within the size Teams takes."""
     sections = [
         section
         for traced in bearings.bearings
-        for section in _bearing_sections(traced, texts, bearings.uses_goals)
+        for section in _bearing_sections(traced, texts, bearings.uses_goals, administration)
     ]
 
     def build(part: tuple[ac.Container, ...], page: tuple[int, int] | None) -> dict[str, Any]:
@@ -83,7 +87,7 @@ def _bearings_title(bearings: CommitteeBearings, texts: Texts) -> str:
 
 
 def _bearing_sections(
-    traced: TracedBearing, texts: Texts, uses_goals: bool = True
+    traced: TracedBearing, texts: Texts, uses_goals: bool = True, administration: bool = False
 ) -> list[ac.Container]:
     """The bearing with its first run of goals, then a continued section per further run;
     without goals (Dragør), the bearing alone."""
@@ -94,6 +98,9 @@ def _bearing_sections(
     ]
     if bearing.description:
         head.append(text(bearing.description))
+    head += decision_lines(bearing, texts)
+    if bearing.proposed and administration:
+        head += _bearing_decision_form(bearing, texts)
     if not uses_goals:
         return [_section_box(head)]
     if not traced.goals:
@@ -109,6 +116,39 @@ def _bearing_sections(
         continued = text(texts("moedekort.pejlemaerker.fortsat", title=bearing.title), bold=True)
         sections.append(_section_box([continued, *(_goal_line(goal, texts) for goal in run)]))
     return sections
+
+
+def decision_lines(bearing: BearingView, texts: Texts) -> list[ac.TextBlock]:
+    """A proposal says so (the committee decides its bearings); a decided one says when."""
+    if bearing.proposed:
+        return [_attention(texts("moedekort.pejlemaerker.forslag"))]
+    if bearing.decided_on is not None:
+        said = texts("moedekort.pejlemaerker.besluttet", day=texts.day(bearing.decided_on))
+        return [text(said, subtle=True, small=True)]
+    return []
+
+
+def bearing_decision_inputs(bearing_id: int) -> tuple[str, str]:
+    """The ids of one proposal's inputs on the bearings card: (decided_on, words)."""
+    return f"bearing_decided_on_{bearing_id}", f"bearing_words_{bearing_id}"
+
+
+def _bearing_decision_form(bearing: BearingView, texts: Texts) -> list[Any]:
+    """The day of the committee meeting and the words it decided, filled in with the
+    proposal's: left as they are, the committee decided it as proposed. Not required
+    inputs, as on the matters card: the store refuses a decision without a day."""
+    decided_on, words = bearing_decision_inputs(bearing.id)
+    data = {"action": actions.DECIDE_BEARING, "bearing": bearing.id, "fields": [decided_on, words]}
+    return [
+        ac.InputDate(id=decided_on, label=texts("moedekort.pejlemaerker.dato_label")),
+        ac.InputText(
+            id=words,
+            label=texts("moedekort.pejlemaerker.ordlyd_label"),
+            value=bearing.title,
+            max_length=TITLE_MAX,
+        ),
+        buttons(button(texts("moedekort.knap.registrer_udvalgets_beslutning"), data)),
+    ]
 
 
 def _section_box(items: list[Any]) -> ac.Container:

@@ -5,18 +5,27 @@ A bearing belongs to a committee and a period. It is for all the committee's uni
 for some of them: a unit type (all daycare), an area (Nord), or one unit. The
 dialogue meetings' approved summaries add bearings and change their words; the
 organisation file may hold some too.
+
+"Fagudvalgene drøfter og beslutter de politiske pejlemærker" (Hvidovre): what a summary
+agrees is the committee's *proposal* until the administration records the committee's
+decision on it, as proposed or amended. Goals follow decided bearings only ("i
+overensstemmelse med fagudvalgets politiske pejlemærker"): a proposal is shown, marked
+as such, but not offered to a goal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.enums import BearingScope, Role
+from store.errors import Invalid, NotAllowed
+from store.limits import TITLE_MAX
 from store.meetingviews import CommitteeBearings, TracedBearing
 from store.models import (
     Bearing,
@@ -24,6 +33,7 @@ from store.models import (
     Department,
     Goal,
     GoalBearing,
+    Meeting,
     Municipality,
     Period,
     Unit,
@@ -32,6 +42,8 @@ from store.profiles import profile
 from store.status import GOALS, current_period, goal_from_row, period_view
 from store.text import danish_order, fold
 from store.views import Actor, BearingView, GoalView, Scope
+
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 @dataclass(frozen=True)
@@ -65,12 +77,15 @@ def scope_of(bearing: Bearing) -> Scope:
 async def for_units(
     session: AsyncSession, units: Sequence[UnitPlace], period_id: int | None
 ) -> dict[int, tuple[BearingView, ...]]:
-    """Per unit, the bearings of its committee for the period that are for it."""
+    """Per unit, the decided bearings of its committee for the period that are for it:
+    a goal follows what the committee decided, not a proposal."""
     if not units or period_id is None:
         return {}
     views = await committee_bearings(session, {u.committee_id for u in units}, period_id)
     return {
-        unit.id: tuple(v for v in views.get(unit.committee_id, ()) if is_for(v.scope, unit))
+        unit.id: tuple(
+            v for v in views.get(unit.committee_id, ()) if not v.proposed and is_for(v.scope, unit)
+        )
         for unit in units
     }
 
@@ -92,7 +107,49 @@ async def committee_bearings(
 
 
 def view_of(bearing: Bearing, unit_name: str | None = None) -> BearingView:
-    return BearingView(bearing.id, bearing.title, bearing.description, scope_of(bearing), unit_name)
+    return BearingView(
+        bearing.id, bearing.title, bearing.description, scope_of(bearing), unit_name,
+        proposed=bearing.proposed, decided_on=bearing.decided_on,
+    )  # fmt: skip
+
+
+async def decide(
+    session: AsyncSession,
+    actor: Actor,
+    bearing_id: int,
+    decided_on: date | None,
+    amended: str | None,
+    now: datetime,
+) -> BearingView:
+    """Record the committee's decision on a proposed bearing: the day of its meeting
+    (not in the future, not before the dialogue meeting that proposed it), and the
+    words it decided if it amended them. The bearing is in force from then on."""
+    if not actor.is_administration:
+        raise NotAllowed("pejlemaerke.kun_administration")
+    bearing = await session.get(Bearing, bearing_id)
+    if bearing is None or bearing.municipality_id != actor.municipality_id:
+        raise NotAllowed("pejlemaerke.ukendt")
+    if not bearing.proposed:
+        raise Invalid("pejlemaerke.allerede_besluttet")
+    if decided_on is None:
+        raise Invalid("pejlemaerke.dato_mangler")
+    if decided_on > now.astimezone(LOCAL_TIME).date():
+        raise Invalid("pejlemaerke.dato_fremtid", day=decided_on)
+    proposed_at = await session.scalar(
+        select(Meeting.starts_at).where(Meeting.id == bearing.meeting_id)
+    )
+    if proposed_at is not None and decided_on < proposed_at.astimezone(LOCAL_TIME).date():
+        raise Invalid("pejlemaerke.dato_foer_dialogmoedet", day=proposed_at)
+    words = (amended or "").strip()
+    if len(words) > TITLE_MAX:
+        raise Invalid("moede.for_lang", field="title", limit=TITLE_MAX)
+    if words and words != bearing.title:
+        bearing.proposed_title, bearing.title = bearing.title, words
+    bearing.proposed, bearing.decided_on, bearing.decided_by = False, decided_on, actor.person_id
+    bearing.updated_at = now
+    await session.flush()
+    unit_name = await session.scalar(select(Unit.name).where(Unit.id == bearing.unit_id))
+    return view_of(bearing, unit_name)
 
 
 async def traced(session: AsyncSession, committee: Committee, period: Period) -> CommitteeBearings:

@@ -32,6 +32,7 @@ from store.errors import DomainError
 from store.models import (
     Absence,
     AuditEvent,
+    Bearing,
     Committee,
     ConversationRef,
     Department,
@@ -431,6 +432,20 @@ async def _matters(session: AsyncSession, person: Person) -> Section:
     ]
 
 
+async def _bearings_decided(session: AsyncSession, person: Person) -> Section:
+    """The committees' decisions on bearings the person recorded."""
+    rows = await session.execute(
+        select(Bearing, Committee.name)
+        .join(Committee, Committee.id == Bearing.committee_id)
+        .where(Bearing.decided_by == person.id)
+        .order_by(Bearing.decided_on, Bearing.id)
+    )
+    return [
+        {"pejlemærke": b.title, "udvalg": committee, "besluttet": iso(b.decided_on)}
+        for b, committee in rows
+    ]
+
+
 async def _channels(session: AsyncSession, person: Person) -> Section:
     rows = await session.scalars(
         select(Committee).where(Committee.channel_linked_by == person.id).order_by(Committee.name)
@@ -533,6 +548,7 @@ SECTIONS: Sequence[tuple[str, Callable[[AsyncSession, Person], Awaitable[Section
     ("referater", _summaries),
     ("kommentarer_til_referater", _comments),
     ("sager_afgjort", _matters),
+    ("pejlemærker_besluttet", _bearings_decided),
     ("kanaler_tilknyttet", _channels),
     ("fravær", _away),
     ("stedfortræder_for", _deputy),

@@ -265,8 +265,11 @@ async def save(
     unit = context.unit(unit_id)
     if unit is None or context.period_id is None:
         raise NotAllowed("maal.ikke_din_enhed")
-    # Only the bearings the dialogue offered: the unit's committee's, for this period.
-    if not set(content.bearing_ids) <= {b.id for b in context.bearings_for(unit.id)}:
+    # Only the bearings the dialogue offered: the unit's committee's decided ones, for
+    # this period; and those the goal follows already, whose new words may wait for the
+    # committee's decision (store/bearings.py).
+    offered = {b.id for b in context.bearings_for(unit.id)}
+    if not set(content.bearing_ids) <= offered | await _followed(session, goal_id):
         raise NotAllowed("maal.ukendt_pejlemaerke")
     template = context.profile.template(unit.template) or context.profile.template_for("")
     repeated = await _already_submitted(session, origin) if goal_id is None else None
@@ -425,6 +428,16 @@ async def _write_content(
             session.add(goal)
     await session.flush()
     await _write_bearings(session, goal, content.bearing_ids)
+
+
+async def _followed(session: AsyncSession, goal_id: int | None) -> set[int]:
+    """The bearings a saved goal follows now."""
+    if goal_id is None:
+        return set()
+    found = await session.scalars(
+        select(GoalBearing.bearing_id).where(GoalBearing.goal_id == goal_id)
+    )
+    return set(found)
 
 
 async def _write_bearings(session: AsyncSession, goal: Goal, bearing_ids: tuple[int, ...]) -> None:
@@ -647,7 +660,7 @@ async def _detail(session: AsyncSession, goal: Goal, with_history: bool = False)
         await session.execute(select(Unit.name, Unit.department_id).where(Unit.id == goal.unit_id))
     ).one()
     bearings = tuple(
-        BearingView(b.id, b.title, b.description)
+        BearingView(b.id, b.title, b.description, proposed=b.proposed)
         for b in await session.scalars(
             select(Bearing)
             .join(GoalBearing, GoalBearing.bearing_id == Bearing.id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -240,6 +242,13 @@ class Bearing(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     # The dialogue meeting whose approved summary agreed it, or last changed it.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    # A summary's bearing is the committee's proposal until the administration records
+    # the committee's decision on it (as proposed, or amended; then `proposed_title`
+    # keeps the meeting's words).
+    proposed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    decided_on: Mapped[date | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    proposed_title: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -208,14 +208,17 @@ async def save_draft(
 async def send_for_comments(
     session: AsyncSession, actor: Actor, summary_id: int, revision: int, today: date
 ) -> SummaryChange:
-    """Send the draft to the participants, with a deadline from the profile."""
+    """Send the draft to the participants, with a deadline from the profile. The days
+    count from the meeting if it is still to come: the participants comment on what
+    was said there, so the deadline never falls before it."""
     summary = await _current(session, actor, summary_id, revision)
     if summary.state != SummaryState.DRAFT:
         raise Invalid("referat.allerede_sendt")
-    days = profile(actor.profile).meetings.comment_days
-    summary.state, summary.comment_deadline = SummaryState.COMMENTS, today + timedelta(days=days)
-    await session.flush()
     held = await session.get_one(Meeting, summary.meeting_id)
+    days = profile(actor.profile).meetings.comment_days
+    start = max(today, held.starts_at.astimezone(LOCAL_TIME).date())
+    summary.state, summary.comment_deadline = SummaryState.COMMENTS, start + timedelta(days=days)
+    await session.flush()
     return SummaryChange(await view(session, summary), await participants(session, held))
 
 
@@ -257,6 +260,9 @@ async def approve(
     held = await session.get_one(Meeting, summary.meeting_id)
     if held.state == MeetingState.CANCELLED:
         raise Invalid("moede.aflyst")
+    # What the summary puts in force was agreed at the meeting; it cannot be before it.
+    if now < held.starts_at:
+        raise Invalid("referat.moedet_ikke_holdt", when=held.starts_at)
     content = SummaryContent.from_json(summary.content)
     replaced = await _put_bearings(session, held, content.bearings, now)
     summary.content = {**summary.content, "replaced": replaced}
@@ -296,6 +302,9 @@ async def _put_bearings(
         row.title, row.description = b.title, b.description
         row.scope, row.scope_value, row.unit_id = b.scope.kind, b.scope.value, b.scope.unit_id
         row.meeting_id, row.updated_at = held.id, now
+        # The committee decides its bearings: until then, what the meeting agreed is
+        # its proposal (store/bearings.decide).
+        row.proposed, row.decided_on, row.decided_by, row.proposed_title = True, None, None, None
     await session.flush()
     return before
 

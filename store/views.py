@@ -97,6 +97,8 @@ class BearingView:
     description: str | None = None
     scope: Scope = field(default_factory=Scope)
     unit_name: str | None = None
+    proposed: bool = False  # agreed at a dialogue meeting, not yet decided by the committee
+    decided_on: date | None = None
 
 
 @dataclass(frozen=True)

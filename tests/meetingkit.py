@@ -33,6 +33,8 @@ from store_helpers import NOW, TODAY, Sessions, actor_of, by_key, edited, id_of
 
 # Thursday 10 December 2026, 14:00 Danish time: 18 days after the tests' NOW.
 WHEN = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
+# Friday 11 December 2026, 10:00 Danish time: the day after, when a summary is approved.
+HELD = datetime(2026, 12, 11, 9, 0, tzinfo=UTC)
 NOTE = PreparationContent(
     goal_follow_up="Legepatruljen virker på mellemtrinnet.",
     challenges="For få voksne i gården i indskolingen.",
@@ -172,10 +174,10 @@ async def send_for_comments(
 
 
 async def approve_summary(
-    sessions: Sessions, org: OrgFile, change: SummaryChange, now: datetime = NOW
+    sessions: Sessions, org: OrgFile, change: SummaryChange, now: datetime = HELD
 ) -> SummaryChange:
-    """The administration approves the summary as `change` shows it; a draft is sent to
-    the participants first, as approval asks."""
+    """The administration approves the summary as `change` shows it, by default the day
+    after the meeting; a draft is sent to the participants first, as approval asks."""
     if change.summary.state is SummaryState.DRAFT:
         change = await send_for_comments(sessions, org, change)
     async with sessions.begin() as session:

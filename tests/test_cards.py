@@ -203,6 +203,14 @@ def test_a_digest_traces_each_bearing_to_the_colours_of_its_goals() -> None:
     assert schema_errors(card) == []
 
 
+def test_a_digest_marks_a_bearing_the_committee_has_not_decided() -> None:
+    proposal = DigestBearing(BearingView(3, "Mere udeliv", proposed=True))
+    [card] = digest_cards(replace(digest(), bearings=(*BEARINGS, proposal)), T)
+    shown = card_text(card)
+    assert "**Mere udeliv** · forslag, ikke besluttet af udvalget · ingen mål" in shown
+    assert "**Tidlig indsats for sprog** · 3 mål" in shown  # decided: no mark
+
+
 def test_a_digest_without_goals_shows_bearings_and_matters_only() -> None:
     light = replace(digest(units=0), bearings=BEARINGS, open_matters=("Ny legeplads",),
                     uses_goals=False)  # fmt: skip

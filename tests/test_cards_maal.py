@@ -654,3 +654,14 @@ def test_main_goal_cards_match_their_golden_files(name: str) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(rendered, encoding="utf-8")
     assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_a_goal_shows_a_bearing_back_with_the_committee_as_a_proposal() -> None:
+    """A goal keeps following a bearing a dialogue meeting gave new words; until the
+    committee decides them, the goal card says so."""
+    reworded = (replace(BEARINGS[0], proposed=True), BEARINGS[2])
+    shown = field_value("bearings", FULL, reworded, T)
+    assert shown == (
+        "- Flere børn skal trives i skolen (forslag, ikke besluttet af udvalget)\n"
+        "- Et stærkt samarbejde med forældrene"
+    )

@@ -28,6 +28,7 @@ from kort.moede import (
 from kort.moedepakke import pack_cards
 from kort.overblik import SIZE_LIMIT, card_size
 from kort.pejlemaerker import (
+    bearing_decision_inputs,
     bearings_cards,
     decision_inputs,
     matter_form_card,
@@ -200,6 +201,16 @@ SUMMARY = SummaryView(
 IN_COMMENTS = replace(SUMMARY, state=SummaryState.COMMENTS)
 APPROVED = replace(SUMMARY, state=SummaryState.APPROVED, approved_by="Anna Berg", approved_at=WHEN)
 
+# Decided on 10 December 2026, and one agreed at a dialogue meeting, not yet decided.
+DECIDED_TRACED = CommitteeBearings(
+    2,
+    COMMITTEE,
+    PERIOD,
+    (
+        TracedBearing(replace(BEARING, decided_on=date(2026, 12, 10))),
+        TracedBearing(BearingView(34, "Mere udeliv for de mindste", proposed=True)),
+    ),
+)
 TRACED = CommitteeBearings(
     2,
     COMMITTEE,
@@ -326,6 +337,8 @@ CARDS: dict[str, dict[str, Any]] = {
     "summary_sent": summary_sent_card(IN_COMMENTS, T),
     "bearings": bearings_cards(TRACED, T)[0],
     "bearings_empty": bearings_cards(replace(TRACED, bearings=()), T)[0],
+    "bearings_proposed": bearings_cards(DECIDED_TRACED, T)[0],
+    "bearings_proposed_admin": bearings_cards(DECIDED_TRACED, T, administration=True)[0],
     "matters_admin": matters_card(MATTERS, T, administration=True),
     "matters": matters_card(MATTERS, T),
     "matters_empty": matters_card([], T),
@@ -543,6 +556,17 @@ def test_a_small_pack_is_one_card_with_the_meeting_and_the_bearings() -> None:
     assert "For: Hele udvalget" in shown and "For: Område Nord" in shown
 
 
+def test_the_pack_marks_a_bearing_the_committee_has_not_decided() -> None:
+    proposal = BearingView(34, "Mere udeliv for de mindste", proposed=True)
+    [card] = pack_cards(replace(PACK, bearings=(BEARING, proposal)), T)
+    shown = card_text(card)
+    assert (
+        "Mere udeliv for de mindste\nFor: Hele udvalget\n"
+        "**Bemærk:** forslag fra dialogmødet · udvalget har ikke besluttet det endnu"
+    ) in shown
+    assert shown.count("**Bemærk:** forslag") == 1
+
+
 def test_the_pack_shows_each_goals_status_in_words_and_its_trend() -> None:
     shown = card_text(CARDS["pack"])
     assert "Seneste status: Grøn · 1. marts 2027" in shown
@@ -716,6 +740,31 @@ def test_without_goals_a_bearing_stands_alone() -> None:
     shown = card_text(card)
     assert "Et stærkt samarbejde\nFor: Område Nord" in shown
     assert "mål" not in shown.lower()
+
+
+def test_a_proposal_is_shown_as_such_and_a_decided_bearing_with_its_day() -> None:
+    shown = card_text(CARDS["bearings_proposed"])
+    assert "Flere børn skal trives i skolen" in shown
+    assert "Besluttet af udvalget torsdag 10. december 2026" in shown
+    assert (
+        "Mere udeliv for de mindste\nFor: Hele udvalget\n"
+        "**Bemærk:** forslag fra dialogmødet · udvalget har ikke besluttet det endnu"
+    ) in shown
+    card = CARDS["bearings_proposed"]
+    assert inputs(card) == {} and buttons(card) == []  # a politician reads it
+
+
+def test_the_administration_records_the_committees_decision_on_a_proposal() -> None:
+    card = CARDS["bearings_proposed_admin"]
+    decided_on, words = bearing_decision_inputs(34)
+    found = inputs(card)
+    assert set(found) == {decided_on, words}  # the decided bearing has no form
+    assert found[decided_on]["type"] == "Input.Date"
+    assert found[words]["value"] == "Mere udeliv for de mindste"  # as proposed, unless changed
+    assert [n["data"] for n in executes(card)] == [
+        {"action": actions.DECIDE_BEARING, "bearing": 34, "fields": [decided_on, words]}
+    ]
+    assert buttons(card) == ["Registrér udvalgets beslutning"]
 
 
 def test_many_goals_on_many_bearings_are_split_within_the_size_limit() -> None:

@@ -28,7 +28,15 @@ from bot import udsendelse
 from cardcheck import schema_errors
 from conftest import database_for
 from fakebf import FakeBotFramework, Message
-from goalkit import last_card, personal_messages, press, send_card_data, sent_cards, unit_id
+from goalkit import (
+    button_for,
+    last_card,
+    personal_messages,
+    press,
+    send_card_data,
+    sent_cards,
+    unit_id,
+)
 from harness import (
     CHANNEL,
     RunningPejling,
@@ -52,6 +60,7 @@ from store.enums import BearingScope, DispatchState, MeetingModel, SummaryState
 from store.importer import import_org
 from store.meetingviews import PREPARATION_FIELDS, MeetingPlan, PreparationContent
 from store.models import (
+    AuditEvent,
     Base,
     Bearing,
     Committee,
@@ -616,10 +625,10 @@ async def test_no_reminder_without_a_request_a_day_before(pejling: RunningPejlin
 # The summary
 
 
-async def write_summary(pejling: RunningPejling) -> Message:
-    """camilla writes the summary by typing, the day after the meeting, saves it and sends
-    it to the participants for comments; the draft card, as she sees it then."""
-    at(pejling, DAY_AFTER)
+async def write_summary(pejling: RunningPejling, when: datetime = DAY_AFTER) -> Message:
+    """camilla writes the summary by typing, by default the day after the meeting, saves
+    it and sends it to the participants for comments; the draft card, as she sees it then."""
+    at(pejling, when)
     await pejling.say("camilla", "referat")
     for answer in SUMMARY:
         await pejling.say("camilla", answer)
@@ -660,7 +669,9 @@ async def test_an_approved_summary_is_posted_in_the_channel_with_its_bearings(
     approved, new, post = await approve(pejling, draft)
 
     assert [m.text for m in new] == [
-        f"Opsummeringen er godkendt og sendes til kanalen for {BUU}. 2 pejlemærker gælder nu."
+        f"Opsummeringen er godkendt og sendes til kanalen for {BUU}. 2 pejlemærker er "
+        "foreslået udvalget; de gælder, når du har registreret udvalgets beslutning under "
+        "pejlemærker."
     ]
     assert buttons(approved) == []
     assert channel_posts(pejling) == [post]
@@ -673,6 +684,30 @@ async def test_an_approved_summary_is_posted_in_the_channel_with_its_bearings(
     assert "Erstatter: Tidlig indsats for sprog og læsning" in said
     assert "Flere pædagoger i Område Syd" in said
     assert post.cards[0]["msteams"] == {"width": "Full"}
+
+
+async def test_a_summary_written_ahead_waits_for_its_meeting(pejling: RunningPejling) -> None:
+    """Written and sent on the day the pack goes out, the summary's comment deadline
+    falls after the meeting, and Godkend is refused in Danish until the meeting is held:
+    nothing is in force, nothing posted. The day after, it is approved."""
+    await link_channel(pejling)
+    await planned(pejling)
+    draft = await write_summary(pejling, PACKED)
+    assert "Kommentarer senest 11. marts 2027" in card_text(draft.cards[0])
+    before = await table_counts(pejling)
+
+    answer, new = await press(pejling, "camilla", draft, "Godkend referatet")
+
+    assert answer == (
+        "Mødet er ikke holdt endnu (4. marts 2027 kl. 14.00). "
+        "Opsummeringen kan først godkendes, når mødet har fundet sted."
+    )
+    assert new == []
+    assert await table_counts(pejling) == before
+    assert channel_posts(pejling) == []
+    at(pejling, DAY_AFTER)
+    approved, _, post = await approve(pejling, draft)
+    assert buttons(approved) == [] and channel_posts(pejling) == [post]
 
 
 async def test_the_approved_summarys_bearings_are_the_committees(pejling: RunningPejling) -> None:
@@ -698,6 +733,72 @@ async def test_the_approved_summarys_bearings_are_the_committees(pejling: Runnin
     assert (renamed.key, renamed.meeting_id) == ("buu-sprog", meeting.id)
     [summary] = await rows(pejling, select(Summary))
     assert summary.state == SummaryState.APPROVED
+
+
+async def test_the_committee_decides_a_proposed_bearing_on_the_bearings_card(
+    pejling: RunningPejling,
+) -> None:
+    """Approved, the summary's bearings are proposals: shown as such, not offered to a
+    goal. camilla records on `pejlemærker` that the committee amended one on 9 March;
+    it is in force then, and the trail names her."""
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+    shown = await pejling.say("camilla", "pejlemærker")
+    [card] = [m for m in shown if m.cards and "godt sprog" in card_text(m.cards[0])]
+    said = card_text(card.cards[0])
+    assert said.count("**Bemærk:** forslag fra dialogmødet") == 2  # the new one and new words
+    for_jens = "\n".join(card_text(m.cards[0]) for m in await pejling.say("jens", "pejlemærker"))
+    assert "Sprogvurdering i alle dagtilbud\n**Bemærk:** forslag fra dialogmødet" in for_jens
+    wanted = select(Bearing).where(Bearing.title == "Alle børn skal have et godt sprog")
+    [proposal] = await rows(pejling, wanted)
+    assert proposal.proposed
+    new_id = proposal.id
+    data = button_for(card.cards[0], "Registrér udvalgets beslutning", bearing=new_id)
+    day, words = data["fields"]
+    at(pejling, datetime(2027, 3, 10, 9, 0, tzinfo=UTC))
+
+    answer, new = await send_card_data(pejling, "camilla", card, {
+        **data, day: "2027-03-09", words: "Alle børn skal have et godt sprog fra starten",
+    })  # fmt: skip
+
+    assert answer == (
+        "Udvalgets beslutning er gemt: »Alle børn skal have et godt sprog fra starten« gælder nu."
+    )
+    again = card_text(new[-1].cards[0])
+    assert "Alle børn skal have et godt sprog fra starten" in again
+    assert "Besluttet af udvalget tirsdag 9. marts 2027" in again
+    [decided] = await rows(pejling, select(Bearing).where(Bearing.id == new_id))
+    assert (decided.proposed, decided.decided_on) == (False, date(2027, 3, 9))
+    assert decided.proposed_title == "Alle børn skal have et godt sprog"
+    [event] = await rows(
+        pejling,
+        select(AuditEvent).where(AuditEvent.entity == "bearing", AuditEvent.entity_id == new_id,
+                                 AuditEvent.action == "update"),
+    )  # fmt: skip
+    async with pejling.runtime.sessions() as session:
+        assert event.person_id == await id_of(session, Person, "camilla", pejling.org)
+
+
+async def test_a_decision_dated_in_the_future_is_refused_in_danish(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    await planned(pejling)
+    await approve(pejling, await write_summary(pejling))
+    shown = await pejling.say("camilla", "pejlemærker")
+    [card] = [m for m in shown if m.cards and "godt sprog" in card_text(m.cards[0])]
+    day, _ = button_for(card.cards[0], "Registrér udvalgets beslutning")["fields"]
+
+    answer, new = await press(pejling, "camilla", card, "Registrér udvalgets beslutning", {
+        day: "2027-03-20",
+    })  # fmt: skip
+
+    assert answer == (
+        "Udvalget kan ikke have besluttet pejlemærket 20. marts 2027 – "
+        "den dag er ikke kommet endnu."
+    )
+    assert new == []
 
 
 async def test_the_summary_is_posted_exactly_once(pejling: RunningPejling) -> None:
@@ -883,6 +984,16 @@ SARAS_UNIT = object()
             {"action": actions.APPROVE_SUMMARY, "summary": 1, "revision": 1},
             "Den opsummering kender jeg ikke, eller du har ikke adgang til den.",
         ),
+        (
+            "camilla",
+            {"action": actions.DECIDE_BEARING, "bearing": "abc", "words": {"x": 1}},
+            "Det pejlemærke kender jeg ikke.",
+        ),
+        (
+            "lise",
+            {"action": actions.DECIDE_BEARING, "bearing": 1, "decided_on": "2026-11-20"},
+            "Det er administrationen, der registrerer udvalgets beslutning om et pejlemærke.",
+        ),
     ],
     ids=[
         "pack-abc",
@@ -893,6 +1004,8 @@ SARAS_UNIT = object()
         "prepare-bad-unit",
         "prepare-another-leaders-unit",
         "approve-no-summary",
+        "decide-bearing-abc",
+        "decide-bearing-by-a-leader",
     ],
 )
 async def test_a_forged_card_is_refused_in_danish_and_changes_nothing(

@@ -22,14 +22,14 @@ from kort.common import walk
 from kort.tekster import texts
 from meetingkit import WHEN, plan_meeting
 from moedekit import Chat, chat_with, submitted
-from store import meetings
+from store import bearings, meetings
 from store.enums import BearingScope, MeetingModel, MeetingState
 from store.meetingviews import PreparationContent, PreparationView, SummaryContent
 from store.models import Bearing, Meeting, Summary
 from store.orgfile import OrgFile
 from store.outbox import Due, Kind
 from store.views import Scope
-from store_helpers import Sessions, imported, with_profile
+from store_helpers import Sessions, actor_of, imported, with_profile
 
 T = texts("da")
 # Flow tests, not store tests: SQLite is enough (the store tests cover PostgreSQL).
@@ -632,6 +632,22 @@ async def test_approving_an_older_revision_is_refused(chat: Chat) -> None:
     assert await new_bearings(chat) == []
 
 
+async def test_a_summary_is_not_approved_before_its_meeting(chat: Chat) -> None:
+    """Written and sent ahead of the meeting, the summary waits for it: pressing
+    Godkend says why, and nothing comes into force or is posted."""
+    planned = await plan_meeting(chat.sessions, chat.org, "boegeskov-skole", "maelkeboetten")
+    saved = await chat.say("camilla", "referat", *SUMMARY_TYPED, "gem")
+    sent = await chat.press_on("camilla", saved, T("moedekort.knap.send_referat"))
+
+    result = await chat.press_on("camilla", sent, T("moedekort.knap.godkend_referat"))
+
+    when = "10. december 2026 kl. 14.00"
+    assert texts_of(result.replies) == [T("referat.moedet_ikke_holdt", when=when)]
+    assert (result.notices, result.dispatch) == ((), ())
+    assert await new_bearings(chat) == []
+    assert planned.meeting.starts_at == WHEN
+
+
 async def test_approving_puts_the_bearings_in_force_and_posts_the_summary(chat: Chat) -> None:
     summary = await sent_summary(chat)
 
@@ -646,9 +662,24 @@ async def test_approving_puts_the_bearings_in_force_and_posts_the_summary(chat: 
     assert chat.told(result) == ["mette", "lise", "jens"]
 
 
-async def test_the_approved_bearings_are_offered_to_the_leaders_they_are_for(chat: Chat) -> None:
+async def decide_all(chat: Chat) -> None:
+    """The administration records that the committee decided every proposal as proposed,
+    on the day after the dialogue meeting."""
+    async with chat.sessions.begin() as session:
+        actor = await actor_of(session, chat.org, "camilla")
+        found = await session.scalars(select(Bearing.id).where(Bearing.proposed))
+        for bearing_id in list(found):
+            await bearings.decide(session, actor, bearing_id, AFTER.date(), None, AFTER)
+
+
+async def test_the_approved_bearings_are_offered_once_the_committee_decided_them(
+    chat: Chat,
+) -> None:
     summary = await sent_summary(chat)
     await chat.press("camilla", {"action": actions.APPROVE_SUMMARY, **summary})
+    assert "Alle børn kommer ud hver dag" not in await bearings_offered(chat, "lise")
+    await chat.say("lise", "annuller")
+    await decide_all(chat)
 
     for_lise = await bearings_offered(chat, "lise")
     for_mette = await bearings_offered(chat, "mette")

@@ -12,13 +12,13 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from meetingkit import a_plan, bearing, content_for, send_for_comments
-from store import audit, committees, goals, meetings, status, summaries
+from meetingkit import HELD, a_plan, bearing, content_for, send_for_comments
+from store import audit, bearings, committees, goals, meetings, status, summaries
 from store.audit_export import committee_trail
 from store.enums import Color
 from store.errors import Invalid
 from store.goalviews import GoalDetail
-from store.models import AuditEvent, Committee, Goal, Person, Unit
+from store.models import AuditEvent, Bearing, Committee, Goal, Person, Unit
 from store.orgfile import OrgFile
 from store.views import Actor
 from store_helpers import (
@@ -232,7 +232,7 @@ async def test_an_approved_summary_records_the_bearings_it_creates(
 
     async with turn(sessions, demo, "camilla") as (session, camilla):
         shown = written.summary
-        await summaries.approve(session, camilla, shown.id, shown.revision, NOW)
+        await summaries.approve(session, camilla, shown.id, shown.revision, HELD)
 
     events = await events_after(sessions, mark)
     bearings = [e.after for e in events if (e.entity, e.action) == ("bearing", "create")]
@@ -241,6 +241,39 @@ async def test_an_approved_summary_records_the_bearings_it_creates(
     assert approval.before is not None and approval.after is not None
     assert (approval.before["state"], approval.after["state"]) == ("comments", "approved")
     assert {e.committee_id for e in events} == {meeting.committee_id}
+
+
+async def test_the_committees_decision_on_a_bearing_is_recorded(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """Proposed at the dialogue meeting, amended by the committee: the trail shows who
+    recorded it, and the words before and after."""
+    async with turn(sessions, demo, "camilla") as (session, camilla):
+        wanted = await a_plan(session, demo, "boegeskov-skole")
+        meeting = (await meetings.plan(session, camilla, wanted, NOW)).meeting
+        agreed = content_for(meeting, bearings=(bearing("Mere udeliv"),))
+        written = await summaries.save_draft(session, camilla, meeting.id, agreed, NOW)
+    written = await send_for_comments(sessions, demo, written)
+    async with turn(sessions, demo, "camilla") as (session, camilla):
+        shown = written.summary
+        await summaries.approve(session, camilla, shown.id, shown.revision, HELD)
+        (proposal,) = await session.scalars(
+            select(Bearing.id).where(Bearing.meeting_id.is_not(None))
+        )
+    mark = await last_id(sessions)
+
+    async with turn(sessions, demo, "camilla") as (session, camilla):
+        await bearings.decide(session, camilla, proposal, HELD.date(), "Udeliv hver dag", HELD)
+
+    (event,) = await events_after(sessions, mark)
+    assert (event.entity, event.entity_id, event.action, event.source) == (
+        "bearing", proposal, "update", "chat",
+    )  # fmt: skip
+    assert event.person_id == await person_id(sessions, demo, "camilla")
+    assert event.before is not None and event.after is not None
+    assert (event.before["proposed"], event.before["title"]) == (True, "Mere udeliv")
+    assert (event.after["proposed"], event.after["title"]) == (False, "Udeliv hver dag")
+    assert event.committee_id == meeting.committee_id
 
 
 async def test_linking_a_channel_records_the_link_and_nothing_else_of_the_committee(

@@ -19,12 +19,22 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from meetingkit import NOTE, plan_meeting, prepare
-from store import audit, conversations, fravaer, gdpr, meetings, outbox, people, progress
+from meetingkit import HELD, NOTE, bearing, content_for, held_and_approved, plan_meeting, prepare
+from store import (
+    audit,
+    bearings,
+    conversations,
+    fravaer,
+    gdpr,
+    meetings,
+    outbox,
+    people,
+    progress,
+)
 from store.enums import Color, DispatchState
 from store.errors import DomainError
 from store.importer import import_org
-from store.models import AuditEvent, Base, Goal, Person, Unit
+from store.models import AuditEvent, Base, Bearing, Goal, Person, Unit
 from store.orgfile import OrgFile
 from store.people import identify
 from store.status import latest_statuses, record_status
@@ -193,6 +203,24 @@ async def test_the_export_has_every_section_and_reads_as_json(
     made = {(e["emne"], e["handling"]) for e in found["revisionsspor"] if e["af_personen"]}
     assert {("status_update", "create"), ("absence", "create")} <= made
     assert "Mette Kjærgaard" in json.dumps(found, ensure_ascii=False, indent=2)
+
+
+async def test_the_export_holds_the_bearing_decisions_the_person_recorded(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    approved = await held_and_approved(sessions, demo, lambda m: content_for(m, bearings=(
+        bearing("Mere udeliv"),
+    )))  # fmt: skip
+    async with sessions.begin() as session:
+        camilla = await actor_of(session, demo, "camilla")
+        proposal = await id_of(session, Bearing, f"moede-{approved.summary.meeting.id}-1", demo)
+        await bearings.decide(session, camilla, proposal, HELD.date(), None, HELD)
+    async with sessions() as session:
+        found = await gdpr.export(session, camilla.municipality_id, camilla.person_id, HELD)
+    assert found["pejlemærker_besluttet"] == [
+        {"pejlemærke": "Mere udeliv", "udvalg": "Børne- og Uddannelsesudvalget",
+         "besluttet": "2026-12-11"},
+    ]  # fmt: skip
 
 
 # --- erasure --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ follow it), the matters for formal decision, and the follow-ups."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetingkit import (
+    HELD,
     approve_summary,
     bearing,
     content_for,
@@ -42,17 +44,19 @@ from store.models import Bearing, Committee, CommitteeMeeting, FollowUp, Goal, G
 from store.orgfile import OrgFile
 from store.outbox import Kind
 from store.summaries import SummaryChange
-from store.views import Scope
+from store.views import BearingView, Scope
 from store_helpers import (
     NOW,
     TODAY,
     Sessions,
     actor_of,
     bearing_ids,
+    goal_content,
     id_of,
     imported,
     municipality_id,
     new_period,
+    save_goal,
     second_municipality,
     submit_goal,
 )
@@ -162,12 +166,40 @@ async def test_the_participants_are_the_leaders_and_the_committees_politicians(
 async def test_sending_for_comments_sets_the_deadline_by_the_profile(
     sessions: Sessions, demo: OrgFile
 ) -> None:
-    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
+    written = await drafted(sessions, demo)
+    sent = await send_for_comments(sessions, demo, written, HELD.date())
     assert (sent.summary.state, sent.summary.comment_deadline) == (
-        SummaryState.COMMENTS, TODAY + timedelta(days=7),
+        SummaryState.COMMENTS, HELD.date() + timedelta(days=7),
     )  # fmt: skip
     shown = await summary_as(sessions, demo, "mette", sent.summary.meeting.id)
     assert shown is not None and shown.state is SummaryState.COMMENTS
+
+
+async def test_a_summary_sent_before_its_meeting_has_its_deadline_after_the_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """Hvidovre's seven days are counted from the meeting (10 December), not from the
+    day the draft went out (22 November): the participants comment on what was said."""
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo), TODAY)
+    assert sent.summary.comment_deadline == date(2026, 12, 17)
+
+
+async def test_a_summary_is_approved_only_after_its_meeting(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """The meeting is on 10 December at 14.00; approval an hour before is refused, and
+    nothing comes into force."""
+    sent = await send_for_comments(sessions, demo, await drafted(sessions, demo, bearings=(
+        bearing("Mere udeliv"),
+    )))  # fmt: skip
+    meeting = sent.summary.meeting
+    early = await refusal(
+        approve_summary(sessions, demo, sent, meeting.starts_at - timedelta(hours=1))
+    )
+    assert (type(early), early.key) == (Invalid, "referat.moedet_ikke_holdt")
+    assert "Mere udeliv" not in await bearing_titles(sessions, demo)
+    approved = await approve_summary(sessions, demo, sent, meeting.starts_at + timedelta(hours=2))
+    assert approved.summary.state is SummaryState.APPROVED
 
 
 async def test_a_summary_is_sent_once(sessions: Sessions, demo: OrgFile) -> None:
@@ -247,12 +279,12 @@ async def test_approval_tells_the_participants_and_shows_the_summary_to_them(
     sessions: Sessions, demo: OrgFile
 ) -> None:
     sent = await send_for_comments(sessions, demo, await drafted(sessions, demo))
-    approved = await approve_summary(sessions, demo, sent, NOW + timedelta(days=8))
+    approved = await approve_summary(sessions, demo, sent, HELD + timedelta(days=8))
     assert approved.tell == await person_ids(sessions, demo, "mette", "lise", "jens")
     shown = await summary_as(sessions, demo, "lise", sent.summary.meeting.id)
     assert shown is not None
     assert (shown.state, shown.approved_by, shown.approved_at) == (
-        SummaryState.APPROVED, "Camilla Dahl", NOW + timedelta(days=8),
+        SummaryState.APPROVED, "Camilla Dahl", HELD + timedelta(days=8),
     )  # fmt: skip
     assert shown.meeting.summary_state is SummaryState.APPROVED
 
@@ -372,7 +404,7 @@ async def test_approval_makes_the_agreed_bearings_the_committees(
     assert (first.title, first.description, first.scope, first.scope_value) == (
         "Mere udeliv for de mindste", "Hver dag.", BearingScope.UNIT_TYPE, "dagtilbud",
     )  # fmt: skip
-    assert (first.committee_id, first.meeting_id, first.created_at) == (buu, meeting.id, NOW)
+    assert (first.committee_id, first.meeting_id, first.created_at) == (buu, meeting.id, HELD)
     assert (second.scope, second.scope_value, second.unit_id) == (BearingScope.AREA, "Nord", None)
 
 
@@ -526,8 +558,10 @@ async def offered(sessions: Sessions, org: OrgFile, person: str) -> dict[str, li
 
 
 async def agree(sessions: Sessions, org: OrgFile, *agreed: object) -> None:
-    """A meeting of Børne- og Uddannelsesudvalget approves these bearings."""
-    await held_and_approved(sessions, org, lambda m: content_for(m, bearings=agreed))
+    """A meeting of Børne- og Uddannelsesudvalget agrees these bearings, and the
+    committee decides them as proposed."""
+    for row in await proposed(sessions, org, *agreed):
+        await decide_bearing(sessions, org, row.id)
 
 
 async def test_a_bearing_for_daycare_is_offered_to_daycare_units_only(
@@ -981,3 +1015,132 @@ async def test_the_list_holds_the_open_matters_of_that_committee_meeting(
         "Børne- og Uddannelsesudvalget", FIRST_COMMITTEE_MEETING,
     )  # fmt: skip
     assert [(m.title, m.staff) for m in found.matters] == [("A", None), ("B", "To stillinger")]
+
+
+# --- the committee decides its bearings ---------------------------------------------------
+
+MEETING_DAY = date(2026, 12, 10)  # meetingkit's WHEN, the day the dialogue meeting is held
+
+
+async def proposed(sessions: Sessions, org: OrgFile, *agreed: object) -> list[Bearing]:
+    """A dialogue meeting of Børne- og Uddannelsesudvalget agrees `agreed`; the rows."""
+    approved = await held_and_approved(sessions, org, lambda m: content_for(m, bearings=agreed))
+    meeting_id = approved.summary.meeting.id
+    return [
+        await stored_bearing(sessions, org, f"moede-{meeting_id}-{n}")
+        for n in range(1, len(agreed) + 1)
+    ]
+
+
+async def decide_bearing(
+    sessions: Sessions,
+    org: OrgFile,
+    bearing_id: int,
+    decided_on: date | None = MEETING_DAY,
+    amended: str | None = None,
+    person: str = "camilla",
+) -> BearingView:
+    """`person` records the committee's decision, the day after the dialogue meeting."""
+    async with sessions.begin() as session:
+        actor = await actor_of(session, org, person)
+        return await bearings.decide(session, actor, bearing_id, decided_on, amended, HELD)
+
+
+async def test_a_summarys_bearings_are_proposals_until_the_committee_decides(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv", scope=DAYCARE))
+    assert (udeliv.proposed, udeliv.decided_on) == (True, None)
+    assert "Mere udeliv" not in (await offered(sessions, demo, "lise"))["Børnehuset Mælkebøtten"]
+
+    decided = await decide_bearing(sessions, demo, udeliv.id)
+
+    assert (decided.title, decided.proposed, decided.decided_on) == (
+        "Mere udeliv", False, MEETING_DAY,
+    )  # fmt: skip
+    row = await stored_bearing(sessions, demo, udeliv.key)
+    assert (row.proposed, row.decided_by, row.proposed_title) == (
+        False, (await person_ids(sessions, demo, "camilla"))[0], None,
+    )  # fmt: skip
+    assert "Mere udeliv" in (await offered(sessions, demo, "lise"))["Børnehuset Mælkebøtten"]
+
+
+async def test_an_amended_decision_keeps_the_meetings_words_beside_the_committees(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv"))
+    decided = await decide_bearing(sessions, demo, udeliv.id, amended="Udeliv hver dag, året rundt")
+    row = await stored_bearing(sessions, demo, udeliv.key)
+    assert (decided.title, row.title, row.proposed_title) == (
+        "Udeliv hver dag, året rundt", "Udeliv hver dag, året rundt", "Mere udeliv",
+    )  # fmt: skip
+
+
+async def test_new_words_for_a_bearing_are_a_proposal_too(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    (trivsel,) = await ids_of_bearings(sessions, demo, "buu-trivsel")
+    await held_and_approved(sessions, demo, lambda m: content_for(m, bearings=(
+        bearing("Alle børn trives", replaces=trivsel),
+    )))  # fmt: skip
+    row = await stored_bearing(sessions, demo, "buu-trivsel")
+    assert (row.title, row.proposed) == ("Alle børn trives", True)
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "key"),
+    [
+        (None, "pejlemaerke.dato_mangler"),
+        (date(2026, 12, 12), "pejlemaerke.dato_fremtid"),  # HELD is 11 December
+        (date(2026, 12, 9), "pejlemaerke.dato_foer_dialogmoedet"),
+    ],
+    ids=["no-date", "future", "before-the-dialogue-meeting"],
+)
+async def test_a_decision_is_dated_on_a_meeting_that_has_been(
+    sessions: Sessions, demo: OrgFile, decided_on: date | None, key: str
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv"))
+    refused = await refusal(decide_bearing(sessions, demo, udeliv.id, decided_on))
+    assert (type(refused), refused.key) == (Invalid, key)
+    assert (await stored_bearing(sessions, demo, udeliv.key)).proposed
+
+
+async def test_a_bearing_is_decided_once_by_the_administration_of_its_municipality(
+    sessions: Sessions, demo: OrgFile, nordby: OrgFile
+) -> None:
+    (udeliv,) = await proposed(sessions, demo, bearing("Mere udeliv"))
+    by_a_politician = await refusal(decide_bearing(sessions, demo, udeliv.id, person="jens"))
+    assert (type(by_a_politician), by_a_politician.key) == (
+        NotAllowed, "pejlemaerke.kun_administration",
+    )  # fmt: skip
+    elsewhere = await refusal(decide_bearing(sessions, nordby, udeliv.id))
+    assert (type(elsewhere), elsewhere.key) == (NotAllowed, "pejlemaerke.ukendt")
+    await decide_bearing(sessions, demo, udeliv.id)
+    again = await refusal(decide_bearing(sessions, demo, udeliv.id))
+    assert (type(again), again.key) == (Invalid, "pejlemaerke.allerede_besluttet")
+    (imported_one,) = await ids_of_bearings(sessions, demo, "buu-trivsel")
+    decided = await refusal(decide_bearing(sessions, demo, imported_one))
+    assert decided.key == "pejlemaerke.allerede_besluttet"  # the organisation file's
+
+
+async def test_a_goal_keeps_a_bearing_whose_new_words_wait_for_the_committee(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    """Mette's goal follows buu-trivsel; a dialogue meeting proposes new words for it.
+    Her draft still follows it, its card says it is a proposal, and she can change the
+    draft without losing it; a new goal is not offered it until the committee decides."""
+    (trivsel,) = await ids_of_bearings(sessions, demo, "buu-trivsel")
+    drafted_goal = await save_goal(
+        sessions, demo, "mette", "boegeskov-skole", goal_content((trivsel,)), submit=False
+    )
+    goal = drafted_goal.goal
+    await held_and_approved(sessions, demo, lambda m: content_for(m, bearings=(
+        bearing("Alle børn trives", replaces=trivsel),
+    )))  # fmt: skip
+    changed = replace(goal.content, title="Flere elever trives i frikvarteret")
+    saved = await save_goal(
+        sessions, demo, "mette", "boegeskov-skole", changed, submit=False, now=HELD,
+        goal_id=goal.id,
+    )  # fmt: skip
+    assert [(b.id, b.proposed) for b in saved.goal.bearings] == [(trivsel, True)]
+    assert "Alle børn trives" not in (await offered(sessions, demo, "mette"))["Bøgeskov Skole"]
