@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dialoger.context import Context
+from dialoger.context import Context, card_id
 from dialoger.turn import Reply, TurnResult, say, show
 from kort.dokumenter.knap import with_documents
 from kort.maal import goal_card
@@ -87,8 +87,8 @@ async def show_unit(ctx: Context) -> TurnResult:
     """A unit's page, from the overview's drop-down or a button."""
     actor = ctx.require_actor()
     try:
-        report = await reports.unit_page(ctx.session, actor, _int(ctx.turn.data.get("unit")),
-                                         ctx.turn.now)  # fmt: skip
+        unit = card_id(ctx.turn.data.get("unit"), "dokument.ukendt_enhed")
+        report = await reports.unit_page(ctx.session, actor, unit, ctx.turn.now)
     except DomainError as refused:
         return TurnResult((say(ctx.texts(refused.key)),))
     return TurnResult((show(unit_card(report, ctx.texts)),))
@@ -123,8 +123,8 @@ async def open_goal(ctx: Context) -> TurnResult:
     """A goal opened from the overview or a unit's page: a new message, so the overview
     stays (and in a channel it is everyone's), with the goal's course and its documents."""
     actor = ctx.require_actor()
-    goal_id = _int(ctx.turn.data.get("goal"))
     try:
+        goal_id = card_id(ctx.turn.data.get("goal"), "maal.ukendt")
         detail = await goals.goal_detail(ctx.session, actor, goal_id)
     except DomainError as refused:
         return TurnResult((say(ctx.texts(refused.key)),))
@@ -138,12 +138,3 @@ async def _channel_committee(ctx: Context) -> int | None:
             Committee.municipality_id == ctx.municipality_id, Committee.channel_id == where
         )
     )
-
-
-def _int(value: Any) -> int:
-    """An id from a card's data or a drop-down (which sends text)."""
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return int(value)
-    return -1

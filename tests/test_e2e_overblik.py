@@ -14,6 +14,7 @@ from dokumentkit import a_year_behind
 from fakebf import Message
 from harness import CHANNEL, RunningPejling, card_text, walk
 from kort import actions
+from kort.tekster import texts
 
 
 @pytest.fixture
@@ -143,3 +144,15 @@ async def test_the_committees_channel_gets_its_own_overview(autumn: RunningPejli
 async def test_someone_without_a_committee_is_told_so(autumn: RunningPejling) -> None:
     told = await autumn.say("mette", "overblik")
     assert told[-1].text.startswith("Du er ikke knyttet til et udvalg eller et center")
+
+
+@pytest.mark.parametrize("number", [2**40, 2**70, "99999999999999999999", -3, "syv"])
+async def test_a_goal_or_unit_no_row_can_have_is_refused_kindly(
+    autumn: RunningPejling, number: Any
+) -> None:
+    """A forged id larger than any column holds reached the database and failed the turn."""
+    goal = await answer(autumn, "jens", {"action": actions.OPEN_GOAL, "goal": number})
+    unit = await answer(autumn, "jens", {"action": actions.SHOW_UNIT, "unit": number})
+
+    assert goal == texts("da")("maal.ukendt")
+    assert unit == "Jeg kender ikke den enhed."
