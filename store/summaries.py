@@ -265,7 +265,6 @@ async def approve(
         raise Invalid("referat.moedet_ikke_holdt", when=held.starts_at)
     content = SummaryContent.from_json(summary.content)
     replaced = await _put_bearings(session, held, content.bearings, now)
-    summary.content = {**summary.content, "replaced": replaced}
     await _add_matters(session, held, content.matters, now)
     session.add_all(
         FollowUp(
@@ -274,6 +273,9 @@ async def approve(
         )
         for f in content.follow_ups
     )  # fmt: skip
+    # Changed together, after the queries above (which flush), so the approval is one
+    # change of the summary in the audit trail.
+    summary.content = {**summary.content, "replaced": replaced}
     summary.state, summary.approved_by, summary.approved_at = (
         SummaryState.APPROVED,
         actor.person_id,

@@ -83,7 +83,7 @@ def test_a_leader_reports_status_on_the_form_and_the_receipt_replaces_it(mette: 
     goals = mette.card("Vælg det mål, du vil melde status på.")
     mette.press(goals, "Meld status")
     form = mette.card("Gem statusmelding")
-    form.get_by_text("Gul – delvist opfyldt").click()
+    form.get_by_text("Gul – i risiko").click()
     mette.field(form, "Hvordan går det, og hvorfor?").fill(
         "Frikvartersvenner er i gang på mellemtrinnet."
     )
