@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,13 +24,13 @@ from kort.dokumenter.knap import with_documents
 from kort.overblik import digest_cards
 from kort.tekster import texts
 from store import committees, conversations, digestrules, digests, reports
+from store.dates import LOCAL_TIME
 from store.models import Committee, Municipality
 from store.reportviews import DocumentRequest
 from store.status import current_period
 from store.views import ChannelTarget, DigestView, DigestWindow
 
 log = logging.getLogger(__name__)
-LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 class Outcome(enum.StrEnum):
@@ -113,7 +112,9 @@ async def _thread(
 ) -> Posted | None:
     """The committee's digests between two meetings share one thread: the first opens it,
     the rest reply in it, so the channel has one post per meeting period to follow."""
-    period = await current_period(session, committee.municipality_id, at.astimezone(LOCAL).date())
+    period = await current_period(
+        session, committee.municipality_id, at.astimezone(LOCAL_TIME).date()
+    )
     since = await digestrules.meeting_period_start(session, committee.id, period, at)
     found = await digests.period_thread(session, committee.id, since) if since else None
     return Posted(found[0], found[1], target.tenant_id) if found else None

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.dates import LOCAL_TIME
 from store.enums import BearingScope, Role
 from store.errors import Invalid, NotAllowed
 from store.limits import TITLE_MAX
@@ -42,8 +42,6 @@ from store.profiles import profile
 from store.status import GOALS, current_period, goal_from_row, period_view
 from store.text import danish_order, fold
 from store.views import Actor, BearingView, GoalView, Scope
-
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 @dataclass(frozen=True)

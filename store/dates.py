@@ -7,8 +7,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from store.text import fold
+
+# The municipalities' clock: every day and hour a user reads or types is Danish time.
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 MONTHS = {
     name: number

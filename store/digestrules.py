@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.dates import LOCAL_TIME
 from store.enums import Color, MeetingState
 from store.models import Committee, Meeting, Period, StatusUpdate
 from store.views import GoalView, MeetingChange, SinceMeeting
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 WINDOW = timedelta(days=45)
 
 

@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.dates import LOCAL_TIME
 from store.enums import Color, EvaluationKind, GoalAction, MatterState, Role, SummaryState
 from store.errors import DomainError
 from store.meetingviews import SummaryContent
@@ -52,7 +52,6 @@ from store.reportviews import (
 from store.text import danish_order
 from store.views import Actor
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 _APPROVALS = (GoalAction.APPROVED_DEPARTMENT, GoalAction.APPROVED_COMMITTEE)
 
 
