@@ -7,7 +7,7 @@ on PostgreSQL.
 
 Three things are timed per committee, each in a fresh session (no identity map to help):
 the store's `build_digest` (what `pejling digest` and the scheduler run), the card build
-from its view (`kort.overblik.digest_cards`), and a baseline in the same run, on the same
+from its view (`kort.digests.digest_cards`), and a baseline in the same run, on the same
 data: one `SELECT` of every status row of the committee, all 8 per goal. The verdict is
 the issue's target at 1,000 units: a build under 150 ms, with the same number of
 statements at every size. See bench/README.md.
@@ -38,8 +38,8 @@ from digest_seed import NOW, Seeded
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kort.overblik import card_size, digest_cards
-from kort.tekster import texts
+from kort.catalogue import texts
+from kort.digests import card_size, digest_cards
 from store import migrate
 from store.db import create_engine, sessionmaker
 from store.digests import build_digest, digest_window
@@ -171,7 +171,7 @@ async def _measure(
 
 
 async def _build(sessions: async_sessionmaker[AsyncSession], committee_id: int) -> Any:
-    """The digest as `bot.digest` builds it, in a session of its own."""
+    """The digest as `bot.digests` builds it, in a session of its own."""
     async with sessions() as session:
         committee = await session.get_one(Committee, committee_id)
         window = digest_window(committee.digest_schedule, NOW)

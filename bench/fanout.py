@@ -17,7 +17,7 @@ Four phases, in this order, in the same run:
 
 - **outbox** (the verdict): the real thing. The status day of 15 November 2026 is due
   for every leader whose unit owes a status (all the synthetic ones), so one outbox tick
-  at 08:00 on the 12th (`bot.udsendelse.tick`) plans a reminder row for each, takes them
+  at 08:00 on the 12th (`bot.outbox.tick`) plans a reminder row for each, takes them
   in batches with a lease and sends them, several at a time, each marked sent in the
   database. ≥ 90 % of the cap, 0 lost, 0 doubled.
 - **capped**: a card to every leader, `--concurrency` at a time, straight through
@@ -69,7 +69,7 @@ from store.db import create_engine, sessionmaker  # noqa: E402
 from store.importer import import_org  # noqa: E402
 from store.models import ConversationRef, Municipality, Person, Role, RoleAssignment  # noqa: E402
 from store.orgfile import read_org_file  # noqa: E402
-from store.planlaegning import Source  # noqa: E402
+from store.outbox_planning import Source  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 TEAM_ID = "19:bench-team@thread.tacv2"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import aiohttp
 from bigorg import Leader
 
-from bot.chat.wire import TeamsWire, Where, Who
+from bot.devtools.chat.wire import TeamsWire, Where, Who
 
 CYCLE = ("status", "annullér")
 TENANT = "6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10"  # the demo municipality's Entra tenant

@@ -27,7 +27,7 @@ import loadgen
 import targets
 from targets import Workspace
 
-from bot.chat.wire import TeamsWire
+from bot.devtools.chat.wire import TeamsWire
 
 BENCH = Path(__file__).resolve().parent
 # Library groups, by a piece of the file path py-spy reports for a frame.

@@ -37,7 +37,7 @@ from loadgen import CYCLE, PhaseResult, User
 from report import Row, Spent
 from targets import Running, Workspace
 
-from bot.chat.wire import TeamsWire
+from bot.devtools.chat.wire import TeamsWire
 
 BENCH = Path(__file__).resolve().parent
 TURN = (

@@ -20,7 +20,7 @@ from botframework.connector.auth import AuthenticationConfiguration, BotFramewor
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import dokumentlink
+from bot import document_links
 from bot.adapter import ForeignTenant, PejlingAdapter
 from bot.connector import Connector
 from bot.convert import activity_from_json
@@ -79,7 +79,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/api/messages", messages)
     app.router.add_head("/api/messages", reachable)
     app.router.add_get("/healthz", healthz)
-    app.router.add_get(dokumentlink.PATH, dokumentlink.serve)  # signed document links
+    app.router.add_get(document_links.PATH, document_links.serve)  # signed document links
     return app
 
 

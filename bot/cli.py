@@ -19,14 +19,18 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import listen, logs, manifest, personer, rapport, revision, tidsrejse, udsendelse
+from bot import audit as audit_edge
+from bot import documents as documents_edge
+from bot import listen, logs, manifest, outbox
+from bot import people as people_edge
 from bot.app import Runtime, build_runtime, create_app
-from bot.chat import cli as chat_cli
-from bot.digest import DigestResult, post_digest
+from bot.devtools import time_travel
+from bot.devtools.chat import cli as chat_cli
+from bot.digests import DigestResult, post_digest
 from bot.settings import Settings, SettingsError, from_environment
-from kort.aarshjul import item_line
-from kort.tekster import LOCAL_TIME, texts
-from store import aarshjul, audit, committees, conversations, migrate, people
+from kort.annual_cycle import item_line
+from kort.catalogue import LOCAL_TIME, texts
+from store import annual_cycle, audit, committees, conversations, migrate, people
 from store.audit_export import AuditTrail, committee_trail
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
@@ -105,11 +109,11 @@ def _parser() -> argparse.ArgumentParser:
                                description=t("cli.uopnaaelige"))  # fmt: skip
     lost.set_defaults(run=_unreached)
     person = commands.add_parser("person", help=t("cli.person"), description=t("cli.person"))
-    personer.add_arguments(person)
+    people_edge.add_arguments(person)
     trail = _add(commands, "revision", t("cli.revision"), _revision)
-    revision.add_arguments(trail)
+    audit_edge.add_arguments(trail)
     documents = _add(commands, "rapport", t("cli.rapport"), _documents)
-    rapport.add_arguments(documents)
+    documents_edge.add_arguments(documents)
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
     chat_cli.add_arguments(chat)
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
@@ -257,15 +261,15 @@ def _send_due(args: argparse.Namespace) -> int:
     """Send what is due now — reminders, meeting messages, digests — as the server's
     scheduler would on its next tick."""
 
-    async def run() -> list[udsendelse.Result]:
+    async def run() -> list[outbox.Result]:
         async with cli_runtime(from_environment()) as runtime:
-            return await udsendelse.tick(runtime.proactive, datetime.now(UTC))
+            return await outbox.tick(runtime.proactive, datetime.now(UTC))
 
     done = asyncio.run(run())
     for result in done:
         print(t(f"cli.udsend_{result.outcome.value}", key=result.key))
     print(t("cli.udsend_i_alt", count=len(done), sent=sum(r.sent for r in done)))
-    return 0 if all(r.outcome is not udsendelse.Outcome.FAILED for r in done) else 1
+    return 0 if all(r.outcome is not outbox.Outcome.FAILED for r in done) else 1
 
 
 def _time_travel(args: argparse.Namespace) -> int:
@@ -285,14 +289,14 @@ def _time_travel(args: argparse.Namespace) -> int:
     print(t("cli.tidsrejse_tabt", count=found.lost))
     print(t("cli.tidsrejse_ok" if found.clean else "cli.tidsrejse_fejl", count=found.messages))
     if args.json:
-        tidsrejse.write_json(found, args.json)
+        time_travel.write_json(found, args.json)
     return 0 if found.clean else 1
 
 
-async def _travel(settings: Settings, args: argparse.Namespace) -> tidsrejse.Findings:
+async def _travel(settings: Settings, args: argparse.Namespace) -> time_travel.Findings:
     async with cli_runtime(settings) as runtime:
         org = read_org_file(DEMO_FILE)
-        return await tidsrejse.travel(runtime, org, args.start, args.days, args.senders)
+        return await time_travel.travel(runtime, org, args.start, args.days, args.senders)
 
 
 def _year(args: argparse.Namespace) -> int:
@@ -319,7 +323,7 @@ async def _year_of(
         if len(found) != 1:
             return t("cli.person_ukendt", key=args.person)
         actor = found[0]
-        items = await aarshjul.for_person(session, actor, start)
+        items = await annual_cycle.for_person(session, actor, start)
         return t("aarshjul.titel", name=actor.person_name), items
     try:
         chosen = await committees.for_digest(session, args.committee)
@@ -328,7 +332,7 @@ async def _year_of(
     if len(chosen) != 1:
         return t("cli.udvalg_ukendt", key=args.committee)
     committee = await session.get_one(Committee, chosen[0])
-    items = await aarshjul.for_committee(session, committee, start)
+    items = await annual_cycle.for_committee(session, committee, start)
     return t("aarshjul.titel_udvalg", name=committee.name), items
 
 
@@ -360,7 +364,7 @@ def _revision(args: argparse.Namespace) -> int:
     except DomainError as refused:
         print(t(refused.key, **refused.params), file=sys.stderr)
         return 2
-    revision.write(found, args.format, args.out)
+    audit_edge.write(found, args.format, args.out)
     return 0
 
 
@@ -368,14 +372,14 @@ def _documents(args: argparse.Namespace) -> int:
     """`pejling rapport`: a committee report, meeting pack, summary, agreement or audit trail
     as PDF or Excel, with `--journal` its metadata file for the ESDH."""
 
-    async def made(session: AsyncSession) -> rapport.Rendered:
-        return await rapport.make(session, args, rapport.now())
+    async def made(session: AsyncSession) -> documents_edge.Rendered:
+        return await documents_edge.make(session, args, documents_edge.now())
 
     try:
         found = asyncio.run(_in_session(from_environment(), made))
     except DomainError as refused:
-        return rapport.refuse(refused.key)
-    rapport.write(found, args)
+        return documents_edge.refuse(refused.key)
+    documents_edge.write(found, args)
     return 0
 
 

@@ -19,7 +19,8 @@ from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import dokumentknap, udsendelse
+from bot import document_buttons
+from bot import outbox as outbox_edge
 from bot.adapter import PejlingAdapter
 from bot.connector import Connector, ConnectorError
 from bot.convert import (
@@ -37,7 +38,7 @@ from bot.turnlimit import Verdict
 from dialoger import router
 from dialoger.memory import Memory
 from dialoger.turn import Reply, Target, Turn, TurnResult, Via
-from kort.tekster import texts
+from kort.catalogue import texts
 from store.outbox import Kind
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class PejlingBot(Bot):
         http: aiohttp.ClientSession | None = None,
         public_url: str = "",
     ) -> None:
-        self.http = http  # for uploading documents to Teams (bot/dokumentknap.py)
+        self.http = http  # for uploading documents to Teams (bot/document_buttons.py)
         self.public_url = public_url  # where `GET /dokument/{token}` is reached
         self.turns = turns  # how fast one person may go; None: as fast as they like
         self.sessions = sessions
@@ -79,8 +80,8 @@ class PejlingBot(Bot):
         self._telling: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, context: TurnContext) -> None:
-        if dokumentknap.is_consent(context):
-            await dokumentknap.consent(self, context)
+        if document_buttons.is_consent(context):
+            await document_buttons.consent(self, context)
             return
         turn = to_turn(context.activity, self.clock())
         if turn is None:
@@ -89,8 +90,8 @@ class PejlingBot(Bot):
             return
         if self.turns is not None and not await self._within_limit(self.turns, context, turn):
             return
-        if dokumentknap.wants_document(turn):
-            await dokumentknap.answer(self, context, turn)
+        if document_buttons.wants_document(turn):
+            await document_buttons.answer(self, context, turn)
             return
         result = await router.handle(self.sessions, turn, self.memory, self.tenants)
         await _Delivery(self, context, turn, result).run()
@@ -198,13 +199,13 @@ class _Delivery:
     async def _dispatch(self) -> None:
         for item in self.result.dispatch:
             # A pack asked for by the button goes out again; anything else only once.
-            await udsendelse.deliver(
+            await outbox_edge.deliver(
                 self.bot.proactive, item, self.turn.now, again=item.kind is Kind.PACK
             )
 
     async def _tell(self) -> None:
         municipality_id = self.result.notices[0].municipality_id
-        await udsendelse.send_now(
+        await outbox_edge.send_now(
             self.bot.proactive, municipality_id, self.result.told, self.turn.now
         )
 

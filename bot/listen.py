@@ -14,7 +14,7 @@ import argparse
 import ipaddress
 
 from bot.settings import Settings, SettingsError
-from kort.tekster import texts
+from kort.catalogue import texts
 
 LOOPBACK = "127.0.0.1"
 t = texts()

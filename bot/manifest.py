@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kort.tekster import texts
+from kort.catalogue import texts
 
 MANIFEST_DIR = Path(__file__).resolve().parents[1] / "manifest"
 TEMPLATE = "manifest.json"

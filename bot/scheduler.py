@@ -1,4 +1,4 @@
-"""APScheduler wiring: the outbox's tick every two minutes (`bot.udsendelse`), which
+"""APScheduler wiring: the outbox's tick every two minutes (`bot.outbox`), which
 plans and sends the year's reminders, the dialogue meetings' messages and each
 committee's scheduled digest, and the nightly closing of goals whose period has ended.
 
@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import udsendelse
+from bot import outbox as outbox_edge
 from bot.app import RUNTIME, Runtime
 from store import digests, goals, outbox, seen
 
@@ -63,7 +63,7 @@ async def send_outbox(runtime: Runtime) -> None:
     """Every few minutes: plan what is due and send it, once."""
     try:
         # Shielded, so shutting down mid-send does not leave a sent message unmarked.
-        done = await asyncio.shield(udsendelse.tick(runtime.proactive, datetime.now(UTC)))
+        done = await asyncio.shield(outbox_edge.tick(runtime.proactive, datetime.now(UTC)))
         if done:
             sent = sum(r.sent for r in done)
             log.info("outbox: %d handled, %d sent", len(done), sent)

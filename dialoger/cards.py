@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import evaluering, maal, moeder, overblik, paamindelser, rettelser, roller, runner
+from dialoger import corrections, digests, evaluations, goals, meetings, reminders, roles, runner
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -34,41 +34,41 @@ async def _start_status(ctx: Context) -> TurnResult:
 
 
 _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
-    actions.NEW_GOAL: lambda ctx: maal.new_goal(ctx, None),
-    actions.MY_GOALS: lambda ctx: maal.my_goals(ctx),
-    actions.GOAL_FORM: lambda ctx: maal.show_form(ctx, ctx.turn.data.get("progress")),
-    actions.SHOW_GOAL: lambda ctx: maal.show_goal(ctx, ctx.turn.data.get("goal")),
-    actions.EDIT_GOAL: lambda ctx: maal.edit_goal(ctx, ctx.turn.data.get("goal")),
-    actions.APPROVE_GOAL: lambda ctx: maal.decide(ctx, "approve"),
-    actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
-    actions.COMMITTEE_APPROVAL: maal.record_committee,
-    actions.START_EVALUATION: evaluering.from_card,
-    actions.CORRECT_STATUS: rettelser.correct,
-    actions.WITHDRAW_STATUS: rettelser.withdraw,
+    actions.NEW_GOAL: lambda ctx: goals.new_goal(ctx, None),
+    actions.MY_GOALS: lambda ctx: goals.my_goals(ctx),
+    actions.GOAL_FORM: lambda ctx: goals.show_form(ctx, ctx.turn.data.get("progress")),
+    actions.SHOW_GOAL: lambda ctx: goals.show_goal(ctx, ctx.turn.data.get("goal")),
+    actions.EDIT_GOAL: lambda ctx: goals.edit_goal(ctx, ctx.turn.data.get("goal")),
+    actions.APPROVE_GOAL: lambda ctx: goals.decide(ctx, "approve"),
+    actions.RETURN_GOAL: lambda ctx: goals.decide(ctx, "return"),
+    actions.COMMITTEE_APPROVAL: goals.record_committee,
+    actions.START_EVALUATION: evaluations.from_card,
+    actions.CORRECT_STATUS: corrections.correct,
+    actions.WITHDRAW_STATUS: corrections.withdraw,
 }
 
 
 _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
-    actions.PLAN_MEETING: lambda ctx: moeder.plan(ctx, None),
-    actions.SHOW_MEETING: moeder.show_meeting,
-    actions.EDIT_MEETING: moeder.edit_meeting,
-    actions.CANCEL_MEETING: moeder.cancel_meeting,
-    actions.PREPARE: moeder.prepare_for,
-    actions.SEND_PACK: moeder.send_pack,
-    actions.WRITE_SUMMARY: moeder.edit_summary,
-    actions.SEND_SUMMARY: moeder.send_summary,
-    actions.COMMENT_SUMMARY: moeder.comment_summary,
-    actions.APPROVE_SUMMARY: moeder.approve_summary,
-    actions.DECIDE_MATTER: moeder.decide_matter,
-    actions.EDIT_MATTER: moeder.edit_matter,
-    actions.SAVE_MATTER: moeder.save_matter,
-    actions.DECIDE_BEARING: moeder.decide_bearing,
-    actions.SNOOZE: paamindelser.snooze_from_card,
-    actions.GRANT_ROLE: roller.grant_from_card,
-    actions.REMOVE_ROLE: roller.remove_from_card,
-    actions.SHOW_OVERVIEW: overblik.from_card,
-    actions.SHOW_UNIT: overblik.show_unit,
-    actions.OPEN_GOAL: overblik.open_goal,
+    actions.PLAN_MEETING: lambda ctx: meetings.plan(ctx, None),
+    actions.SHOW_MEETING: meetings.show_meeting,
+    actions.EDIT_MEETING: meetings.edit_meeting,
+    actions.CANCEL_MEETING: meetings.cancel_meeting,
+    actions.PREPARE: meetings.prepare_for,
+    actions.SEND_PACK: meetings.send_pack,
+    actions.WRITE_SUMMARY: meetings.edit_summary,
+    actions.SEND_SUMMARY: meetings.send_summary,
+    actions.COMMENT_SUMMARY: meetings.comment_summary,
+    actions.APPROVE_SUMMARY: meetings.approve_summary,
+    actions.DECIDE_MATTER: meetings.decide_matter,
+    actions.EDIT_MATTER: meetings.edit_matter,
+    actions.SAVE_MATTER: meetings.save_matter,
+    actions.DECIDE_BEARING: meetings.decide_bearing,
+    actions.SNOOZE: reminders.snooze_from_card,
+    actions.GRANT_ROLE: roles.grant_from_card,
+    actions.REMOVE_ROLE: roles.remove_from_card,
+    actions.SHOW_OVERVIEW: digests.from_card,
+    actions.SHOW_UNIT: digests.show_unit,
+    actions.OPEN_GOAL: digests.open_goal,
 }
 
 

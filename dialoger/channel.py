@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dialoger import overblik
+from dialoger import digests as digests_dialogue
 from dialoger.context import Context
 from dialoger.intents import Intent, recognise
 from dialoger.turn import TurnResult, say, show
 from kort import actions
-from kort.hjaelp import channel_help_card
+from kort.help import channel_help_card
 from store import committees, digests
 from store.text import shorten
 
@@ -17,7 +17,7 @@ async def handle(ctx: Context) -> TurnResult:
         return await _card(ctx)
     intent = recognise(ctx.turn.text)
     if intent and intent[0] is Intent.OVERVIEW:
-        return await overblik.in_channel(ctx)
+        return await digests_dialogue.in_channel(ctx)
     if intent and intent[0] is Intent.LINK:
         return await link(ctx, intent[1])
     if intent and intent[0] is Intent.HELP:
@@ -35,7 +35,10 @@ async def _card(ctx: Context) -> TurnResult:
     return await opened(ctx)
 
 
-_CHANNEL_ACTIONS = {actions.SHOW_UNIT: overblik.show_unit, actions.OPEN_GOAL: overblik.open_goal}
+_CHANNEL_ACTIONS = {
+    actions.SHOW_UNIT: digests_dialogue.show_unit,
+    actions.OPEN_GOAL: digests_dialogue.open_goal,
+}
 
 
 async def link(ctx: Context, query: str) -> TurnResult:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialoger.memory import Memory
 from dialoger.turn import Notice, Turn
-from kort.tekster import LOCAL_TIME, Texts
+from kort.catalogue import LOCAL_TIME, Texts
 from store.errors import Invalid
 from store.views import Actor
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dialoger.turn import Reply, Turn, say
-from kort.tekster import Texts
+from kort.catalogue import Texts
 from store.errors import DomainError
 from store.text import fold
 from store.views import ProgressView

@@ -16,28 +16,21 @@ from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import (
-    cards,
-    channel,
-    evaluering,
-    fravaer,
-    maal,
-    moeder,
-    overblik,
-    paamindelser,
-    roller,
-    runner,
-)
+from dialoger import absences, cards, channel, evaluations, meetings, runner
+from dialoger import digests as digests_dialogue
+from dialoger import goals as goals_dialogue
+from dialoger import reminders as reminders_dialogue
+from dialoger import roles as roles_dialogue
 from dialoger.context import Context
+from dialoger.corrections import correct, offer_withdrawal
 from dialoger.engine import explain
 from dialoger.flows import FLOWS, status
 from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
-from dialoger.rettelser import correct, offer_withdrawal
 from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue, unfinished_note
 from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
-from kort.hjaelp import help_card
-from kort.tekster import LOCAL_TIME, Texts, texts
+from kort.catalogue import LOCAL_TIME, Texts, texts
+from kort.help import help_card
 from store import audit, conversations, outbox, people, roleversion, seen
 from store.enums import EvaluationKind
 from store.errors import DomainError
@@ -299,25 +292,25 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.STATUS: _status,
     Intent.CANCEL: _cancel,
     Intent.LINK: _link_elsewhere,
-    Intent.NEW_GOAL: maal.new_goal,
-    Intent.MY_GOALS: maal.my_goals,
-    Intent.RESUME: maal.resume,
-    Intent.APPROVALS: maal.approvals,
-    Intent.MEETINGS: moeder.list_meetings,
-    Intent.PLAN_MEETING: moeder.plan,
-    Intent.PREPARE: moeder.prepare,
-    Intent.SUMMARY: moeder.write_summary,
-    Intent.BEARINGS: moeder.show_bearings,
-    Intent.MATTERS: moeder.show_matters,
-    Intent.YEAR: moeder.show_year,
-    Intent.MIDWAY: evaluering.midway,
-    Intent.FINAL_REPORT: evaluering.final_report,
-    Intent.SNOOZE: paamindelser.snooze_typed,
-    Intent.ABSENCE: fravaer.register,
-    Intent.ABSENCE_END: fravaer.end,
-    Intent.MY_ABSENCE: fravaer.show_absences,
-    Intent.ROLES: roller.show_roles,
+    Intent.NEW_GOAL: goals_dialogue.new_goal,
+    Intent.MY_GOALS: goals_dialogue.my_goals,
+    Intent.RESUME: goals_dialogue.resume,
+    Intent.APPROVALS: goals_dialogue.approvals,
+    Intent.MEETINGS: meetings.list_meetings,
+    Intent.PLAN_MEETING: meetings.plan,
+    Intent.PREPARE: meetings.prepare,
+    Intent.SUMMARY: meetings.write_summary,
+    Intent.BEARINGS: meetings.show_bearings,
+    Intent.MATTERS: meetings.show_matters,
+    Intent.YEAR: meetings.show_year,
+    Intent.MIDWAY: evaluations.midway,
+    Intent.FINAL_REPORT: evaluations.final_report,
+    Intent.SNOOZE: reminders_dialogue.snooze_typed,
+    Intent.ABSENCE: absences.register,
+    Intent.ABSENCE_END: absences.end,
+    Intent.MY_ABSENCE: absences.show_absences,
+    Intent.ROLES: roles_dialogue.show_roles,
     Intent.CORRECT_STATUS: correct,
     Intent.WITHDRAW_STATUS: offer_withdrawal,
-    Intent.OVERVIEW: overblik.show_overview,
+    Intent.OVERVIEW: digests_dialogue.show_overview,
 }

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 
-from dialoger import engine, maal, runner, status_line
+from dialoger import engine, runner, status_line
+from dialoger import goals as goals_dialogue
 from dialoger.context import Context
 from dialoger.flows import FLOWS
 from dialoger.flows import status as status_flow
@@ -108,7 +109,7 @@ async def inside_dialogue(
         await runner.save(ctx, current, progress.CANCELLED)
         return await status_in_one_message(ctx)
     if current.flow.startswith("maal:") and fold(text).strip(" .!") in _FORM_WORDS:
-        return await maal.show_form(ctx, current.id)
+        return await goals_dialogue.show_form(ctx, current.id)
     question = looks_like_question(text)
     found = understand(text) if question else understand_request(text)
     if found is not None and found[0] in _SHOWING:

@@ -10,7 +10,7 @@ when first read, so a constant added at the end of the file is in `ALL` without 
 list to keep.
 
 `AT_THE_EDGE` are the verbs answered in bot/, before the dialogues, because the answer is a
-Teams or HTTP matter (DOCUMENT: a file consent card or a signed link, bot/dokumentknap.py);
+Teams or HTTP matter (DOCUMENT: a file consent card or a signed link, bot/document_buttons.py);
 every other verb has its handler in dialoger/cards.ROUTES.
 """
 
@@ -86,7 +86,7 @@ CORRECT_STATUS = "status.correct"  # data: status — open it in the status form
 WITHDRAW_STATUS = "status.withdraw"  # data: status — take it back
 
 # The committee's documents: a *Hent som PDF/Excel* button on the digest, the meeting
-# pack, the summary and the goal card; answered in bot/dokumentknap.py, before the dialogues.
+# pack, the summary and the goal card; answered in bot/document_buttons.py, before the dialogues.
 DOCUMENT = "document.get"  # data: document (a DocumentRequest as a dict)
 
 # The overview on demand: `overblik` for the administration offers a committee; the

@@ -9,7 +9,7 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
-from kort.tekster import Texts
+from kort.catalogue import Texts
 from store.enums import Color, ColorScale
 
 # Teams renders Adaptive Cards up to 1.5 everywhere; Action.Execute needs at least 1.4.

@@ -9,6 +9,7 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as t
 
 from kort import actions
+from kort.catalogue import Texts
 from kort.common import (
     button,
     buttons,
@@ -21,7 +22,6 @@ from kort.common import (
     text,
     title,
 )
-from kort.tekster import Texts
 from store.enums import Color, ColorScale
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.views import GoalView, StatusEntry, StatusView
@@ -281,7 +281,7 @@ def history_blocks(entries: Sequence[StatusEntry], texts: Texts) -> list[Any]:
     evidence; an earlier version of a corrected one, and a withdrawn one, said as such."""
     if not entries:
         return []
-    # The course as a strip stands beside this list on the goal card (kort.overblik_paa_bestilling).
+    # The course as a strip stands beside this list on the goal card (kort.digest_on_demand).
     items: list[Any] = [text(texts("status.kort.historik"), bold=True)]
     for entry in reversed(entries):
         items.append(_history_entry(entry, texts))

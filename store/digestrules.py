@@ -3,7 +3,7 @@ since it is missing), which goals were red on the last two status days, and what
 since the committee's last meeting. Each in one statement, whatever the committee's size.
 
 A status counts for the status day it is nearest to, as the reminders count it
-(store/paamindelser.py): one reported from 45 days before the day (about halfway since
+(store/reminders.py): one reported from 45 days before the day (about halfway since
 the previous quarterly one) up to 45 days after."""
 
 from __future__ import annotations

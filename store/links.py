@@ -24,10 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import reports
+from store import documents as documents_store
+from store.documentviews import DocumentRequest
 from store.errors import DomainError
 from store.models import LinkKey
-from store.reportviews import DocumentRequest
 from store.views import Actor
 
 # A person opens theirs at once; a channel post is read over the day.
@@ -110,8 +110,8 @@ async def open_link(session: AsyncSession, token: str, now: datetime) -> Opened:
 async def audience_may_see(session: AsyncSession, opened: Opened, actor: Actor | None) -> bool:
     """The person still may see the document; or it belongs to the channel's committee."""
     if opened.audience.person_id is not None:
-        return actor is not None and await reports.may_see(session, actor, opened.request)
-    committee = await reports.committee_of(session, opened.request)
+        return actor is not None and await documents_store.may_see(session, actor, opened.request)
+    committee = await documents_store.committee_of(session, opened.request)
     return (
         committee is not None
         and committee == opened.audience.committee_id

@@ -11,7 +11,7 @@ This module also works out the dialogue meetings' messages: a request to prepare
 each unit's leaders `preparation_days` before, one reminder `reminder_days` before to
 those who have not prepared, the pack to the committee's channel `pack_days` before, all
 at 08:00 Danish time; an approved summary goes to the channel at once. The year's
-reminders are worked out in `store.paamindelser`.
+reminders are worked out in `store.reminders`.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from store import claims
 from store.claims import CLAIM_LEASE
 from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
-from store.kalender import working_day_on_or_before
 from store.meetings import views
 from store.meetingviews import MeetingView
 from store.models import Dispatch, Meeting, Municipality, Summary
 from store.people import leaders_by_unit
 from store.profiles import Profile, profile
+from store.working_days import working_day_on_or_before
 
 SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working day
 # A reminder needs the request to have been out this long: no request and reminder at once.

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import fravaer
+from store import absences
 from store.models import Municipality, Person, Role, RoleAssignment, Unit
 from store.views import Actor, RoleView
 
@@ -57,8 +57,8 @@ async def _actor(
     """The person with their own roles and, for the day `on`, the units of absent leaders
     who named them deputy: they report for those as the leader would, and each such role
     says whom they stand in for (`RoleView.deputy_for`)."""
-    day = on or fravaer.today_in_denmark(datetime.now(fravaer.LOCAL_TIME))
-    standing_in = await fravaer.deputy_roles(session, municipality.id, person.id, day)
+    day = on or absences.today_in_denmark(datetime.now(absences.LOCAL_TIME))
+    standing_in = await absences.deputy_roles(session, municipality.id, person.id, day)
     return Actor(
         municipality_id=municipality.id,
         municipality_name=municipality.name,

@@ -1,5 +1,5 @@
 """What a reminder of the year is, as the outbox carries it and a card shows it. Pure
-dataclasses: `store.paamindelser` works them out, `kort.paamindelse` draws them."""
+dataclasses: `store.reminders` works them out, `kort.reminders` draws them."""
 
 from __future__ import annotations
 

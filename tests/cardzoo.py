@@ -13,16 +13,19 @@ from functools import cache
 from typing import Any
 
 import test_cards
-import test_cards_evaluering
-import test_cards_maal
-import test_cards_moede
-from dialoger.flows.referat import PARTS
-from kort.aarshjul import year_card
-from kort.dokumenter.knap import with_documents
-from kort.fravaer import absence_form_card, absence_review_card, absences_card
-from kort.maal_lister import my_goals_card
-from kort.maal_visning import goal_card
-from kort.moede_form import (
+import test_cards_evaluations
+import test_cards_goals
+import test_cards_meetings
+from dialoger.flows.summaries import PARTS
+from kort.absences import absence_form_card, absence_review_card, absences_card
+from kort.annual_cycle import year_card
+from kort.catalogue import texts
+from kort.digest_on_demand import committee_choice_card, open_card, unit_card, with_course
+from kort.digests import digest_cards
+from kort.documents.buttons import with_documents
+from kort.goal_lists import my_goals_card
+from kort.goal_view import goal_card
+from kort.meeting_forms import (
     choice_card,
     goals_follow_up_card,
     planning_form_card,
@@ -30,21 +33,14 @@ from kort.moede_form import (
     preparation_form_card,
     summary_review_card,
 )
-from kort.moedepakke import pack_cards
-from kort.overblik import digest_cards
-from kort.overblik_paa_bestilling import committee_choice_card, open_card, unit_card, with_course
-from kort.paamindelse import reminder_card, unreached_card
-from kort.referat import summary_cards
-from kort.roller import roles_card
+from kort.meeting_pack import pack_cards
+from kort.reminders import reminder_card, unreached_card
+from kort.roles import roles_card
 from kort.status import status_confirm_card, status_saved_card, withdraw_offer_card
-from kort.tekster import texts
-from store.aarshjul import goal_items, window_from
-from store.enums import Color, EvaluationKind, MeetingModel, Role
-from store.fravaer import AbsenceView, Colleague
-from store.meetingviews import MeetingPlan, PlanningCommittee, UnitChoice
-from store.profiles import profile
-from store.reminderviews import Owing, Reminder, Stage
-from store.reportviews import (
+from kort.summaries import summary_cards
+from store.absences import AbsenceView, Colleague
+from store.annual_cycle import goal_items, window_from
+from store.documentviews import (
     CommitteeReport,
     DocumentRequest,
     EvaluationLine,
@@ -52,6 +48,10 @@ from store.reportviews import (
     ReportUnit,
     StatusPoint,
 )
+from store.enums import Color, EvaluationKind, MeetingModel, Role
+from store.meetingviews import MeetingPlan, PlanningCommittee, UnitChoice
+from store.profiles import profile
+from store.reminderviews import Owing, Reminder, Stage
 from store.roleviews import Choices, Holding
 from store.views import CORRECTED, WITHDRAWN, CommitteeView, ItemKind, StatusEntry, StatusView
 
@@ -80,8 +80,8 @@ def _reminder(subject: ItemKind, stage: Stage) -> Owing:
 
 def _dialogue_cards() -> dict[str, dict[str, Any]]:
     """The cards built only inside the dialogues, which the card tests meet through them."""
-    meeting = test_cards_moede.meeting()
-    summary = test_cards_moede.SUMMARY.content
+    meeting = test_cards_meetings.meeting()
+    summary = test_cards_meetings.SUMMARY.content
     mette = Colleague(1, "Mette Kjærgaard", ("Bøgeskov Skole",), departments=frozenset({1}))
     henrik = Colleague(2, "Henrik Lund", heads=("Center for Dagtilbud og Skole",))
     absence = AbsenceView(5, 1, "Mette Kjærgaard", MON, FRI, 2, "Henrik Lund")
@@ -95,7 +95,7 @@ def _dialogue_cards() -> dict[str, dict[str, Any]]:
         {Role.UNIT_LEADER: ((1, "Bøgeskov Skole"),), Role.POLITICIAN: ((2, "BSU"),)},
     )
     cycle, window = profile("hvidovre").cycle, window_from(date(2027, 1, 1))
-    year = goal_items(cycle, test_cards_maal.PERIOD, window)
+    year = goal_items(cycle, test_cards_goals.PERIOD, window)
     return {
         "meeting_choice": choice_card(
             "Hvilket møde?", [("Børne- og Skoleudvalget, 3. marts 2027", "7")], "p-1", "meeting", T
@@ -104,7 +104,7 @@ def _dialogue_cards() -> dict[str, dict[str, Any]]:
         "planning_review": planning_review_card(SCHOOLS, PLAN, "p-1", "review", False, T),
         "preparation_form": preparation_form_card((meeting, meeting.units[0]), {}, "p-1", T),
         "goals_follow_up": goals_follow_up_card(
-            [test_cards_moede.READING, test_cards_moede.BREAKS], T
+            [test_cards_meetings.READING, test_cards_meetings.BREAKS], T
         ),
         "summary_review": summary_review_card(
             meeting, summary, (), "p-1", "review", {p: p for p in PARTS}, T
@@ -127,7 +127,7 @@ def _at(day: date, hour: int = 13) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 5, tzinfo=UTC)
 
 
-# Bøgeskov Skole's goal (test_cards_maal.APPROVED, approved in December 2026) through 2027,
+# Bøgeskov Skole's goal (test_cards_goals.APPROVED, approved in December 2026) through 2027,
 # oldest first: a red spring, a yellow status in June corrected to green the next day, one
 # in September withdrawn as sent too early, and the autumn's yellow.
 MARCH, JUNE, SEPTEMBER, NOVEMBER = (date(2027, 3, 15), date(2027, 6, 14), date(2027, 9, 13),
@@ -148,7 +148,7 @@ HISTORY = (
 )  # fmt: skip
 COURSE = ReportGoal(
     "Flere elever trives i frikvartererne", "Bøgeskov Skole",
-    expected_effect=test_cards_maal.APPROVED.content.expected_effect,
+    expected_effect=test_cards_goals.APPROVED.content.expected_effect,
     statuses=(StatusPoint(Color.RED, _at(MARCH), SPRING),
               StatusPoint(Color.GREEN, _at(JUNE), SUMMER),
               StatusPoint(Color.YELLOW, _at(NOVEMBER), AUTUMN, MEASURED)),
@@ -204,14 +204,14 @@ def _whole_goal(
     t: Any, can_edit: bool = False, course: ReportGoal = COURSE, span: tuple[date, date] = SO_FAR
 ) -> dict[str, Any]:
     """As `åbn mål` shows it: statuses, course and the agreement's document buttons."""
-    goal = replace(test_cards_maal.APPROVED, latest=LATEST)
+    goal = replace(test_cards_goals.APPROVED, latest=LATEST)
     shown = goal_card(goal, t, can_edit=can_edit, statuses=HISTORY)
     return with_documents(with_course(shown, course, t, span), AGREEMENT_REQUEST, t)
 
 
 def _goal_cards() -> dict[str, dict[str, Any]]:
     """The goal with its history and course, and `mine mål` with each goal's trend."""
-    approved = test_cards_maal.APPROVED
+    approved = test_cards_goals.APPROVED
     reading = replace(
         approved, id=45, content=replace(approved.content, title="Styrket læsning i indskolingen")
     )
@@ -231,9 +231,9 @@ def _goal_cards() -> dict[str, dict[str, Any]]:
 def _overview_cards() -> dict[str, dict[str, Any]]:
     """`overblik` on demand, and the committee documents' buttons under their cards."""
     digest = test_cards.digest()
-    pack = pack_cards(test_cards_moede.PACK, T)[-1]
-    summary = summary_cards(test_cards_moede.APPROVED, T)[-1]
-    meeting = test_cards_moede.meeting().id
+    pack = pack_cards(test_cards_meetings.PACK, T)[-1]
+    summary = summary_cards(test_cards_meetings.APPROVED, T)[-1]
+    meeting = test_cards_meetings.meeting().id
     opener = open_card(digest, T)
     assert opener is not None
     return {
@@ -258,7 +258,7 @@ class _Lost:
 def zoo() -> dict[str, dict[str, Any]]:
     """Every card by name, Danish and English."""
     built: dict[str, dict[str, Any]] = {}
-    for module in (test_cards, test_cards_maal, test_cards_moede, test_cards_evaluering):
+    for module in (test_cards, test_cards_goals, test_cards_meetings, test_cards_evaluations):
         group = module.__name__.removeprefix("test_cards").lstrip("_") or "status"
         built.update({f"{group}.{k}": v for k, v in module.CARDS.items()})
     built.update({f"dialog.{k}": v for k, v in _dialogue_cards().items()})

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.chat.wire import Where
+from bot.devtools.chat.wire import Where
 from cardcheck import schema_errors
-from dialoger.flows.maal import GoalData, flow_name
+from dialoger.flows.goals import GoalData, flow_name
 from fakebf import ADAPTIVE_CARD, FakeBotFramework, Message
 from harness import RunningPejling, button_data, card_text, rows
 from kort.common import walk

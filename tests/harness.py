@@ -1,7 +1,7 @@
 """Pejling running for real, driven as Teams would drive it.
 
 The app listens on a loopback port; activities are POSTed to it over HTTP, shaped by
-`bot.chat.wire`; its replies travel over HTTP to the fake Bot Framework service, where
+`bot.devtools.chat.wire`; its replies travel over HTTP to the fake Bot Framework service, where
 the tests read them. Nothing inside the app is replaced.
 """
 
@@ -23,7 +23,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.app import RUNTIME, Runtime, create_app
-from bot.chat.wire import TeamsWire, Where, Who
+from bot.devtools.chat.wire import TeamsWire, Where, Who
 from bot.settings import Settings
 from fakebf import ADAPTIVE_CARD, FakeBotFramework, Message
 from kort.common import walk

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot import dokumentknap
-from bot.chat.wire import TeamsWire, Where, Who
+from bot import document_buttons
 from bot.convert import activity_from_json, to_turn
+from bot.devtools.chat.wire import TeamsWire, Where, Who
 from cardzoo import zoo
 from dialoger.cards import ROUTES
 from harness import RunningPejling, install
@@ -66,12 +66,12 @@ def pressed(verb: str) -> Any:
 def test_the_edge_answers_each_of_its_verbs(verb: str) -> None:
     """bot/handler.py asks bot/dokumentknap before the dialogues; a verb set apart for the
     edge and not claimed there would reach no handler at all."""
-    assert dokumentknap.wants_document(pressed(verb))
+    assert document_buttons.wants_document(pressed(verb))
 
 
 @pytest.mark.parametrize("verb", sorted(ROUTES))
 def test_the_edge_leaves_the_dialogues_verbs_to_them(verb: str) -> None:
-    assert not dokumentknap.wants_document(pressed(verb))
+    assert not document_buttons.wants_document(pressed(verb))
 
 
 def test_a_button_without_a_known_action_cannot_be_built() -> None:

@@ -18,11 +18,11 @@ import pytest
 
 from cardcheck import schema_errors
 from harness import buttons, card_text, walk
+from kort.catalogue import texts
 from kort.common import notice_card
-from kort.hjaelp import channel_help_card, help_card
-from kort.overblik import SIZE_LIMIT, UNKNOWN_TOTAL, _digest_card, digest_cards, paginate
+from kort.digests import SIZE_LIMIT, UNKNOWN_TOTAL, _digest_card, digest_cards, paginate
+from kort.help import channel_help_card, help_card
 from kort.status import goal_list_card, status_form_card, status_saved_card
-from kort.tekster import texts
 from store.enums import Color, ColorScale, GoalState
 from store.views import (
     BearingView,
@@ -305,7 +305,7 @@ def test_a_large_committee_is_split_into_parts_within_the_size_limit() -> None:
 
 def test_a_large_committee_is_split_as_measuring_every_trial_part_would_split_it() -> None:
     """The digest's parts are found by adding up sizes, not by building a trial card per
-    unit; the parts must be the ones the trial cards give (kort.overblik.paginate)."""
+    unit; the parts must be the ones the trial cards give (kort.digests.paginate)."""
     large = digest(units=60, goals_per_unit=5, narrative="En lang beskrivelse af status. " * 10)
     pages = paginate(
         large.units,

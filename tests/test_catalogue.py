@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kort.tekster import Texts, texts
+from kort.catalogue import Texts, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 DA, EN = texts("da"), texts("en")

@@ -23,12 +23,12 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.chat import cli
-from bot.chat.connector import ChatError, Connector
-from bot.chat.session import Card, ChatPerson, ChatSession
-from bot.chat.shell import PipeTerminal, Shell, run_shell
-from bot.chat.wire import Where, Who
-from kort.tekster import texts
+from bot.devtools.chat import cli
+from bot.devtools.chat.connector import ChatError, Connector
+from bot.devtools.chat.session import Card, ChatPerson, ChatSession
+from bot.devtools.chat.shell import PipeTerminal, Shell, run_shell
+from bot.devtools.chat.wire import Where, Who
+from kort.catalogue import texts
 
 CARD = "application/vnd.microsoft.card.adaptive"
 TENANT = "6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10"
@@ -705,7 +705,7 @@ async def test_the_command_runs_as_a_script_against_the_bot(bot: StandInBot) -> 
     """The whole command in a child process, fed by a pipe, as a script would use it."""
     program = (
         "import argparse, sys\n"
-        "from bot.chat import cli\n"
+        "from bot.devtools.chat import cli\n"
         "parser = argparse.ArgumentParser()\n"
         "cli.add_arguments(parser)\n"
         "sys.exit(cli.run(parser.parse_args(sys.argv[1:])))\n"

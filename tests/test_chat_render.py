@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.chat.render import (
+from bot.devtools.chat.render import (
     InputRefused,
     action_data,
     missing_required,
@@ -14,7 +14,7 @@ from bot.chat.render import (
     render_card,
     render_markdown,
 )
-from kort.tekster import texts
+from kort.catalogue import texts
 
 t = texts("da")
 
@@ -263,7 +263,7 @@ def test_digest_in_a_terminal_gets_ansi_colours() -> None:
 
 
 def test_rich_text_runs_keep_their_colour_word_and_colour() -> None:
-    """A digest line as kort/overblik.py builds it: a coloured run, then the goal."""
+    """A digest line as kort/digests.py builds it: a coloured run, then the goal."""
     unit = card(
         text("Overblik"),
         {

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.chat.wire import TeamsWire, Where, Who
 from bot.convert import activity_from_json, combine, to_turn
+from bot.devtools.chat.wire import TeamsWire, Where, Who
 from dialoger.turn import Reply, Target, Via
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

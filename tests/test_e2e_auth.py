@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from botframework.connector.auth import JwtTokenExtractor
 
-from bot.chat.wire import Where, Who
+from bot.devtools.chat.wire import Where, Who
 from bot.settings import Settings, SettingsError, from_environment
 from fakebf import FakeBotFramework, SigningKey
 from harness import PEJLING, RunningPejling, button_data, running_pejling, table_counts

@@ -3,7 +3,7 @@ committee with `@Pejling tilknyt`, and help."""
 
 from __future__ import annotations
 
-from bot.chat.wire import Where
+from bot.devtools.chat.wire import Where
 from harness import CHANNEL, RunningPejling, card_text, committee, in_thread
 
 COMMITTEES = "Børne- og Uddannelsesudvalget, Social- og Sundhedsudvalget, Økonomiudvalget"

@@ -16,9 +16,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 import bot.scheduler
-from bot import udsendelse
+from bot import outbox as outbox_edge
 from bot.app import RUNTIME
-from bot.digest import DigestResult, Outcome, post_digest
+from bot.digests import DigestResult, Outcome, post_digest
 from bot.scheduler import scheduler_context, send_outbox
 from cardcheck import schema_errors
 from fakebf import FakeBotFramework, RecordedRequest
@@ -35,7 +35,7 @@ from harness import (
 )
 from store.models import ConversationRef, DigestPost
 from store.orgfile import OrgFile
-from store.planlaegning import Source
+from store.outbox_planning import Source
 from store_helpers import with_profile
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -293,7 +293,7 @@ async def digest_tick(pejling: RunningPejling, now: datetime, owner: str = "a") 
     """One outbox tick at `now`, for digests only: how buu's went (the other committees
     have no channel linked here, and their digests are skipped)."""
     buu = await committee(pejling, "buu")
-    done = await udsendelse.tick(pejling.runtime.proactive, now, owner, [Source.DIGESTS])
+    done = await outbox_edge.tick(pejling.runtime.proactive, now, owner, [Source.DIGESTS])
     return [f"digest {r.outcome}" for r in done if r.payload["committee"] == buu.id]
 
 

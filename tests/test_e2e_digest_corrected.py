@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.digest import post_digest
+from bot.digests import post_digest
 from harness import CHANNEL, RunningPejling, card_text, committee
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import MAX_BODY
-from bot.chat.wire import Where, Who
+from bot.devtools.chat.wire import Where, Who
 from harness import (
     CHANNEL,
     RunningPejling,

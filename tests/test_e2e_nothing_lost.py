@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import udsendelse
-from bot.digest import Outcome, post_digest
+from bot import outbox
+from bot.digests import Outcome, post_digest
 from conftest import database_for
 from fakebf import FakeBotFramework
 from harness import CHANNEL, RunningPejling, at, committee, install, rows, running_pejling
@@ -26,7 +26,7 @@ from store.models import DigestPost, Dispatch
 from store.orgfile import OrgFile
 from store.outbox import Kind, backoff
 from test_e2e_digest import FIRST_MONDAY, digest_tick, new_posts
-from test_e2e_moeder import MINUTE, NOW, PLANNING, STARTS, cards_to, meeting_tick, plan_meeting
+from test_e2e_meetings import MINUTE, NOW, PLANNING, STARTS, cards_to, meeting_tick, plan_meeting
 
 THROTTLED = [429] * 4  # the proactive policy's every attempt at one message
 # Planned 11 days ahead: the requests to prepare (21 days before) were due 10 days ago.
@@ -90,7 +90,7 @@ async def test_a_request_for_a_meeting_that_has_begun_is_of_no_use_and_skipped(
     pejling.fake.fail_next("POST", "/v3/conversations/*", statuses=THROTTLED * 3, retry_after=0)
     await meeting_tick(pejling, LATE + MINUTE)
 
-    await udsendelse.send_ready(pejling.runtime.proactive, STARTS + MINUTE)
+    await outbox.send_ready(pejling.runtime.proactive, STARTS + MINUTE)
 
     assert await states(pejling, Kind.PREPARE) == [DispatchState.SKIPPED] * 3
 
@@ -177,9 +177,9 @@ async def test_invitations_throttled_in_a_storm_are_tried_again_and_arrive_once(
 
     assert cards_to(pejling, "lise") == cards_to(pejling, "sara") == []
     assert await states(pejling, Kind.NOTICE) == [DispatchState.FAILED] * 2
-    await udsendelse.send_ready(pejling.runtime.proactive, NOW + backoff(1) + MINUTE)
+    await outbox.send_ready(pejling.runtime.proactive, NOW + backoff(1) + MINUTE)
     assert await states(pejling, Kind.NOTICE) == [DispatchState.SENT] * 2
-    await udsendelse.send_ready(pejling.runtime.proactive, NOW + timedelta(hours=1))
+    await outbox.send_ready(pejling.runtime.proactive, NOW + timedelta(hours=1))
     for leader in ("lise", "sara"):
         [invitation] = cards_to(pejling, leader)
         assert "Invitation til dialogmøde" in str(invitation)

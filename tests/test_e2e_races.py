@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.chat.wire import Where
+from bot.devtools.chat.wire import Where
 from conftest import database_for
 from fakebf import FakeBotFramework, Message
 from harness import CHANNEL, RunningPejling, person_id, rows, running_pejling, two_on_postgresql
-from kort.tekster import texts
+from kort.catalogue import texts
 from store.models import ConversationRef
 from store.orgfile import OrgFile
 

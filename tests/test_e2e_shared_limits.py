@@ -14,7 +14,7 @@ from typing import Any
 from conftest import PostgresDatabase
 from fakebf import FakeBotFramework
 from harness import CHANNEL, RunningPejling, running_pejling
-from kort.tekster import texts
+from kort.catalogue import texts
 from store.orgfile import OrgFile
 
 TENANT = CHANNEL.tenant_id

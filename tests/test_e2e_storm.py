@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import udsendelse
-from bot.digest import Outcome, post_digest
+from bot import outbox as outbox_edge
+from bot.digests import Outcome, post_digest
 from fakebf import DROP, FakeBotFramework
 from harness import (
     CHANNEL,
@@ -31,12 +31,12 @@ from harness import (
     status_updates,
     two_on_postgresql,
 )
-from kort.tekster import texts
+from kort.catalogue import texts
 from store.enums import DispatchState
 from store.models import DigestPost, Dispatch
 from store.orgfile import OrgFile
-from store.planlaegning import Source
-from test_e2e_moeder import STARTS, plan_meeting
+from store.outbox_planning import Source
+from test_e2e_meetings import STARTS, plan_meeting
 
 LATE = STARTS - timedelta(days=11)  # the requests to prepare are due at once
 ROUND = timedelta(minutes=30)  # how far the clock moves between the ticks that follow
@@ -82,8 +82,8 @@ async def ticks_until_done(first: RunningPejling, second: RunningPejling) -> Non
     now = LATE
     for _ in range(24):
         await asyncio.gather(
-            udsendelse.tick(first.runtime.proactive, now, "a", [Source.MEETINGS]),
-            udsendelse.tick(second.runtime.proactive, now, "b", [Source.MEETINGS]),
+            outbox_edge.tick(first.runtime.proactive, now, "a", [Source.MEETINGS]),
+            outbox_edge.tick(second.runtime.proactive, now, "b", [Source.MEETINGS]),
         )
         states = {d.state for d in await rows(first, select(Dispatch))}
         if states <= {DispatchState.SENT, DispatchState.SKIPPED}:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.chat.wire import Where, Who
+from bot.devtools.chat.wire import Where, Who
 from fakebf import FakeBotFramework, Message
 from harness import RunningPejling, card_text, running_pejling
 from kort import actions

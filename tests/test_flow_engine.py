@@ -22,7 +22,7 @@ from dialoger.engine import (
 from dialoger.flows import FLOWS
 from dialoger.turn import Reply, say
 from flowkit import pressed, progress, texts_of, typed
-from kort.tekster import texts
+from kort.catalogue import texts
 
 T = texts("da")
 

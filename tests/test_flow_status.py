@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dialoger.engine import PENDING, advance, ask, first_step
-from dialoger.flows.evaluering import EvaluationData
-from dialoger.flows.evaluering import refuse as refuse_evaluation
+from dialoger.flows.evaluations import EvaluationData
+from dialoger.flows.evaluations import refuse as refuse_evaluation
 from dialoger.flows.status import FLOW, StatusData, parse_color, parse_goal, refuse
 from dialoger.turn import Target
 from flowkit import cards_of, goal, pressed, progress, texts_of, typed
 from kort import actions
-from kort.tekster import texts
+from kort.catalogue import texts
 from store.enums import Color, EvaluationKind
 
 T = texts("da")

@@ -1,6 +1,6 @@
 """Hostile input: over 10,000 generated activities, posted to the running app over HTTP.
 
-Each starts as a real Teams shape (`bot.chat.wire`) and is then mutated: keys dropped,
+Each starts as a real Teams shape (`bot.devtools.chat.wire`) and is then mutated: keys dropped,
 values of the wrong type, huge strings, awkward Unicode, foreign ids and tenants, bodies
 that are not JSON or not declared JSON. Whatever arrives, Pejling answers below 500 and
 logs no error. Requests built to be refused (malformed, a foreign or missing tenant, a
@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot.chat.wire import TeamsWire, Where, Who
+from bot.devtools.chat.wire import TeamsWire, Where, Who
 from conftest import PostgresDatabase, database_for, run_aside
 from fakebf import FakeBotFramework
 from harness import CHANNEL, RunningPejling, button_data, running_pejling, table_counts

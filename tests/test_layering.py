@@ -23,7 +23,7 @@ KORT_MAY_IMPORT = (
     "store.reminderviews",  # what a reminder of the year says, made for cards
     "store.roleviews",  # who holds which role, made for the roles card
     "store.text",  # folding, Danish order, shortening: pure functions
-    "store.reportviews",  # what the committee's documents show, made for kort/dokumenter
+    "store.documentviews",  # what the committee's documents show, made for kort/documents
 )
 
 

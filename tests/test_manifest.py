@@ -25,7 +25,7 @@ from referencing.exceptions import NoSuchResource
 
 from bot import manifest as teams_app
 from harness import walk
-from kort.tekster import texts
+from kort.catalogue import texts
 
 SCHEMA_DIR = Path(__file__).parent / "schemas" / "teams"
 SCHEMA_URL = "https://developer.microsoft.com/json-schemas/teams/{version}/{name}"
@@ -306,7 +306,7 @@ def test_the_icons_named_in_the_manifest_are_in_the_package(
 def test_one_conversational_bot_for_personal_chat_and_teams(manifest: dict[str, Any]) -> None:
     (bot,) = manifest["bots"]
     assert sorted(bot["scopes"]) == ["personal", "team"]
-    # The committee's documents come as files in a personal chat (bot/dokumentknap.py).
+    # The committee's documents come as files in a personal chat (bot/document_buttons.py).
     assert bot["supportsFiles"] is True
     assert bot["isNotificationOnly"] is False
 

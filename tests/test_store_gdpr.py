@@ -20,17 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetingkit import HELD, NOTE, bearing, content_for, held_and_approved, plan_meeting, prepare
-from store import (
-    audit,
-    bearings,
-    conversations,
-    fravaer,
-    gdpr,
-    meetings,
-    outbox,
-    people,
-    progress,
-)
+from store import absences as absences_store
+from store import audit, bearings, conversations, gdpr, meetings, outbox, people, progress
 from store.enums import Color, DispatchState
 from store.errors import DomainError
 from store.importer import import_org
@@ -79,9 +70,9 @@ async def mette(sessions: Sessions, demo: OrgFile) -> Mette:
 
     async def absences(session: AsyncSession, actor: Any) -> None:
         jonas = await id_of(session, Person, "jonas", demo)
-        await fravaer.register(session, actor, actor.person_id, MON, FRI, jonas, NOW)
+        await absences_store.register(session, actor, actor.person_id, MON, FRI, jonas, NOW)
         jonas_himself = await actor_of(session, demo, "jonas")
-        await fravaer.register(
+        await absences_store.register(
             session, jonas_himself, jonas, NEXT_MON, NEXT_FRI, actor.person_id, NOW
         )
 

@@ -26,10 +26,10 @@ from meetingkit import (
 from store import goals, meetings
 from store.enums import Color, MeetingModel, MeetingState
 from store.errors import DomainError, Invalid, NotAllowed
+from store.meeting_pack import pack
 from store.meetingviews import MeetingChange, PackView, PreparationContent
 from store.models import Goal, Preparation
 from store.orgfile import OrgFile
-from store.pack import pack
 from store.status import record_status
 from store_helpers import (
     NOW,

@@ -26,15 +26,7 @@ from meetingkit import (
     unit_ids,
     write_summary,
 )
-from store import (
-    bearings,
-    committee_meetings,
-    goals,
-    matters,
-    meetings,
-    planlaegning,
-    summaries,
-)
+from store import bearings, committee_meetings, goals, matters, meetings, outbox_planning, summaries
 from store.bearings import UnitPlace, is_for
 from store.enums import BearingScope, Color, MatterState, SummaryState
 from store.errors import Invalid, NotAllowed
@@ -968,7 +960,7 @@ async def bearing_titles(sessions: Sessions, org: OrgFile) -> list[str]:
 
 async def lists_due(sessions: Sessions, now: datetime) -> list[tuple[str, datetime]]:
     async with sessions() as session:
-        found = await planlaegning.matter_lists_due(session, now)
+        found = await outbox_planning.matter_lists_due(session, now)
     return [(p.kind, p.due_at) for p in found]
 
 

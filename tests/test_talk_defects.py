@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from bot.chat.shell import read_pasted
+from bot.devtools.chat.shell import read_pasted
 from dialoger.engine import Ok, Problem, advance
 from dialoger.flows import FLOWS
-from dialoger.flows.maal import flow_name
+from dialoger.flows.goals import flow_name
 from dialoger.flows.status import CANDIDATES, StatusData, offered, parse_color, parse_goal
 from dialoger.status_line import read
 from flowkit import goal, texts_of, typed
 from goalkit import SCHOOL, at, drafting, unit_answer
-from kort.tekster import texts
+from kort.catalogue import texts
 
 T = texts("da")
 HVIDOVRE = FLOWS[flow_name("hvidovre")]
@@ -62,7 +62,7 @@ def test_a_deadline_without_a_year_is_the_next_such_day() -> None:
 
 def test_the_department_head_has_one_danish_name() -> None:
     """The seed documents call the role "fagchef"; "centerchef" was used for it too."""
-    catalogue = Path(__file__).resolve().parents[1] / "kort" / "tekster" / "da"
+    catalogue = Path(__file__).resolve().parents[1] / "kort" / "catalogue" / "da"
     for file in catalogue.glob("*.yaml"):
         assert "centerchef" not in file.read_text(encoding="utf-8").casefold(), file.name
 

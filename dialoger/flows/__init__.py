@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dialoger.engine import Flow
-from dialoger.flows import evaluering, forbered, fravaer, maal, moede, referat, status
+from dialoger.flows import absences, evaluations, goals, meetings, preparations, status, summaries
 
 FLOWS: dict[str, Flow] = (
     {
         flow.name: flow
-        for flow in (status.FLOW, moede.FLOW, forbered.FLOW, referat.FLOW, fravaer.FLOW)
+        for flow in (status.FLOW, meetings.FLOW, preparations.FLOW, summaries.FLOW, absences.FLOW)
     }
-    | maal.FLOWS
-    | evaluering.FLOWS
+    | goals.FLOWS
+    | evaluations.FLOWS
 )

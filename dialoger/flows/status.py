@@ -22,7 +22,7 @@ from kort.status import (
     status_form_card,
     status_saved_card,
 )
-from store import fravaer, status, status_history
+from store import absences, status, status_history
 from store.enums import Color, ColorScale
 from store.errors import DomainError
 from store.profiles import profile
@@ -66,7 +66,7 @@ async def load(ctx: Context) -> StatusData:
     if not profile(actor.profile).uses_goals:
         return StatusData((), bool(actor.led_unit_ids), uses_goals=False)
     goals = await status.goals_of_leader(ctx.session, actor, ctx.today)
-    deputies = await fravaer.standing_in_for(ctx.session, actor)
+    deputies = await absences.standing_in_for(ctx.session, actor)
     scale = profile(actor.profile).colors.status
     return StatusData(tuple(goals), bool(actor.led_unit_ids), deputy_for=deputies, scale=scale)
 
