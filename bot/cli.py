@@ -29,9 +29,10 @@ from bot.devtools.chat import cli as chat_cli
 from bot.digests import DigestResult, post_digest
 from bot.settings import Settings, SettingsError, from_environment
 from kort.annual_cycle import item_line
-from kort.catalogue import LOCAL_TIME, texts
+from kort.catalogue import texts
 from store import annual_cycle, audit, committees, conversations, migrate, people
 from store.audit_export import AuditTrail, committee_trail
+from store.dates import LOCAL_TIME
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org

@@ -29,9 +29,10 @@ from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
 from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue, unfinished_note
 from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
-from kort.catalogue import LOCAL_TIME, Texts, texts
+from kort.catalogue import Texts, texts
 from kort.help import help_card
 from store import audit, conversations, outbox, people, roleversion, seen
+from store.dates import LOCAL_TIME
 from store.enums import EvaluationKind
 from store.errors import DomainError
 from store.limits import MESSAGE_MAX

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import claims
+from store.dates import LOCAL_TIME
 from store.digestgoals import bearing_colors, committee_goals
 from store.digestrules import current_from, red_twice, since_meeting, status_days
 from store.enums import GoalState, MatterState, SummaryState
@@ -42,7 +42,6 @@ from store.views import (
     StatusView,
 )
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # A digest without goals shows the summaries of this many of the latest dialogue meetings.
 SUMMARIES_SHOWN = 3
 # A committee with no schedule of its own gets digests on demand only, one per ISO week.

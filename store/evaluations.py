@@ -20,12 +20,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.dates import LOCAL_TIME
 from store.enums import Color, EvaluationKind, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
 from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
@@ -35,7 +35,6 @@ from store.profiles import profile
 from store.text import danish_order
 from store.views import Actor
 
-DENMARK = ZoneInfo("Europe/Copenhagen")  # "this year" is the Danish calendar's
 ACTIONS = {
     EvaluationKind.MIDWAY: GoalAction.EVALUATED_MIDWAY,
     EvaluationKind.FINAL: GoalAction.FINAL_REPORTED,
@@ -312,7 +311,7 @@ async def record(
 ) -> Recorded:
     """Save the actor's evaluation of `kind` on one of their goals, for the year it
     concerns today; a final report also closes the goal."""
-    goal = await evaluable_goal(session, actor, kind, goal_id, now.astimezone(DENMARK).date())
+    goal = await evaluable_goal(session, actor, kind, goal_id, now.astimezone(LOCAL_TIME).date())
     checked = check_content(kind, content)
     updated = await _write(session, actor, kind, goal, checked, now)
     session.add(

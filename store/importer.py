@@ -12,13 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import roleversion
 from store.audit import IMPORT, acting
+from store.dates import LOCAL_TIME
 from store.models import (
     Base,
     Bearing,
@@ -38,7 +38,6 @@ from store.models import (
 )
 from store.orgfile import OrgFile, OrgGoal, OrgPerson, OrgStatus
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # A status given in the file with a date only is taken as reported at noon, Danish time.
 STATUS_TIME = time(12, 0)
 

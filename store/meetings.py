@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import people
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME
 from store.enums import MeetingModel, MeetingState, Role, SummaryState
 from store.errors import Invalid, NotAllowed
 from store.limits import NOTE_MAX, PLACE_MAX

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import claims
 from store.claims import CLAIM_LEASE
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME, SEND_AT
 from store.enums import DispatchState, MeetingState, SummaryState
 from store.meetings import views
 from store.meetingviews import MeetingView
@@ -37,7 +37,6 @@ from store.people import leaders_by_unit
 from store.profiles import Profile, profile
 from store.working_days import working_day_on_or_before
 
-SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working day
 # A reminder needs the request to have been out this long: no request and reminder at once.
 REMINDER_GAP = timedelta(days=1)
 SUMMARY_WINDOW = timedelta(days=30)  # an approved summary not posted by then is left alone

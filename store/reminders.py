@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import absences
 from store.annual_cycle import Window, goal_items, on_day
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME, SEND_AT
 from store.enums import DispatchState, EvaluationKind, GoalState, Role
 from store.errors import Invalid, NotAllowed
 from store.evaluations import evaluated
@@ -47,7 +47,6 @@ from store.reminderviews import Owing, Reminder, Stage, item_key
 from store.views import Actor, ItemKind
 from store.working_days import working_day_on_or_after, working_day_on_or_before
 
-SEND_AT = time(8, 0)
 # A reminder missed while Pejling was down still goes out if it is at most this late;
 # older ones are left, as the next stage (nudge, escalation) says it better.
 GRACE = timedelta(days=2)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import committee_meetings, meetings, people
 from store.bearings import committee_bearings
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME
 from store.enums import BearingScope, MeetingState, Role, SummaryState
 from store.errors import Invalid, NotAllowed
 from store.limits import COMMENT_MAX, NOTE_MAX, TITLE_MAX

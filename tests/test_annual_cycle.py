@@ -13,10 +13,11 @@ from cardcheck import schema_errors
 from chatkit import chat_with
 from harness import DEMO_FILE, card_text, pejling_command
 from kort.annual_cycle import item_line, year_card
-from kort.catalogue import LOCAL_TIME, texts
+from kort.catalogue import texts
 from meetingkit import plan_meeting
 from store import annual_cycle
 from store.annual_cycle import goal_items, window_from
+from store.dates import LOCAL_TIME
 from store.models import Committee
 from store.orgfile import OrgFile
 from store.profiles import profile

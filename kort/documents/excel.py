@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
+from store.dates import LOCAL_TIME
 from store.documentviews import CommitteeReport
 from store.enums import Color
 

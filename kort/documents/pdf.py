@@ -33,8 +33,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
 from kort.documents.chart import FILL, font_file, strips
+from store.dates import LOCAL_TIME
 from store.documentviews import (
     CommitteeReport,
     ReportBearing,
