@@ -43,6 +43,7 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: maal.record_committee,
     actions.START_EVALUATION: evaluering.from_card,
+    actions.ANSWER_MIDWAY: evaluering.answer_midway,
     actions.CORRECT_STATUS: rettelser.correct,
     actions.WITHDRAW_STATUS: rettelser.withdraw,
 }
