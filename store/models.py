@@ -640,9 +640,7 @@ class Evaluation(Base):
     # and cleared when the leader changes the evaluation: a sign-off is of what it read.
     head_comment: Mapped[str | None] = mapped_column(Text)
     head_agrees: Mapped[bool | None]
-    signed_off_by: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    signed_off_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     signed_off_at: Mapped[datetime | None]
 
 
