@@ -43,6 +43,7 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.RETURN_GOAL: lambda ctx: goals.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: goals.record_committee,
     actions.START_EVALUATION: evaluations.from_card,
+    actions.ANSWER_MIDWAY: evaluations.answer_midway,
     actions.CORRECT_STATUS: corrections.correct,
     actions.WITHDRAW_STATUS: corrections.withdraw,
 }

@@ -36,7 +36,7 @@ from store.dates import LOCAL_TIME
 from store.enums import EvaluationKind
 from store.errors import DomainError
 from store.limits import MESSAGE_MAX
-from store.profiles import profile
+from store.profiles import municipal, profile
 from store.progress import StaleProgress
 from store.text import fold
 from store.views import ProgressView
@@ -235,7 +235,7 @@ async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
         uses_goals=profile(actor.profile).uses_goals,
         decides=actor.approves_goals,
         plans=actor.is_administration,
-        midway=profile(actor.profile).evaluates(EvaluationKind.MIDWAY),
+        midway=municipal(actor.profile, actor.midway).evaluates(EvaluationKind.MIDWAY),
     )
     shown = TurnResult((show(card),))
     if current is None:

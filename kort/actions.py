@@ -106,3 +106,7 @@ SAVE_MATTER = "matter.save"  # data: matter; inputs: legal, economic, staff, oth
 DECIDE_BEARING = (
     "bearing.decide"  # data: bearing; inputs: bearing_decided_on_<id>, bearing_words_<id>
 )
+
+# The department head answers a leader's midway evaluation on its card: agrees or not,
+# comments and signs it off.
+ANSWER_MIDWAY = "midway.answer"  # data: goal, read_at; inputs: head_agrees (yes|no), head_comment

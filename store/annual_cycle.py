@@ -19,7 +19,7 @@ from store.enums import MeetingState, Role
 from store.meetings import meetings_of
 from store.models import Committee, Meeting, Municipality, Period
 from store.outbox import due_at
-from store.profiles import CycleSettings, profile
+from store.profiles import CycleSettings, municipal, profile
 from store.status import current_period
 from store.views import Actor, CycleItem, ItemKind
 
@@ -89,7 +89,7 @@ async def for_person(
     approve goals, their dialogue meetings (and the preparation before each, for a
     leader), and the digests of the committees they sit on or serve."""
     window = window_from(start, months)
-    chosen = profile(actor.profile)
+    chosen = municipal(actor.profile, actor.midway)
     found: list[CycleItem] = []
     period = await current_period(session, actor.municipality_id, start)
     if chosen.uses_goals and period is not None and (actor.led_unit_ids or actor.approves_goals):

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from store.dates import LOCAL_TIME
 from store.documentviews import (
@@ -270,6 +271,9 @@ async def _goals(
                 sub_goals=tuple(g.sub_goals or ()),
                 deadline=g.deadline,
                 responsible=g.responsible,
+                evaluation_method=g.evaluation_method,
+                data_source=g.data_source,
+                perspective=g.perspective,
                 state=str(g.state),
                 statuses=tuple(statuses.get(g.id, ())),
                 evaluations=tuple(evaluations.get(g.id, ())),
@@ -306,14 +310,17 @@ async def _statuses(
 async def _evaluations(
     session: AsyncSession, goal_ids: list[int]
 ) -> dict[int, list[EvaluationLine]]:
+    signer = aliased(Person)
     rows = await session.execute(
-        select(Evaluation, Person.name)
+        select(Evaluation, Person.name, signer.name)
         .outerjoin(Person, Person.id == Evaluation.reported_by)
+        .outerjoin(signer, signer.id == Evaluation.signed_off_by)
         .where(Evaluation.goal_id.in_(goal_ids))
         .order_by(Evaluation.goal_id, Evaluation.reported_at, Evaluation.id)
     )
     found: dict[int, list[EvaluationLine]] = {}
-    for e, name in rows:
+    for e, name, signed_by in rows:
+        signed = e.signed_off_at is not None
         line = EvaluationLine(
             EvaluationKind(e.kind),
             e.year,
@@ -324,6 +331,10 @@ async def _evaluations(
             e.effect_assessment,
             e.reported_at,
             name,
+            e.head_agrees if signed else None,
+            e.head_comment if signed else None,
+            signed_by if signed else None,
+            e.signed_off_at,
         )
         found.setdefault(e.goal_id, []).append(line)
     return found

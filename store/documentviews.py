@@ -38,6 +38,11 @@ class EvaluationLine:
     effect_assessment: str | None
     reported_at: datetime
     reporter: str | None = None
+    # Midway: the department head's answer, once signed off (agreed or not, a comment).
+    head_agrees: bool | None = None
+    head_comment: str | None = None
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,11 @@ class ReportGoal:
     sub_goals: tuple[str, ...] = ()
     deadline: date | None = None
     responsible: str | None = None
+    # The agreement template's fields (Jammerbugt): how the goal is evaluated, from what
+    # data, and under which balanced-scorecard perspective. Choices are stored as values.
+    evaluation_method: str | None = None
+    data_source: str | None = None
+    perspective: str | None = None
     state: str = "approved"
     statuses: tuple[StatusPoint, ...] = ()  # oldest first
     evaluations: tuple[EvaluationLine, ...] = ()

@@ -50,6 +50,8 @@ class GoalAction(enum.StrEnum):
     # A midway evaluation or a final report was saved; its text is in the event's snapshot.
     EVALUATED_MIDWAY = "evaluated_midway"
     FINAL_REPORTED = "final_reported"
+    # The department head answered a midway evaluation (comment, agreement, sign-off).
+    MIDWAY_ANSWERED = "midway_answered"
 
 
 class GoalType(enum.StrEnum):

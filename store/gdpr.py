@@ -81,6 +81,7 @@ ACTIONS = {
     "closed": "lukket",
     "evaluated_midway": "midtvejsevaluering",
     "final_reported": "slutrapport",
+    "midway_answered": "fagchefens svar på midtvejsevaluering",
 }
 EVALUATIONS = {"midway": "midtvejsevaluering", "final": "slutrapport"}
 

@@ -120,6 +120,7 @@ class _Importer:
             "tenant_id": m.tenant_id,
             "profile": m.profile,
             "language": m.language,
+            "midway": m.midway,
         }
         row = await self._write(row, Municipality, {"key": m.key}, values)
         self.municipality_id = row.id

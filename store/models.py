@@ -100,6 +100,9 @@ class Municipality(Base):
     tenant_id: Mapped[str] = mapped_column(String(64), unique=True)
     profile: Mapped[str] = mapped_column(String(64), default="hvidovre")
     language: Mapped[str] = mapped_column(String(8), default="da")
+    # The yearly midway evaluation's day ("06-30") where the organisation file gives one in
+    # place of the profile's: Hvidovre's profile holds none, a municipality may choose to.
+    midway: Mapped[str | None] = mapped_column(String(5))
     # Counts changes to who holds which role (grants, removals, imports, deputies): every
     # instance compares it with the turn's first read, so a removed role stops at once.
     roles_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -632,6 +635,13 @@ class Evaluation(Base):
     effect_assessment: Mapped[str | None] = mapped_column(Text)  # final: against expected
     reported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     reported_at: Mapped[datetime]
+    # The department head's answer to a midway evaluation, held with the leader (004):
+    # a comment, whether they agree, and their sign-off. Written together in one statement,
+    # and cleared when the leader changes the evaluation: a sign-off is of what it read.
+    head_comment: Mapped[str | None] = mapped_column(Text)
+    head_agrees: Mapped[bool | None]
+    signed_off_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    signed_off_at: Mapped[datetime | None]
 
 
 class Absence(Base):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from store.errors import OrgFileError
 from store.models import Color, PeriodKind, Role
-from store.profiles import profile
+from store.profiles import MONTH_DAY, profile
 from store.text import fold
 
 TIMEZONE = "Europe/Copenhagen"
@@ -36,6 +36,9 @@ class OrgMunicipality(_Model):
     tenant_id: str = Field(min_length=1, max_length=64)
     profile: Literal["hvidovre", "jammerbugt", "dragoer"] = "hvidovre"
     language: Literal["da", "en"] = "da"
+    # The day of a yearly midway evaluation with the department head ("06-30"), where the
+    # profile has none or another; left out: the profile's.
+    midway: str | None = Field(default=None, pattern=MONTH_DAY)
 
 
 class OrgPeriod(_Model):

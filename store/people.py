@@ -64,6 +64,7 @@ async def _actor(
         municipality_name=municipality.name,
         profile=municipality.profile,
         language=municipality.language,
+        midway=municipality.midway,
         person_id=person.id,
         person_name=person.name,
         roles=(*await _roles(session, person.id), *standing_in),

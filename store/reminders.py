@@ -42,7 +42,7 @@ from store.models import (
 )
 from store.outbox import Kind, Planned, plan
 from store.people import leaders_by_unit
-from store.profiles import Profile, ReminderSettings, profile
+from store.profiles import Profile, ReminderSettings, municipal, profile
 from store.reminderviews import Owing, Reminder, Stage, item_key
 from store.views import Actor, ItemKind
 from store.working_days import working_day_on_or_after, working_day_on_or_before
@@ -158,10 +158,10 @@ async def due(session: AsyncSession, now: datetime) -> list[Planned]:
     planned."""
     today = now.astimezone(LOCAL_TIME).date()
     found: list[Planned] = []
-    for municipality_id, key in await session.execute(
-        select(Municipality.id, Municipality.profile)
+    for municipality_id, key, midway in await session.execute(
+        select(Municipality.id, Municipality.profile, Municipality.midway)
     ):
-        chosen = profile(key)
+        chosen = municipal(key, midway)
         if not chosen.uses_goals:
             continue
         periods = list(

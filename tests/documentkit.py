@@ -83,6 +83,12 @@ async def a_year_behind(sessions: Sessions, org: OrgFile) -> None:
             MIDWAY,
             datetime(2026, 11, 20, tzinfo=UTC),
         )
+    async with sessions.begin() as session:  # held with the department head, who signs it
+        henrik = await actor_of(session, org, "henrik")
+        await evaluations.answer_midway(
+            session, henrik, goal_id, datetime(2026, 11, 20, tzinfo=UTC), True,
+            "Vi følger målingen op i marts.", datetime(2026, 11, 21, 9, tzinfo=UTC),
+        )  # fmt: skip
     approved = await held_and_approved(sessions, org, summary_of_the_meeting)
     await prepare(sessions, org, "mette", approved.summary.meeting.id, "boegeskov-skole")
     # A new goal agreed through Pejling: the department head and then the committee approve.

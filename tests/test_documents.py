@@ -128,6 +128,28 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     assert charts == 1
 
 
+async def test_the_agreement_is_the_units_whole_account_for_the_period_in_one_document(
+    sessions: Sessions, autumn: OrgFile, tmp_path: Path
+) -> None:
+    """004: the agreement replaces reports and business plans. Bøgeskov Skole's holds each
+    goal as agreed, every status of the period with who reported it, and the midway
+    evaluation with the department head's answer and sign-off."""
+    agreement, _, _ = read(await made(sessions, autumn, "aftale"), tmp_path)
+
+    for expected in (
+        "Aftale for Bøgeskov Skole",
+        "Succeskriterier:",
+        "Statusforløb",
+        "meldt af Mette Kjærgaard",
+        "Midtvejsevaluering 2026: Gul (Gu)",
+        "Fagchefens svar: Enig",
+        "Kommentar: Vi følger målingen op i marts.",
+        "Underskrevet af fagchef Henrik Lund 21. november 2026",
+    ):
+        assert expected in agreement, expected
+    assert "Engholm Skole" not in agreement  # one unit's agreement, not the committee's
+
+
 async def test_a_committee_of_thirty_units_gets_a_report_of_sane_length(
     sessions: Sessions, demo_org: OrgFile, tmp_path: Path
 ) -> None:

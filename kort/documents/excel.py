@@ -61,6 +61,9 @@ def workbook(report: CommitteeReport, t: Texts) -> bytes:
                 "vurdering",
                 "meldt_af",
                 "dato",
+                "fagchefens_svar",
+                "fagchefens_kommentar",
+                "underskrevet_af",
             ),
             _evaluations(report, t),
         ),
@@ -160,10 +163,19 @@ def _evaluations(report: CommitteeReport, t: Texts) -> list[list[Any]]:
             e.effect_assessment,
             e.reporter,
             e.reported_at,
+            _head_answer(e.head_agrees, t),
+            e.head_comment,
+            e.signed_off_by,
         ]
         for g in report.goals
         for e in g.evaluations
     ]
+
+
+def _head_answer(agrees: bool | None, t: Texts) -> str | None:
+    if agrees is None:
+        return None
+    return t("evalueringkort.svar.enig" if agrees else "evalueringkort.svar.uenig")
 
 
 def _bearings(report: CommitteeReport) -> list[list[Any]]:
