@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import evaluering, maal, moeder, overblik, paamindelser, rettelser, roller, runner
+from dialoger import (
+    evaluering,
+    knowledge,
+    maal,
+    moeder,
+    overblik,
+    paamindelser,
+    rettelser,
+    roller,
+    runner,
+)
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -69,6 +79,10 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.SHOW_OVERVIEW: overblik.from_card,
     actions.SHOW_UNIT: overblik.show_unit,
     actions.OPEN_GOAL: overblik.open_goal,
+    actions.SHOW_KNOWLEDGE: knowledge.show,
+    actions.SAVE_KNOWLEDGE: knowledge.save,
+    actions.REMOVE_KNOWLEDGE: knowledge.remove,
+    actions.POST_KNOWLEDGE: knowledge.post,
 }
 
 

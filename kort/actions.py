@@ -106,3 +106,11 @@ SAVE_MATTER = "matter.save"  # data: matter; inputs: legal, economic, staff, oth
 DECIDE_BEARING = (
     "bearing.decide"  # data: bearing; inputs: bearing_decided_on_<id>, bearing_words_<id>
 )
+
+# The committee's knowledge pack before the dialogue meetings: the administration opens it
+# from a meeting's card, enters or removes pieces, and posts it to the committee's channel.
+SHOW_KNOWLEDGE = "knowledge.show"  # data: meeting, or committee and period
+SAVE_KNOWLEDGE = "knowledge.save"  # data: committee, period; inputs: kind, title, text, url,
+#   value, unit, year
+REMOVE_KNOWLEDGE = "knowledge.remove"  # data: item
+POST_KNOWLEDGE = "knowledge.post"  # data: committee, period

@@ -171,6 +171,10 @@ def _administration_buttons(meeting: MeetingView, texts: Texts) -> list[ac.Actio
             texts("moedekort.knap.send_pakke"),
             {"action": actions.SEND_PACK, "meeting": meeting.id},
         ),
+        button(
+            texts("moedekort.knap.viden"),
+            {"action": actions.SHOW_KNOWLEDGE, "meeting": meeting.id},
+        ),
     ]
     write = {"action": actions.WRITE_SUMMARY, "meeting": meeting.id}
     if meeting.summary_state is None:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from store.enums import MatterState, MeetingModel, MeetingState, SummaryState
+from store.enums import KnowledgeKind, MatterState, MeetingModel, MeetingState, SummaryState
 from store.views import BearingView, GoalView, PeriodView, Scope, StatusView
 
 
@@ -137,6 +137,32 @@ class PackUnit:
 
 
 @dataclass(frozen=True)
+class KnowledgeItemView:
+    """One piece of a committee's knowledge pack: words, a link, or a key figure."""
+
+    id: int
+    kind: KnowledgeKind
+    title: str
+    text: str | None = None
+    url: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgePackView:
+    """What the committee should know before its dialogue meetings in a period: trends,
+    satisfaction surveys, key figures and links, as the administration entered them."""
+
+    committee_id: int
+    committee_name: str
+    period_id: int
+    period_name: str
+    items: tuple[KnowledgeItemView, ...] = ()
+
+
+@dataclass(frozen=True)
 class PackView:
     meeting: MeetingView
     municipality_name: str
@@ -144,6 +170,7 @@ class PackView:
     units: tuple[PackUnit, ...]
     uses_goals: bool = True
     bearings: tuple[BearingView, ...] = ()
+    knowledge: tuple[KnowledgeItemView, ...] = ()  # the committee's knowledge pack
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ class Kind(enum.StrEnum):
     UNREACHED = "unreached"  # the administration's list of people Pejling cannot reach
     NOTICE = "notice"  # a turn's message to someone else: an invitation, a decision
     MATTER_LIST = "matter_list"  # a committee meeting's matters, to its channel beforehand
+    KNOWLEDGE = "knowledge"  # a committee's knowledge pack, to its channel before the meetings
 
 
 @dataclass(frozen=True)

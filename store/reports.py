@@ -373,7 +373,8 @@ async def _bearings(
         .order_by(Bearing.id)
     )
     return tuple(
-        ReportBearing(b.title, b.description, tuple(colors.get(b.title, ()))) for b in rows
+        ReportBearing(b.title, b.description, tuple(colors.get(b.title, ())), b.proposed)
+        for b in rows
     )
 
 
@@ -393,6 +394,7 @@ def _matter(m: Matter) -> ReportMatter:
         m.staff,
         m.decided_on,
         m.decision,
+        m.other,
     )
 
 
@@ -451,7 +453,8 @@ def _summary(
         units=tuple((units.get(u.unit_id, ""), u.text) for u in content.units),
         bearings=tuple(b.title for b in content.bearings),
         matters=tuple(
-            ReportMatter(m.title, False, m.legal, m.economic, m.staff) for m in content.matters
+            ReportMatter(m.title, False, m.legal, m.economic, m.staff, other=m.other)
+            for m in content.matters
         ),
         follow_ups=tuple(
             ReportFollowUp(f.text, people.get(f.owner, f.owner) if f.owner else None, f.due)

@@ -93,6 +93,7 @@ class ReportBearing:
     title: str
     description: str | None
     colors: tuple[Color | None, ...] = ()  # of the goals that follow it; None: no status
+    proposed: bool = False  # agreed at a dialogue meeting, not yet decided by the committee
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class ReportMatter:
     staff: str | None = None
     decided_on: date | None = None
     decision: str | None = None
+    other: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 import test_cards
 import test_cards_evaluering
+import test_cards_knowledge
 import test_cards_maal
 import test_cards_moede
 from dialoger.flows.referat import PARTS
@@ -258,7 +259,9 @@ class _Lost:
 def zoo() -> dict[str, dict[str, Any]]:
     """Every card by name, Danish and English."""
     built: dict[str, dict[str, Any]] = {}
-    for module in (test_cards, test_cards_maal, test_cards_moede, test_cards_evaluering):
+    for module in (
+        test_cards, test_cards_maal, test_cards_moede, test_cards_evaluering, test_cards_knowledge
+    ):  # fmt: skip
         group = module.__name__.removeprefix("test_cards").lstrip("_") or "status"
         built.update({f"{group}.{k}": v for k, v in module.CARDS.items()})
     built.update({f"dialog.{k}": v for k, v in _dialogue_cards().items()})

@@ -58,6 +58,7 @@ def summary_of_the_meeting(meeting: Any) -> Any:
                 legal="Ingen.",
                 economic="1,2 mio. kr. om året fra 2028.",
                 staff="Fire nye stillinger.",
+                other="Lokalerne i udskolingen skal deles om eftermiddagen.",
             ),
         ),
         follow_ups=(follow_up(owner="lise", due=date(2027, 2, 1)),),

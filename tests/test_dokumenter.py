@@ -91,6 +91,10 @@ async def test_the_committee_report_has_it_all_in_danish(
         "Færre konflikter på mellemtrinnet",
         "Alle børn leger med sprog hver dag",
         "Økonomiske konsekvenser: 1,2 mio. kr. om året fra 2028.",
+        "Andre konsekvenser: Lokalerne i udskolingen skal deles om eftermiddagen.",
+        # The meeting's bearing waits for the committee's decision, and says so.
+        "Alle børn leger med sprog hver dag Forslag fra dialogmødet, ikke besluttet af "
+        "udvalget endnu.",
         "Dialogmøde 10. december 2026 kl. 14.00",
         "ansvarlig: Lise Holm, frist: 1. februar 2027",
         f"Side 1 af {pages}",
@@ -168,6 +172,14 @@ async def test_the_secretary_gets_the_same_as_excel_without_ids(
     assert not {h for h in headings if h and "id" in h.lower().split()}
     follow_ups = list(book["Opfølgning"].values)
     assert follow_ups[1][2] == "Lise Holm"
+    matters = list(book["Sager"].values)
+    assert matters[0][4] == "Andre konsekvenser"
+    assert matters[1][4] == "Lokalerne i udskolingen skal deles om eftermiddagen."
+    bearings = {row[0]: row[1] for row in list(book["Pejlemærker"].values)[1:]}
+    assert bearings["Alle børn leger med sprog hver dag"].startswith("Forslag fra dialogmødet")
+    assert set(bearings.values()) - {bearings["Alle børn leger med sprog hver dag"]} == {
+        "Besluttet af udvalget"
+    }
 
 
 async def test_the_summary_is_filed_with_its_metadata(sessions: Sessions, autumn: OrgFile) -> None:

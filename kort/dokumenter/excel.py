@@ -65,12 +65,12 @@ def workbook(report: CommitteeReport, t: Texts) -> bytes:
         ),
         (
             "pejlemaerker",
-            ("pejlemaerke", "beskrivelse", "antal", "groen", "gul", "roed", "uden"),
-            _bearings(report),
+            ("pejlemaerke", "tilstand", "beskrivelse", "antal", "groen", "gul", "roed", "uden"),
+            _bearings(report, t),
         ),
         (
             "sager",
-            ("sag", "jura", "oekonomi", "personale", "tilstand", "beslutning"),
+            ("sag", "jura", "oekonomi", "personale", "andre", "tilstand", "beslutning"),
             _matters(report, t),
         ),
         ("referater", ("moede", "tema", "enhed", "tekst", "godkendt_af"), _summaries(report)),
@@ -165,13 +165,14 @@ def _evaluations(report: CommitteeReport, t: Texts) -> list[list[Any]]:
     ]
 
 
-def _bearings(report: CommitteeReport) -> list[list[Any]]:
+def _bearings(report: CommitteeReport, t: Texts) -> list[list[Any]]:
     def count(colors: tuple[Color | None, ...], color: Color | None) -> int:
         return sum(1 for c in colors if c == color)
 
     return [
         [
             b.title,
+            t("dokument.forslag") if b.proposed else t("dokument.besluttet_kort"),
             b.description,
             len(b.colors),
             count(b.colors, Color.GREEN),
@@ -197,6 +198,7 @@ def _matters(report: CommitteeReport, t: Texts) -> list[list[Any]]:
             m.legal,
             m.economic,
             m.staff,
+            m.other,
             state(m.decided, m.decided_on).rstrip(": "),
             m.decision,
         ]

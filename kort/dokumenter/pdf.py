@@ -408,6 +408,8 @@ def _bearings(w: _Writer, bearings: Sequence[ReportBearing]) -> None:
         w.para(t("dokument.ingen_pejlemaerker"))
     for bearing in bearings:
         w.para(bearing.title, "h3")
+        if bearing.proposed:
+            w.para(t("dokument.forslag"), "small")
         if bearing.description:
             w.para(bearing.description)
         w.story.append(_swatches(bearing.colors, t))
@@ -472,6 +474,7 @@ def _matter(w: _Writer, matter: ReportMatter) -> None:
         ("jura", matter.legal),
         ("oekonomi", matter.economic),
         ("personale", matter.staff),
+        ("andre", matter.other),
     ):
         w.label(t(f"dokument.{key}"), text or t("dokument.ikke_beskrevet"))
     if matter.decided and matter.decided_on:
