@@ -26,11 +26,12 @@ from bot.digest import DigestResult, post_digest
 from bot.settings import Settings, SettingsError, from_environment
 from kort.aarshjul import item_line
 from kort.tekster import LOCAL_TIME, texts
-from store import aarshjul, audit, committees, conversations, migrate, people
+from store import aarshjul, audit, committees, conversations, knowledge, migrate, people
 from store.audit_export import AuditTrail, committee_trail
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
+from store.meetingviews import KnowledgePackView
 from store.models import Committee
 from store.orgfile import OrgFile, read_org_file
 from store.profiles import PROFILE_KEYS
@@ -108,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     personer.add_arguments(person)
     trail = _add(commands, "revision", t("cli.revision"), _revision)
     revision.add_arguments(trail)
+    known = _add(commands, "viden", t("cli.viden"), _knowledge)
+    known.add_argument("file", type=Path, metavar="FIL", help=t("cli.viden_fil"))
+    known.add_argument("--udvalg", "--committee", dest="committee", metavar="UDVALG",
+                       required=True, help=t("cli.udvalg"))  # fmt: skip
+    known.add_argument("--periode", "--period", dest="period", metavar="PERIODE",
+                       help=t("cli.rapport_periode"))  # fmt: skip
     documents = _add(commands, "rapport", t("cli.rapport"), _documents)
     rapport.add_arguments(documents)
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
@@ -376,6 +383,31 @@ def _documents(args: argparse.Namespace) -> int:
     except DomainError as refused:
         return rapport.refuse(refused.key)
     rapport.write(found, args)
+    return 0
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    """`pejling viden FIL --udvalg KEY`: a CSV or Excel file of trends, surveys, key figures
+    and links into the committee's knowledge pack for the period."""
+    now = datetime.now(UTC)
+
+    async def imported(session: AsyncSession) -> tuple[KnowledgePackView, int, int]:
+        return await knowledge.import_named(session, args.committee, args.period, entries, now)
+
+    try:
+        entries = knowledge.read_file(args.file)
+        found, created, updated = asyncio.run(_in_session(from_environment(), imported))
+    except DomainError as refused:
+        problem = t(refused.key, **refused.params)
+        if "row" in refused.params:
+            problem = t("viden.raekke", row=refused.params["row"], problem=problem)
+        print(t("cli.viden_fejl", path=args.file, problem=problem), file=sys.stderr)
+        return 2
+    except OSError as unread:
+        print(t("cli.viden_fejl", path=args.file, problem=unread.strerror), file=sys.stderr)
+        return 2
+    print(t("viden.importeret", committee=found.committee_name, period=found.period_name,
+            created=created, updated=updated))  # fmt: skip
     return 0
 
 

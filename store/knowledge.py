@@ -15,7 +15,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +23,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import outbox
+from store import committees, outbox
+from store.dates import LOCAL_TIME
 from store.enums import KnowledgeKind
 from store.errors import Invalid, NotAllowed
 from store.limits import NOTE_MAX, TITLE_MAX
-from store.meetings import require_administration
 from store.meetingviews import KnowledgeItemView, KnowledgePackView
 from store.models import Committee, KnowledgeItem, Meeting, Period
 from store.outbox import Kind, Planned
+from store.status import current_period
 from store.text import fold
 from store.views import Actor
 
@@ -143,6 +144,12 @@ def _year(value: Any) -> int | None:
     return year
 
 
+def require_administration(actor: Actor) -> None:
+    """The knowledge pack is the administration's to gather and send."""
+    if not actor.is_administration:
+        raise NotAllowed("viden.kun_administration")
+
+
 # --- the pack ------------------------------------------------------------------------------
 
 
@@ -235,6 +242,44 @@ async def import_entries(
         created, updated = (created + 1, updated) if before is None else (created, updated + 1)
     await session.flush()
     return created, updated
+
+
+async def import_named(
+    session: AsyncSession,
+    committee: str,
+    period: str | None,
+    entries: Sequence[KnowledgeEntry],
+    now: datetime,
+) -> tuple[KnowledgePackView, int, int]:
+    """`pejling viden FIL --udvalg buu [--periode KEY]`: the committee by key or name (as
+    `kommune/udvalg` when several municipalities share the store), the period by key or
+    name, else the current one. The pack after, and how many pieces were new and changed."""
+    chosen = await committees.for_digest(session, committee)
+    if len(chosen) != 1:
+        raise Invalid("dokument.ukendt_udvalg")
+    found = await session.get_one(Committee, chosen[0])
+    today = now.astimezone(LOCAL_TIME).date()
+    period_id = await _period(session, found.municipality_id, period, today)
+    created, updated = await import_entries(
+        session, found.municipality_id, found.id, period_id, entries, now
+    )
+    return await pack(session, found.municipality_id, found.id, period_id), created, updated
+
+
+async def _period(
+    session: AsyncSession, municipality_id: int, name: str | None, today: date
+) -> int:
+    rows = await session.scalars(select(Period).where(Period.municipality_id == municipality_id))
+    every = list(rows)
+    if name:
+        named = [p for p in every if fold(name) in (fold(p.key), fold(p.name))]
+        if not named:
+            raise Invalid("dokument.ukendt_periode")
+        return named[0].id
+    current = await current_period(session, municipality_id, today)
+    if current is None:
+        raise Invalid("dokument.ukendt_periode")
+    return current.id
 
 
 def _same(row: KnowledgeItem, found: KnowledgeEntry) -> bool:

@@ -22,8 +22,8 @@ from store.meetingviews import KnowledgeItemView, KnowledgePackView
 
 T, EN = texts("da"), texts("en")
 ITEMS = (
-    KnowledgeItemView(1, KnowledgeKind.FIGURE, "Trivsel i indskolingen", "Andel der svarer »ofte god«.",
-                      value=82.0, unit="%", year=2026),
+    KnowledgeItemView(1, KnowledgeKind.FIGURE, "Trivsel i indskolingen",
+                      "Andel der svarer »ofte god«.", value=82.0, unit="%", year=2026),
     KnowledgeItemView(2, KnowledgeKind.FIGURE, "Sygefravær blandt pædagoger", value=4.5,
                       unit="dage pr. måned"),
     KnowledgeItemView(3, KnowledgeKind.TEXT, "Flere børn med særlige behov",
