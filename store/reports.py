@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import knowledge
 from store.dates import LOCAL_TIME
 from store.enums import Color, EvaluationKind, GoalAction, MatterState, Role, SummaryState
 from store.errors import DomainError
@@ -143,6 +144,7 @@ async def committee_report(
         bearings=await _bearings(session, committee, period, goals),
         matters=await _matters(session, committee),
         summaries=await _summaries(session, committee, period, meeting),
+        knowledge=await knowledge.items_for(session, committee.id, period.id),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from store.enums import Color, EvaluationKind
 from store.errors import Invalid
+from store.meetingviews import KnowledgeItemView
 
 KINDS = ("rapport", "pakke", "referat", "aftale", "revision")
 FORMATS = ("pdf", "xlsx")
@@ -147,6 +148,8 @@ class CommitteeReport:
     bearings: tuple[ReportBearing, ...] = ()
     matters: tuple[ReportMatter, ...] = ()
     summaries: tuple[ReportSummary, ...] = ()
+    # The committee's knowledge pack for the period: trends, surveys, key figures, links.
+    knowledge: tuple[KnowledgeItemView, ...] = ()
 
     @property
     def goals(self) -> tuple[ReportGoal, ...]:

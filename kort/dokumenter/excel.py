@@ -73,6 +73,11 @@ def workbook(report: CommitteeReport, t: Texts) -> bytes:
             ("sag", "jura", "oekonomi", "personale", "andre", "tilstand", "beslutning"),
             _matters(report, t),
         ),
+        (
+            "viden",
+            ("art", "titel", "tekst", "link", "vaerdi", "maaleenhed", "aar"),
+            _knowledge(report, t),
+        ),
         ("referater", ("moede", "tema", "enhed", "tekst", "godkendt_af"), _summaries(report)),
         ("opfoelgning", ("moede", "tekst", "ansvarlig", "frist"), _follow_ups(report)),
     )
@@ -203,6 +208,13 @@ def _matters(report: CommitteeReport, t: Texts) -> list[list[Any]]:
             m.decision,
         ]
         for m in report.matters
+    ]
+
+
+def _knowledge(report: CommitteeReport, t: Texts) -> list[list[Any]]:
+    return [
+        [t(f"viden.art.{i.kind.value}"), i.title, i.text, i.url, i.value, i.unit, i.year]
+        for i in report.knowledge
     ]
 
 

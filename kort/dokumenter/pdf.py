@@ -34,8 +34,10 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from kort.dokumenter.diagram import FILL, font_file, strips
+from kort.knowledge import item_line
 from kort.tekster import LOCAL_TIME, Texts
-from store.enums import Color, EvaluationKind, GoalAction
+from store.enums import Color, EvaluationKind, GoalAction, KnowledgeKind
+from store.meetingviews import KnowledgeItemView
 from store.reportviews import (
     CommitteeReport,
     ReportBearing,
@@ -216,6 +218,7 @@ def committee_report(report: CommitteeReport, t: Texts, kind: str = "rapport") -
     _front(w, report, title)
     w.contents()
     if kind != "aftale":
+        _knowledge(w, report.knowledge)
         _overview(w, report)
     _units(w, report, with_approvals=kind == "aftale")
     if kind != "aftale":
@@ -399,6 +402,26 @@ def _approvals(goal: ReportGoal, t: Texts) -> list[str]:
 
 def _color(color: Color, t: Texts) -> str:
     return f"{t(f'farve.{color.value}')} ({t(f'dokument.bogstav.{color.value}')})"
+
+
+def _knowledge(w: _Writer, items: Sequence[KnowledgeItemView]) -> None:
+    """The committee's knowledge pack first, as the year begins with it; only when the
+    administration has gathered one."""
+    if not items:
+        return
+    t = w.t
+    w.heading(t("viden.overskrift"), 0)
+    for kind in (KnowledgeKind.FIGURE, KnowledgeKind.TEXT, KnowledgeKind.LINK):
+        shown = [i for i in items if i.kind is kind]
+        if shown:
+            w.para(t(f"viden.art.{kind.value}"), "h3")
+        for item in shown:
+            line = item.title if kind is KnowledgeKind.TEXT else item_line(item, t)
+            if kind is KnowledgeKind.LINK:
+                line = f"{item.title}: {item.url}"
+            w.para(line, "small" if kind is KnowledgeKind.LINK else "body")
+            if item.text:
+                w.para(item.text, "small")
 
 
 def _bearings(w: _Writer, bearings: Sequence[ReportBearing]) -> None:
