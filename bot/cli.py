@@ -26,14 +26,14 @@ from bot.digest import DigestResult, post_digest
 from bot.settings import Settings, SettingsError, from_environment
 from kort.aarshjul import item_line
 from kort.tekster import LOCAL_TIME, texts
-from store import aarshjul, audit, committees, conversations, knowledge, migrate, people
+from store import aarshjul, audit, committees, conversations, knowledge, migrate, people, profiles
 from store.audit_export import AuditTrail, committee_trail
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
 from store.meetingviews import KnowledgePackView
 from store.models import Committee
-from store.orgfile import OrgFile, read_org_file
+from store.orgfile import OrgFile, read_org_file, without_goals
 from store.profiles import PROFILE_KEYS
 from store.views import CycleItem
 
@@ -175,7 +175,13 @@ def _import_file(settings: Settings, path: Path, profile: str | None = None) -> 
     if profile:  # `pejling demo --profil`: try the demo as another municipality works
         municipality = org.municipality.model_copy(update={"profile": profile})
         org = org.model_copy(update={"municipality": municipality})
-    report = asyncio.run(_run_import(settings, org))
+        if not profiles.profile(profile).uses_goals:
+            org = without_goals(org)  # Dragør's committee never sees a goal
+    try:
+        report = asyncio.run(_run_import(settings, org))
+    except OrgFileError as error:  # goals for a profile without them, refused as a whole
+        print(t("cli.org_fejl", path=path, problem=t(error.key, **error.params)), file=sys.stderr)
+        return 2
     print(_report_line(org.municipality.name, report))
     return 0
 
