@@ -8,6 +8,7 @@ from typing import Any
 
 from dialoger import (
     evaluering,
+    joint_meetings,
     knowledge,
     maal,
     moeder,
@@ -83,6 +84,8 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.SAVE_KNOWLEDGE: knowledge.save,
     actions.REMOVE_KNOWLEDGE: knowledge.remove,
     actions.POST_KNOWLEDGE: knowledge.post,
+    actions.CHOOSE_JOINT: joint_meetings.choose,
+    actions.SAVE_JOINT: joint_meetings.save,
 }
 
 

@@ -114,3 +114,8 @@ SAVE_KNOWLEDGE = "knowledge.save"  # data: committee, period; inputs: kind, titl
 #   value, unit, year
 REMOVE_KNOWLEDGE = "knowledge.remove"  # data: item
 POST_KNOWLEDGE = "knowledge.post"  # data: committee, period
+
+# Joint dialogue meetings: the administration chooses the other committees taking part,
+# from a meeting's card.
+CHOOSE_JOINT = "meeting.choose_joint"  # data: meeting — the form with the other committees
+SAVE_JOINT = "meeting.save_joint"  # data: meeting; input: committees (ids, comma separated)

@@ -75,6 +75,13 @@ class MeetingView:
     place: str | None = None
     revision: int = 1
     summary_state: SummaryState | None = None
+    # Other committees taking part (a joint meeting): (id, name), in Danish order.
+    joint: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def committee_ids(self) -> frozenset[int]:
+        """The meeting's own committee and those taking part with it."""
+        return frozenset({self.committee_id, *(cid for cid, _ in self.joint)})
 
     def unit(self, unit_id: Any) -> MeetingUnitView | None:
         return next((u for u in self.units if str(u.id) == str(unit_id)), None)
@@ -276,6 +283,8 @@ class SummaryView:
     # What the bearings that the summary changes said before (id → title).
     replaced: Mapping[int, str] = field(default_factory=dict)
     unit_names: Mapping[int, str] = field(default_factory=dict)
+    # Whether the profile sends a draft round for comments before it is approved.
+    comment_round: bool = True
 
 
 @dataclass(frozen=True)

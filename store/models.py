@@ -499,6 +499,20 @@ class MeetingUnit(Base):
     )
 
 
+class MeetingCommittee(Base):
+    """Another committee taking part in a dialogue meeting (fælles udvalgsmøde): its
+    politicians are invited and see the meeting, and it is in the committee's digest."""
+
+    __tablename__ = "meeting_committee"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("committee.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Preparation(Base):
     """A unit leader's preparation note for a dialogue meeting: one per meeting and unit."""
 

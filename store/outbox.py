@@ -408,7 +408,7 @@ class _Planned:
         if now >= pack_at:
             found.append(Due(self.municipality_id, Kind.PACK, meeting.id, at=pack_at))
         ask_at = due_at(meeting.starts_at, settings.preparation_days, closed)
-        if now < ask_at:
+        if now < ask_at or not settings.preparation_requests:
             return found
         remind_at = due_at(meeting.starts_at, settings.reminder_days, closed)
         for unit in meeting.units:

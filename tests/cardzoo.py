@@ -14,6 +14,7 @@ from typing import Any
 
 import test_cards
 import test_cards_evaluering
+import test_cards_joint_meetings
 import test_cards_knowledge
 import test_cards_maal
 import test_cards_moede
@@ -260,7 +261,8 @@ def zoo() -> dict[str, dict[str, Any]]:
     """Every card by name, Danish and English."""
     built: dict[str, dict[str, Any]] = {}
     for module in (
-        test_cards, test_cards_maal, test_cards_moede, test_cards_evaluering, test_cards_knowledge
+        test_cards, test_cards_maal, test_cards_moede, test_cards_evaluering, test_cards_knowledge,
+        test_cards_joint_meetings,
     ):  # fmt: skip
         group = module.__name__.removeprefix("test_cards").lstrip("_") or "status"
         built.update({f"{group}.{k}": v for k, v in module.CARDS.items()})

@@ -445,6 +445,7 @@ def test_the_administration_can_change_cancel_send_the_pack_and_write_the_summar
         "Ret mødet",
         "Send mødepakken nu",
         "Udvalgets viden",
+        "Fælles møde",
         "Skriv referat",
         "Aflys mødet",
     ]

@@ -295,6 +295,7 @@ async def test_the_administration_plans_a_meeting_by_typing(pejling: RunningPejl
         "Ret mødet",
         "Send mødepakken nu",
         "Udvalgets viden",
+        "Fælles møde",
         "Skriv referat",
         "Aflys mødet",
     ]

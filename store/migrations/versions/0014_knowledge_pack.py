@@ -1,5 +1,6 @@
 """knowledge pack: the trends, surveys, links and key figures a committee reads before
-its dialogue meetings, per committee and period
+its dialogue meetings, per committee and period; and joint meetings: the other committees
+taking part in a dialogue meeting
 
 Revision ID: 0014
 Revises: 0011
@@ -68,9 +69,34 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_knowledge_item_municipality_id"), ["municipality_id"], unique=False
         )
+    op.create_table(
+        "meeting_committee",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committee.id"],
+            name=op.f("fk_meeting_committee_committee_id_committee"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_meeting_committee_meeting_id_meeting"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", "committee_id", name=op.f("pk_meeting_committee")),
+    )
+    with op.batch_alter_table("meeting_committee", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_meeting_committee_committee_id"), ["committee_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("meeting_committee", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_committee_committee_id"))
+    op.drop_table("meeting_committee")
     with op.batch_alter_table("knowledge_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_knowledge_item_municipality_id"))
     op.drop_table("knowledge_item")
