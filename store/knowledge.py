@@ -157,12 +157,7 @@ async def pack(
     session: AsyncSession, municipality_id: int, committee_id: int, period_id: int
 ) -> KnowledgePackView:
     """The committee's pack for the period, key figures first, then texts, then links."""
-    committee = await session.get(Committee, committee_id)
-    period = await session.get(Period, period_id)
-    if committee is None or committee.municipality_id != municipality_id:
-        raise NotAllowed("moede.udvalg_ukendt")
-    if period is None or period.municipality_id != municipality_id:
-        raise NotAllowed("viden.periode_ukendt")
+    committee, period = await _scope(session, municipality_id, committee_id, period_id)
     rows = await session.scalars(
         select(KnowledgeItem)
         .where(KnowledgeItem.committee_id == committee_id, KnowledgeItem.period_id == period_id)
@@ -171,6 +166,19 @@ async def pack(
     order = (KnowledgeKind.FIGURE, KnowledgeKind.TEXT, KnowledgeKind.LINK)
     items = sorted((_view(row) for row in rows), key=lambda i: order.index(i.kind))
     return KnowledgePackView(committee.id, committee.name, period.id, period.name, tuple(items))
+
+
+async def _scope(
+    session: AsyncSession, municipality_id: int, committee_id: int, period_id: int
+) -> tuple[Committee, Period]:
+    """The committee and the period, both the municipality's own; any other id is unknown."""
+    committee = await session.get(Committee, committee_id)
+    period = await session.get(Period, period_id)
+    if committee is None or committee.municipality_id != municipality_id:
+        raise NotAllowed("moede.udvalg_ukendt")
+    if period is None or period.municipality_id != municipality_id:
+        raise NotAllowed("viden.periode_ukendt")
+    return committee, period
 
 
 def _view(row: KnowledgeItem) -> KnowledgeItemView:
@@ -215,7 +223,7 @@ async def save(
 ) -> KnowledgeItemView:
     """The administration enters a piece; one with the same title is replaced."""
     require_administration(actor)
-    await pack(session, actor.municipality_id, committee_id, period_id)  # both are its own
+    await _scope(session, actor.municipality_id, committee_id, period_id)
     row = await _put(session, actor.municipality_id, committee_id, period_id, found, now)
     row.entered_by = actor.person_id
     await session.flush()
@@ -232,7 +240,7 @@ async def import_entries(
 ) -> tuple[int, int]:
     """A file's pieces into the pack (`pejling viden`): how many were new, how many
     replaced a piece of the same title. Importing the same file again changes nothing."""
-    await pack(session, municipality_id, committee_id, period_id)
+    await _scope(session, municipality_id, committee_id, period_id)
     created = updated = 0
     for found in {e.title: e for e in entries}.values():
         before = await _row(session, committee_id, period_id, found.title)
@@ -269,10 +277,12 @@ async def import_named(
 async def _period(
     session: AsyncSession, municipality_id: int, name: str | None, today: date
 ) -> int:
-    rows = await session.scalars(select(Period).where(Period.municipality_id == municipality_id))
-    every = list(rows)
+    """A period by key or name, else the current one."""
     if name:
-        named = [p for p in every if fold(name) in (fold(p.key), fold(p.name))]
+        rows = await session.scalars(
+            select(Period).where(Period.municipality_id == municipality_id)
+        )
+        named = [p for p in rows if fold(name) in (fold(p.key), fold(p.name))]
         if not named:
             raise Invalid("dokument.ukendt_periode")
         return named[0].id
