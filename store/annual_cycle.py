@@ -146,7 +146,7 @@ async def _meeting_items(session: AsyncSession, actor: Actor, window: Window) ->
         )
         mine = [u.name for u in meeting.units if u.id in actor.led_unit_ids]
         asked = due_at(meeting.starts_at, days, closed).date()
-        if mine and window.holds(asked):
+        if mine and chosen.meetings.preparation_requests and window.holds(asked):
             found.append(
                 CycleItem(asked, ItemKind.PREPARATION, until=local.date(), about=", ".join(mine))
             )

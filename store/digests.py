@@ -16,6 +16,7 @@ from store.dates import LOCAL_TIME
 from store.digestgoals import bearing_colors, committee_goals
 from store.digestrules import current_from, red_twice, since_meeting, status_days
 from store.enums import GoalState, MatterState, SummaryState
+from store.meetings import of_committee
 from store.meetingviews import SummaryContent
 from store.models import (
     Committee,
@@ -166,7 +167,7 @@ async def _summaries(
             select(Meeting.starts_at, Summary.content)
             .join(Summary, Summary.meeting_id == Meeting.id)
             .where(
-                Meeting.committee_id == committee.id,
+                of_committee(committee.id),  # its own meetings and those it joined
                 Meeting.period_id == period.id,
                 Summary.state == SummaryState.APPROVED,
             )

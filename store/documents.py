@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from store import knowledge
 from store.dates import LOCAL_TIME
 from store.documentviews import (
     ApprovalLine,
@@ -144,6 +145,7 @@ async def committee_report(
         bearings=await _bearings(session, committee, period, goals),
         matters=await _matters(session, committee),
         summaries=await _summaries(session, committee, period, meeting),
+        knowledge=await knowledge.items_for(session, committee.id, period.id),
     )
 
 
@@ -384,7 +386,8 @@ async def _bearings(
         .order_by(Bearing.id)
     )
     return tuple(
-        ReportBearing(b.title, b.description, tuple(colors.get(b.title, ()))) for b in rows
+        ReportBearing(b.title, b.description, tuple(colors.get(b.title, ())), b.proposed)
+        for b in rows
     )
 
 
@@ -404,6 +407,7 @@ def _matter(m: Matter) -> ReportMatter:
         m.staff,
         m.decided_on,
         m.decision,
+        m.other,
     )
 
 
@@ -462,7 +466,8 @@ def _summary(
         units=tuple((units.get(u.unit_id, ""), u.text) for u in content.units),
         bearings=tuple(b.title for b in content.bearings),
         matters=tuple(
-            ReportMatter(m.title, False, m.legal, m.economic, m.staff) for m in content.matters
+            ReportMatter(m.title, False, m.legal, m.economic, m.staff, other=m.other)
+            for m in content.matters
         ),
         follow_ups=tuple(
             ReportFollowUp(f.text, people.get(f.owner, f.owner) if f.owner else None, f.due)

@@ -11,6 +11,7 @@ from typing import Any
 
 from store.enums import Color, EvaluationKind
 from store.errors import Invalid
+from store.meetingviews import KnowledgeItemView
 
 KINDS = ("rapport", "pakke", "referat", "aftale", "revision")
 FORMATS = ("pdf", "xlsx")
@@ -103,6 +104,7 @@ class ReportBearing:
     title: str
     description: str | None
     colors: tuple[Color | None, ...] = ()  # of the goals that follow it; None: no status
+    proposed: bool = False  # agreed at a dialogue meeting, not yet decided by the committee
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class ReportMatter:
     staff: str | None = None
     decided_on: date | None = None
     decision: str | None = None
+    other: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,8 @@ class CommitteeReport:
     bearings: tuple[ReportBearing, ...] = ()
     matters: tuple[ReportMatter, ...] = ()
     summaries: tuple[ReportSummary, ...] = ()
+    # The committee's knowledge pack for the period: trends, surveys, key figures, links.
+    knowledge: tuple[KnowledgeItemView, ...] = ()
 
     @property
     def goals(self) -> tuple[ReportGoal, ...]:

@@ -163,3 +163,11 @@ class ColorScale(enum.StrEnum):
 
     EXPECTED = "expected"  # during the period: is the goal expected to be met?
     FULFILMENT = "fulfilment"  # the final report: not, partly or fully met (Hvidovre 000)
+
+
+class KnowledgeKind(enum.StrEnum):
+    """What a piece of a committee's knowledge pack is."""
+
+    TEXT = "text"  # a trend, a survey's result, a status in words
+    LINK = "link"  # a report or a dashboard elsewhere
+    FIGURE = "figure"  # a key figure: a value with its unit and year

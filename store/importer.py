@@ -36,7 +36,7 @@ from store.models import (
     StatusUpdate,
     Unit,
 )
-from store.orgfile import OrgFile, OrgGoal, OrgPerson, OrgStatus
+from store.orgfile import OrgFile, OrgGoal, OrgPerson, OrgStatus, goals_allowed
 
 # A status given in the file with a date only is taken as reported at noon, Danish time.
 STATUS_TIME = time(12, 0)
@@ -303,6 +303,8 @@ class _Importer:
 
 
 async def import_org(session: AsyncSession, org: OrgFile) -> ImportReport:
-    """Create or update everything in `org`; safe to run again and again."""
+    """Create or update everything in `org`; safe to run again and again. A file with goals
+    for a profile without them is refused as a whole, with the Danish reason."""
+    goals_allowed(org)
     with acting(session, IMPORT):  # the audit trail names the file, not a person, as source
         return await _Importer(session, org).run()

@@ -36,6 +36,7 @@ from store.enums import (
     EvaluationKind,
     GoalAction,
     GoalState,
+    KnowledgeKind,
     MatterState,
     MeetingState,
     PeriodKind,
@@ -152,6 +153,30 @@ class CommitteeMeeting(Base):
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
     held_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KnowledgeItem(Base):
+    """One piece of a committee's knowledge pack for a period (vidensgrundlag): a trend or
+    survey in words, a link, or a key figure with its value, unit and year. The
+    administration enters or imports it before the dialogue meetings; a title is there
+    once per committee and period, so entering or importing it again replaces it."""
+
+    __tablename__ = "knowledge_item"
+    __table_args__ = (UniqueConstraint("committee_id", "period_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"))
+    kind: Mapped[KnowledgeKind] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    year: Mapped[int | None] = mapped_column(Integer)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Department(Base):
@@ -474,6 +499,20 @@ class MeetingUnit(Base):
     )
     unit_id: Mapped[int] = mapped_column(
         ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MeetingCommittee(Base):
+    """Another committee taking part in a dialogue meeting (fælles udvalgsmøde): its
+    politicians are invited and see the meeting, and it is in the committee's digest."""
+
+    __tablename__ = "meeting_committee"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("committee.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 

@@ -54,6 +54,7 @@ class Kind(enum.StrEnum):
     UNREACHED = "unreached"  # the administration's list of people Pejling cannot reach
     NOTICE = "notice"  # a turn's message to someone else: an invitation, a decision
     MATTER_LIST = "matter_list"  # a committee meeting's matters, to its channel beforehand
+    KNOWLEDGE = "knowledge"  # a committee's knowledge pack, to its channel before the meetings
 
 
 @dataclass(frozen=True)
@@ -406,7 +407,7 @@ class _Planned:
         if now >= pack_at:
             found.append(Due(self.municipality_id, Kind.PACK, meeting.id, at=pack_at))
         ask_at = due_at(meeting.starts_at, settings.preparation_days, closed)
-        if now < ask_at:
+        if now < ask_at or not settings.preparation_requests:
             return found
         remind_at = due_at(meeting.starts_at, settings.reminder_days, closed)
         for unit in meeting.units:

@@ -91,6 +91,13 @@ async def test_the_committee_report_has_it_all_in_danish(
         "Færre konflikter på mellemtrinnet",
         "Alle børn leger med sprog hver dag",
         "Økonomiske konsekvenser: 1,2 mio. kr. om året fra 2028.",
+        "Viden før dialogmøderne",
+        "Trivsel i indskolingen (2026): 82 %",
+        "Kvalitetsrapport 2026: https://boegeskov.dk/kvalitetsrapport-2026",
+        "Andre konsekvenser: Lokalerne i udskolingen skal deles om eftermiddagen.",
+        # The meeting's bearing waits for the committee's decision, and says so.
+        "Alle børn leger med sprog hver dag Forslag fra dialogmødet, ikke besluttet af "
+        "udvalget endnu.",
         "Dialogmøde 10. december 2026 kl. 14.00",
         "ansvarlig: Lise Holm, frist: 1. februar 2027",
         f"Side 1 af {pages}",
@@ -110,6 +117,7 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     assert "Til mødet 10. december 2026 kl. 14.00" in pack
     assert "Engholm Skole" not in pack  # only the meeting's own units
     assert "Forberedelse fra lederen" in pack  # Mette's note for the meeting
+    assert "Viden før dialogmøderne Nøgletal Trivsel i indskolingen (2026): 82 %" in pack
     assert "Udfordringer: For få voksne i gården i indskolingen." in pack
     assert pack_charts == 2 and pack_pages <= 6
 
@@ -175,6 +183,7 @@ async def test_the_secretary_gets_the_same_as_excel_without_ids(
         "Evalueringer",
         "Pejlemærker",
         "Sager",
+        "Viden",
         "Referater",
         "Opfølgning",
     ]
@@ -190,6 +199,18 @@ async def test_the_secretary_gets_the_same_as_excel_without_ids(
     assert not {h for h in headings if h and "id" in h.lower().split()}
     follow_ups = list(book["Opfølgning"].values)
     assert follow_ups[1][2] == "Lise Holm"
+    assert list(book["Viden"].values)[1] == (
+        "Nøgletal", "Trivsel i indskolingen", "Andel der svarer »ofte god« i trivselsmålingen.",
+        None, 82, "%", 2026,
+    )  # fmt: skip
+    matters = list(book["Sager"].values)
+    assert matters[0][4] == "Andre konsekvenser"
+    assert matters[1][4] == "Lokalerne i udskolingen skal deles om eftermiddagen."
+    bearings = {row[0]: row[1] for row in list(book["Pejlemærker"].values)[1:]}
+    assert bearings["Alle børn leger med sprog hver dag"].startswith("Forslag fra dialogmødet")
+    assert set(bearings.values()) - {bearings["Alle børn leger med sprog hver dag"]} == {
+        "Besluttet af udvalget"
+    }
 
 
 async def test_the_summary_is_filed_with_its_metadata(sessions: Sessions, autumn: OrgFile) -> None:

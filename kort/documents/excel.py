@@ -69,13 +69,18 @@ def workbook(report: CommitteeReport, t: Texts) -> bytes:
         ),
         (
             "pejlemaerker",
-            ("pejlemaerke", "beskrivelse", "antal", "groen", "gul", "roed", "uden"),
-            _bearings(report),
+            ("pejlemaerke", "tilstand", "beskrivelse", "antal", "groen", "gul", "roed", "uden"),
+            _bearings(report, t),
         ),
         (
             "sager",
-            ("sag", "jura", "oekonomi", "personale", "tilstand", "beslutning"),
+            ("sag", "jura", "oekonomi", "personale", "andre", "tilstand", "beslutning"),
             _matters(report, t),
+        ),
+        (
+            "viden",
+            ("art", "titel", "tekst", "link", "vaerdi", "maaleenhed", "aar"),
+            _knowledge(report, t),
         ),
         ("referater", ("moede", "tema", "enhed", "tekst", "godkendt_af"), _summaries(report)),
         ("opfoelgning", ("moede", "tekst", "ansvarlig", "frist"), _follow_ups(report)),
@@ -178,13 +183,14 @@ def _head_answer(agrees: bool | None, t: Texts) -> str | None:
     return t("evalueringkort.svar.enig" if agrees else "evalueringkort.svar.uenig")
 
 
-def _bearings(report: CommitteeReport) -> list[list[Any]]:
+def _bearings(report: CommitteeReport, t: Texts) -> list[list[Any]]:
     def count(colors: tuple[Color | None, ...], color: Color | None) -> int:
         return sum(1 for c in colors if c == color)
 
     return [
         [
             b.title,
+            t("dokument.forslag") if b.proposed else t("dokument.besluttet_kort"),
             b.description,
             len(b.colors),
             count(b.colors, Color.GREEN),
@@ -210,10 +216,18 @@ def _matters(report: CommitteeReport, t: Texts) -> list[list[Any]]:
             m.legal,
             m.economic,
             m.staff,
+            m.other,
             state(m.decided, m.decided_on).rstrip(": "),
             m.decision,
         ]
         for m in report.matters
+    ]
+
+
+def _knowledge(report: CommitteeReport, t: Texts) -> list[list[Any]]:
+    return [
+        [t(f"viden.art.{i.kind.value}"), i.title, i.text, i.url, i.value, i.unit, i.year]
+        for i in report.knowledge
     ]
 
 

@@ -35,6 +35,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from kort.catalogue import Texts
 from kort.documents.chart import FILL, font_file, strips
+from kort.knowledge import item_line
 from store.dates import LOCAL_TIME
 from store.documentviews import (
     CommitteeReport,
@@ -45,7 +46,8 @@ from store.documentviews import (
     ReportSummary,
     ReportUnit,
 )
-from store.enums import Color, EvaluationKind, GoalAction
+from store.enums import Color, EvaluationKind, GoalAction, KnowledgeKind
+from store.meetingviews import KnowledgeItemView
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 MARGIN = 20 * mm
@@ -218,6 +220,7 @@ def committee_report(report: CommitteeReport, t: Texts, kind: str = "rapport") -
     _front(w, report, title)
     w.contents()
     if kind != "aftale":
+        _knowledge(w, report.knowledge)
         _overview(w, report)
     _units(w, report, with_approvals=kind == "aftale")
     if kind != "aftale":
@@ -450,6 +453,26 @@ def _color(color: Color, t: Texts) -> str:
     return f"{t(f'farve.{color.value}')} ({t(f'dokument.bogstav.{color.value}')})"
 
 
+def _knowledge(w: _Writer, items: Sequence[KnowledgeItemView]) -> None:
+    """The committee's knowledge pack first, as the year begins with it; only when the
+    administration has gathered one."""
+    if not items:
+        return
+    t = w.t
+    w.heading(t("viden.overskrift"), 0)
+    for kind in (KnowledgeKind.FIGURE, KnowledgeKind.TEXT, KnowledgeKind.LINK):
+        shown = [i for i in items if i.kind is kind]
+        if shown:
+            w.para(t(f"viden.art.{kind.value}"), "h3")
+        for item in shown:
+            line = item.title if kind is KnowledgeKind.TEXT else item_line(item, t)
+            if kind is KnowledgeKind.LINK:
+                line = f"{item.title}: {item.url}"
+            w.para(line, "small" if kind is KnowledgeKind.LINK else "body")
+            if item.text:
+                w.para(item.text, "small")
+
+
 def _bearings(w: _Writer, bearings: Sequence[ReportBearing]) -> None:
     t = w.t
     w.heading(t("dokument.pejlemaerker"), 0)
@@ -457,6 +480,8 @@ def _bearings(w: _Writer, bearings: Sequence[ReportBearing]) -> None:
         w.para(t("dokument.ingen_pejlemaerker"))
     for bearing in bearings:
         w.para(bearing.title, "h3")
+        if bearing.proposed:
+            w.para(t("dokument.forslag"), "small")
         if bearing.description:
             w.para(bearing.description)
         w.story.append(_swatches(bearing.colors, t))
@@ -516,6 +541,7 @@ def _matter(w: _Writer, matter: ReportMatter) -> None:
         ("jura", matter.legal),
         ("oekonomi", matter.economic),
         ("personale", matter.staff),
+        ("andre", matter.other),
     ):
         w.label(t(f"dokument.{key}"), text or t("dokument.ikke_beskrevet"))
     if matter.decided and matter.decided_on:

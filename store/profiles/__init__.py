@@ -83,6 +83,10 @@ class MeetingSettings(_Model):
     reminder_days: int = Field(default=7, ge=1)  # one reminder to those who have not
     pack_days: int = Field(default=3, ge=0)  # the meeting pack is posted in the channel
     comment_days: int = Field(default=7, ge=1)  # the summary's deadline for comments
+    # The heavier steps a light process leaves out: the leaders asked (and reminded) to
+    # prepare, and the draft summary sent round for comments before it is approved.
+    preparation_requests: bool = True
+    comment_round: bool = True
 
     @model_validator(mode="after")
     def _in_order(self) -> MeetingSettings:
