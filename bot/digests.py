@@ -14,19 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.connector import ConnectorError, Unreachable
 from bot.convert import message_body
 from bot.proactive import Posted, Proactive
 from kort.catalogue import texts
 from kort.digests import digest_cards
 from kort.documents.buttons import with_documents
-from store import committees, conversations, digestrules, digests, documents
+from store import committees, conversations, digestrules, digests, documents, municipalities
 from store.dates import LOCAL_TIME
+from store.db import Session
 from store.documentviews import DocumentRequest
-from store.models import Committee, Municipality
+from store.models import Committee
 from store.status import current_period
 from store.views import ChannelTarget, DigestView, DigestWindow
 
@@ -69,7 +67,7 @@ async def post_digest(sender: Proactive, committee_id: int, at: datetime) -> Dig
     """Post the digest for the period `at` falls in, unless it is already posted."""
     sessions = sender.sessions
     async with sessions.begin() as session:
-        committee = await session.get_one(Committee, committee_id)
+        committee = await committees.by_id(session, committee_id)
         window = digests.digest_window(committee.digest_schedule, at)
         prepared = await _prepare(session, committee, window, at)
         if isinstance(prepared, DigestResult):
@@ -88,7 +86,7 @@ async def post_digest(sender: Proactive, committee_id: int, at: datetime) -> Dig
 
 
 async def _prepare(
-    session: AsyncSession, committee: Committee, window: DigestWindow, at: datetime
+    session: Session, committee: Committee, window: DigestWindow, at: datetime
 ) -> _Prepared | DigestResult:
     target = await committees.channel_target(session, committee)
     if target is None:
@@ -99,16 +97,14 @@ async def _prepare(
             return DigestResult(Outcome.BUSY, committee.name, window)
         return DigestResult(Outcome.ALREADY, committee.name, window, posted_at=previous.posted_at)
     digest = await digests.build_digest(session, committee, window, at)
-    language = await session.scalar(
-        select(Municipality.language).where(Municipality.id == committee.municipality_id)
-    )
+    language = await municipalities.language(session, committee.municipality_id)
     document = await documents.report_request(session, committee, at)
     thread = await _thread(session, committee, target, at)
-    return _Prepared(committee.municipality_id, digest, target, language or "da", document, thread)
+    return _Prepared(committee.municipality_id, digest, target, language, document, thread)
 
 
 async def _thread(
-    session: AsyncSession, committee: Committee, target: ChannelTarget, at: datetime
+    session: Session, committee: Committee, target: ChannelTarget, at: datetime
 ) -> Posted | None:
     """The committee's digests between two meetings share one thread: the first opens it,
     the rest reply in it, so the channel has one post per meeting period to follow."""

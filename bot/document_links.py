@@ -11,12 +11,11 @@ import logging
 from urllib.parse import quote
 
 from aiohttp import web
-from sqlalchemy.exc import NoResultFound
 
 from dialoger.documents import Rendered, render
 from kort.catalogue import LOCAL_TIME, texts
 from store import links, people
-from store.errors import DomainError
+from store.errors import DomainError, RowMissing
 
 log = logging.getLogger(__name__)
 PATH = "/dokument/{token}"
@@ -45,7 +44,7 @@ async def serve(request: web.Request) -> web.Response:
             made = await render(session, opened.request, author, now)
     except links.LinkRefused as refused:
         return _refused(refused.status, refused.key)
-    except NoResultFound:  # the person the link was made for is gone
+    except RowMissing:  # the person the link was made for is gone
         return _refused(403, "dokument.link_ikke_din")
     except DomainError as missing:  # the meeting, summary or unit no longer exists
         return _refused(404, missing.key if t.has(missing.key) else "dokument.link_ukendt")

@@ -8,10 +8,9 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from dialoger.documents import Rendered, render, request_for
 from kort.catalogue import LOCAL_TIME, texts
+from store.db import Session
 from store.documentviews import FORMATS, KINDS
 
 t = texts()
@@ -58,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-async def make(session: AsyncSession, args: argparse.Namespace, now: datetime) -> Rendered:
+async def make(session: Session, args: argparse.Namespace, now: datetime) -> Rendered:
     today = now.astimezone(LOCAL_TIME).date()
     request = await request_for(
         session, args.kind, args.committee, args.period, args.meeting, args.unit, args.format, today
