@@ -30,7 +30,7 @@ from store.errors import OrgFileError
 from store.orgfile import OrgFile, OrgPerson, read_org_file
 from store.text import fold
 
-DEFAULT_ORG_FILE = Path(__file__).resolve().parents[2] / "examples" / "demokommune.yaml"
+DEFAULT_ORG_FILE = Path(__file__).resolve().parents[3] / "examples" / "demokommune.yaml"
 DEFAULT_BOT_URL = "http://127.0.0.1:3978"
 DEFAULT_PORT = 3979
 BOT_URL_ENV = "PEJLING_BOT_URL"
