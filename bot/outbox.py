@@ -106,7 +106,7 @@ async def send_taken(sender: Proactive, row: Taken, now: datetime) -> Result:
     except Exception as error:  # one broken row must not stop the others in the batch
         log.exception("outbox %s could not be built or sent", row.key)
         outcome, detail = Outcome.FAILED, f"{type(error).__name__}: {error}"
-    if outcome is Outcome.FAILED and row.given_up(now, outbox_kinds.declared(row.kind).stale_after):
+    if outcome is Outcome.FAILED and row.given_up(now, outbox_kinds.stale_after(row.kind)):
         outcome, detail = Outcome.SKIPPED, f"too late: {detail}"
     async with sender.sessions.begin() as session:
         await _mark(session, row, outcome, detail, now)

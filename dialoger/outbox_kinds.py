@@ -205,6 +205,15 @@ def declared(kind: str) -> OutboxKind:
     return KINDS[Kind(kind)]
 
 
+def stale_after(kind: str) -> timedelta:
+    """How long a failing row of `kind` is tried; a kind this version does not know (a
+    row a newer one planned) is given the usual time, so it cannot stop the batch."""
+    try:
+        return KINDS[Kind(kind)].stale_after
+    except (ValueError, KeyError):
+        return STALE
+
+
 async def plan_due(
     session: AsyncSession, now: datetime, sources: Collection[Source] = tuple(Source)
 ) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dialoger.outbox_kinds import KINDS, Via
+from dialoger.outbox_kinds import KINDS, Via, stale_after
 from store.outbox import Kind
 from store.outbox_planning import Source
 
@@ -35,3 +35,10 @@ def test_only_a_turn_plans_a_notice() -> None:
 
 def test_a_failing_message_is_dropped_after_two_days() -> None:
     assert {entry.stale_after for entry in KINDS.values()} == {timedelta(days=2)}
+
+
+def test_a_row_of_a_kind_this_version_does_not_know_is_given_the_usual_time() -> None:
+    """A row planned by a newer version fails to build; working out whether to give it
+    up must not raise as well, or it would stop the rest of the batch."""
+    assert stale_after("weekly_deadlines") == timedelta(days=2)
+    assert stale_after(Kind.PACK) == KINDS[Kind.PACK].stale_after
