@@ -44,6 +44,7 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.COMMITTEE_APPROVAL: maal.record_committee,
     actions.START_EVALUATION: evaluering.from_card,
     actions.ANSWER_MIDWAY: evaluering.answer_midway,
+    actions.COMMENT_GOAL: maal.comment_goal,
     actions.CORRECT_STATUS: rettelser.correct,
     actions.WITHDRAW_STATUS: rettelser.withdraw,
 }

@@ -110,3 +110,6 @@ DECIDE_BEARING = (
 # The department head answers a leader's midway evaluation on its card: agrees or not,
 # comments and signs it off.
 ANSWER_MIDWAY = "midway.answer"  # data: goal, read_at; inputs: head_agrees (yes|no), head_comment
+
+# The unit's leader comments on a goal the administration wrote for the unit as pen-holder.
+COMMENT_GOAL = "goal.comment"  # data: goal; input: goal_comment
