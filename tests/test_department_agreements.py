@@ -27,6 +27,7 @@ from store.models import DepartmentGoal
 from store.orgfile import OrgFile
 from store.profiles import profile
 from store_helpers import TODAY, Sessions, actor_of, by_key, edited, imported, with_profile
+from test_dokumenter import made, read
 
 T = texts("da")
 AGREED = {
@@ -120,3 +121,17 @@ async def test_the_department_head_and_the_leader_see_the_agreement_above_their_
         shown = [card_text(card) for m in replies for card in m.cards]
         assert any("Aftaler mellem udvalg og center" in text for text in shown), person
         assert any(AGREED["title"] in text for text in shown), person
+
+
+async def test_the_units_agreement_document_carries_the_level_above_it(
+    sessions: Sessions, demo_org: OrgFile, tmp_path: Path
+) -> None:
+    """004: the agreement is one document; a school's shows its centre's agreement with
+    the committee before its own goals."""
+    org = await imported(sessions, with_department_agreement(demo_org))
+
+    text, _, _ = read(await made(sessions, org, "aftale"), tmp_path)
+
+    assert "Centerets aftale med Børne- og Uddannelsesudvalget" in text
+    assert AGREED["title"] in text and "Aftalt i udvalget 3. december 2026" in text
+    assert text.index(AGREED["title"]) < text.rindex("Enheder og mål")  # past the contents
