@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from store import goals, pen_holder
+from store import gdpr, goals, pen_holder
 from store.enums import GoalAction, GoalState
 from store.errors import Invalid, NotAllowed
 from store.models import GoalEvent
@@ -113,3 +113,14 @@ async def test_only_the_units_leader_comments_and_never_an_empty_comment(
             select(GoalEvent).where(GoalEvent.action == GoalAction.COMMENTED)
         )
         assert list(found) == []
+
+
+async def test_a_leaders_comment_is_in_her_gdpr_export(sessions: Sessions, demo: OrgFile) -> None:
+    draft = await drafted_by_camilla(sessions, demo)
+    await comment_as(sessions, demo, "mette", draft.goal.id, "Tag bestyrelsen med.")
+
+    async with sessions() as session:
+        mette = await actor_of(session, demo, "mette")
+        found = await gdpr.export(session, mette.municipality_id, mette.person_id, NOW)
+    [said] = [e for e in found["målhændelser"] if e["handling"] == "kommentar"]
+    assert (said["mål"], said["kommentar"]) == (draft.goal.content.title, "Tag bestyrelsen med.")
