@@ -84,6 +84,7 @@ ROUTES: dict[str, Verb] = {
     actions.COMMITTEE_APPROVAL: Verb(goals.record_committee),
     actions.START_EVALUATION: Verb(evaluations.from_card),
     actions.ANSWER_MIDWAY: Verb(evaluations.answer_midway),
+    actions.COMMENT_GOAL: Verb(goals.comment_goal),
     # Dialogue meetings, their summaries, matters and bearings.
     actions.PLAN_MEETING: Verb(lambda ctx: meetings.plan(ctx, None)),
     actions.SHOW_MEETING: Verb(meetings.show_meeting),

@@ -90,14 +90,17 @@ async def show_unit(ctx: Context) -> TurnResult:
     return TurnResult((show(unit_card(report, ctx.texts)),))
 
 
-async def whole_goal_card(ctx: Context, detail: GoalDetail, can_edit: bool) -> dict[str, Any]:
+async def whole_goal_card(
+    ctx: Context, detail: GoalDetail, can_edit: bool, can_comment: bool = False
+) -> dict[str, Any]:
     """A goal, whole, for anyone `goal_detail` let see it: the goal card with every status
     of the period and the evaluations, its course as a strip, and its documents."""
     since = detail.period.starts_on if detail.period else None
     statuses = await status_history.history(ctx.session, ctx.municipality_id, detail.id, since)
-    card = await goal_whole(
-        ctx, goal_card(detail, ctx.texts, can_edit=can_edit, statuses=statuses), detail.id
+    shown = goal_card(
+        detail, ctx.texts, can_edit=can_edit, statuses=statuses, can_comment=can_comment
     )
+    card = await goal_whole(ctx, shown, detail.id)
     request = await documents_store.agreement_request(ctx.session, detail.id)
     if request is None or not await documents_store.may_see(
         ctx.session, ctx.require_actor(), request

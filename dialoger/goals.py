@@ -15,10 +15,12 @@ from dialoger.flows import goals as goals_flow
 from dialoger.turn import Reply, Target, TurnResult, card_reply, say, show
 from dialoger.under_way import under_way
 from kort import goals as cards
-from store import goals, people, progress, status_history
+from kort.department_agreements import department_agreements_card
+from store import department_goals, goals, pen_holder, people, progress, status_history
 from store.dates import parse_date
 from store.errors import Invalid
 from store.profiles import profile
+from store.text import shorten
 from store.views import ProgressView
 
 
@@ -86,9 +88,20 @@ async def my_goals(ctx: Context, current: ProgressView | None = None) -> TurnRes
         )
         card = cards.my_goals_card(mine, drafts, ctx.texts, can_draft=True, trends=trends)
         replies.append(show(card))
+    replies += await _department_agreements(ctx)
     waiting = await approvals(ctx, current)
     replies += [r for r in waiting.replies if r.card is not None or not replies]
     return TurnResult(tuple(replies) or (say(ctx.texts("maal.ingen_maal_at_vise")),))
+
+
+async def _department_agreements(ctx: Context) -> list[Reply]:
+    """Where the committee agrees goals with the departments' management (Jammerbugt),
+    the agreement above the units' own: the department's with its committee."""
+    actor = ctx.require_actor()
+    if not profile(actor.profile).department_agreements:
+        return []
+    found = await department_goals.agreements_for(ctx.session, actor, ctx.today)
+    return [show(department_agreements_card(found, ctx.texts))] if found else []
 
 
 async def _unfinished(ctx: Context) -> list[tuple[str, str]]:
@@ -120,7 +133,9 @@ async def show_goal(ctx: Context, goal_id: Any) -> TurnResult:
     if detail.state == goals.GoalState.SUBMITTED and goals.decides(actor, detail):
         return TurnResult((card_reply(ctx.turn, cards.approval_card(detail, ctx.texts)),))
     can_edit = detail.unit_id in actor.led_unit_ids and detail.state != goals.GoalState.CLOSED
-    card = await digests.whole_goal_card(ctx, detail, can_edit)
+    # A goal the administration wrote for the unit: its leader can comment on it.
+    can_comment = can_edit and detail.pen_holder is not None
+    card = await digests.whole_goal_card(ctx, detail, can_edit, can_comment)
     return TurnResult((card_reply(ctx.turn, card),))
 
 
@@ -195,6 +210,30 @@ async def record_committee(ctx: Context) -> TurnResult:
     done = ctx.texts("maal.udvalg_registreret", count=len(approved), date=ctx.texts.date(meeting))
     return TurnResult((show(cards.notice_after_committee(approved, ctx.texts), Target.REPLACE),
                        say(done)))  # fmt: skip
+
+
+async def comment_goal(ctx: Context) -> TurnResult:
+    """COMMENT_GOAL: the unit's leader comments on a goal the administration wrote as
+    pen-holder; the pen-holder (and the department head, once it is sent) is told, and the
+    comment stays in the goal's history."""
+    actor, data = ctx.require_actor(), ctx.turn.data
+    typed = data.get("goal_comment")
+    done = await pen_holder.comment(ctx.session, actor, _id(data.get("goal")),
+                                    typed if isinstance(typed, str) else None,
+                                    ctx.turn.now)  # fmt: skip
+    goal = done.goal
+    told = ctx.texts("maal.kommentar.til_pennefoerer", leader=actor.person_name,
+                     title=goal.content.title, unit=goal.unit_name,
+                     comment=shorten(str(typed).strip(), 300))  # fmt: skip
+    for person in done.tell:
+        ctx.notify(person, told, cards.goal_card(goal, ctx.texts))
+    names = ", ".join(done.names)
+    thanks = (ctx.texts("maal.kommentar.sendt", title=goal.content.title, names=names)
+              if names else ctx.texts("maal.kommentar.gemt", title=goal.content.title))  # fmt: skip
+    card = cards.goal_card(goal, ctx.texts, can_comment=goal.pen_holder is not None)
+    return TurnResult(
+        (say(thanks), show(card, Target.REPLACE if ctx.turn.from_card else Target.NEW))
+    )
 
 
 async def _tell_leaders(ctx: Context, goal: goals.GoalDetail, text: str) -> None:

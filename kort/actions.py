@@ -122,3 +122,6 @@ POST_KNOWLEDGE = "knowledge.post"  # data: committee, period
 # from a meeting's card.
 CHOOSE_JOINT = "meeting.choose_joint"  # data: meeting — the form with the other committees
 SAVE_JOINT = "meeting.save_joint"  # data: meeting; input: committees (ids, comma separated)
+
+# The unit's leader comments on a goal the administration wrote for the unit as pen-holder.
+COMMENT_GOAL = "goal.comment"  # data: goal; input: goal_comment

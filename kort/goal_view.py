@@ -26,6 +26,7 @@ from kort.goal_fields import (
 from kort.status import history_blocks
 from store.goalfields import LENGTHS
 from store.goalviews import GoalDetail, GoalEventView
+from store.limits import NARRATIVE_MAX
 from store.text import shorten
 from store.views import StatusEntry
 
@@ -50,21 +51,45 @@ def goal_card(
     *,
     can_edit: bool = False,
     statuses: Sequence[StatusEntry] = (),
+    can_comment: bool = False,
 ) -> dict[str, Any]:
     """One goal for anyone allowed to see it: what it says, where it stands, and what has
     happened to it; `statuses`, its status history in the period, beside the evaluations.
-    Its leader gets a button to change it."""
+    Its leader gets a button to change it and, on a goal the administration wrote as
+    pen-holder, a box to comment."""
     body = goal_body(detail, texts, statuses)
+    if can_comment:
+        body += comment_form(detail, texts)
     if can_edit:
         edit = {"action": actions.EDIT_GOAL, "goal": detail.id}
         body.append(buttons(button(texts("maalkort.vis.knap_ret"), edit)))
     return card(body, fallback_text=texts("maalkort.vis.fallback", title=detail.content.title))
 
 
+def comment_form(detail: GoalDetail, texts: Texts) -> list[Any]:
+    """A comment to the pen-holder (and the department head, once the goal is sent)."""
+    box = ac.InputText(
+        id="goal_comment",
+        label=texts("maalkort.kommentar.label"),
+        placeholder=texts("maalkort.kommentar.hint"),
+        is_multiline=True,
+        is_required=True,
+        error_message=texts("maalkort.kommentar.fejl"),
+        max_length=NARRATIVE_MAX,
+    )
+    send = {"action": actions.COMMENT_GOAL, "goal": detail.id}
+    return [
+        ac.Container(separator=True, items=[box]),
+        buttons(button(texts("maalkort.kommentar.knap"), send, positive=True)),
+    ]
+
+
 def goal_body(detail: GoalDetail, texts: Texts, statuses: Sequence[StatusEntry] = ()) -> list[Any]:
     """The goal for reading, without buttons: the body of the goal and approval cards."""
     content = detail.content
     body: list[Any] = [title(content.title), where_line(detail.unit_name, detail.period, texts)]
+    if detail.pen_holder:
+        body.append(text(texts("maalkort.vis.pennefoerer", name=detail.pen_holder), small=True))
     if detail.reportable or detail.latest is not None:  # a draft has no status to show
         body.append(latest_status_block(detail.latest, texts))
     if detail.return_comment:

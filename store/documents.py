@@ -21,6 +21,7 @@ from store.documentviews import (
     DocumentRequest,
     EvaluationLine,
     ReportBearing,
+    ReportDepartmentGoal,
     ReportFollowUp,
     ReportGoal,
     ReportMatter,
@@ -35,6 +36,7 @@ from store.models import (
     Bearing,
     Committee,
     Department,
+    DepartmentGoal,
     Evaluation,
     Goal,
     GoalBearing,
@@ -205,7 +207,19 @@ async def unit_agreement(
         raise UnknownDocument("dokument.ukendt_enhed")
     department = await session.get_one(Department, unit.department_id)
     committee = await session.get_one(Committee, department.committee_id)
-    return await committee_report(session, committee, period, now, unit_ids=[unit.id])
+    report = await committee_report(session, committee, period, now, unit_ids=[unit.id])
+    above = await session.scalars(
+        select(DepartmentGoal)
+        .where(DepartmentGoal.department_id == department.id, DepartmentGoal.period_id == period.id)
+        .order_by(DepartmentGoal.id)
+    )
+    goals = tuple(
+        ReportDepartmentGoal(
+            g.title, g.expected_effect, tuple(g.success_criteria or ()), g.agreed_on
+        )
+        for g in above
+    )
+    return replace(report, department_goals=goals)
 
 
 async def _units(

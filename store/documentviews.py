@@ -144,6 +144,14 @@ class ReportSummary:
 
 
 @dataclass(frozen=True)
+class ReportDepartmentGoal:
+    title: str
+    expected_effect: str | None = None
+    success_criteria: tuple[str, ...] = ()
+    agreed_on: date | None = None
+
+
+@dataclass(frozen=True)
 class CommitteeReport:
     """The committee report for a meeting (`meeting_at`) or for the whole period."""
 
@@ -160,6 +168,9 @@ class CommitteeReport:
     summaries: tuple[ReportSummary, ...] = ()
     # The committee's knowledge pack for the period: trends, surveys, key figures, links.
     knowledge: tuple[KnowledgeItemView, ...] = ()
+    # A unit's agreement: the level above it, its department's agreement with the
+    # committee (Jammerbugt), as (title, expected effect, success criteria, agreed on).
+    department_goals: tuple[ReportDepartmentGoal, ...] = ()
 
     @property
     def goals(self) -> tuple[ReportGoal, ...]:

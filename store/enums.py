@@ -52,6 +52,15 @@ class GoalAction(enum.StrEnum):
     FINAL_REPORTED = "final_reported"
     # The department head answered a midway evaluation (comment, agreement, sign-off).
     MIDWAY_ANSWERED = "midway_answered"
+    # A leader commented on a goal (one the administration wrote as pen-holder).
+    COMMENTED = "commented"
+
+
+class AgreementLevel(enum.StrEnum):
+    """Who agrees goals with whom (004 has both levels; 000 only the second)."""
+
+    DEPARTMENT = "department"  # the committee with the department's management
+    UNIT = "unit"  # the department head with the unit's leader
 
 
 class GoalType(enum.StrEnum):

@@ -82,6 +82,7 @@ ACTIONS = {
     "evaluated_midway": "midtvejsevaluering",
     "final_reported": "slutrapport",
     "midway_answered": "fagchefens svar på midtvejsevaluering",
+    "commented": "kommentar",
 }
 EVALUATIONS = {"midway": "midtvejsevaluering", "final": "slutrapport"}
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -186,14 +186,17 @@ def check_content(content: GoalContent, template: Template, period: PeriodView |
 
 
 async def drafting_context(session: AsyncSession, actor: Actor, today: date) -> DraftingContext:
-    """The leader's units with their templates and goal counts, the period and bearings."""
+    """The leader's units with their templates and goal counts, the period and bearings.
+    The administration may draft for every unit, as pen-holder (000: "For nogle fagområder
+    vil administrationen være den primære pennefører"); the leader is told and comments."""
     chosen = profile(actor.profile)
     period = await current_period(session, actor.municipality_id, today)
+    draftable = true() if actor.is_administration else Unit.id.in_(actor.led_unit_ids)
     rows = (
         await session.execute(
             select(Unit.id, Unit.name, Unit.unit_type, Unit.area, Department.committee_id)
             .join(Department, Department.id == Unit.department_id)
-            .where(Unit.id.in_(actor.led_unit_ids), Unit.municipality_id == actor.municipality_id)
+            .where(draftable, Unit.municipality_id == actor.municipality_id)
         )
     ).all()
     counts = await _active_counts(session, [r.id for r in rows], period.id if period else None)
@@ -240,6 +243,9 @@ class Saved:
     goal: GoalDetail
     created: bool
     approvers: tuple[int, ...] = ()
+    # Written by the administration as pen-holder: the unit's leaders, to be told.
+    leaders: tuple[int, ...] = ()
+    leader_names: tuple[str, ...] = ()
 
 
 async def save(
@@ -295,7 +301,20 @@ async def save(
     action = GoalAction.SUBMITTED if submit else GoalAction.SAVED
     await _move(session, goal, state, action, actor.person_id, now)
     approvers = await _approvers(session, goal) if submit else ()
-    return Saved(await _detail(session, goal), created, approvers)
+    leaders = {} if unit.id in actor.led_unit_ids else await _leaders_of(session, unit.id)
+    return Saved(await _detail(session, goal), created, approvers, tuple(leaders),
+                 tuple(sorted(leaders.values(), key=danish_order)))  # fmt: skip
+
+
+async def _leaders_of(session: AsyncSession, unit_id: int) -> dict[int, str]:
+    """The unit's leaders by id, with their names."""
+    found = await session.execute(
+        select(RoleAssignment.person_id, Person.name)
+        .join(Person, Person.id == RoleAssignment.person_id)
+        .where(RoleAssignment.role == Role.UNIT_LEADER, RoleAssignment.unit_id == unit_id)
+        .order_by(RoleAssignment.person_id)
+    )
+    return dict(found.all())
 
 
 async def _already_submitted(session: AsyncSession, origin: str | None) -> Goal | None:
@@ -689,6 +708,21 @@ async def _detail(session: AsyncSession, goal: Goal, with_history: bool = False)
         period=period_view(period),
         department_id=department_id,
         evaluations=await evaluations_of(session, goal.id) if with_history else (),
+        pen_holder=await _pen_holder(session, goal),
+    )
+
+
+async def _pen_holder(session: AsyncSession, goal: Goal) -> str | None:
+    """The name of the administration person who wrote the goal for the unit, as
+    pen-holder; None when one of the unit's own leaders wrote it (or it was imported)."""
+    if goal.created_by is None:
+        return None
+    role = RoleAssignment.person_id == goal.created_by
+    leads = exists().where(role, RoleAssignment.role == Role.UNIT_LEADER,
+                           RoleAssignment.unit_id == goal.unit_id)  # fmt: skip
+    administers = exists().where(role, RoleAssignment.role == Role.ADMINISTRATION)
+    return await session.scalar(
+        select(Person.name).where(Person.id == goal.created_by, administers, ~leads)
     )
 
 

@@ -110,6 +110,8 @@ class GoalDetail:
     department_id: int | None = None
     # Midway evaluations and final reports, oldest first; apart from the status updates.
     evaluations: tuple[EvaluationView, ...] = ()
+    # Who in the administration wrote the goal for the unit, as pen-holder.
+    pen_holder: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,3 +167,20 @@ class EvaluationGoal:
     data_source: str | None = None
     follow_up: str | None = None
     done: EvaluationView | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentGoalView:
+    title: str
+    expected_effect: str | None = None
+    success_criteria: tuple[str, ...] = ()
+    agreed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentAgreement:
+    """One department's agreement with its committee for the period."""
+
+    department: str
+    committee: str
+    goals: tuple[DepartmentGoalView, ...]

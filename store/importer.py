@@ -25,6 +25,7 @@ from store.models import (
     Committee,
     CommitteeMeeting,
     Department,
+    DepartmentGoal,
     Goal,
     GoalBearing,
     GoalState,
@@ -88,6 +89,17 @@ class _Importer:
                 name=department.name,
                 committee_id=self.keys.committees[department.committee],
             )
+            for goal in department.goals:
+                await self._upsert(
+                    DepartmentGoal,
+                    goal.key,
+                    department_id=self.keys.departments[department.key],
+                    period_id=self.period_id,
+                    title=goal.title,
+                    expected_effect=goal.expected_effect,
+                    success_criteria=list(goal.success_criteria),
+                    agreed_on=goal.agreed_on,
+                )
         for person in self.org.people:
             self.keys.people[person.key] = await self._upsert(
                 Person,

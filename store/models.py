@@ -327,6 +327,27 @@ class Goal(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DepartmentGoal(Base):
+    """The upper agreement level (Jammerbugt, 004: "politikere og ledelse"): a goal the
+    committee agrees with a department's management (fagchef/centerchef) for the period,
+    above the department head's agreements with the units. From the organisation file."""
+
+    __tablename__ = "department_goal"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), index=True
+    )
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    expected_effect: Mapped[str | None] = mapped_column(Text)
+    success_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agreed_on: Mapped[date | None]  # the committee meeting that agreed it
+
+
 class GoalBearing(Base):
     """Which political bearings a goal follows."""
 

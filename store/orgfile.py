@@ -81,10 +81,22 @@ class OrgCommittee(_Model):
     meetings: tuple[date, ...] = ()
 
 
+class OrgDepartmentGoal(_Model):
+    """A goal the committee agrees with the department's management (Jammerbugt's upper
+    agreement level)."""
+
+    key: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=300)
+    expected_effect: str | None = None
+    success_criteria: tuple[str, ...] = ()
+    agreed_on: date | None = None  # the committee meeting that agreed it
+
+
 class OrgDepartment(_Model):
     key: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     committee: str
+    goals: tuple[OrgDepartmentGoal, ...] = ()
 
 
 class OrgStatus(_Model):
@@ -214,6 +226,7 @@ def _check_references(org: OrgFile) -> None:
     _unique("people", (p.aad_object_id for p in org.people))
     bearings = _unique("bearings", (b.key for c in org.committees for b in c.bearings))
     _unique("goals", (g.key for u in org.units for g in u.goals))
+    _unique("departments.goals", (g.key for d in org.departments for g in d.goals))
     if org.period.ends < org.period.starts:
         raise OrgFileError("org.period_backwards")
     goals_allowed(org)
@@ -240,8 +253,18 @@ def _check_references(org: OrgFile) -> None:
 def goals_allowed(org: OrgFile) -> None:
     """A municipality whose profile has no goals (Dragør's) keeps none: importing one
     would show it to a committee that decided against result contracts. The importer asks
-    again, for a file whose profile was changed after it was read."""
-    if profile(org.municipality.profile).uses_goals:
+    again, for a file whose profile was changed after it was read. Goals agreed between
+    the committee and a department need a profile with that level (Jammerbugt's)."""
+    chosen = profile(org.municipality.profile)
+    if not chosen.department_agreements:
+        for department in org.departments:
+            if department.goals:
+                raise OrgFileError(
+                    "org.profile_without_department_goals",
+                    field=f"departments.{department.key}.goals",
+                    profile=org.municipality.profile,
+                )
+    if chosen.uses_goals:
         return
     for unit in org.units:
         if unit.goals:

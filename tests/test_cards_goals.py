@@ -145,6 +145,16 @@ AT_COMMITTEE = [
             content=replace(FULL, title="Styrket læsning i indskolingen")),
 ]  # fmt: skip
 DRAFTS = [("p-7", "Bedre samarbejde med forældrene"), ("p-8", "")]
+# Drafted for the unit by the administration as pen-holder, with the leader's comment.
+PEN_HELD = replace(
+    DRAFT,
+    pen_holder="Camilla Dahl",
+    events=(
+        GoalEventView(GoalAction.SAVED, 1, datetime(2026, 11, 2, 9, tzinfo=UTC), "Camilla Dahl"),
+        GoalEventView(GoalAction.COMMENTED, 1, datetime(2026, 11, 3, 9, tzinfo=UTC),
+                      "Mette Kjærgaard", "Tag skolebestyrelsen med."),
+    ),
+)  # fmt: skip
 
 
 def long_goals(count: int = 5) -> list[GoalDetail]:
@@ -175,6 +185,8 @@ CARDS: dict[str, dict[str, Any]] = {
     "goal": goal_card(APPROVED, T, can_edit=False),
     "goal_draft": goal_card(DRAFT, T, can_edit=True),
     "goal_school": goal_card(replace(APPROVED, template="skole"), T),
+    "goal_by_pen_holder": goal_card(PEN_HELD, T, can_edit=True, can_comment=True),
+    "goal_by_pen_holder_en": goal_card(PEN_HELD, EN, can_edit=True, can_comment=True),
     "approval": approval_card(SUBMITTED, T),
     "decided": decided_card(replace(SUBMITTED, state=GoalState.DEPARTMENT_APPROVED), T),
     "mine": my_goals_card([APPROVED, SUBMITTED, DRAFT], DRAFTS, T, can_draft=True),
@@ -665,3 +677,16 @@ def test_a_goal_shows_a_bearing_back_with_the_committee_as_a_proposal() -> None:
         "- Flere børn skal trives i skolen (forslag, ikke besluttet af udvalget)\n"
         "- Et stærkt samarbejde med forældrene"
     )
+
+
+def test_a_goal_the_administration_wrote_says_so_and_its_leader_can_comment() -> None:
+    """000: for some areas the administration is the pen-holder; the leader comments."""
+    built = CARDS["goal_by_pen_holder"]
+    shown = card_text(built)
+
+    assert "Skrevet af administrationen (Camilla Dahl) som pennefører" in shown
+    assert "Kommentar" in shown and "Tag skolebestyrelsen med." in shown
+    assert [n["id"] for n in form_inputs(built)] == ["goal_comment"]
+    send = next(n for n in executes(built) if n["title"] == "Send kommentar")
+    assert send["data"] == {"action": actions.COMMENT_GOAL, "goal": PEN_HELD.id}
+    assert "Send kommentar" not in [n["title"] for n in executes(CARDS["goal"])]

@@ -4,7 +4,9 @@ goal, and forged or foreign goal ids on cards refused in Danish with nothing cha
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +22,15 @@ from harness import (
     goal_id,
     progress_of,
     rows,
+    running_pejling,
     shown,
     table_counts,
 )
 from kort import actions
 from store.enums import GoalState
 from store.models import Evaluation, Goal
+from store.orgfile import OrgFile
+from store_helpers import edited
 
 TYPED = [
     "1",
@@ -152,3 +157,40 @@ async def test_the_department_head_answers_the_midway_evaluation_and_the_leader_
                             "Vis målet")  # fmt: skip
     assert "Fagchefens svar" in card_text(opened)
     assert "Målingen fra 4. klasse mangler." in card_text(opened)
+
+
+@pytest.fixture
+async def jammerbugt(
+    fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
+) -> AsyncIterator[RunningPejling]:
+    """The demo municipality working as Jammerbugt does, with the profile's own midway day."""
+
+    def as_jammerbugt(raw: dict[str, Any]) -> None:
+        raw["municipality"].update(profile="jammerbugt", midway=None)
+
+    async with running_pejling(fake_bf, tmp_path, edited(demo_org, as_jammerbugt)) as app:
+        yield app
+
+
+async def test_in_jammerbugt_the_department_head_agrees_and_signs_off_the_midway_evaluation(
+    jammerbugt: RunningPejling,
+) -> None:
+    """004: "Midtvejsevaluering ... mellem institutions-/afdelingsleder og fagchef"."""
+    at(jammerbugt, datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    await jammerbugt.say("henrik", "hej")
+    await jammerbugt.say("mette", "midtvejsevaluering")
+    for typed in TYPED:
+        await jammerbugt.say("mette", typed)
+    await jammerbugt.say("mette", "gem")
+    told = last_card(personal_messages(jammerbugt, "henrik"))
+
+    agreed = {"head_agrees": "yes", "head_comment": "Vi følger op efter målingen i marts."}
+    signed, _ = await press(jammerbugt, "henrik", told, "Underskriv", agreed)
+
+    assert "Enig" in card_text(signed)
+    heard = personal_messages(jammerbugt, "mette")[-1]
+    assert heard.text == (
+        "Henrik Lund har svaret på din midtvejsevaluering af »Flere elever trives i "
+        "frikvartererne«: enig."
+    )
+    assert "Vi følger op efter målingen i marts." in card_text(heard.cards[0])

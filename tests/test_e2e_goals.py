@@ -852,3 +852,43 @@ async def test_the_review_card_of_a_sent_goal_cannot_send_it_again(
     )
     [goal] = await new_goals(pejling)
     assert await events(pejling, goal.id) == [("submitted", 1)]
+
+
+async def test_the_administration_drafts_a_units_goal_as_pen_holder_and_the_leader_comments(
+    pejling: RunningPejling,
+) -> None:
+    """000: "For nogle fagområder vil administrationen være den primære pennefører". Camilla
+    writes Bøgeskov Skole's goal and sends it; Mette is told, reads it and comments; the
+    comment reaches Camilla and Henrik, who approves as usual, and Mette hears of it."""
+    await hello(pejling, "mette", "henrik")
+    await pejling.say("camilla", "nyt mål")
+    await pejling.say("camilla", "Bøgeskov Skole")
+    [sent] = await answer(pejling, "camilla", [*METTE_ALL, "send"])
+
+    assert f"Målet »{TITLE}« er sendt til godkendelse." in (sent.text or "")
+    assert "Mette Kjærgaard får målet at se og kan kommentere det." in (sent.text or "")
+    told = last_card(personal_messages(pejling, "mette"))
+    assert told.text == (
+        f"Camilla Dahl fra administrationen har skrevet målet »{TITLE}« for Bøgeskov Skole og "
+        "sendt det til godkendelse hos fagchefen. Læs det, og kommentér det på kortet."
+    )
+    assert "Skrevet af administrationen (Camilla Dahl) som pennefører" in card_text(told.cards[0])
+    waiting = approval_notice(pejling)
+    assert buttons(waiting.cards[0]) == ["Godkend", "Send tilbage"]  # approval as usual
+
+    comment = {"goal_comment": "Tag skolebestyrelsen med i opfølgningen."}
+    shown, said = await press(pejling, "mette", told, "Send kommentar", comment)
+
+    assert [m.text for m in said] == [
+        f"Tak! Din kommentar til »{TITLE}« er sendt til Camilla Dahl, Henrik Lund."
+    ]
+    assert "Tag skolebestyrelsen med i opfølgningen." in card_text(shown)
+    heard = personal_messages(pejling, "camilla")[-1]
+    assert heard.text == (
+        f"Mette Kjærgaard har kommenteret målet »{TITLE}« (Bøgeskov Skole): "
+        "»Tag skolebestyrelsen med i opfølgningen.«"
+    )
+    await press(pejling, "henrik", waiting, "Godkend")
+    assert personal_messages(pejling, "mette")[-1].text == (
+        f"Dit mål »{TITLE}« er godkendt af Henrik Lund."
+    )

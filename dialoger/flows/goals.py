@@ -406,13 +406,32 @@ async def finish(ctx: Context, progress: Any, data: GoalData) -> list[Reply]:
     for approver in saved.approvers:
         ctx.notify(approver, waiting, cards.approval_card(goal, ctx.texts))
     key = "maal.sendt" if submit else "maal.gemt_kladde"
-    done = say(ctx.texts(key, title=goal.content.title))
+    done = say("\n\n".join([ctx.texts(key, title=goal.content.title),
+                             *await _tell_leaders(ctx, saved, submit)]))  # fmt: skip
     card = cards.goal_card(goal, ctx.texts, can_edit=not submit)
     if ctx.turn.from_card:
         return [done, show(card, Target.REPLACE)]
     if progress.card_activity_id:
         return [done, show(card, Target.UPDATE, progress.card_activity_id)]
     return [done, show(card)]
+
+
+async def _tell_leaders(ctx: Context, saved: goals.Saved, submit: bool) -> list[str]:
+    """A goal the administration wrote as pen-holder goes to the unit's leaders, to read
+    and comment on; the receipt says who got it."""
+    if saved.goal.pen_holder is None:
+        return []
+    if not saved.leaders:
+        return [ctx.texts("maal.pennefoerer.ingen_leder")]
+    goal = saved.goal
+    key = "maal.pennefoerer.til_leder_sendt" if submit else "maal.pennefoerer.til_leder_kladde"
+    told = ctx.texts(key, writer=ctx.require_actor().person_name, unit=goal.unit_name,
+                     title=goal.content.title)  # fmt: skip
+    card = cards.goal_card(goal, ctx.texts, can_comment=True)
+    for leader in saved.leaders:
+        ctx.notify(leader, told, card)
+    names = ", ".join(saved.leader_names)
+    return [ctx.texts("maal.pennefoerer.leder_faar_besked", leaders=names)]
 
 
 def build(chosen: Profile) -> Flow:

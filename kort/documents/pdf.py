@@ -222,6 +222,8 @@ def committee_report(report: CommitteeReport, t: Texts, kind: str = "rapport") -
     if kind != "aftale":
         _knowledge(w, report.knowledge)
         _overview(w, report)
+    if kind == "aftale" and report.department_goals:
+        _department_agreement(w, report)
     _units(w, report, with_approvals=kind == "aftale")
     if kind != "aftale":
         _bearings(w, report.bearings)
@@ -378,6 +380,19 @@ def _goal(w: _Writer, goal: ReportGoal, with_approvals: bool) -> None:
         _course(w, goal)
         for e in goal.evaluations:
             _evaluation(w, e)
+
+
+def _department_agreement(w: _Writer, report: CommitteeReport) -> None:
+    """The level above the unit's agreement (Jammerbugt): what the committee has agreed
+    with the unit's department."""
+    t = w.t
+    w.heading(t("dokument.centeraftale", committee=report.committee), 0)
+    for goal in report.department_goals:
+        w.para(goal.title, "h3")
+        w.label(t("dokument.forventet_effekt"), goal.expected_effect)
+        w.label(t("dokument.succeskriterier"), "; ".join(goal.success_criteria))
+        if goal.agreed_on:
+            w.para(t("centeraftale.aftalt", date=t.date(goal.agreed_on)), "small")
 
 
 def _agreed_fields(w: _Writer, goal: ReportGoal) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from store.enums import ApprovalStep, ColorScale, EvaluationKind
+from store.enums import AgreementLevel, ApprovalStep, ColorScale, EvaluationKind
 from store.goalfields import FIELDS
 
 PROFILE_KEYS = ("hvidovre", "jammerbugt", "dragoer")
@@ -166,6 +166,9 @@ class Profile(_Model):
     reminders: ReminderSettings = ReminderSettings()
     colors: ColorSettings = ColorSettings()
     goal_limit: int = Field(default=5, ge=1)
+    # The agreement levels: the department head with the unit (every profile with goals)
+    # and, in Jammerbugt, the committee with the department's management above it.
+    agreement_levels: tuple[AgreementLevel, ...] = (AgreementLevel.UNIT,)
     approval: tuple[ApprovalStep, ...] = (ApprovalStep.DEPARTMENT, ApprovalStep.COMMITTEE)
     # After which approval step a goal takes part in status reporting and digests.
     reportable_after: ApprovalStep = ApprovalStep.COMMITTEE
@@ -207,6 +210,11 @@ class Profile(_Model):
         """Whether the municipality holds this evaluation: every goal gets its final report,
         a midway evaluation only where the profile has a day for it (Hvidovre has none)."""
         return kind is EvaluationKind.FINAL or self.cycle.midway is not None
+
+    @property
+    def department_agreements(self) -> bool:
+        """Whether the committee agrees goals with the departments' management (004)."""
+        return AgreementLevel.DEPARTMENT in self.agreement_levels
 
     @property
     def last_step(self) -> ApprovalStep:
