@@ -41,6 +41,7 @@ class Intent(enum.StrEnum):
     CORRECT_STATUS = "correct_status"
     WITHDRAW_STATUS = "withdraw_status"
     OVERVIEW = "overview"
+    KNOWLEDGE = "knowledge"
 
 
 # English words are here too: Teams sends the command title of the user's own language.
@@ -86,6 +87,9 @@ _PHRASES: dict[Intent, frozenset[str]] = {
     ),
     Intent.BEARINGS: frozenset(
         {"pejlemaerker", "pejlemarker", "politiske pejlemaerker", "vis pejlemaerker", "bearings"}
+    ),
+    Intent.KNOWLEDGE: frozenset(
+        {"viden", "udvalgets viden", "vidensgrundlag", "noegletal", "nogletal", "knowledge"}
     ),
     Intent.MATTERS: frozenset(
         {"sager", "til beslutning", "sager til beslutning", "beslutninger", "matters"}
@@ -193,6 +197,7 @@ _KEYWORD_RULES = (
     (Intent.MEETINGS, "", "moede moeder dialogmoede dialogmoeder moedet"),
     (Intent.BEARINGS, "", "pejlemaerke pejlemaerker pejlemaerkerne"),
     (Intent.MATTERS, "", "sager sagerne beslutning beslutninger"),
+    (Intent.KNOWLEDGE, "", "viden vidensgrundlag vidensgrundlaget noegletal noegletallene"),
     (Intent.YEAR, "", "aarshjul aarshjulet deadlines frister"),
     (Intent.MIDWAY, "", "midtvejsevaluering midtvejsevalueringen midtvejs"),
     (Intent.FINAL_REPORT, "", "slutrapport slutrapporten afrapportering"),

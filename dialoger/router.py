@@ -21,6 +21,7 @@ from dialoger import (
     channel,
     evaluering,
     fravaer,
+    knowledge,
     maal,
     moeder,
     overblik,
@@ -320,4 +321,5 @@ _COMMANDS: dict[Intent, Command] = {
     Intent.CORRECT_STATUS: correct,
     Intent.WITHDRAW_STATUS: offer_withdrawal,
     Intent.OVERVIEW: overblik.show_overview,
+    Intent.KNOWLEDGE: knowledge.show_typed,
 }

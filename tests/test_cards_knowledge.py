@@ -13,7 +13,12 @@ from cardcheck import schema_errors
 from harness import card_text
 from kort import actions
 from kort.common import walk
-from kort.knowledge import figure, knowledge_form_card, knowledge_pack_card
+from kort.knowledge import (
+    figure,
+    knowledge_choice_card,
+    knowledge_form_card,
+    knowledge_pack_card,
+)
 from kort.moedepakke import pack_cards
 from kort.overblik import SIZE_LIMIT, card_size
 from kort.tekster import texts
@@ -35,6 +40,9 @@ PACK = KnowledgePackView(7, "Børne- og Uddannelsesudvalget", 3, "Valgperioden 2
 EMPTY = replace(PACK, items=())
 
 CARDS: dict[str, dict[str, Any]] = {
+    "choice": knowledge_choice_card(
+        [(7, "Børne- og Uddannelsesudvalget"), (8, "Økonomiudvalget")], 3, T
+    ),
     "channel": knowledge_pack_card(PACK, T),
     "form": knowledge_form_card(PACK, T),
     "form_empty": knowledge_form_card(EMPTY, T),
