@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from dialoger import absences, channel, evaluations, meetings, runner
+from dialoger import absences, channel, evaluations, knowledge, meetings, runner
 from dialoger import digests as digests_dialogue
 from dialoger import goals as goals_dialogue
 from dialoger import reminders as reminders_dialogue
@@ -188,6 +188,12 @@ COMMANDS: dict[Intent, Command] = {
             _words("pejlemaerker", "pejlemarker", "politiske pejlemaerker", "vis pejlemaerker",
                    "bearings"),
             meetings.show_bearings, shows=True,
+        ),
+        Command(
+            Intent.KNOWLEDGE,
+            _words("viden", "udvalgets viden", "vidensgrundlag", "noegletal", "nogletal",
+                   "knowledge"),
+            knowledge.show_typed,
         ),
         Command(
             Intent.MATTERS,

@@ -45,6 +45,7 @@ class Intent(enum.StrEnum):
     CORRECT_STATUS = "correct_status"
     WITHDRAW_STATUS = "withdraw_status"
     OVERVIEW = "overview"
+    KNOWLEDGE = "knowledge"
 
 
 @cache
@@ -117,6 +118,7 @@ _KEYWORD_RULES = (
     (Intent.MEETINGS, "", "moede moeder dialogmoede dialogmoeder moedet"),
     (Intent.BEARINGS, "", "pejlemaerke pejlemaerker pejlemaerkerne"),
     (Intent.MATTERS, "", "sager sagerne beslutning beslutninger"),
+    (Intent.KNOWLEDGE, "", "viden vidensgrundlag vidensgrundlaget noegletal noegletallene"),
     (Intent.YEAR, "", "aarshjul aarshjulet deadlines frister"),
     (Intent.MIDWAY, "", "midtvejsevaluering midtvejsevalueringen midtvejs"),
     (Intent.FINAL_REPORT, "", "slutrapport slutrapporten afrapportering"),

@@ -9,9 +9,11 @@ from typing import Any
 
 from dialoger.context import Context, card_id
 from dialoger.turn import TurnResult, card_reply, say
-from kort.knowledge import FIELDS, knowledge_form_card
+from dialoger.turn import show as new_card
+from kort.knowledge import FIELDS, knowledge_choice_card, knowledge_form_card
 from store import committees, knowledge
 from store.meetingviews import KnowledgePackView
+from store.views import ProgressView
 
 
 def _scope(data: Any) -> tuple[int, int]:
@@ -33,6 +35,13 @@ async def show(ctx: Context) -> TurnResult:
         return _form(ctx, await knowledge.for_meeting(ctx.session, actor, meeting_id))
     committee_id, period_id = _scope(data)
     return _form(ctx, await knowledge.pack_for(ctx.session, actor, committee_id, period_id))
+
+
+async def show_typed(ctx: Context, current: ProgressView | None = None) -> TurnResult:
+    """Typed `viden`: the committees, each opening its pack for the current period; the
+    pack comes before the dialogue meetings, so no meeting need be planned."""
+    period_id, found = await knowledge.committees_now(ctx.session, ctx.require_actor(), ctx.today)
+    return TurnResult((new_card(knowledge_choice_card(found, period_id, ctx.texts)),))
 
 
 async def save(ctx: Context) -> TurnResult:

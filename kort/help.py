@@ -62,7 +62,8 @@ def _commands(
         return "hjaelp.intro_moeder", first, ("sager",)
     if plans:
         first = ("nyt_moede", "referat", "moeder", "pejlemaerker", "sager")
-        return "hjaelp.intro_administration", first, (*approvals, "roller", "fravaer", "aarshjul")
+        rest = ("viden", *approvals, "roller", "fravaer", "aarshjul")
+        return "hjaelp.intro_administration", first, rest
     if decides:
         first = (*approvals, "pejlemaerker", "moeder", "sager", "fravaer")
         return "hjaelp.intro_godkender", first, ("aarshjul",)

@@ -72,6 +72,17 @@ def knowledge_pack_card(pack: KnowledgePackView, texts: Texts) -> dict[str, Any]
     return card(body, fallback_text=heading)
 
 
+def knowledge_choice_card(
+    committees: Sequence[tuple[int, str]], period_id: int, texts: Texts
+) -> dict[str, Any]:
+    """`viden`: a button per committee, opening its pack for the period."""
+    body: list[Any] = [title(texts("viden.vaelg"))]
+    for committee_id, name in committees:
+        data = {"action": actions.SHOW_KNOWLEDGE, "committee": committee_id, "period": period_id}
+        body.append(buttons(button(name, data, validate=False)))
+    return card(body, fallback_text=texts("viden.vaelg"))
+
+
 def knowledge_form_card(pack: KnowledgePackView, texts: Texts) -> dict[str, Any]:
     """The administration's card: the pack so far, each piece with *Fjern*, a form for a
     new piece (or a piece with the same title, to replace it), and *Send til kanalen*."""

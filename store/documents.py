@@ -450,7 +450,17 @@ async def _summary_views(
     unit_ids = {u.get("unit_id") for s, _ in rows for u in s.content.get("units", ())}
     units = await _unit_names(session, [i for i in unit_ids if i is not None])
     people = await _people(session, rows)
-    return [_summary(s, m, units, people) for s, m in rows]
+    proposed: dict[int, set[str]] = {}
+    for meeting_id, title in await session.execute(
+        select(Bearing.meeting_id, Bearing.title).where(
+            Bearing.meeting_id.in_([m.id for _, m in rows]), Bearing.proposed
+        )
+    ):
+        proposed.setdefault(meeting_id, set()).add(title)
+    return [
+        replace(_summary(s, m, units, people), proposed=frozenset(proposed.get(m.id, ())))
+        for s, m in rows
+    ]
 
 
 async def _people(session: AsyncSession, rows: list[tuple[Summary, Meeting]]) -> dict[Any, str]:

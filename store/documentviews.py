@@ -137,6 +137,8 @@ class ReportSummary:
     units: tuple[tuple[str, str], ...] = ()  # (unit name, what was said)
     bearings: tuple[str, ...] = ()
     matters: tuple[ReportMatter, ...] = ()
+    # Of `bearings`, those still the committee's proposals (not yet decided by it).
+    proposed: frozenset[str] = frozenset()
     follow_ups: tuple[ReportFollowUp, ...] = ()
     written_by: str | None = None
     approved_by: str | None = None

@@ -16,6 +16,7 @@ from store.errors import Invalid, NotAllowed
 from store.meetings import meeting_view, own, require_administration
 from store.meetingviews import MeetingView
 from store.models import Committee, MeetingCommittee, RoleAssignment
+from store.text import danish_order
 from store.views import Actor
 
 
@@ -34,13 +35,11 @@ async def others(session: AsyncSession, actor: Actor, meeting_id: int) -> list[t
     require_administration(actor)
     held = await own(session, actor, meeting_id)
     rows = await session.execute(
-        select(Committee.id, Committee.name)
-        .where(
+        select(Committee.id, Committee.name).where(
             Committee.municipality_id == actor.municipality_id, Committee.id != held.committee_id
         )
-        .order_by(Committee.name)
     )
-    return [(cid, name) for cid, name in rows]
+    return sorted(((cid, name) for cid, name in rows), key=lambda c: danish_order(c[1]))
 
 
 async def set_joint(

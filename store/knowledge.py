@@ -32,7 +32,7 @@ from store.meetingviews import KnowledgeItemView, KnowledgePackView
 from store.models import Committee, KnowledgeItem, Meeting, Period
 from store.outbox import Kind, Planned
 from store.status import current_period
-from store.text import fold
+from store.text import danish_order, fold
 from store.views import Actor
 
 UNIT_MAX = 50
@@ -202,6 +202,22 @@ async def pack_for(
     """The pack, for the administration to work on."""
     require_administration(actor)
     return await pack(session, actor.municipality_id, committee_id, period_id)
+
+
+async def committees_now(
+    session: AsyncSession, actor: Actor, today: date
+) -> tuple[int, list[tuple[int, str]]]:
+    """`viden`: the current period and the municipality's committees, by name."""
+    require_administration(actor)
+    period = await current_period(session, actor.municipality_id, today)
+    if period is None:
+        raise Invalid("viden.periode_ukendt")
+    rows = await session.execute(
+        select(Committee.id, Committee.name).where(
+            Committee.municipality_id == actor.municipality_id
+        )
+    )
+    return period.id, sorted(((cid, name) for cid, name in rows), key=lambda c: danish_order(c[1]))
 
 
 async def for_meeting(session: AsyncSession, actor: Actor, meeting_id: int) -> KnowledgePackView:

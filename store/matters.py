@@ -177,6 +177,11 @@ async def decide(
     listed = await session.get(CommitteeMeeting, row.committee_meeting_id or 0)
     if listed is not None and day < listed.held_on:
         raise Invalid("sag.beslutning_foer_udvalgsmoedet", date=listed.held_on)
+    # On no committee meeting's list (the committee has no dates): not before the
+    # dialogue meeting the matter came from either.
+    held = await session.scalar(select(Meeting.starts_at).where(Meeting.id == row.meeting_id))
+    if listed is None and held is not None and day < held.astimezone(LOCAL_TIME).date():
+        raise Invalid("sag.beslutning_foer_dialogmoedet", date=held)
     row.state, row.decision, row.decided_by = MatterState.DECIDED, said, actor.person_id
     row.decided_on = day
     await session.flush()

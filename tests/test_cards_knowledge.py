@@ -15,7 +15,12 @@ from kort import actions
 from kort.catalogue import texts
 from kort.common import walk
 from kort.digests import SIZE_LIMIT, card_size
-from kort.knowledge import figure, knowledge_form_card, knowledge_pack_card
+from kort.knowledge import (
+    figure,
+    knowledge_choice_card,
+    knowledge_form_card,
+    knowledge_pack_card,
+)
 from kort.meeting_pack import pack_cards
 from store.enums import KnowledgeKind
 from store.meetingviews import KnowledgeItemView, KnowledgePackView
@@ -35,6 +40,9 @@ PACK = KnowledgePackView(7, "Børne- og Uddannelsesudvalget", 3, "Valgperioden 2
 EMPTY = replace(PACK, items=())
 
 CARDS: dict[str, dict[str, Any]] = {
+    "choice": knowledge_choice_card(
+        [(7, "Børne- og Uddannelsesudvalget"), (8, "Økonomiudvalget")], 3, T
+    ),
     "channel": knowledge_pack_card(PACK, T),
     "form": knowledge_form_card(PACK, T),
     "form_empty": knowledge_form_card(EMPTY, T),

@@ -124,6 +124,8 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     summary, summary_pages, _ = read(await made(sessions, autumn, "referat"), tmp_path / "b")
     assert "Referat af dialogmøde: Børne- og Uddannelsesudvalget" in summary
     assert "Personalemæssige konsekvenser: Fire nye stillinger." in summary
+    proposal = "Alle børn leger med sprog hver dag (forslag, ikke besluttet af udvalget endnu)"
+    assert proposal in summary  # the committee has not decided it yet
     assert "Godkendt af Camilla Dahl" in summary and summary_pages == 1
 
     agreement, _, charts = read(await made(sessions, autumn, "aftale"), tmp_path / "c")

@@ -97,6 +97,18 @@ async def test_camilla_posts_the_committees_knowledge_once_and_it_opens_the_pack
     assert "Viden før dialogmøderne\nNøgletal\nSprogvurdering" in pack
 
 
+async def test_viden_opens_a_committees_pack_before_any_meeting_is_planned(
+    pejling: RunningPejling,
+) -> None:
+    """The knowledge comes first, so camilla types `viden` and chooses the committee."""
+    [choice] = await pejling.say("camilla", "viden")
+    assert buttons(choice.cards[-1]) == [BUU, "Social- og Sundhedsudvalget", "Økonomiudvalget"]
+    form, _ = await press(pejling, "camilla", choice, BUU)
+    assert card_text(form).startswith(f"Udvalgets viden: {BUU}\nValgperioden 2026–2029")
+    [refused] = await pejling.say("mette", "viden")
+    assert refused.text == "Det er administrationen, der lægger udvalgets viden ind og sender den."
+
+
 async def test_a_link_that_is_no_address_is_refused_in_danish_and_nothing_is_saved(
     pejling: RunningPejling,
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -43,6 +44,7 @@ from store_helpers import (
     Sessions,
     actor_of,
     bearing_ids,
+    edited,
     goal_content,
     id_of,
     imported,
@@ -878,6 +880,27 @@ async def test_a_decision_is_dated_after_the_committee_meeting_and_not_in_the_fu
     assert (type(refused), refused.key) == (Invalid, key)
     (kept,) = await matters_seen(sessions, demo, "camilla")
     assert kept.state is MatterState.OPEN
+
+
+async def test_a_matter_on_no_committee_meeting_is_not_decided_before_its_dialogue_meeting(
+    sessions: Sessions, demo_org: OrgFile
+) -> None:
+    def no_dates(raw: dict[str, Any]) -> None:
+        for committee in raw["committees"]:
+            committee.pop("meetings", None)
+
+    org = await imported(sessions, edited(demo_org, no_dates))
+    await held_and_approved(sessions, org, lambda m: content_for(m, matters=(matter("Sag"),)))
+    (listed,) = await matters_seen(sessions, org, "camilla")
+    assert listed.committee_meeting_id is None
+
+    early = await refusal(
+        decide_as(sessions, org, listed.id, "Bevilget.", decided_on=date(2026, 12, 1))
+    )
+    decided = await decide_as(sessions, org, listed.id, "Bevilget.", decided_on=date(2026, 12, 10))
+
+    assert early.key == "sag.beslutning_foer_dialogmoedet"
+    assert decided.decided_on == date(2026, 12, 10)
 
 
 async def test_a_decision_on_the_day_of_the_committee_meeting_is_recorded(

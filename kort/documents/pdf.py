@@ -586,7 +586,11 @@ def _summary(w: _Writer, found: ReportSummary, level: int) -> None:
     w.label(t("dokument.generelt"), found.general)
     for unit_name, text in found.units:
         w.label(unit_name, text)
-    _list(w, t("dokument.nye_pejlemaerker"), found.bearings, str)
+
+    def bearing(title: str) -> str:  # a proposal says so until the committee decides it
+        return f"{title} ({t('dokument.forslag_kort')})" if title in found.proposed else title
+
+    _list(w, t("dokument.nye_pejlemaerker"), found.bearings, bearing)
     if found.matters:
         w.para(t("dokument.sager"), "h3")
         for matter in found.matters:
