@@ -60,6 +60,7 @@ from harness import (
 from kort import actions
 from store.models import Base
 from store.orgfile import OrgFile
+from store_helpers import with_profile
 
 TITLE = TYPED["title"]
 TABLES = ", ".join(table.name for table in Base.metadata.sorted_tables)
@@ -514,11 +515,6 @@ async def test_an_approval_card_from_before_a_return_cannot_approve_the_new_cont
 
 # ---------------------------------------------------------------------------
 # Other municipality profiles
-
-
-def with_profile(org: OrgFile, key: str) -> OrgFile:
-    municipality = org.municipality.model_copy(update={"profile": key})
-    return org.model_copy(update={"municipality": municipality})
 
 
 @pytest.fixture

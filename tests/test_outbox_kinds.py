@@ -29,8 +29,10 @@ def test_built_kinds_have_a_builder_and_the_others_their_own_way() -> None:
         assert (entry.build is not None) == (entry.via is Via.CARDS), entry.kind
 
 
-def test_only_a_turn_plans_a_notice() -> None:
-    assert [k for k, e in KINDS.items() if e.source is None] == [Kind.NOTICE]
+def test_only_a_turn_plans_a_notice_or_a_knowledge_pack() -> None:
+    """A notice and a knowledge pack are planned by the turn that asks for them (and sent
+    right after it); every other kind is worked out by the tick from the store."""
+    assert {k for k, e in KINDS.items() if e.source is None} == {Kind.NOTICE, Kind.KNOWLEDGE}
 
 
 def test_a_failing_message_is_dropped_after_two_days() -> None:
