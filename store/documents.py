@@ -229,7 +229,8 @@ async def _leaders(session: AsyncSession, unit_ids: list[int]) -> dict[int, list
     )
     found: dict[int, list[str]] = {}
     for unit_id, name in rows:
-        found.setdefault(unit_id, []).append(name)
+        if unit_id is not None:  # always: the query asks for units
+            found.setdefault(unit_id, []).append(name)
     return found
 
 
@@ -547,14 +548,14 @@ async def overview_scope(
         return [c for c in politician if c is not None], None
     departments = [r.department_id for r in actor.roles if r.role is Role.DEPARTMENT_HEAD]
     if departments:
-        rows = list(
+        pairs = list(
             await session.execute(
                 select(Unit.id, Department.committee_id)
                 .join(Department, Department.id == Unit.department_id)
                 .where(Department.id.in_(departments))
             )
         )
-        return sorted({c for _, c in rows}), frozenset(u for u, _ in rows)
+        return sorted({c for _, c in pairs}), frozenset(u for u, _ in pairs)
     return [], None
 
 

@@ -141,7 +141,8 @@ async def leaders_by_unit(
     )
     found: dict[int, set[int]] = {}
     for unit_id, person_id in rows:
-        found.setdefault(unit_id, set()).add(person_id)
+        if unit_id is not None:  # always: see where
+            found.setdefault(unit_id, set()).add(person_id)
     return {unit: tuple(sorted(people)) for unit, people in found.items()}
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import rowcount
 from store.models import SeenActivity
 
 # Teams retries within a minute; a day leaves room for a clock that is off, and is small.
@@ -71,4 +72,4 @@ async def claim(
 async def prune(session: AsyncSession, now: datetime) -> int:
     """Forget activities handled more than `KEPT` ago; Teams will not send those again."""
     result = await session.execute(delete(SeenActivity).where(SeenActivity.seen_at < now - KEPT))
-    return max(result.rowcount, 0)
+    return max(rowcount(result), 0)

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from store.enums import GoalAction
 from store.errors import Invalid, NotAllowed
@@ -74,7 +75,7 @@ _AS_APPROVED = and_(
     _APPROVED.version == Goal.reportable_version,
     Goal.version > Goal.reportable_version,
 )
-_MUNICIPALITY = bindparam("municipality")
+_MUNICIPALITY: BindParameter[int] = bindparam("municipality")
 _TODAY = bindparam("today", type_=Date)
 
 
@@ -127,7 +128,7 @@ _LEADER_GOALS = GOALS.where(
 _ONE_GOAL = GOALS.where(Goal.id == bindparam("goal"))
 
 
-def goal_from_row(row: Row[Any]) -> GoalView:
+def goal_from_row(row: Row[*tuple[Any, ...]]) -> GoalView:
     latest = None
     if row.color is not None:
         latest = StatusView(
