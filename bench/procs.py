@@ -32,8 +32,26 @@ def serve(app: web.Application, doc: str | None) -> None:
     web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
 
 
+PORTS = os.environ.get("PEJLING_BENCH_PORTS", "")  # e.g. "4500-4599": servers listen there
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
+    """A TCP port on loopback that nothing listens on right now: from PEJLING_BENCH_PORTS
+    when it names a range (each port handed out once per run), else any the kernel picks."""
+    if PORTS:
+        low, high = (int(p) for p in PORTS.split("-"))
+        for port in range(low, high + 1):
+            if port in _handed_out:
+                continue
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _handed_out.add(port)
+            return port
+        raise RuntimeError(f"no free port in PEJLING_BENCH_PORTS={PORTS}")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

@@ -9,6 +9,8 @@ from typing import Any
 from loadgen import PhaseResult, percentile
 
 BASELINE = "echo"
+PEERS = ("echo", "agents-echo", "teams-echo")  # every echo baseline, for peer_ratios
+FLOORS = {"pejling-sqlite": "floor-sqlite", "pejling-postgres": "floor-postgres"}
 FLOOR = "bare"
 TARGET_SPEEDUP = 5.0  # Pejling req/s at concurrency 32, over the echo bot's
 TARGET_P99_MS = 150.0
@@ -113,6 +115,41 @@ def ratios(rows: Sequence[Row]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def peer_ratios(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Each Pejling row against every echo baseline measured at the same concurrency."""
+    found = {(r.target, r.concurrency): r for r in rows}
+    out = []
+    for row in rows:
+        if not row.target.startswith("pejling"):
+            continue
+        for peer in (*PEERS, FLOORS.get(row.target, "")):
+            base = found.get((peer, row.concurrency))
+            if base is None:
+                continue
+            out.append(
+                {
+                    "target": row.target,
+                    "concurrency": row.concurrency,
+                    "baseline": peer,
+                    "req_per_s": _ratio(row.req_per_s, base.req_per_s),
+                    "cpu_per_turn": _ratio(row.cpu_ms_per_turn, base.cpu_ms_per_turn),
+                }
+            )
+    return out
+
+
+def peer_ratio_table(found: Sequence[Mapping[str, Any]]) -> str:
+    """Pejling against each echo baseline, as multiples."""
+    head = f"{'target':<17}{'conc':>5}  {'baseline':<15}{'req/s ×':>9}{'CPU/turn ×':>12}"
+    lines = [head, "-" * len(head)]
+    for x in found:
+        lines.append(
+            f"{x['target']:<17}{x['concurrency']:>5}  {x['baseline']:<15}"
+            f"{x['req_per_s']!s:>9}{x['cpu_per_turn']!s:>12}"
+        )
+    return "\n".join(lines)
 
 
 def verdicts(found: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:

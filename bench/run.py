@@ -2,7 +2,7 @@
 aiohttp handler, in one run on this machine.
 
     .venv/bin/python bench/run.py [--duration 10] [--warmup 3] [--concurrency 1,32]
-                                  [--targets bare,echo,pejling-sqlite,pejling-postgres]
+                                  [--targets bare,echo,pejling-sqlite,pejling-postgres,...]
 
 Every target is its own process, and so are the connector sink the bots reply to and this
 driver. For each target and concurrency: a warm-up, then a timed phase; the table shows
@@ -54,7 +54,7 @@ CODE = ("bot", "dialoger", "kort", "store", "pyproject.toml")  # what a target r
 QUIET = 0.10  # share of the machine busy before the run, above which it warns
 # The keys this run writes to results.json; other benchmarks' keys are kept.
 OWN = ("generated_at", "machine", "settings", "turn", "rows", "ratios", "target", "checks",
-       "skipped", "code")  # fmt: skip
+       "skipped", "code", "peer_ratios")  # fmt: skip
 VERSIONED = ("botbuilder-core", "msrest", "aiohttp", "SQLAlchemy", "aiosqlite", "asyncpg")
 
 
@@ -146,7 +146,7 @@ async def _measure_all(bench: Bench) -> tuple[list[Row], dict[str, Any], dict[st
     checks: dict[str, Any] = {}
     skipped: dict[str, str] = {}
     for name in bench.args.targets.split(","):
-        reason = await targets.postgres_reachable() if name == "pejling-postgres" else None
+        reason = await targets.unavailable(name)
         if reason:
             print(f"skipping {name}: {reason}", file=sys.stderr)
             skipped[name] = reason
@@ -248,7 +248,7 @@ def _results(
     ratios = report.ratios(rows)
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": _machine(),
+        "machine": _machine(args),
         "settings": {
             "duration_s": args.duration,
             "warmup_s": args.warmup,
@@ -259,19 +259,22 @@ def _results(
         "turn": TURN,
         "rows": report.as_json(rows),
         "ratios": ratios,
+        "peer_ratios": report.peer_ratios(rows),
         "target": report.verdicts(ratios),
         "checks": checks,
         "skipped": skipped,
     }
 
 
-def _machine() -> dict[str, Any]:
+def _machine(args: argparse.Namespace | None = None) -> dict[str, Any]:
     model = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")),
         platform.processor(),
     )  # fmt: skip
+    peers = [n for n in args.targets.split(",") if n in targets.PEER_PYTHON] if args else []
     return {
+        "peer_versions": {name: targets.peer_versions(name) for name in peers},
         "cpus": os.cpu_count(),
         "cpu_model": model,
         "python": platform.python_version(),
@@ -308,6 +311,9 @@ def _print(results: dict[str, Any], rows: list[Row]) -> None:
     print(report.message_table(rows))
     print("\nratios:")
     print(report.ratio_table(results["ratios"]))
+    if results["peer_ratios"]:
+        print("\nratios against each echo baseline (Pejling ÷ baseline):")
+        print(report.peer_ratio_table(results["peer_ratios"]))
     for name, verdict in results["target"].items():
         met = "MET" if verdict["met"] else "MISSED"
         print(f"target (≥ 5× echo req/s at c=32, p99 < 150 ms) for {name}: {met}")

@@ -4,6 +4,15 @@
 - `echo`: bench/echo_bot.py, botbuilder's canonical echo bot.
 - `pejling-sqlite`: `pejling serve` on a fresh SQLite file in the run's temp dir.
 - `pejling-postgres`: `pejling serve` on a throwaway PostgreSQL database, dropped after.
+- `agents-echo`: bench/peers/agents_echo.py, the Microsoft 365 Agents SDK's echo agent.
+- `teams-echo`: bench/peers/teams_echo.py, the Microsoft Teams SDK for Python's echo app.
+- `floor-sqlite`, `floor-postgres`: bench/peers/floor.py, the bare handler plus one INSERT
+  and one pooled outbound POST per turn: the floor of a turn that writes and replies.
+
+The two peers run in virtual environments of their own (their dependencies would clash
+with Pejling's): `.venv-agents` and `.venv-teams` beside `.venv` in the checkout, or the
+interpreters named by PEJLING_BENCH_AGENTS_PYTHON and PEJLING_BENCH_TEAMS_PYTHON. A peer
+whose interpreter is missing is skipped, and the run says so (bench/peers/README.md).
 
 Pejling runs in local mode (no MicrosoftAppId, so no authentication) without its
 scheduler, after `pejling import` of the demo file and of the bigger benchmark file.
@@ -11,6 +20,7 @@ scheduler, after `pejling import` of the demo file and of the bigger benchmark f
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import sys
@@ -42,7 +52,29 @@ QUIET_BOT = {
     "PEJLING_TEAMS_RATE_LIMITS": "0",
 }
 COUNT_DIALOGUES = "SELECT state, count(*) FROM dialogue_progress GROUP BY state"
-NAMES = ("bare", "echo", "pejling-sqlite", "pejling-postgres")
+NAMES = ("bare", "echo", "agents-echo", "teams-echo", "pejling-sqlite", "pejling-postgres",
+         "floor-sqlite", "floor-postgres")  # fmt: skip
+PEERS = BENCH / "peers"
+PEER_PYTHON = {
+    "agents-echo": os.environ.get(
+        "PEJLING_BENCH_AGENTS_PYTHON", str(BENCH.parent / ".venv-agents" / "bin" / "python")
+    ),
+    "teams-echo": os.environ.get(
+        "PEJLING_BENCH_TEAMS_PYTHON", str(BENCH.parent / ".venv-teams" / "bin" / "python")
+    ),
+}
+# Anonymous, as each SDK documents for local testing (see the scripts' docstrings).
+AGENTS_ANONYMOUS = {"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true"}
+TEAMS_ANONYMOUS = {"DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": "true"}
+AGENTS_ERROR = "[on_turn_error]"  # the quickstart's error handler prints this
+TEAMS_ERROR = "Traceback"  # the Teams SDK logs a failed handler with its traceback
+PEER_PACKAGES = {
+    "agents-echo": ("microsoft-agents-hosting-aiohttp", "microsoft-agents-hosting-core",
+                    "microsoft-agents-activity", "microsoft-agents-authentication-msal",
+                    "aiohttp"),
+    "teams-echo": ("microsoft-teams-apps", "microsoft-teams-api", "fastapi", "uvicorn",
+                   "httpx"),
+}  # fmt: skip
 
 
 @dataclass
@@ -77,8 +109,95 @@ def launch(name: str, space: Workspace) -> AbstractAsyncContextManager[Running]:
         "echo": _echo,
         "pejling-sqlite": _pejling_sqlite,
         "pejling-postgres": _pejling_postgres,
+        "agents-echo": _agents_echo,
+        "teams-echo": _teams_echo,
+        "floor-sqlite": _floor_sqlite,
+        "floor-postgres": _floor_postgres,
     }
     return launchers[name](space)
+
+
+async def unavailable(name: str) -> str | None:
+    """Why target `name` cannot run here (None when it can): PostgreSQL not reachable, or
+    a peer's virtual environment missing."""
+    if name in ("pejling-postgres", "floor-postgres"):
+        return await postgres_reachable()
+    return _missing_interpreter(name)
+
+
+def _missing_interpreter(name: str) -> str | None:
+    if name in PEER_PYTHON and not Path(PEER_PYTHON[name]).exists():
+        return f"no interpreter at {PEER_PYTHON[name]} (see bench/peers/README.md)"
+    return None
+
+
+def peer_versions(name: str) -> dict[str, str | None]:
+    """The versions of a peer's SDK packages, from its own environment."""
+    script = (
+        "import json, sys\nfrom importlib import metadata\nout = {}\n"
+        "for n in sys.argv[1:]:\n    try: out[n] = metadata.version(n)\n"
+        "    except metadata.PackageNotFoundError: out[n] = None\nprint(json.dumps(out))"
+    )
+    try:
+        return json.loads(procs.run([PEER_PYTHON[name], "-c", script, *PEER_PACKAGES[name]]))
+    except (OSError, RuntimeError, ValueError):
+        return {}
+
+
+@asynccontextmanager
+async def _floor_sqlite(space: Workspace) -> AsyncIterator[Running]:
+    port = procs.free_port()
+    db = f"sqlite:{space.temp / 'floor.db'}"
+    argv = _python("peers/floor.py", "--port", str(port), "--db", db)
+    server = procs.start("floor-sqlite", argv, port, space.temp)
+    try:
+        yield Running(server, "Traceback")
+    finally:
+        server.stop()
+
+
+@asynccontextmanager
+async def _floor_postgres(space: Workspace) -> AsyncIterator[Running]:
+    name = f"pejling_bench_floor_{os.getpid()}"
+    admin = await asyncpg.connect(POSTGRES_ADMIN)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        port = procs.free_port()
+        argv = _python("peers/floor.py", "--port", str(port), "--db", url)
+        server = procs.start("floor-postgres", argv, port, space.temp)
+        try:
+            yield Running(server, "Traceback", db_pids=partial(_pg_backends, admin, name))
+        finally:
+            server.stop()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@asynccontextmanager
+async def _agents_echo(space: Workspace) -> AsyncIterator[Running]:
+    port = procs.free_port()
+    env = {**AGENTS_ANONYMOUS, "PORT": str(port)}
+    argv = [PEER_PYTHON["agents-echo"], str(PEERS / "agents_echo.py")]
+    server = procs.start("agents-echo", argv, port, space.temp, env)
+    try:
+        yield Running(server, AGENTS_ERROR)
+    finally:
+        server.stop()
+
+
+@asynccontextmanager
+async def _teams_echo(space: Workspace) -> AsyncIterator[Running]:
+    port = procs.free_port()
+    env = {**TEAMS_ANONYMOUS, "PORT": str(port)}
+    argv = [PEER_PYTHON["teams-echo"], str(PEERS / "teams_echo.py")]
+    server = procs.start("teams-echo", argv, port, space.temp, env)
+    try:
+        yield Running(server, TEAMS_ERROR)
+    finally:
+        server.stop()
 
 
 @asynccontextmanager

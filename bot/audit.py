@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from kort.catalogue import LOCAL_TIME, texts
+from kort.catalogue import texts
 from store.audit_export import AuditLine, AuditTrail
+from store.dates import LOCAL_TIME
 
 t = texts()
 COLUMNS = ("tidspunkt", "hvem", "kilde", "hvad", "id", "handling", "før", "efter")

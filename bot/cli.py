@@ -29,14 +29,25 @@ from bot.devtools.chat import cli as chat_cli
 from bot.digests import DigestResult, post_digest
 from bot.settings import Settings, SettingsError, from_environment
 from kort.annual_cycle import item_line
-from kort.catalogue import LOCAL_TIME, texts
-from store import annual_cycle, audit, committees, conversations, migrate, people
+from kort.catalogue import texts
+from store import (
+    annual_cycle,
+    audit,
+    committees,
+    conversations,
+    knowledge,
+    migrate,
+    people,
+    profiles,
+)
 from store.audit_export import AuditTrail, committee_trail
+from store.dates import LOCAL_TIME
 from store.db import create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
+from store.meetingviews import KnowledgePackView
 from store.models import Committee
-from store.orgfile import OrgFile, read_org_file
+from store.orgfile import OrgFile, read_org_file, without_goals
 from store.profiles import PROFILE_KEYS
 from store.views import CycleItem
 
@@ -112,6 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     people_edge.add_arguments(person)
     trail = _add(commands, "revision", t("cli.revision"), _revision)
     audit_edge.add_arguments(trail)
+    known = _add(commands, "viden", t("cli.viden"), _knowledge)
+    known.add_argument("file", type=Path, metavar="FIL", help=t("cli.viden_fil"))
+    known.add_argument("--udvalg", "--committee", dest="committee", metavar="UDVALG",
+                       required=True, help=t("cli.udvalg"))  # fmt: skip
+    known.add_argument("--periode", "--period", dest="period", metavar="PERIODE",
+                       help=t("cli.rapport_periode"))  # fmt: skip
     documents = _add(commands, "rapport", t("cli.rapport"), _documents)
     documents_edge.add_arguments(documents)
     chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
@@ -172,7 +189,13 @@ def _import_file(settings: Settings, path: Path, profile: str | None = None) -> 
     if profile:  # `pejling demo --profil`: try the demo as another municipality works
         municipality = org.municipality.model_copy(update={"profile": profile})
         org = org.model_copy(update={"municipality": municipality})
-    report = asyncio.run(_run_import(settings, org))
+        if not profiles.profile(profile).uses_goals:
+            org = without_goals(org)  # Dragør's committee never sees a goal
+    try:
+        report = asyncio.run(_run_import(settings, org))
+    except OrgFileError as error:  # goals for a profile without them, refused as a whole
+        print(t("cli.org_fejl", path=path, problem=t(error.key, **error.params)), file=sys.stderr)
+        return 2
     print(_report_line(org.municipality.name, report))
     return 0
 
@@ -380,6 +403,31 @@ def _documents(args: argparse.Namespace) -> int:
     except DomainError as refused:
         return documents_edge.refuse(refused.key)
     documents_edge.write(found, args)
+    return 0
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    """`pejling viden FIL --udvalg KEY`: a CSV or Excel file of trends, surveys, key figures
+    and links into the committee's knowledge pack for the period."""
+    now = datetime.now(UTC)
+
+    async def imported(session: AsyncSession) -> tuple[KnowledgePackView, int, int]:
+        return await knowledge.import_named(session, args.committee, args.period, entries, now)
+
+    try:
+        entries = knowledge.read_file(args.file)
+        found, created, updated = asyncio.run(_in_session(from_environment(), imported))
+    except DomainError as refused:
+        problem = t(refused.key, **refused.params)
+        if "row" in refused.params:
+            problem = t("viden.raekke", row=refused.params["row"], problem=problem)
+        print(t("cli.viden_fejl", path=args.file, problem=problem), file=sys.stderr)
+        return 2
+    except OSError as unread:
+        print(t("cli.viden_fejl", path=args.file, problem=unread.strerror), file=sys.stderr)
+        return 2
+    print(t("viden.importeret", committee=found.committee_name, period=found.period_name,
+            created=created, updated=updated))  # fmt: skip
     return 0
 
 

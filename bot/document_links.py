@@ -14,8 +14,9 @@ from aiohttp import web
 from sqlalchemy.exc import NoResultFound
 
 from dialoger.documents import Rendered, render
-from kort.catalogue import LOCAL_TIME, texts
+from kort.catalogue import texts
 from store import links, people
+from store.dates import LOCAL_TIME
 from store.errors import DomainError
 
 log = logging.getLogger(__name__)

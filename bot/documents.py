@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialoger.documents import Rendered, render, request_for
-from kort.catalogue import LOCAL_TIME, texts
+from kort.catalogue import texts
+from store.dates import LOCAL_TIME
 from store.documentviews import FORMATS, KINDS
 
 t = texts()

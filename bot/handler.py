@@ -191,6 +191,8 @@ class _Delivery:
         if self.result.told:
             # Planned in the outbox with the turn; a storm must not hold up the answer.
             self.bot.tell_after_turn(self._tell())
+        if self.result.posted:
+            self.bot.after_turn(self._post())
         if self.result.dispatch:
             # A pack in parts, with retries, can outlast the ~15 s Teams waits for a click;
             # it would then deliver the click again, and post the pack again.
@@ -201,6 +203,12 @@ class _Delivery:
             # A pack asked for by the button goes out again; anything else only once.
             await outbox_edge.deliver(
                 self.bot.proactive, item, self.turn.now, again=item.kind is Kind.PACK
+            )
+
+    async def _post(self) -> None:
+        for planned in self.result.posted:  # planned with the turn; a failure waits for the tick
+            await outbox_edge.send_now(
+                self.bot.proactive, planned.municipality_id, (planned.key,), self.turn.now
             )
 
     async def _tell(self) -> None:

@@ -39,8 +39,9 @@ from bot.meetings import Message, meeting_message
 from bot.proactive import Proactive
 from kort.bearings import meeting_list_card
 from kort.catalogue import texts
+from kort.knowledge import knowledge_pack_card
 from kort.reminders import reminder_card, unreached_card
-from store import committees, conversations, matters, outbox, outbox_planning, reminders
+from store import committees, conversations, knowledge, matters, outbox, outbox_planning, reminders
 from store.models import Committee, Municipality
 from store.outbox import Due, Kind, Taken
 from store.outbox_planning import Source
@@ -175,6 +176,11 @@ async def build(session: AsyncSession, row: Taken, now: datetime) -> Message | N
             return None  # decided or moved since it was planned
         card = meeting_list_card(found.committee_name, found.held_on, found.matters, t)
         return Message((card,), committee_id=found.committee_id)
+    if row.kind == Kind.KNOWLEDGE:
+        pack = await knowledge.to_post(session, row.municipality_id, row.payload)
+        if pack is None:
+            return None  # emptied since it was asked for
+        return Message((knowledge_pack_card(pack, t),), committee_id=pack.committee_id)
     if row.kind == Kind.UNREACHED:
         lost = await conversations.unreached(session, row.municipality_id)
         if not lost:

@@ -6,7 +6,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialoger import corrections, digests, evaluations, goals, meetings, reminders, roles, runner
+from dialoger import (
+    corrections,
+    digests,
+    evaluations,
+    goals,
+    joint_meetings,
+    knowledge,
+    meetings,
+    reminders,
+    roles,
+    runner,
+)
 from dialoger.context import Context
 from dialoger.flows import FLOWS, status
 from dialoger.turn import TurnResult, say
@@ -43,6 +54,7 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.RETURN_GOAL: lambda ctx: goals.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: goals.record_committee,
     actions.START_EVALUATION: evaluations.from_card,
+    actions.ANSWER_MIDWAY: evaluations.answer_midway,
     actions.CORRECT_STATUS: corrections.correct,
     actions.WITHDRAW_STATUS: corrections.withdraw,
 }
@@ -69,6 +81,12 @@ _MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.SHOW_OVERVIEW: digests.from_card,
     actions.SHOW_UNIT: digests.show_unit,
     actions.OPEN_GOAL: digests.open_goal,
+    actions.SHOW_KNOWLEDGE: knowledge.show,
+    actions.SAVE_KNOWLEDGE: knowledge.save,
+    actions.REMOVE_KNOWLEDGE: knowledge.remove,
+    actions.POST_KNOWLEDGE: knowledge.post,
+    actions.CHOOSE_JOINT: joint_meetings.choose,
+    actions.SAVE_JOINT: joint_meetings.save,
 }
 
 

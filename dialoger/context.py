@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialoger.memory import Memory
 from dialoger.turn import Notice, Turn
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
+from store.dates import LOCAL_TIME
 from store.errors import Invalid
 from store.views import Actor
 

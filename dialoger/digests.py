@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from dialoger.context import Context, card_id
 from dialoger.turn import Reply, TurnResult, say, show
-from kort.catalogue import LOCAL_TIME
 from kort.digest_on_demand import committee_choice_card, open_card, unit_card, with_course
 from kort.digests import digest_cards
 from kort.documents.buttons import with_documents
 from kort.goals import goal_card
 from store import committees, digests, goals, status_history
 from store import documents as documents_store
+from store.dates import LOCAL_TIME
 from store.errors import DomainError
 from store.goalviews import GoalDetail
 from store.models import Committee

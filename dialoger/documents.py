@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kort.catalogue import LOCAL_TIME, Texts, texts
+from kort.catalogue import Texts, texts
 from kort.documents import excel, pdf
 from kort.documents.journal import file_name, metadata
 from store import committees
 from store import documents as documents_store
 from store.audit_export import committee_trail
+from store.dates import LOCAL_TIME
 from store.documentviews import DocumentRequest, JournalMeta
 from store.errors import Invalid
 from store.models import Committee, Meeting, Municipality, Period, Unit

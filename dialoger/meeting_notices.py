@@ -24,9 +24,11 @@ async def tell_leaders(
     leader's units)."""
     meeting, t = done.meeting, ctx.texts
     chosen = profile(ctx.require_actor().profile)
-    asked_from = due_at(
-        meeting.starts_at, chosen.meetings.preparation_days, chosen.cycle.closed_days
-    ).date()
+    asked_from = (
+        due_at(meeting.starts_at, chosen.meetings.preparation_days, chosen.cycle.closed_days).date()
+        if chosen.meetings.preparation_requests
+        else None  # a light process asks no one: the leader may prepare of their own accord
+    )
     names = await _their_units(ctx, done, taken_off)
     for person in done.invited:
         ctx.notify(person, card=cards.invitation_card(meeting, names[person], asked_from, t))

@@ -29,27 +29,20 @@ from dialoger.intents import Intent, recognise
 from dialoger.memory import Memory
 from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue, unfinished_note
 from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
-from kort.catalogue import LOCAL_TIME, Texts, texts
+from kort.catalogue import Texts, texts
 from kort.help import help_card
 from store import audit, conversations, outbox, people, roleversion, seen
+from store.dates import LOCAL_TIME
 from store.enums import EvaluationKind
 from store.errors import DomainError
 from store.limits import MESSAGE_MAX
-from store.profiles import profile
+from store.profiles import municipal, profile
 from store.progress import StaleProgress
 from store.text import fold
 from store.views import ProgressView
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
-
-
-class _Repeated(Exception):
-    """A copy of an activity another turn handled meanwhile: roll back what this one did."""
-
-    def __init__(self, answer: TurnResult) -> None:
-        super().__init__("activity handled by another turn")
-        self.answer = answer
 
 
 async def handle(
@@ -69,9 +62,6 @@ async def handle(
             for remember in after_commit:
                 remember()
             return result
-        except _Repeated as repeated:
-            log.info("activity already handled by another turn; its copy is not")
-            return repeated.answer
         except StaleProgress:
             log.info("dialogue saved concurrently; running the turn again")
             turn = replace(turn, again=True)
@@ -95,16 +85,14 @@ async def _route(
     t = texts_for(identity.language, identity.profile)
     if identity.municipality_id is None:
         return _unknown_municipality(turn, t)
-    if await _handled_before(session, turn):
-        return _already_handled(turn, t)
-    ctx = Context(session, turn, t, identity.municipality_id, identity.actor, memory, after_commit)
-    result = await _dispatch(ctx)
-    # Claimed last, so the turn holds no write lock while it works; a copy handled at the
-    # same moment loses the claim here and everything it wrote is rolled back.
+    # The check and the claim in one statement: a copy of an activity handled before (or
+    # being handled right now) goes no further, and leaves nothing written.
     if turn.activity_id and not await seen.claim(
         session, identity.municipality_id, turn.conversation_id, turn.activity_id, turn.now
     ):
-        raise _Repeated(_already_handled(turn, t))
+        return _already_handled(turn, t)
+    ctx = Context(session, turn, t, identity.municipality_id, identity.actor, memory, after_commit)
+    result = await _dispatch(ctx)
     if not ctx.notices:
         return result
     told = await _plan_notices(session, turn, ctx.notices)
@@ -133,15 +121,9 @@ def _unknown_municipality(turn: Turn, t: Texts) -> TurnResult:
     return TurnResult(() if quiet else (say(t("fejl.kommune_ukendt")),))
 
 
-async def _handled_before(session: AsyncSession, turn: Turn) -> bool:
-    """Teams sent this activity before, and a turn handled it (TEAMS-FACTS §6)."""
-    if not turn.activity_id:
-        return False
-    return await seen.seen_before(session, turn.conversation_id, turn.activity_id)
-
-
 def _already_handled(turn: Turn, t: Texts) -> TurnResult:
-    """A copy of a handled activity: a clicked button still gets an answer (Teams waits
+    """A copy of a handled activity (Teams re-delivers when a bot is slow, TEAMS-FACTS
+    §6): a clicked button still gets an answer (Teams waits
     for one), a message gets none, as its first copy was answered already."""
     return TurnResult((say(t("dialog.allerede_modtaget")),) if turn.via is Via.EXECUTE else ())
 
@@ -253,7 +235,7 @@ async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
         uses_goals=profile(actor.profile).uses_goals,
         decides=actor.approves_goals,
         plans=actor.is_administration,
-        midway=profile(actor.profile).evaluates(EvaluationKind.MIDWAY),
+        midway=municipal(actor.profile, actor.midway).evaluates(EvaluationKind.MIDWAY),
     )
     shown = TurnResult((show(card),))
     if current is None:

@@ -39,8 +39,6 @@ async def save(ctx: Context, changed: ProgressView, state: str = progress.ACTIVE
 async def start(ctx: Context, flow: Flow[D], current: ProgressView | None) -> TurnResult:
     """Start `flow`, or pick it up where it was left if it is already under way.
     `current` is the person's active dialogue, which the caller has looked up."""
-    if current is not None and _repeated(ctx, current):
-        return TurnResult()
     if current is not None and current.flow == flow.name:
         return await resume(ctx, current, "dialog.allerede_i_gang")
     data = await flow.load(ctx)
@@ -80,11 +78,6 @@ async def _open(
     )  # fmt: skip
 
 
-def _repeated(ctx: Context, current: ProgressView) -> bool:
-    """Teams sent this activity before (it re-delivers when a bot is slow): already done."""
-    return bool(ctx.turn.activity_id) and ctx.turn.activity_id == current.last_activity_id
-
-
 async def resume(
     ctx: Context, current: ProgressView, note_key: str, **params: object
 ) -> TurnResult:
@@ -107,8 +100,6 @@ async def too_long(ctx: Context) -> TurnResult:
 
 async def answer(ctx: Context, current: ProgressView) -> TurnResult:
     """Apply the turn to the dialogue `current`, and save it when all is answered."""
-    if _repeated(ctx, current):
-        return TurnResult()
     current = replace(current, last_activity_id=ctx.turn.activity_id)
     flow = FLOWS.get(current.flow)
     if flow is None:  # a flow that no longer exists: let the person start afresh

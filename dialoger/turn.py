@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from store.outbox import Due
+from store.outbox import Due, Planned
 
 
 class Via(enum.StrEnum):
@@ -101,6 +101,8 @@ class TurnResult:
     dispatch: tuple[Due, ...] = ()
     # The outbox keys the notices were planned under, in the turn's own transaction.
     told: tuple[str, ...] = ()
+    # Channel posts this turn planned in the outbox (a knowledge pack): sent after the turn.
+    posted: tuple[Planned, ...] = ()
 
 
 def say(text: str) -> Reply:

@@ -106,3 +106,19 @@ SAVE_MATTER = "matter.save"  # data: matter; inputs: legal, economic, staff, oth
 DECIDE_BEARING = (
     "bearing.decide"  # data: bearing; inputs: bearing_decided_on_<id>, bearing_words_<id>
 )
+
+# The department head answers a leader's midway evaluation on its card: agrees or not,
+# comments and signs it off.
+ANSWER_MIDWAY = "midway.answer"  # data: goal, read_at; inputs: head_agrees (yes|no), head_comment
+# The committee's knowledge pack before the dialogue meetings: the administration opens it
+# from a meeting's card, enters or removes pieces, and posts it to the committee's channel.
+SHOW_KNOWLEDGE = "knowledge.show"  # data: meeting, or committee and period
+SAVE_KNOWLEDGE = "knowledge.save"  # data: committee, period; inputs: kind, title, text, url,
+#   value, unit, year
+REMOVE_KNOWLEDGE = "knowledge.remove"  # data: item
+POST_KNOWLEDGE = "knowledge.post"  # data: committee, period
+
+# Joint dialogue meetings: the administration chooses the other committees taking part,
+# from a meeting's card.
+CHOOSE_JOINT = "meeting.choose_joint"  # data: meeting — the form with the other committees
+SAVE_JOINT = "meeting.save_joint"  # data: meeting; input: committees (ids, comma separated)

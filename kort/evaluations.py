@@ -31,7 +31,7 @@ from kort.common import (
 )
 from kort.goal_fields import SEP, bullets, cancel_button
 from store.enums import Color, ColorScale, EvaluationKind
-from store.goalviews import EvaluationGoal, EvaluationView
+from store.goalviews import EvaluationGoal, EvaluationView, HeadAnswer
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.profiles import ColorSettings
 
@@ -240,14 +240,18 @@ def evaluation_card(
     *,
     next_goal: EvaluationGoal | None = None,
     show_goal: bool = False,
+    answerable: bool = False,
 ) -> dict[str, Any]:
     """A saved evaluation: the receipt that replaces the form (with a button to the next
-    goal that still misses one), and what the department head gets (with the goal)."""
+    goal that still misses one), and what the department head gets (with the goal; for a
+    midway evaluation, `answerable`, the form to answer and sign it off)."""
     body: list[Any] = [
         title(heading(saved.kind, saved.year, texts)),
         text(f"{goal.title}{SEP}{goal.unit_name}", bold=True),
         *evaluation_body(saved, texts),
     ]
+    if answerable and saved.kind is EvaluationKind.MIDWAY:
+        body += answer_form(goal, saved, texts)
     shown: list[ac.ActionExecute] = []
     if next_goal is not None:
         start = {"action": actions.START_EVALUATION, "kind": saved.kind.value, "goal": next_goal.id}
@@ -276,7 +280,67 @@ def evaluation_body(saved: EvaluationView, texts: Texts) -> list[Any]:
             ]
         )
     )
+    if saved.answer is not None:
+        body += answer_blocks(saved.answer, texts)
     return body
+
+
+def answer_blocks(answer: HeadAnswer, texts: Texts) -> list[Any]:
+    """The department head's answer under the evaluation: agreed or not, the comment, and
+    who signed it off when."""
+    verdict = texts("evalueringkort.svar.enig" if answer.agrees else "evalueringkort.svar.uenig")
+    signed = texts(
+        "evalueringkort.svar.underskrevet",
+        name=answer.signed_off_by or texts("evalueringkort.svar.ukendt"),
+        when=texts.day_time(answer.signed_off_at),
+    )
+    blocks: list[Any] = [
+        text(texts("evalueringkort.svar.titel"), bold=True, small=True),
+        text(verdict, bold=True),
+    ]
+    if answer.comment:
+        blocks.append(text(answer.comment))
+    blocks.append(text(signed, small=True))
+    return blocks
+
+
+def answer_form(goal: EvaluationGoal, saved: EvaluationView, texts: Texts) -> list[Any]:
+    """What the department head answers: agree or not, a comment (needed when not), and
+    the button that signs it off. The button names the evaluation it was shown, so a
+    sign-off of one the leader has changed since is refused."""
+    agreed = None if saved.answer is None else ("yes" if saved.answer.agrees else "no")
+    choice = ac.InputChoiceSet(
+        id="head_agrees",
+        label=texts("evalueringkort.svar.enig_label"),
+        style=t.ChoiceInputStyle.EXPANDED,
+        is_required=True,
+        error_message=texts("evalueringkort.svar.enig_fejl"),
+        value=agreed,
+        choices=[
+            ac.InputChoice(title=texts("evalueringkort.svar.enig"), value="yes"),
+            ac.InputChoice(title=texts("evalueringkort.svar.uenig"), value="no"),
+        ],
+    )
+    comment = ac.InputText(
+        id="head_comment",
+        label=texts("evalueringkort.svar.kommentar_label"),
+        placeholder=texts("evalueringkort.svar.kommentar_hint"),
+        is_multiline=True,
+        max_length=NARRATIVE_MAX,
+        value=saved.answer.comment if saved.answer else None,
+    )
+    data = {
+        "action": actions.ANSWER_MIDWAY,
+        "goal": goal.id,
+        "read_at": saved.reported_at.isoformat(),
+    }
+    sign = button(texts("evalueringkort.svar.knap"), data, positive=True)
+    return [
+        ac.Container(separator=True, items=[text(texts("evalueringkort.svar.spoergsmaal"))]),
+        choice,
+        comment,
+        buttons(sign),
+    ]
 
 
 def evaluation_blocks(evaluations: Sequence[EvaluationView], texts: Texts) -> list[Any]:

@@ -1,5 +1,5 @@
 """The meeting pack, posted in the committee's channel before a dialogue meeting: the
-meeting and the committee's bearings, then per unit its goals with their status and
+meeting, the committee's knowledge pack and bearings, then per unit its goals with their status and
 trend through the period, the leader's preparation, and last period's results.
 
 A pack for a large committee is long, so it is split by unit into numbered parts, each
@@ -19,6 +19,7 @@ from kort.catalogue import Texts
 from kort.common import card, color_word, text, title
 from kort.digests import SIZE_LIMIT, UNKNOWN_TOTAL, card_size, split_cards
 from kort.goal_fields import bullets, latest_status_block
+from kort.knowledge import knowledge_section
 from kort.meetings import (
     SEP,
     clip,
@@ -39,6 +40,10 @@ SHORTEN_STEPS: tuple[int | None, ...] = (None, 1000, 500, 250, 120, 60)
 def pack_cards(pack: PackView, texts: Texts) -> list[dict[str, Any]]:
     """The pack as one card, or as parts "Mødepakke · del 2 af 4" of whole units."""
     sections = [_meeting_section(pack, texts)]
+    if pack.knowledge:  # what the committee should know first
+        sections.append(
+            ac.Container(items=knowledge_section(pack.knowledge, texts), separator=True)
+        )
     sections += [_bearing_section(b, number == 0, texts) for number, b in enumerate(pack.bearings)]
     sections += [_fitted_unit(entry, pack, texts) for entry in pack.units]
     return split_cards(sections, lambda part, page: _pack_card(pack, part, page, texts))

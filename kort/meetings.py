@@ -70,6 +70,7 @@ def meeting_facts(meeting: MeetingView, texts: Texts, *, units: bool = True) -> 
     return facts(
         [
             (texts("moedekort.felt.udvalg"), meeting.committee_name),
+            (texts("moedekort.felt.sammen_med"), _joint(meeting)),
             (texts("moedekort.felt.tidspunkt"), texts.day_time(meeting.starts_at)),
             (texts("moedekort.felt.model"), model_label(meeting, texts)),
             (texts("moedekort.felt.tema"), meeting.theme),
@@ -77,6 +78,11 @@ def meeting_facts(meeting: MeetingView, texts: Texts, *, units: bool = True) -> 
             (texts("moedekort.felt.enheder"), unit_list(meeting.units) if units else None),
         ]
     )
+
+
+def _joint(meeting: MeetingView) -> str | None:
+    """The other committees of a joint meeting; None (no line) for a committee's own."""
+    return ", ".join(name for _, name in meeting.joint) or None
 
 
 def preparation_label(field: str, texts: Texts) -> str:
@@ -171,6 +177,14 @@ def _administration_buttons(meeting: MeetingView, texts: Texts) -> list[ac.Actio
             texts("moedekort.knap.send_pakke"),
             {"action": actions.SEND_PACK, "meeting": meeting.id},
         ),
+        button(
+            texts("moedekort.knap.viden"),
+            {"action": actions.SHOW_KNOWLEDGE, "meeting": meeting.id},
+        ),
+        button(
+            texts("moedekort.knap.faelles"),
+            {"action": actions.CHOOSE_JOINT, "meeting": meeting.id},
+        ),
     ]
     write = {"action": actions.WRITE_SUMMARY, "meeting": meeting.id}
     if meeting.summary_state is None:
@@ -226,10 +240,11 @@ def _meeting_entry(meeting: MeetingView, texts: Texts) -> ac.Container:
 
 
 def invitation_card(
-    meeting: MeetingView, unit_name: str, preparation_date: date, texts: Texts
+    meeting: MeetingView, unit_name: str, preparation_date: date | None, texts: Texts
 ) -> dict[str, Any]:
     """To a leader whose unit is put on a meeting: when, what kind, and when they will be
-    asked to prepare, so the request does not come out of the blue."""
+    asked to prepare, so the request does not come out of the blue (or, where no one is
+    asked, that they may prepare if they like)."""
     when = texts.day_time(meeting.starts_at)
     invited = texts(
         "moedekort.invitation.tekst", unit=unit_name, committee=meeting.committee_name, time=when
@@ -238,7 +253,11 @@ def invitation_card(
         title(texts("moedekort.invitation.titel")),
         text(invited),
         meeting_facts(meeting, texts),
-        text(texts("moedekort.invitation.forberedelse", date=texts.date(preparation_date))),
+        text(
+            texts("moedekort.invitation.forberedelse", date=texts.date(preparation_date))
+            if preparation_date is not None
+            else texts("moedekort.invitation.forberedelse_frivillig")
+        ),
     ]
     return card(body, fallback_text=invited)
 

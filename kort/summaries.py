@@ -283,7 +283,7 @@ def _draft_buttons(summary: SummaryView, texts: Texts) -> list[ac.ActionExecute]
     if summary.state is SummaryState.APPROVED:
         return []
     ids = {"summary": summary.id, "revision": summary.revision}
-    if summary.state is SummaryState.DRAFT:
+    if summary.state is SummaryState.DRAFT and summary.comment_round:
         send = {"action": actions.SEND_SUMMARY, **ids}
         shown = [button(texts("moedekort.knap.send_referat"), send, positive=True)]
     else:

@@ -17,20 +17,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from store import roleversion
+from store.dates import LOCAL_TIME
 from store.enums import Role
 from store.errors import Invalid, NotAllowed
 from store.models import Absence, Department, Person, RoleAssignment, Unit
 from store.text import danish_order
 from store.views import AbsenceView, Actor, Colleague, RoleView
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 MAX_DAYS = 366  # an absence lasts at most a year (a leap year included)
 AHEAD_DAYS = 365  # and begins within a year
 DAY = timedelta(days=1)

@@ -14,12 +14,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.digests import LOCAL_TIME, schedule_trigger
+from store.dates import LOCAL_TIME
+from store.digests import schedule_trigger
 from store.enums import MeetingState, Role
 from store.meetings import meetings_of
 from store.models import Committee, Meeting, Municipality, Period
 from store.outbox import due_at
-from store.profiles import CycleSettings, profile
+from store.profiles import CycleSettings, municipal, profile
 from store.status import current_period
 from store.views import Actor, CycleItem, ItemKind
 
@@ -89,7 +90,7 @@ async def for_person(
     approve goals, their dialogue meetings (and the preparation before each, for a
     leader), and the digests of the committees they sit on or serve."""
     window = window_from(start, months)
-    chosen = profile(actor.profile)
+    chosen = municipal(actor.profile, actor.midway)
     found: list[CycleItem] = []
     period = await current_period(session, actor.municipality_id, start)
     if chosen.uses_goals and period is not None and (actor.led_unit_ids or actor.approves_goals):
@@ -146,7 +147,7 @@ async def _meeting_items(session: AsyncSession, actor: Actor, window: Window) ->
         )
         mine = [u.name for u in meeting.units if u.id in actor.led_unit_ids]
         asked = due_at(meeting.starts_at, days, closed).date()
-        if mine and window.holds(asked):
+        if mine and chosen.meetings.preparation_requests and window.holds(asked):
             found.append(
                 CycleItem(asked, ItemKind.PREPARATION, until=local.date(), about=", ".join(mine))
             )

@@ -6,17 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import committees
+from store.dates import LOCAL_TIME
 from store.errors import Invalid
 from store.models import AuditEvent, Committee, Period, Person
 from store.text import fold
-
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 @dataclass(frozen=True)

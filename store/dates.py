@@ -13,6 +13,8 @@ from store.text import fold
 
 # The municipalities' clock: every day and hour a user reads or types is Danish time.
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+# Messages that nobody asked for in a turn arrive at the start of a working day.
+SEND_AT = time(8, 0)
 
 MONTHS = {
     name: number

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.dates import LOCAL_TIME
 from store.enums import Color, MeetingState
+from store.meetings import of_committee
 from store.models import Committee, Meeting, Period, StatusUpdate
 from store.views import GoalView, MeetingChange, SinceMeeting
 
@@ -85,7 +86,7 @@ async def since_meeting(
     held = await session.scalar(
         select(Meeting.starts_at)
         .where(
-            Meeting.committee_id == committee.id,
+            of_committee(committee.id),
             Meeting.starts_at <= now,
             Meeting.state == MeetingState.PLANNED,
         )

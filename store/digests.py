@@ -6,16 +6,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import claims
+from store.dates import LOCAL_TIME
 from store.digestgoals import bearing_colors, committee_goals
 from store.digestrules import current_from, red_twice, since_meeting, status_days
 from store.enums import GoalState, MatterState, SummaryState
+from store.meetings import of_committee
 from store.meetingviews import SummaryContent
 from store.models import (
     Committee,
@@ -42,7 +43,6 @@ from store.views import (
     StatusView,
 )
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # A digest without goals shows the summaries of this many of the latest dialogue meetings.
 SUMMARIES_SHOWN = 3
 # A committee with no schedule of its own gets digests on demand only, one per ISO week.
@@ -169,7 +169,7 @@ async def _summaries(
             select(Meeting.starts_at, Summary.content)
             .join(Summary, Summary.meeting_id == Meeting.id)
             .where(
-                Meeting.committee_id == committee.id,
+                of_committee(committee.id),  # its own meetings and those it joined
                 Meeting.period_id == period.id,
                 Summary.state == SummaryState.APPROVED,
             )

@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from store import knowledge
 from store.dates import LOCAL_TIME
 from store.documentviews import (
     ApprovalLine,
@@ -143,6 +145,7 @@ async def committee_report(
         bearings=await _bearings(session, committee, period, goals),
         matters=await _matters(session, committee),
         summaries=await _summaries(session, committee, period, meeting),
+        knowledge=await knowledge.items_for(session, committee.id, period.id),
     )
 
 
@@ -271,6 +274,9 @@ async def _goals(
                 sub_goals=tuple(g.sub_goals or ()),
                 deadline=g.deadline,
                 responsible=g.responsible,
+                evaluation_method=g.evaluation_method,
+                data_source=g.data_source,
+                perspective=g.perspective,
                 state=str(g.state),
                 statuses=tuple(statuses.get(g.id, ())),
                 evaluations=tuple(evaluations.get(g.id, ())),
@@ -307,14 +313,17 @@ async def _statuses(
 async def _evaluations(
     session: AsyncSession, goal_ids: list[int]
 ) -> dict[int, list[EvaluationLine]]:
+    signer = aliased(Person)
     rows = await session.execute(
-        select(Evaluation, Person.name)
+        select(Evaluation, Person.name, signer.name)
         .outerjoin(Person, Person.id == Evaluation.reported_by)
+        .outerjoin(signer, signer.id == Evaluation.signed_off_by)
         .where(Evaluation.goal_id.in_(goal_ids))
         .order_by(Evaluation.goal_id, Evaluation.reported_at, Evaluation.id)
     )
     found: dict[int, list[EvaluationLine]] = {}
-    for e, name in rows:
+    for e, name, signed_by in rows:
+        signed = e.signed_off_at is not None
         line = EvaluationLine(
             EvaluationKind(e.kind),
             e.year,
@@ -325,6 +334,10 @@ async def _evaluations(
             e.effect_assessment,
             e.reported_at,
             name,
+            e.head_agrees if signed else None,
+            e.head_comment if signed else None,
+            signed_by if signed else None,
+            e.signed_off_at,
         )
         found.setdefault(e.goal_id, []).append(line)
     return found
@@ -374,7 +387,8 @@ async def _bearings(
         .order_by(Bearing.id)
     )
     return tuple(
-        ReportBearing(b.title, b.description, tuple(colors.get(b.title, ()))) for b in rows
+        ReportBearing(b.title, b.description, tuple(colors.get(b.title, ())), b.proposed)
+        for b in rows
     )
 
 
@@ -394,6 +408,7 @@ def _matter(m: Matter) -> ReportMatter:
         m.staff,
         m.decided_on,
         m.decision,
+        m.other,
     )
 
 
@@ -452,7 +467,8 @@ def _summary(
         units=tuple((units.get(u.unit_id, ""), u.text) for u in content.units),
         bearings=tuple(b.title for b in content.bearings),
         matters=tuple(
-            ReportMatter(m.title, False, m.legal, m.economic, m.staff) for m in content.matters
+            ReportMatter(m.title, False, m.legal, m.economic, m.staff, other=m.other)
+            for m in content.matters
         ),
         follow_ups=tuple(
             ReportFollowUp(f.text, people.get(f.owner, f.owner) if f.owner else None, f.due)

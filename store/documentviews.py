@@ -11,6 +11,7 @@ from typing import Any
 
 from store.enums import Color, EvaluationKind
 from store.errors import Invalid
+from store.meetingviews import KnowledgeItemView
 
 KINDS = ("rapport", "pakke", "referat", "aftale", "revision")
 FORMATS = ("pdf", "xlsx")
@@ -38,6 +39,11 @@ class EvaluationLine:
     effect_assessment: str | None
     reported_at: datetime
     reporter: str | None = None
+    # Midway: the department head's answer, once signed off (agreed or not, a comment).
+    head_agrees: bool | None = None
+    head_comment: str | None = None
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,11 @@ class ReportGoal:
     sub_goals: tuple[str, ...] = ()
     deadline: date | None = None
     responsible: str | None = None
+    # The agreement template's fields (Jammerbugt): how the goal is evaluated, from what
+    # data, and under which balanced-scorecard perspective. Choices are stored as values.
+    evaluation_method: str | None = None
+    data_source: str | None = None
+    perspective: str | None = None
     state: str = "approved"
     statuses: tuple[StatusPoint, ...] = ()  # oldest first
     evaluations: tuple[EvaluationLine, ...] = ()
@@ -93,6 +104,7 @@ class ReportBearing:
     title: str
     description: str | None
     colors: tuple[Color | None, ...] = ()  # of the goals that follow it; None: no status
+    proposed: bool = False  # agreed at a dialogue meeting, not yet decided by the committee
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,7 @@ class ReportMatter:
     staff: str | None = None
     decided_on: date | None = None
     decision: str | None = None
+    other: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,8 @@ class CommitteeReport:
     bearings: tuple[ReportBearing, ...] = ()
     matters: tuple[ReportMatter, ...] = ()
     summaries: tuple[ReportSummary, ...] = ()
+    # The committee's knowledge pack for the period: trends, surveys, key figures, links.
+    knowledge: tuple[KnowledgeItemView, ...] = ()
 
     @property
     def goals(self) -> tuple[ReportGoal, ...]:

@@ -50,6 +50,8 @@ class GoalAction(enum.StrEnum):
     # A midway evaluation or a final report was saved; its text is in the event's snapshot.
     EVALUATED_MIDWAY = "evaluated_midway"
     FINAL_REPORTED = "final_reported"
+    # The department head answered a midway evaluation (comment, agreement, sign-off).
+    MIDWAY_ANSWERED = "midway_answered"
 
 
 class GoalType(enum.StrEnum):
@@ -161,3 +163,11 @@ class ColorScale(enum.StrEnum):
 
     EXPECTED = "expected"  # during the period: is the goal expected to be met?
     FULFILMENT = "fulfilment"  # the final report: not, partly or fully met (Hvidovre 000)
+
+
+class KnowledgeKind(enum.StrEnum):
+    """What a piece of a committee's knowledge pack is."""
+
+    TEXT = "text"  # a trend, a survey's result, a status in words
+    LINK = "link"  # a report or a dashboard elsewhere
+    FIGURE = "figure"  # a key figure: a value with its unit and year

@@ -20,22 +20,22 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from store.dates import LOCAL_TIME
 from store.enums import Color, EvaluationKind, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
-from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
+from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView, HeadAnswer
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.models import Evaluation, Goal, GoalEvent, Period, Person, RoleAssignment, Unit
-from store.profiles import profile
+from store.profiles import municipal
 from store.text import danish_order
 from store.views import Actor
 
-DENMARK = ZoneInfo("Europe/Copenhagen")  # "this year" is the Danish calendar's
 ACTIONS = {
     EvaluationKind.MIDWAY: GoalAction.EVALUATED_MIDWAY,
     EvaluationKind.FINAL: GoalAction.FINAL_REPORTED,
@@ -93,7 +93,7 @@ async def evaluable(
 ) -> list[EvaluationGoal]:
     """The actor's goals that can get an evaluation of `kind` today, each with the one
     given so far (`done`), by unit name."""
-    if not profile(actor.profile).evaluates(kind):
+    if not municipal(actor.profile, actor.midway).evaluates(kind):
         return []
     rows = await _leader_goals(session, actor, _open_on(kind, today))
     found = [(goal, unit, _year_of(kind, ends, today)) for goal, unit, ends in rows]
@@ -105,7 +105,7 @@ async def pending(
 ) -> list[EvaluationGoal]:
     """The actor's goals that still miss their evaluation of `kind` for `year`: for the
     reminders, which ask each leader for what is missing."""
-    if not profile(actor.profile).evaluates(kind):
+    if not municipal(actor.profile, actor.midway).evaluates(kind):
         return []
     rows = await _leader_goals(session, actor, _of_year(kind, year))
     found = [(goal, unit, year) for goal, unit, _ in rows]
@@ -149,7 +149,7 @@ async def evaluable_goal(
 ) -> EvaluationGoal:
     """The goal `actor` wants to evaluate, if they may. Ids arrive in card data, which a
     client can forge, so this is asked every time, not only when the card was built."""
-    if not profile(actor.profile).evaluates(kind):
+    if not municipal(actor.profile, actor.midway).evaluates(kind):
         raise Invalid("evaluering.holdes_ikke")
     rows = await session.execute(
         _GOALS.where(
@@ -222,6 +222,15 @@ def _view(
     )
 
 
+# An evaluation with the names of who gave it and who signed it off.
+_SIGNER = aliased(Person)
+_WITH_NAMES = (
+    select(Evaluation, Person.name, _SIGNER.name)
+    .outerjoin(Person, Person.id == Evaluation.reported_by)
+    .outerjoin(_SIGNER, _SIGNER.id == Evaluation.signed_off_by)
+)
+
+
 async def _done(
     session: AsyncSession, kind: EvaluationKind, years: dict[int, int]
 ) -> dict[int, EvaluationView]:
@@ -229,20 +238,25 @@ async def _done(
     if not years:
         return {}
     rows = await session.execute(
-        select(Evaluation, Person.name)
-        .outerjoin(Person, Person.id == Evaluation.reported_by)
-        .where(Evaluation.goal_id.in_(list(years)), Evaluation.kind == kind)
+        _WITH_NAMES.where(Evaluation.goal_id.in_(list(years)), Evaluation.kind == kind)
     )
-    return {e.goal_id: _evaluation_view(e, name) for e, name in rows if e.year == years[e.goal_id]}
+    return {
+        e.goal_id: _evaluation_view(e, name, signer)
+        for e, name, signer in rows
+        if e.year == years[e.goal_id]
+    }
 
 
-def _evaluation_view(row: Evaluation, reporter: str | None) -> EvaluationView:
+def _evaluation_view(row: Evaluation, reporter: str | None, signer: str | None) -> EvaluationView:
     content = EvaluationContent(
         Color(row.color), row.criteria, row.effect, row.evidence, row.effect_assessment
     )
+    answer = None
+    if row.signed_off_at is not None and row.head_agrees is not None:
+        answer = HeadAnswer(row.head_agrees, row.head_comment, signer, row.signed_off_at)
     return EvaluationView(
         row.goal_id, EvaluationKind(row.kind), row.year, content, row.reported_at, reporter,
-        row.goal_version,
+        row.goal_version, answer,
     )  # fmt: skip
 
 
@@ -250,12 +264,11 @@ async def evaluations_of(session: AsyncSession, goal_id: int) -> tuple[Evaluatio
     """A goal's evaluations, oldest first, for its card. Whoever may see the goal may read
     them; `goals.goal_detail` checks that before it asks."""
     rows = await session.execute(
-        select(Evaluation, Person.name)
-        .outerjoin(Person, Person.id == Evaluation.reported_by)
-        .where(Evaluation.goal_id == goal_id)
-        .order_by(Evaluation.year, Evaluation.reported_at, Evaluation.id)
+        _WITH_NAMES.where(Evaluation.goal_id == goal_id).order_by(
+            Evaluation.year, Evaluation.reported_at, Evaluation.id
+        )
     )
-    return tuple(_evaluation_view(e, name) for e, name in rows)
+    return tuple(_evaluation_view(e, name, signer) for e, name, signer in rows)
 
 
 # --- what a leader writes -------------------------------------------------------------
@@ -312,7 +325,7 @@ async def record(
 ) -> Recorded:
     """Save the actor's evaluation of `kind` on one of their goals, for the year it
     concerns today; a final report also closes the goal."""
-    goal = await evaluable_goal(session, actor, kind, goal_id, now.astimezone(DENMARK).date())
+    goal = await evaluable_goal(session, actor, kind, goal_id, now.astimezone(LOCAL_TIME).date())
     checked = check_content(kind, content)
     updated = await _write(session, actor, kind, goal, checked, now)
     session.add(
@@ -384,6 +397,11 @@ def _columns(
         **{name: getattr(content, name) for name in TEXT_FIELDS},
         "reported_by": actor.person_id,
         "reported_at": now,
+        # A changed evaluation is not the one the department head signed off.
+        "head_comment": None,
+        "head_agrees": None,
+        "signed_off_by": None,
+        "signed_off_at": None,
     }
 
 
@@ -415,3 +433,106 @@ async def department_heads(session: AsyncSession, unit_id: int, actor: Actor) ->
         )
     )
     return tuple(sorted(set(heads) - {actor.person_id}))
+
+
+# --- the department head's answer -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A midway evaluation the department head has answered, and the leaders to tell."""
+
+    goal: EvaluationGoal
+    evaluation: EvaluationView
+    tell: tuple[int, ...]
+    leader_names: tuple[str, ...] = ()
+
+
+async def answer_midway(
+    session: AsyncSession,
+    actor: Actor,
+    goal_id: int,
+    read_at: datetime,
+    agrees: bool,
+    comment: str | None,
+    now: datetime,
+) -> Answered:
+    """The department head answers a midway evaluation of one of the department's goals:
+    agrees or not, with a comment (required when not), and signs it off. `read_at` is when
+    the evaluation they read was saved: one the leader has changed since is refused, so a
+    sign-off is always of what was read. Answering again replaces the answer."""
+    row = await _answerable(session, actor, goal_id)
+    text = (comment or "").strip() or None
+    if not agrees and text is None:
+        raise Invalid("evaluering.svar.mangler_kommentar")
+    if text is not None and len(text) > NARRATIVE_MAX:
+        raise Invalid("evaluering.for_lang", limit=NARRATIVE_MAX, length=len(text))
+    signed = await session.execute(
+        update(Evaluation)
+        .where(Evaluation.id == row.id, Evaluation.reported_at == read_at)
+        .values(head_comment=text, head_agrees=agrees, signed_off_by=actor.person_id,
+                signed_off_at=now)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    if signed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Invalid("evaluering.svar.aendret")
+    session.add(
+        GoalEvent(
+            municipality_id=actor.municipality_id, goal_id=goal_id, version=row.goal_version,
+            action=GoalAction.MIDWAY_ANSWERED, person_id=actor.person_id, at=now, comment=text,
+            snapshot={"year": row.year, "agrees": agrees},
+        )
+    )  # fmt: skip
+    await session.flush()
+    await session.refresh(row)
+    goal, evaluation = await _answered_view(session, row)
+    tell = await unit_leaders(session, goal.unit_id, actor)
+    names = await session.scalars(select(Person.name).where(Person.id.in_(tell)))
+    return Answered(goal, evaluation, tell, tuple(sorted(names)))
+
+
+async def _answerable(session: AsyncSession, actor: Actor, goal_id: int) -> Evaluation:
+    """The newest midway evaluation of a goal in a department the actor heads."""
+    goal = await session.get(Goal, goal_id)
+    if goal is None or goal.municipality_id != actor.municipality_id:
+        raise NotAllowed("evaluering.ukendt_maal")
+    department = await session.scalar(select(Unit.department_id).where(Unit.id == goal.unit_id))
+    heads = {r.department_id for r in actor.own_roles if r.role is Role.DEPARTMENT_HEAD}
+    if department not in heads:
+        raise NotAllowed("evaluering.svar.ikke_din_afdeling")
+    row = await session.scalar(
+        select(Evaluation)
+        .where(Evaluation.goal_id == goal_id, Evaluation.kind == EvaluationKind.MIDWAY)
+        .order_by(Evaluation.year.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise Invalid("evaluering.svar.ingen")
+    return row
+
+
+async def _answered_view(
+    session: AsyncSession, row: Evaluation
+) -> tuple[EvaluationGoal, EvaluationView]:
+    goal, unit, _ = (await session.execute(_GOALS.where(Goal.id == row.goal_id))).one()
+    [view] = await _views(session, EvaluationKind.MIDWAY, [(goal, unit, row.year)])
+    if view.done is None:  # cannot be: the row was read in this transaction
+        raise Invalid("evaluering.svar.ingen")
+    return view, view.done
+
+
+async def midway_to_answer(
+    session: AsyncSession, actor: Actor, goal_id: int
+) -> tuple[EvaluationGoal, EvaluationView]:
+    """The newest midway evaluation of a goal in the actor's department, as it is now."""
+    return await _answered_view(session, await _answerable(session, actor, goal_id))
+
+
+async def unit_leaders(session: AsyncSession, unit_id: int, actor: Actor) -> tuple[int, ...]:
+    """The leaders of the unit, to be told of the department head's answer."""
+    leaders = await session.scalars(
+        select(RoleAssignment.person_id).where(
+            RoleAssignment.role == Role.UNIT_LEADER, RoleAssignment.unit_id == unit_id
+        )
+    )
+    return tuple(sorted(set(leaders) - {actor.person_id}))

@@ -20,13 +20,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from store import audit, roleversion
+from store.dates import LOCAL_TIME
 from store.db import rowcount
 from store.enums import DispatchState
 from store.errors import DomainError
@@ -56,7 +56,6 @@ from store.models import (
     Unit,
 )
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # An erased person's Entra object id: never a GUID, so no sign-in can ever match it.
 ERASED_PREFIX = "slettet:"
 ERASED_KEY = "slettet-{n}"
@@ -83,6 +82,7 @@ ACTIONS = {
     "closed": "lukket",
     "evaluated_midway": "midtvejsevaluering",
     "final_reported": "slutrapport",
+    "midway_answered": "fagchefens svar på midtvejsevaluering",
 }
 EVALUATIONS = {"midway": "midtvejsevaluering", "final": "slutrapport"}
 

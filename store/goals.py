@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.bearings import UnitPlace, for_units
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME
 from store.enums import ApprovalStep, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
 from store.evaluations import evaluations_of

@@ -124,6 +124,17 @@ class EvaluationContent:
 
 
 @dataclass(frozen=True)
+class HeadAnswer:
+    """The department head's answer to a midway evaluation: whether they agree, their
+    comment, and who signed it off when."""
+
+    agrees: bool
+    comment: str | None
+    signed_off_by: str | None
+    signed_off_at: datetime
+
+
+@dataclass(frozen=True)
 class EvaluationView:
     """A saved midway evaluation or final report of one goal for one year."""
 
@@ -134,6 +145,7 @@ class EvaluationView:
     reported_at: datetime
     reported_by: str | None = None
     goal_version: int = 1
+    answer: HeadAnswer | None = None  # midway: the department head's, once signed off
 
 
 @dataclass(frozen=True)

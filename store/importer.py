@@ -12,13 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import roleversion
 from store.audit import IMPORT, acting
+from store.dates import LOCAL_TIME
 from store.models import (
     Base,
     Bearing,
@@ -36,9 +36,8 @@ from store.models import (
     StatusUpdate,
     Unit,
 )
-from store.orgfile import OrgFile, OrgGoal, OrgPerson, OrgStatus
+from store.orgfile import OrgFile, OrgGoal, OrgPerson, OrgStatus, goals_allowed
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 # A status given in the file with a date only is taken as reported at noon, Danish time.
 STATUS_TIME = time(12, 0)
 
@@ -121,6 +120,7 @@ class _Importer:
             "tenant_id": m.tenant_id,
             "profile": m.profile,
             "language": m.language,
+            "midway": m.midway,
         }
         row = await self._write(row, Municipality, {"key": m.key}, values)
         self.municipality_id = row.id
@@ -305,6 +305,8 @@ class _Importer:
 
 
 async def import_org(session: AsyncSession, org: OrgFile) -> ImportReport:
-    """Create or update everything in `org`; safe to run again and again."""
+    """Create or update everything in `org`; safe to run again and again. A file with goals
+    for a profile without them is refused as a whole, with the Danish reason."""
+    goals_allowed(org)
     with acting(session, IMPORT):  # the audit trail names the file, not a person, as source
         return await _Importer(session, org).run()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import committee_meetings
 from store.bearings import followed_committees
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME
 from store.enums import MatterState
 from store.errors import Invalid, NotAllowed
 from store.limits import NOTE_MAX

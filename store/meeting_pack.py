@@ -1,6 +1,7 @@
 """The meeting pack (mødepakke): what the committee reads before a dialogue meeting.
 
-The participating units, their goals with the newest status and the colours through the
+The committee's knowledge pack for the period (trends, surveys, key figures), the
+participating units, their goals with the newest status and the colours through the
 period, the leaders' preparation notes, last period's results, and the committee's
 bearings. Built in a fixed number of statements, however many units take part.
 """
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store import knowledge
 from store.bearings import committee_bearings
 from store.meetings import meeting_view, preparations
 from store.meetingviews import PackGoal, PackUnit, PackView
@@ -42,6 +44,7 @@ async def pack(session: AsyncSession, meeting_id: int) -> PackView:
         ),
         uses_goals=uses_goals,
         bearings=bearings.get(held.committee_id, ()),
+        knowledge=await knowledge.items_for(session, held.committee_id, held.period_id),
     )
 
 

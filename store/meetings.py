@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import people
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME
 from store.enums import MeetingModel, MeetingState, Role, SummaryState
 from store.errors import Invalid, NotAllowed
 from store.limits import NOTE_MAX, PLACE_MAX
@@ -35,6 +35,7 @@ from store.models import (
     Committee,
     Department,
     Meeting,
+    MeetingCommittee,
     MeetingUnit,
     Person,
     Preparation,
@@ -264,6 +265,13 @@ async def views(session: AsyncSession, meetings: Sequence[Meeting]) -> list[Meet
             Summary.meeting_id.in_(ids)
         ))).all()
     )  # fmt: skip
+    joint: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    for meeting_id, committee_id, name in await session.execute(
+        select(MeetingCommittee.meeting_id, Committee.id, Committee.name)
+        .join(Committee, Committee.id == MeetingCommittee.committee_id)
+        .where(MeetingCommittee.meeting_id.in_(ids))
+    ):
+        joint[meeting_id].append((committee_id, name))
     return [
         MeetingView(
             id=m.id,
@@ -277,19 +285,30 @@ async def views(session: AsyncSession, meetings: Sequence[Meeting]) -> list[Meet
             place=m.place,
             revision=m.revision,
             summary_state=SummaryState(summaries[m.id]) if m.id in summaries else None,
+            joint=tuple(sorted(joint[m.id], key=lambda c: danish_order(c[1]))),
         )
         for m in meetings
     ]
 
 
+def of_committee(committee_id: int) -> ColumnElement[bool]:
+    """A condition on Meeting: the committee's own dialogue meetings and the joint
+    meetings it takes part in."""
+    joined = select(MeetingCommittee.meeting_id).where(
+        MeetingCommittee.committee_id == committee_id
+    )
+    return or_(Meeting.committee_id == committee_id, Meeting.id.in_(joined))
+
+
 def may_see(actor: Actor, meeting: MeetingView, departments: dict[int, int]) -> bool:
-    """The administration, the committee's politicians, and the leaders and department
-    heads of the participating units see a meeting. `departments`: unit → department."""
+    """The administration, the politicians of the committee and of those taking part with
+    it, and the leaders and department heads of the participating units see a meeting.
+    `departments`: unit → department."""
     if actor.is_administration:
         return True
     unit_ids = {u.id for u in meeting.units}
     return any(
-        (r.role is Role.POLITICIAN and r.committee_id == meeting.committee_id)
+        (r.role is Role.POLITICIAN and r.committee_id in meeting.committee_ids)
         or (r.role is Role.UNIT_LEADER and r.unit_id in unit_ids)
         or (
             r.role is Role.DEPARTMENT_HEAD

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from store.enums import MatterState, MeetingModel, MeetingState, SummaryState
+from store.enums import KnowledgeKind, MatterState, MeetingModel, MeetingState, SummaryState
 from store.views import BearingView, GoalView, PeriodView, Scope, StatusView
 
 
@@ -75,6 +75,13 @@ class MeetingView:
     place: str | None = None
     revision: int = 1
     summary_state: SummaryState | None = None
+    # Other committees taking part (a joint meeting): (id, name), in Danish order.
+    joint: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def committee_ids(self) -> frozenset[int]:
+        """The meeting's own committee and those taking part with it."""
+        return frozenset({self.committee_id, *(cid for cid, _ in self.joint)})
 
     def unit(self, unit_id: Any) -> MeetingUnitView | None:
         return next((u for u in self.units if str(u.id) == str(unit_id)), None)
@@ -137,6 +144,32 @@ class PackUnit:
 
 
 @dataclass(frozen=True)
+class KnowledgeItemView:
+    """One piece of a committee's knowledge pack: words, a link, or a key figure."""
+
+    id: int
+    kind: KnowledgeKind
+    title: str
+    text: str | None = None
+    url: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgePackView:
+    """What the committee should know before its dialogue meetings in a period: trends,
+    satisfaction surveys, key figures and links, as the administration entered them."""
+
+    committee_id: int
+    committee_name: str
+    period_id: int
+    period_name: str
+    items: tuple[KnowledgeItemView, ...] = ()
+
+
+@dataclass(frozen=True)
 class PackView:
     meeting: MeetingView
     municipality_name: str
@@ -144,6 +177,7 @@ class PackView:
     units: tuple[PackUnit, ...]
     uses_goals: bool = True
     bearings: tuple[BearingView, ...] = ()
+    knowledge: tuple[KnowledgeItemView, ...] = ()  # the committee's knowledge pack
 
 
 @dataclass(frozen=True)
@@ -249,6 +283,8 @@ class SummaryView:
     # What the bearings that the summary changes said before (id → title).
     replaced: Mapping[int, str] = field(default_factory=dict)
     unit_names: Mapping[int, str] = field(default_factory=dict)
+    # Whether the profile sends a draft round for comments before it is approved.
+    comment_round: bool = True
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from store.enums import (
     EvaluationKind,
     GoalAction,
     GoalState,
+    KnowledgeKind,
     MatterState,
     MeetingState,
     PeriodKind,
@@ -100,6 +101,9 @@ class Municipality(Base):
     tenant_id: Mapped[str] = mapped_column(String(64), unique=True)
     profile: Mapped[str] = mapped_column(String(64), default="hvidovre")
     language: Mapped[str] = mapped_column(String(8), default="da")
+    # The yearly midway evaluation's day ("06-30") where the organisation file gives one in
+    # place of the profile's: Hvidovre's profile holds none, a municipality may choose to.
+    midway: Mapped[str | None] = mapped_column(String(5))
     # Counts changes to who holds which role (grants, removals, imports, deputies): every
     # instance compares it with the turn's first read, so a removed role stops at once.
     roles_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -149,6 +153,30 @@ class CommitteeMeeting(Base):
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
     held_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KnowledgeItem(Base):
+    """One piece of a committee's knowledge pack for a period (vidensgrundlag): a trend or
+    survey in words, a link, or a key figure with its value, unit and year. The
+    administration enters or imports it before the dialogue meetings; a title is there
+    once per committee and period, so entering or importing it again replaces it."""
+
+    __tablename__ = "knowledge_item"
+    __table_args__ = (UniqueConstraint("committee_id", "period_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = _tenant_fk()
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id", ondelete="CASCADE"))
+    kind: Mapped[KnowledgeKind] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    year: Mapped[int | None] = mapped_column(Integer)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Department(Base):
@@ -474,6 +502,20 @@ class MeetingUnit(Base):
     )
 
 
+class MeetingCommittee(Base):
+    """Another committee taking part in a dialogue meeting (fælles udvalgsmøde): its
+    politicians are invited and see the meeting, and it is in the committee's digest."""
+
+    __tablename__ = "meeting_committee"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("committee.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Preparation(Base):
     """A unit leader's preparation note for a dialogue meeting: one per meeting and unit."""
 
@@ -632,6 +674,13 @@ class Evaluation(Base):
     effect_assessment: Mapped[str | None] = mapped_column(Text)  # final: against expected
     reported_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     reported_at: Mapped[datetime]
+    # The department head's answer to a midway evaluation, held with the leader (004):
+    # a comment, whether they agree, and their sign-off. Written together in one statement,
+    # and cleared when the leader changes the evaluation: a sign-off is of what it read.
+    head_comment: Mapped[str | None] = mapped_column(Text)
+    head_agrees: Mapped[bool | None]
+    signed_off_by: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    signed_off_at: Mapped[datetime | None]
 
 
 class Absence(Base):

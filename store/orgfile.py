@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from store.errors import OrgFileError
 from store.models import Color, PeriodKind, Role
-from store.profiles import profile
+from store.profiles import MONTH_DAY, profile
 from store.text import fold
 
 TIMEZONE = "Europe/Copenhagen"
@@ -36,6 +36,9 @@ class OrgMunicipality(_Model):
     tenant_id: str = Field(min_length=1, max_length=64)
     profile: Literal["hvidovre", "jammerbugt", "dragoer"] = "hvidovre"
     language: Literal["da", "en"] = "da"
+    # The day of a yearly midway evaluation with the department head ("06-30"), where the
+    # profile has none or another; left out: the profile's.
+    midway: str | None = Field(default=None, pattern=MONTH_DAY)
 
 
 class OrgPeriod(_Model):
@@ -213,7 +216,7 @@ def _check_references(org: OrgFile) -> None:
     _unique("goals", (g.key for u in org.units for g in u.goals))
     if org.period.ends < org.period.starts:
         raise OrgFileError("org.period_backwards")
-    _goals_allowed(org)
+    goals_allowed(org)
     for department in org.departments:
         _known(committees, department.committee, f"departments.{department.key}.committee")
     for unit in org.units:
@@ -234,9 +237,10 @@ def _check_references(org: OrgFile) -> None:
             _check_role(person, role, scopes)
 
 
-def _goals_allowed(org: OrgFile) -> None:
+def goals_allowed(org: OrgFile) -> None:
     """A municipality whose profile has no goals (Dragør's) keeps none: importing one
-    would show it to a committee that decided against result contracts."""
+    would show it to a committee that decided against result contracts. The importer asks
+    again, for a file whose profile was changed after it was read."""
     if profile(org.municipality.profile).uses_goals:
         return
     for unit in org.units:
@@ -246,6 +250,12 @@ def _goals_allowed(org: OrgFile) -> None:
                 field=f"units.{unit.key}.goals",
                 profile=org.municipality.profile,
             )
+
+
+def without_goals(org: OrgFile) -> OrgFile:
+    """`org` with no unit's goals: the demo tried as a municipality without goals."""
+    units = [unit.model_copy(update={"goals": []}) for unit in org.units]
+    return org.model_copy(update={"units": units})
 
 
 def _check_role(person: OrgPerson, role: OrgRole, scopes: dict[Role, set[str]]) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import claims
 from store.claims import CLAIM_LEASE
+from store.dates import LOCAL_TIME, SEND_AT
 from store.db import dialect_name, rowcount
-from store.digests import LOCAL_TIME
 from store.enums import DispatchState, MeetingState, SummaryState
 from store.meetings import views
 from store.meetingviews import MeetingView
@@ -38,7 +38,6 @@ from store.people import leaders_by_unit
 from store.profiles import Profile, profile
 from store.working_days import working_day_on_or_before
 
-SEND_AT = time(8, 0)  # messages about meetings arrive at the start of a working day
 # A reminder needs the request to have been out this long: no request and reminder at once.
 REMINDER_GAP = timedelta(days=1)
 SUMMARY_WINDOW = timedelta(days=30)  # an approved summary not posted by then is left alone
@@ -56,6 +55,7 @@ class Kind(enum.StrEnum):
     UNREACHED = "unreached"  # the administration's list of people Pejling cannot reach
     NOTICE = "notice"  # a turn's message to someone else: an invitation, a decision
     MATTER_LIST = "matter_list"  # a committee meeting's matters, to its channel beforehand
+    KNOWLEDGE = "knowledge"  # a committee's knowledge pack, to its channel before the meetings
 
 
 @dataclass(frozen=True)
@@ -408,7 +408,7 @@ class _Planned:
         if now >= pack_at:
             found.append(Due(self.municipality_id, Kind.PACK, meeting.id, at=pack_at))
         ask_at = due_at(meeting.starts_at, settings.preparation_days, closed)
-        if now < ask_at:
+        if now < ask_at or not settings.preparation_requests:
             return found
         remind_at = due_at(meeting.starts_at, settings.reminder_days, closed)
         for unit in meeting.units:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import absences
 from store.annual_cycle import Window, goal_items, on_day
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME, SEND_AT
 from store.enums import DispatchState, EvaluationKind, GoalState, Role
 from store.errors import Invalid, NotAllowed
 from store.evaluations import evaluated
@@ -42,12 +42,11 @@ from store.models import (
 )
 from store.outbox import Kind, Planned, plan
 from store.people import leaders_by_unit
-from store.profiles import Profile, ReminderSettings, profile
+from store.profiles import Profile, ReminderSettings, municipal, profile
 from store.reminderviews import Owing, Reminder, Stage, item_key
 from store.views import Actor, ItemKind
 from store.working_days import working_day_on_or_after, working_day_on_or_before
 
-SEND_AT = time(8, 0)
 # A reminder missed while Pejling was down still goes out if it is at most this late;
 # older ones are left, as the next stage (nudge, escalation) says it better.
 GRACE = timedelta(days=2)
@@ -159,10 +158,10 @@ async def due(session: AsyncSession, now: datetime) -> list[Planned]:
     planned."""
     today = now.astimezone(LOCAL_TIME).date()
     found: list[Planned] = []
-    for municipality_id, key in await session.execute(
-        select(Municipality.id, Municipality.profile)
+    for municipality_id, key, midway in await session.execute(
+        select(Municipality.id, Municipality.profile, Municipality.midway)
     ):
-        chosen = profile(key)
+        chosen = municipal(key, midway)
         if not chosen.uses_goals:
             continue
         periods = list(

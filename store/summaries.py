@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import committee_meetings, meetings, people
 from store.bearings import committee_bearings
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME
 from store.enums import BearingScope, MeetingState, Role, SummaryState
 from store.errors import Invalid, NotAllowed
 from store.limits import COMMENT_MAX, NOTE_MAX, TITLE_MAX
@@ -39,6 +39,8 @@ from store.models import (
     FollowUp,
     Matter,
     Meeting,
+    MeetingCommittee,
+    Municipality,
     Person,
     RoleAssignment,
     Summary,
@@ -254,10 +256,11 @@ async def approve(
     summary = await _current(session, actor, summary_id, revision)
     if summary.state == SummaryState.APPROVED:
         raise Invalid("referat.allerede_godkendt")
-    # The participants see the summary before it is in force.
-    if summary.state != SummaryState.COMMENTS:
-        raise Invalid("referat.ikke_sendt")
     held = await session.get_one(Meeting, summary.meeting_id)
+    # The participants see the summary before it is in force, where the profile has a
+    # comment round; a light process (Dragør's) approves the draft.
+    if summary.state != SummaryState.COMMENTS and profile(actor.profile).meetings.comment_round:
+        raise Invalid("referat.ikke_sendt")
     if held.state == MeetingState.CANCELLED:
         raise Invalid("moede.aflyst")
     # What the summary puts in force was agreed at the meeting; it cannot be before it.
@@ -350,12 +353,16 @@ async def _meeting(session: AsyncSession, actor: Actor, meeting_id: int) -> Meet
 
 
 async def participants(session: AsyncSession, held: Meeting) -> tuple[int, ...]:
-    """Who takes part: the leaders of the units and the committee's politicians."""
+    """Who takes part: the leaders of the units and the politicians of the committee and
+    of the committees taking part with it (a joint meeting)."""
+    joint = select(MeetingCommittee.committee_id).where(MeetingCommittee.meeting_id == held.id)
     politicians = await session.scalars(
         select(RoleAssignment.person_id).where(
-            RoleAssignment.role == Role.POLITICIAN, RoleAssignment.committee_id == held.committee_id
+            RoleAssignment.role == Role.POLITICIAN,
+            or_(RoleAssignment.committee_id == held.committee_id,
+                RoleAssignment.committee_id.in_(joint)),
         )
-    )
+    )  # fmt: skip
     return tuple(
         sorted(
             {
@@ -418,7 +425,15 @@ async def view(session: AsyncSession, summary: Summary) -> SummaryView:
         approved_at=summary.approved_at,
         replaced=replaced or await _replaced_now(session, summary),
         unit_names={**scopes.units, **unit_names(shown.units)},
+        comment_round=await _comment_round(session, summary.municipality_id),
     )
+
+
+async def _comment_round(session: AsyncSession, municipality_id: int) -> bool:
+    chosen = await session.scalar(
+        select(Municipality.profile).where(Municipality.id == municipality_id)
+    )
+    return profile(chosen or "hvidovre").meetings.comment_round
 
 
 async def _replaced_now(session: AsyncSession, summary: Summary) -> dict[int, str]:

@@ -35,6 +35,7 @@ class Actor:
     person_id: int
     person_name: str
     roles: tuple[RoleView, ...] = ()
+    midway: str | None = None  # the municipality's own midway day (`profiles.municipal`)
 
     @property
     def led_unit_ids(self) -> frozenset[int]:

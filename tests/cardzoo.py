@@ -15,6 +15,8 @@ from typing import Any
 import test_cards
 import test_cards_evaluations
 import test_cards_goals
+import test_cards_joint_meetings
+import test_cards_knowledge
 import test_cards_meetings
 from dialoger.flows.summaries import PARTS
 from kort.absences import absence_form_card, absence_review_card, absences_card
@@ -258,7 +260,10 @@ class _Lost:
 def zoo() -> dict[str, dict[str, Any]]:
     """Every card by name, Danish and English."""
     built: dict[str, dict[str, Any]] = {}
-    for module in (test_cards, test_cards_goals, test_cards_meetings, test_cards_evaluations):
+    for module in (
+        test_cards, test_cards_goals, test_cards_meetings, test_cards_evaluations,
+        test_cards_knowledge, test_cards_joint_meetings,
+    ):  # fmt: skip
         group = module.__name__.removeprefix("test_cards").lstrip("_") or "status"
         built.update({f"{group}.{k}": v for k, v in module.CARDS.items()})
     built.update({f"dialog.{k}": v for k, v in _dialogue_cards().items()})

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from meetingkit import bearing, content_for, follow_up, held_and_approved, matter, prepare
-from store import evaluations, status
+from store import evaluations, knowledge, status
 from store.enums import Color, EvaluationKind
 from store.goalviews import EvaluationContent
-from store.models import Goal
+from store.models import Committee, Goal, Period
 from store.orgfile import OrgFile
 from store_helpers import (
     Sessions,
@@ -40,6 +40,12 @@ COURSE = (  # (leader, goal, colour, day, narrative): the autumn, status day by 
     ("lise", "maelkeboetten-udeliv", Color.GREEN, date(2026, 11, 2),
      "Børnene er ude hver formiddag, også i regnvejr."),
 )  # fmt: skip
+KNOWLEDGE = (
+    {"kind": "figure", "title": "Trivsel i indskolingen", "value": "82", "unit": "%",
+     "year": "2026", "text": "Andel der svarer »ofte god« i trivselsmålingen."},
+    {"kind": "link", "title": "Kvalitetsrapport 2026",
+     "url": "https://boegeskov.dk/kvalitetsrapport-2026"},
+)  # fmt: skip
 MIDWAY = EvaluationContent(
     color=Color.YELLOW,
     criteria="Legepatruljen kører; frikvartersmålingen mangler 9 point til målet.",
@@ -58,6 +64,7 @@ def summary_of_the_meeting(meeting: Any) -> Any:
                 legal="Ingen.",
                 economic="1,2 mio. kr. om året fra 2028.",
                 staff="Fire nye stillinger.",
+                other="Lokalerne i udskolingen skal deles om eftermiddagen.",
             ),
         ),
         follow_ups=(follow_up(owner="lise", due=date(2027, 2, 1)),),
@@ -83,6 +90,18 @@ async def a_year_behind(sessions: Sessions, org: OrgFile) -> None:
             MIDWAY,
             datetime(2026, 11, 20, tzinfo=UTC),
         )
+    async with sessions.begin() as session:  # held with the department head, who signs it
+        henrik = await actor_of(session, org, "henrik")
+        await evaluations.answer_midway(
+            session, henrik, goal_id, datetime(2026, 11, 20, tzinfo=UTC), True,
+            "Vi følger målingen op i marts.", datetime(2026, 11, 21, 9, tzinfo=UTC),
+        )  # fmt: skip
+    async with sessions.begin() as session:  # the committee's knowledge, before the meeting
+        actor = await actor_of(session, org, "camilla")
+        committee = await id_of(session, Committee, "buu", org)
+        period = await id_of(session, Period, "valgperiode-2026-2029", org)
+        for raw in KNOWLEDGE:
+            await knowledge.save(session, actor, committee, period, knowledge.entry(raw), MADE)
     approved = await held_and_approved(sessions, org, summary_of_the_meeting)
     await prepare(sessions, org, "mette", approved.summary.meeting.id, "boegeskov-skole")
     # A new goal agreed through Pejling: the department head and then the committee approve.

@@ -13,13 +13,14 @@ from cardcheck import schema_errors
 from chatkit import chat_with
 from harness import DEMO_FILE, card_text, pejling_command
 from kort.annual_cycle import item_line, year_card
-from kort.catalogue import LOCAL_TIME, texts
+from kort.catalogue import texts
 from meetingkit import plan_meeting
 from store import annual_cycle
 from store.annual_cycle import goal_items, window_from
+from store.dates import LOCAL_TIME
 from store.models import Committee
 from store.orgfile import OrgFile
-from store.profiles import profile
+from store.profiles import municipal, profile
 from store.views import ItemKind
 from store_helpers import Sessions, actor_of, imported, with_profile
 
@@ -34,18 +35,27 @@ def kinds(items: list[annual_cycle.CycleItem]) -> list[tuple[date, ItemKind]]:
     return [(item.on, item.kind) for item in items]
 
 
-def test_a_year_of_an_election_period_has_status_days_midway_and_drafting() -> None:
+def test_a_year_of_hvidovres_election_period_has_status_days_and_drafting_and_no_midway() -> None:
+    """000 knows no midway evaluation: Hvidovre's year has none."""
     items = goal_items(HVIDOVRE, ELECTION, window_from(date(2027, 1, 1)))
 
     assert kinds(items) == [
         (date(2027, 3, 15), ItemKind.STATUS),
         (date(2027, 6, 15), ItemKind.STATUS),
-        (date(2027, 6, 30), ItemKind.MIDWAY),
         (date(2027, 9, 15), ItemKind.STATUS),
         (date(2027, 10, 1), ItemKind.DRAFTING),
         (date(2027, 11, 15), ItemKind.STATUS),
     ]
     assert next(i for i in items if i.kind is ItemKind.DRAFTING).until == date(2027, 12, 15)
+
+
+def test_a_municipality_that_gives_itself_a_midway_day_has_it_in_its_year() -> None:
+    """Bøgeskov works by Hvidovre's profile and holds a midway evaluation on 30 June."""
+    own = municipal("hvidovre", "06-30").cycle
+    items = goal_items(own, ELECTION, window_from(date(2027, 1, 1)))
+
+    assert (date(2027, 6, 30), ItemKind.MIDWAY) in kinds(items)
+    assert [i.on for i in items if i.kind is ItemKind.MIDWAY] == [date(2027, 6, 30)]
 
 
 def test_the_final_report_falls_in_the_first_quarter_after_the_period() -> None:

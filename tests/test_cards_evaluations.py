@@ -3,6 +3,7 @@ Cards 1.5, colour never without its word, and always named as an evaluation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from kort.evaluations import (
     start_button,
 )
 from store.enums import Color, ColorScale, EvaluationKind
-from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
+from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView, HeadAnswer
 
 T, EN = texts("da"), texts("en")
 WHEN = datetime(2027, 3, 3, 13, 5, tzinfo=UTC)
@@ -32,6 +33,12 @@ CONTENT = EvaluationContent(
     "Lidt under det forventede.",
 )  # fmt: skip
 DONE = EvaluationView(11, FINAL, 2027, CONTENT, WHEN, "Mette Kjærgaard", 2)
+MIDWAY_DONE = EvaluationView(11, MIDWAY, 2027, CONTENT, WHEN, "Mette Kjærgaard", 2)
+SIGNED = datetime(2027, 3, 10, 9, 30, tzinfo=UTC)
+ANSWERED = replace(
+    MIDWAY_DONE,
+    answer=HeadAnswer(False, "Vi mangler målingen fra 4. klasse.", "Henrik Holm", SIGNED),
+)
 GOAL = EvaluationGoal(
     11, "Flere elever trives i frikvartererne", 1, "Bøgeskov Skole", version=2, year=2027,
     expected_effect="Færre konflikter i frikvartererne.",
@@ -50,6 +57,10 @@ def cards(language: Any) -> dict[str, dict[str, Any]]:
         "review": review_card(GOAL, FINAL, ANSWERS, "p-1", language),
         "saved": evaluation_card(GOAL, DONE, language, next_goal=OTHER),
         "to_department_head": evaluation_card(GOAL, DONE, language, show_goal=True),
+        "midway_to_answer": evaluation_card(
+            GOAL, MIDWAY_DONE, language, show_goal=True, answerable=True
+        ),
+        "midway_answered": evaluation_card(GOAL, ANSWERED, language, show_goal=True),
         "on_goal_card": card(evaluation_blocks([DONE], language), fallback_text="x"),
         "reminder_button": card([start_button(MIDWAY, language, 11)], fallback_text="x"),
     }
@@ -115,3 +126,29 @@ def test_the_final_report_asks_what_was_met_and_midway_what_is_expected() -> Non
 def test_a_profile_may_ask_the_midway_evaluation_on_the_scale_of_the_report() -> None:
     asked = evaluation_form_card(GOAL, MIDWAY, "p-1", "color", {}, T, ColorScale.FULFILMENT)
     assert "Rød – ikke opfyldt" in str(asked)
+
+
+def test_the_department_head_answers_a_midway_evaluation_on_its_card() -> None:
+    """Agree or not, a comment, and Underskriv, which names the evaluation it showed."""
+    built = CARDS["midway_to_answer_da"]
+    inputs = {n.get("id"): n for n in walk(built) if str(n.get("type")).startswith("Input.")}
+
+    assert {"head_agrees", "head_comment"} <= set(inputs)
+    assert [c["title"] for c in inputs["head_agrees"]["choices"]] == ["Enig", "Ikke enig"]
+    sign = button_data(built, "Underskriv")
+    assert sign["action"] == actions.ANSWER_MIDWAY and sign["goal"] == GOAL.id
+    assert datetime.fromisoformat(sign["read_at"]) == WHEN
+
+
+def test_the_answer_stands_under_the_evaluation_with_who_signed_it_off() -> None:
+    shown = card_text(CARDS["midway_answered_da"])
+
+    assert "Fagchefens svar" in shown and "Ikke enig" in shown
+    assert "Vi mangler målingen fra 4. klasse." in shown
+    assert "Underskrevet af Henrik Holm, onsdag 10. marts 2027 kl. 10.30" in shown
+    assert "Underskriv" not in buttons(CARDS["midway_answered_da"])
+
+
+def test_a_final_report_is_never_answerable() -> None:
+    final = evaluation_card(GOAL, DONE, T, show_goal=True, answerable=True)
+    assert "Underskriv" not in buttons(final)

@@ -648,7 +648,7 @@ def test_goal_cards_load_no_database_code() -> None:
 
 @pytest.mark.parametrize("name", ["form", "review_returned", "goal", "approval"])
 def test_main_goal_cards_match_their_golden_files(name: str) -> None:
-    path = GOLDEN / f"maal_{name}.json"
+    path = GOLDEN / f"goal_{name}.json"
     rendered = json.dumps(CARDS[name], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if os.environ.get("PEJLING_UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)

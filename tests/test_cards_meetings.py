@@ -441,7 +441,14 @@ def test_each_meeting_model_has_its_words(model: MeetingModel, label: str) -> No
 def test_the_administration_can_change_cancel_send_the_pack_and_write_the_summary() -> None:
     card = CARDS["meeting_admin"]
     # The destructive button on a row of its own, after the others.
-    assert buttons(card) == ["Ret mødet", "Send mødepakken nu", "Skriv referat", "Aflys mødet"]
+    assert buttons(card) == [
+        "Ret mødet",
+        "Send mødepakken nu",
+        "Udvalgets viden",
+        "Fælles møde",
+        "Skriv referat",
+        "Aflys mødet",
+    ]
     assert button_data(card, "Ret mødet") == {"action": actions.EDIT_MEETING, "meeting": 7}
     assert button_data(card, "Aflys mødet") == {
         "action": actions.CANCEL_MEETING, "meeting": 7, "revision": 3,

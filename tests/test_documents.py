@@ -91,6 +91,13 @@ async def test_the_committee_report_has_it_all_in_danish(
         "Færre konflikter på mellemtrinnet",
         "Alle børn leger med sprog hver dag",
         "Økonomiske konsekvenser: 1,2 mio. kr. om året fra 2028.",
+        "Viden før dialogmøderne",
+        "Trivsel i indskolingen (2026): 82 %",
+        "Kvalitetsrapport 2026: https://boegeskov.dk/kvalitetsrapport-2026",
+        "Andre konsekvenser: Lokalerne i udskolingen skal deles om eftermiddagen.",
+        # The meeting's bearing waits for the committee's decision, and says so.
+        "Alle børn leger med sprog hver dag Forslag fra dialogmødet, ikke besluttet af "
+        "udvalget endnu.",
         "Dialogmøde 10. december 2026 kl. 14.00",
         "ansvarlig: Lise Holm, frist: 1. februar 2027",
         f"Side 1 af {pages}",
@@ -110,6 +117,7 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     assert "Til mødet 10. december 2026 kl. 14.00" in pack
     assert "Engholm Skole" not in pack  # only the meeting's own units
     assert "Forberedelse fra lederen" in pack  # Mette's note for the meeting
+    assert "Viden før dialogmøderne Nøgletal Trivsel i indskolingen (2026): 82 %" in pack
     assert "Udfordringer: For få voksne i gården i indskolingen." in pack
     assert pack_charts == 2 and pack_pages <= 6
 
@@ -126,6 +134,28 @@ async def test_the_meeting_pack_the_summary_and_the_agreement(
     assert committee in agreement
     assert "Godkendt før Pejling og indlæst fra organisationsfilen." in agreement
     assert charts == 1
+
+
+async def test_the_agreement_is_the_units_whole_account_for_the_period_in_one_document(
+    sessions: Sessions, autumn: OrgFile, tmp_path: Path
+) -> None:
+    """004: the agreement replaces reports and business plans. Bøgeskov Skole's holds each
+    goal as agreed, every status of the period with who reported it, and the midway
+    evaluation with the department head's answer and sign-off."""
+    agreement, _, _ = read(await made(sessions, autumn, "aftale"), tmp_path)
+
+    for expected in (
+        "Aftale for Bøgeskov Skole",
+        "Succeskriterier:",
+        "Statusforløb",
+        "meldt af Mette Kjærgaard",
+        "Midtvejsevaluering 2026: Gul (Gu)",
+        "Fagchefens svar: Enig",
+        "Kommentar: Vi følger målingen op i marts.",
+        "Underskrevet af fagchef Henrik Lund 21. november 2026",
+    ):
+        assert expected in agreement, expected
+    assert "Engholm Skole" not in agreement  # one unit's agreement, not the committee's
 
 
 async def test_a_committee_of_thirty_units_gets_a_report_of_sane_length(
@@ -153,6 +183,7 @@ async def test_the_secretary_gets_the_same_as_excel_without_ids(
         "Evalueringer",
         "Pejlemærker",
         "Sager",
+        "Viden",
         "Referater",
         "Opfølgning",
     ]
@@ -168,6 +199,18 @@ async def test_the_secretary_gets_the_same_as_excel_without_ids(
     assert not {h for h in headings if h and "id" in h.lower().split()}
     follow_ups = list(book["Opfølgning"].values)
     assert follow_ups[1][2] == "Lise Holm"
+    assert list(book["Viden"].values)[1] == (
+        "Nøgletal", "Trivsel i indskolingen", "Andel der svarer »ofte god« i trivselsmålingen.",
+        None, 82, "%", 2026,
+    )  # fmt: skip
+    matters = list(book["Sager"].values)
+    assert matters[0][4] == "Andre konsekvenser"
+    assert matters[1][4] == "Lokalerne i udskolingen skal deles om eftermiddagen."
+    bearings = {row[0]: row[1] for row in list(book["Pejlemærker"].values)[1:]}
+    assert bearings["Alle børn leger med sprog hver dag"].startswith("Forslag fra dialogmødet")
+    assert set(bearings.values()) - {bearings["Alle børn leger med sprog hver dag"]} == {
+        "Besluttet af udvalget"
+    }
 
 
 async def test_the_summary_is_filed_with_its_metadata(sessions: Sessions, autumn: OrgFile) -> None:

@@ -120,3 +120,35 @@ async def test_a_forged_or_foreign_goal_on_a_card_is_refused_in_danish(
     refused, _ = await send_card_data(pejling, "mette", listed, inside)
     assert NOT_YOURS in str(refused)
     assert await evaluations(pejling) == []
+
+
+async def test_the_department_head_answers_the_midway_evaluation_and_the_leader_sees_it(
+    pejling: RunningPejling,
+) -> None:
+    """004: the midway evaluation is held between the leader and the department head. He
+    answers on the card he got — not agreed, with a comment — and signs it off; Mette is
+    told and reads the answer on her goal."""
+    at(pejling, datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    await pejling.say("henrik", "hej")
+    await pejling.say("mette", "midtvejsevaluering")
+    for typed in TYPED:
+        await pejling.say("mette", typed)
+    await pejling.say("mette", "gem")
+    told = last_card(personal_messages(pejling, "henrik"))
+    assert "Er du enig i evalueringen?" in card_text(told.cards[-1])
+
+    refused, _ = await press(pejling, "henrik", told, "Underskriv", {"head_agrees": "no"})
+    assert refused == "Skriv en kommentar, når du ikke er enig, så lederen ved hvorfor."
+    comment = {"head_agrees": "no", "head_comment": "Målingen fra 4. klasse mangler."}
+    signed, said = await press(pejling, "henrik", told, "Underskriv", comment)
+
+    assert "Du har underskrevet midtvejsevalueringen" in " ".join(m.text or "" for m in said)
+    assert "Ikke enig" in card_text(signed) and "Underskrevet af Henrik Lund" in card_text(signed)
+    [row] = await evaluations(pejling)
+    assert (row.head_agrees, row.head_comment) == (False, "Målingen fra 4. klasse mangler.")
+    heard = " ".join(m.text or "" for m in personal_messages(pejling, "mette"))
+    assert "Henrik Lund har svaret på din midtvejsevaluering" in heard
+    opened, _ = await press(pejling, "mette", last_card(personal_messages(pejling, "mette")),
+                            "Vis målet")  # fmt: skip
+    assert "Fagchefens svar" in card_text(opened)
+    assert "Målingen fra 4. klasse mangler." in card_text(opened)

@@ -291,7 +291,14 @@ async def test_the_administration_plans_a_meeting_by_typing(pejling: RunningPejl
     assert card_text(card).startswith(f"Dialogmøde: {BUU}")
     for unit in DAYCARES:
         assert f"{unit}: Ikke forberedt endnu" in card_text(card)
-    assert buttons(card) == ["Ret mødet", "Send mødepakken nu", "Skriv referat", "Aflys mødet"]
+    assert buttons(card) == [
+        "Ret mødet",
+        "Send mødepakken nu",
+        "Udvalgets viden",
+        "Fælles møde",
+        "Skriv referat",
+        "Aflys mødet",
+    ]
     meeting = await the_meeting(pejling)
     assert (meeting.model, meeting.theme, meeting.place) == (
         MeetingModel.ONE_TYPE,

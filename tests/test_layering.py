@@ -25,6 +25,7 @@ KORT_MAY_IMPORT = (
     "store.roleviews",  # who holds which role, made for the roles card
     "store.text",  # folding, Danish order, shortening: pure functions
     "store.documentviews",  # what the committee's documents show, made for kort/documents
+    "store.dates",  # the Danish clock and date reading: pure functions
 )
 
 

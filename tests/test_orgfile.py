@@ -147,6 +147,14 @@ def test_an_unknown_profile_is_refused(demo_org: OrgFile) -> None:
     )
 
 
+def test_a_midway_day_is_a_month_and_a_day(demo_org: OrgFile) -> None:
+    assert demo_org.municipality.midway == "06-30"  # Bøgeskov holds one; Hvidovre's 000 not
+    assert problem(demo_org, lambda raw: raw["municipality"].update(midway="30. juni")) == (
+        "org.field_invalid",
+        {"field": "municipality.midway", "value": "30. juni"},
+    )
+
+
 def test_a_malformed_cron_schedule_is_refused(demo_org: OrgFile) -> None:
     def broken(raw: OrgDict) -> None:
         raw["committees"][0]["digest"]["schedule"] = "0 7 * *"

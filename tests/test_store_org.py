@@ -5,10 +5,18 @@ file updates in place, and a person's roles become exactly those the file lists.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select
 
+from bot import cli
+from bot.settings import from_environment
+from kort.catalogue import texts
 from store import committees
 from store.enums import Role
+from store.errors import OrgFileError
 from store.importer import ImportReport, import_org
 from store.models import (
     Committee,
@@ -20,7 +28,7 @@ from store.models import (
     StatusUpdate,
     Unit,
 )
-from store.orgfile import OrgFile
+from store.orgfile import OrgFile, without_goals
 from store.people import identify, remember_teams_user_id
 from store.views import RoleView
 from store_helpers import (
@@ -380,3 +388,47 @@ async def test_role_rows_carry_the_municipality(sessions: Sessions, demo: OrgFil
         expected = await municipality_id(session, demo)
         tenants = set(await session.scalars(select(RoleAssignment.municipality_id)))
     assert tenants == {expected}
+
+
+async def test_goals_for_a_profile_without_goals_are_refused_even_after_the_file_was_read(
+    sessions: Sessions, demo_org: OrgFile
+) -> None:
+    """A file read as Hvidovre's and switched to Dragør's profile afterwards (as `pejling
+    demo --profil` does) still holds goals: the importer refuses it as a whole, in Danish,
+    so Dragør's committee never sees a goal."""
+    municipality = demo_org.municipality.model_copy(update={"profile": "dragoer"})
+    switched = demo_org.model_copy(update={"municipality": municipality})
+
+    with pytest.raises(OrgFileError) as refused:
+        async with sessions.begin() as session:
+            await import_org(session, switched)
+
+    assert refused.value.key == "org.profile_without_goals"
+    assert texts("da")(refused.value.key, **refused.value.params).endswith(
+        "som ikke bruger mål. Fjern målene fra filen."
+    )
+    async with sessions() as session:
+        assert (await row_counts(session)).get("goal", 0) == 0
+        assert (await row_counts(session)).get("municipality", 0) == 0
+    async with sessions.begin() as session:
+        await import_org(session, without_goals(switched))
+    async with sessions() as session:
+        assert (await row_counts(session)).get("goal", 0) == 0
+
+
+TABLES = ("goal", "bearing", "unit")
+
+
+def test_the_demo_tried_as_dragoer_is_imported_without_its_goals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pejling demo --profil dragoer`: the demo's goals stay out of a municipality that
+    decided against result contracts; its bearings and meetings are there as before."""
+    database = tmp_path / "pejling.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
+
+    assert cli._import_file(from_environment(), cli.DEMO_FILE, "dragoer") == 0
+
+    with sqlite3.connect(database) as db:
+        counted = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES]
+    assert dict(zip(TABLES, counted, strict=True)) == {"goal": 0, "bearing": 7, "unit": 8}

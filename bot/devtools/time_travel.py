@@ -34,7 +34,7 @@ from bot.devtools.chat.connector import Connector as LocalTeams
 from store import absences, committees, conversations, evaluations, goals, people
 from store import reminders as reminders_store
 from store.conversations import ConversationSeen
-from store.digests import LOCAL_TIME
+from store.dates import LOCAL_TIME
 from store.enums import Color, EvaluationKind, GoalState, Role
 from store.goalviews import EvaluationContent, GoalContent
 from store.importer import import_org

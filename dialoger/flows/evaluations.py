@@ -38,7 +38,7 @@ from store import evaluations
 from store.enums import Color, ColorScale, EvaluationKind
 from store.errors import DomainError
 from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
-from store.profiles import ColorSettings, profile
+from store.profiles import ColorSettings, municipal, profile
 from store.text import fold
 from store.views import ProgressView
 
@@ -79,7 +79,7 @@ def _loader(kind: EvaluationKind) -> Callable[[Context], Awaitable[EvaluationDat
         leads = bool(actor.led_unit_ids)
         if not profile(actor.profile).uses_goals:
             return EvaluationData(kind, (), leads, uses_goals=False)
-        if not profile(actor.profile).evaluates(kind):
+        if not municipal(actor.profile, actor.midway).evaluates(kind):
             return EvaluationData(kind, (), leads, held=False)
         found = await evaluations.evaluable(ctx.session, actor, kind, ctx.today)
         missing_first = sorted(found, key=lambda g: g.done is not None)  # stable
@@ -257,7 +257,7 @@ def _tell(ctx: Context, saved: evaluations.Recorded) -> None:
     goal = saved.goal
     told = ctx.texts("evaluering.til_fagchef", leader=ctx.require_actor().person_name,
                      goal=goal.title, unit=goal.unit_name)  # fmt: skip
-    card = cards.evaluation_card(goal, saved.evaluation, ctx.texts, show_goal=True)
+    card = cards.evaluation_card(goal, saved.evaluation, ctx.texts, show_goal=True, answerable=True)
     for head in saved.tell:
         ctx.notify(head, told, card)
 

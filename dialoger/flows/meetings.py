@@ -20,10 +20,10 @@ from dialoger.engine import Ask, Asker, Flow, Ok, Parsed, Problem, Step, named_p
 from dialoger.meeting_notices import tell_leaders, told
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import meetings as meeting_cards
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
 from kort.meeting_forms import choice_card, planning_form_card, planning_review_card
 from store import meetings
-from store.dates import read_day, read_time
+from store.dates import LOCAL_TIME, read_day, read_time
 from store.enums import MeetingModel
 from store.errors import DomainError
 from store.meetingviews import MeetingPlan, MeetingView, PlanningCommittee

@@ -13,14 +13,14 @@ from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
+
+from store.dates import LOCAL_TIME
 
 Day = date  # `Texts.date` below hides the name `date` inside the class
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 class Texts:

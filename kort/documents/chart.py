@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
+from store.dates import LOCAL_TIME
 from store.documentviews import ReportGoal
 from store.enums import Color
 from store.text import shorten

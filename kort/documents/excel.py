@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
+from store.dates import LOCAL_TIME
 from store.documentviews import CommitteeReport
 from store.enums import Color
 
@@ -60,18 +61,26 @@ def workbook(report: CommitteeReport, t: Texts) -> bytes:
                 "vurdering",
                 "meldt_af",
                 "dato",
+                "fagchefens_svar",
+                "fagchefens_kommentar",
+                "underskrevet_af",
             ),
             _evaluations(report, t),
         ),
         (
             "pejlemaerker",
-            ("pejlemaerke", "beskrivelse", "antal", "groen", "gul", "roed", "uden"),
-            _bearings(report),
+            ("pejlemaerke", "tilstand", "beskrivelse", "antal", "groen", "gul", "roed", "uden"),
+            _bearings(report, t),
         ),
         (
             "sager",
-            ("sag", "jura", "oekonomi", "personale", "tilstand", "beslutning"),
+            ("sag", "jura", "oekonomi", "personale", "andre", "tilstand", "beslutning"),
             _matters(report, t),
+        ),
+        (
+            "viden",
+            ("art", "titel", "tekst", "link", "vaerdi", "maaleenhed", "aar"),
+            _knowledge(report, t),
         ),
         ("referater", ("moede", "tema", "enhed", "tekst", "godkendt_af"), _summaries(report)),
         ("opfoelgning", ("moede", "tekst", "ansvarlig", "frist"), _follow_ups(report)),
@@ -159,19 +168,29 @@ def _evaluations(report: CommitteeReport, t: Texts) -> list[list[Any]]:
             e.effect_assessment,
             e.reporter,
             e.reported_at,
+            _head_answer(e.head_agrees, t),
+            e.head_comment,
+            e.signed_off_by,
         ]
         for g in report.goals
         for e in g.evaluations
     ]
 
 
-def _bearings(report: CommitteeReport) -> list[list[Any]]:
+def _head_answer(agrees: bool | None, t: Texts) -> str | None:
+    if agrees is None:
+        return None
+    return t("evalueringkort.svar.enig" if agrees else "evalueringkort.svar.uenig")
+
+
+def _bearings(report: CommitteeReport, t: Texts) -> list[list[Any]]:
     def count(colors: tuple[Color | None, ...], color: Color | None) -> int:
         return sum(1 for c in colors if c == color)
 
     return [
         [
             b.title,
+            t("dokument.forslag") if b.proposed else t("dokument.besluttet_kort"),
             b.description,
             len(b.colors),
             count(b.colors, Color.GREEN),
@@ -197,10 +216,18 @@ def _matters(report: CommitteeReport, t: Texts) -> list[list[Any]]:
             m.legal,
             m.economic,
             m.staff,
+            m.other,
             state(m.decided, m.decided_on).rstrip(": "),
             m.decision,
         ]
         for m in report.matters
+    ]
+
+
+def _knowledge(report: CommitteeReport, t: Texts) -> list[list[Any]]:
+    return [
+        [t(f"viden.art.{i.kind.value}"), i.title, i.text, i.url, i.value, i.unit, i.year]
+        for i in report.knowledge
     ]
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import re
 
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
+from store.dates import LOCAL_TIME
 from store.documentviews import JournalMeta
 
 

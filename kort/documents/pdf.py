@@ -33,17 +33,21 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
 from kort.documents.chart import FILL, font_file, strips
+from kort.knowledge import item_line
+from store.dates import LOCAL_TIME
 from store.documentviews import (
     CommitteeReport,
+    EvaluationLine,
     ReportBearing,
     ReportGoal,
     ReportMatter,
     ReportSummary,
     ReportUnit,
 )
-from store.enums import Color, EvaluationKind, GoalAction
+from store.enums import Color, EvaluationKind, GoalAction, KnowledgeKind
+from store.meetingviews import KnowledgeItemView
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 MARGIN = 20 * mm
@@ -217,6 +221,7 @@ def committee_report(report: CommitteeReport, t: Texts, kind: str = "rapport") -
     _front(w, report, title)
     w.contents()
     if kind != "aftale":
+        _knowledge(w, report.knowledge)
         _overview(w, report)
     _units(w, report, with_approvals=kind == "aftale")
     if kind != "aftale":
@@ -363,15 +368,62 @@ def _goal(w: _Writer, goal: ReportGoal, with_approvals: bool) -> None:
     w.label(t("dokument.succeskriterier"), "; ".join(goal.success_criteria))
     w.label(t("dokument.opfoelgning"), goal.follow_up)
     if with_approvals:
-        w.label(t("dokument.delmaal"), "; ".join(goal.sub_goals))
-        w.label(t("dokument.frist"), t.date(goal.deadline) if goal.deadline else None)
-        w.label(t("dokument.ansvarlig"), goal.responsible)
+        _agreed_fields(w, goal)
     w.para(_latest(goal, t))
     if with_approvals:
         for line in _approvals(goal, t):
             w.para(line, "small")
     parts, w.story[start:] = w.story[start:], []
     w.story.append(KeepTogether(parts))
+    if with_approvals:  # the agreement is the whole account: every status and evaluation
+        _course(w, goal)
+        for e in goal.evaluations:
+            _evaluation(w, e)
+
+
+def _agreed_fields(w: _Writer, goal: ReportGoal) -> None:
+    """What the agreement template adds: sub-goals, perspective, how and from what data it
+    is evaluated, deadline and who is responsible."""
+    t = w.t
+    w.label(t("dokument.delmaal"), "; ".join(goal.sub_goals))
+    if goal.perspective:
+        w.label(t("maal.felt.perspective.label"), t(f"maal.valg.perspective.{goal.perspective}"))
+    if goal.evaluation_method:
+        method = t(f"maal.valg.evaluation_method.{goal.evaluation_method}")
+        w.label(t("maal.felt.evaluation_method.label"), method)
+    w.label(t("maal.felt.data_source.label"), goal.data_source)
+    w.label(t("dokument.frist"), t.date(goal.deadline) if goal.deadline else None)
+    w.label(t("dokument.ansvarlig"), goal.responsible)
+
+
+def _course(w: _Writer, goal: ReportGoal) -> None:
+    """Every status of the period, oldest first, with who reported it."""
+    t = w.t
+    if not goal.statuses:
+        return
+    w.para(t("dokument.forloeb"), "small")
+    for s in goal.statuses:
+        line = t("dokument.status_linje", color=_color(s.color, t), date=t.date(s.reported_at),
+                 name=s.reporter or t("dokument.ukendt"))  # fmt: skip
+        w.para(f"{line}: »{s.narrative}«", "small")
+
+
+def _evaluation(w: _Writer, e: EvaluationLine) -> None:
+    """One midway evaluation or final report, with the department head's answer."""
+    t = w.t
+    key = "dokument.slut" if e.kind == EvaluationKind.FINAL else "dokument.midtvejs"
+    w.para(t(key, year=e.year, color=_color(e.color, t)), "small")
+    w.label(t("dokument.kriterier"), e.criteria)
+    w.label(t("dokument.effekt"), e.effect)
+    w.label(t("dokument.dokumentation"), e.evidence)
+    w.label(t("dokument.vurdering"), e.effect_assessment)
+    if e.head_agrees is not None and e.signed_off_at is not None:
+        verdict = t("evalueringkort.svar.enig" if e.head_agrees else "evalueringkort.svar.uenig")
+        w.label(t("evalueringkort.svar.titel"), verdict)
+        w.label(t("evalueringkort.svar.kommentar_label"), e.head_comment)
+        signed = t("dokument.underskrevet", name=e.signed_off_by or t("dokument.ukendt"),
+                   date=t.date(e.signed_off_at))  # fmt: skip
+        w.para(signed, "small")
 
 
 def _latest(goal: ReportGoal, t: Texts) -> str:
@@ -402,6 +454,26 @@ def _color(color: Color, t: Texts) -> str:
     return f"{t(f'farve.{color.value}')} ({t(f'dokument.bogstav.{color.value}')})"
 
 
+def _knowledge(w: _Writer, items: Sequence[KnowledgeItemView]) -> None:
+    """The committee's knowledge pack first, as the year begins with it; only when the
+    administration has gathered one."""
+    if not items:
+        return
+    t = w.t
+    w.heading(t("viden.overskrift"), 0)
+    for kind in (KnowledgeKind.FIGURE, KnowledgeKind.TEXT, KnowledgeKind.LINK):
+        shown = [i for i in items if i.kind is kind]
+        if shown:
+            w.para(t(f"viden.art.{kind.value}"), "h3")
+        for item in shown:
+            line = item.title if kind is KnowledgeKind.TEXT else item_line(item, t)
+            if kind is KnowledgeKind.LINK:
+                line = f"{item.title}: {item.url}"
+            w.para(line, "small" if kind is KnowledgeKind.LINK else "body")
+            if item.text:
+                w.para(item.text, "small")
+
+
 def _bearings(w: _Writer, bearings: Sequence[ReportBearing]) -> None:
     t = w.t
     w.heading(t("dokument.pejlemaerker"), 0)
@@ -409,6 +481,8 @@ def _bearings(w: _Writer, bearings: Sequence[ReportBearing]) -> None:
         w.para(t("dokument.ingen_pejlemaerker"))
     for bearing in bearings:
         w.para(bearing.title, "h3")
+        if bearing.proposed:
+            w.para(t("dokument.forslag"), "small")
         if bearing.description:
             w.para(bearing.description)
         w.story.append(_swatches(bearing.colors, t))
@@ -449,12 +523,7 @@ def _evaluations(w: _Writer, goals: Sequence[ReportGoal]) -> None:
         w.para(f"{goal.unit_name}: {goal.title}", "h3")
         w.label(t("dokument.forventet_effekt"), goal.expected_effect)
         for e in goal.evaluations:
-            key = "dokument.slut" if e.kind == EvaluationKind.FINAL else "dokument.midtvejs"
-            w.para(t(key, year=e.year, color=_color(e.color, t)), "small")
-            w.label(t("dokument.kriterier"), e.criteria)
-            w.label(t("dokument.effekt"), e.effect)
-            w.label(t("dokument.dokumentation"), e.evidence)
-            w.label(t("dokument.vurdering"), e.effect_assessment)
+            _evaluation(w, e)
 
 
 def _matters(w: _Writer, matters: Sequence[ReportMatter], level: int = 0) -> None:
@@ -473,6 +542,7 @@ def _matter(w: _Writer, matter: ReportMatter) -> None:
         ("jura", matter.legal),
         ("oekonomi", matter.economic),
         ("personale", matter.staff),
+        ("andre", matter.other),
     ):
         w.label(t(f"dokument.{key}"), text or t("dokument.ikke_beskrevet"))
     if matter.decided and matter.decided_on:

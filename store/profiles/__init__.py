@@ -83,6 +83,10 @@ class MeetingSettings(_Model):
     reminder_days: int = Field(default=7, ge=1)  # one reminder to those who have not
     pack_days: int = Field(default=3, ge=0)  # the meeting pack is posted in the channel
     comment_days: int = Field(default=7, ge=1)  # the summary's deadline for comments
+    # The heavier steps a light process leaves out: the leaders asked (and reminded) to
+    # prepare, and the draft summary sent round for comments before it is approved.
+    preparation_requests: bool = True
+    comment_round: bool = True
 
     @model_validator(mode="after")
     def _in_order(self) -> MeetingSettings:
@@ -104,7 +108,9 @@ class CycleSettings(_Model):
     drafting_from: str = Field(default="10-01", pattern=MONTH_DAY)  # after the budget
     drafting_to: str = Field(default="12-15", pattern=MONTH_DAY)
     status: tuple[str, ...] = ("03-15", "06-15", "09-15", "11-15")  # e.g. quarterly
-    midway: str | None = Field(default="06-30", pattern=MONTH_DAY)  # with the department head
+    # The midway evaluation with the department head (Jammerbugt, 004); None: none is held
+    # (Hvidovre, 000), unless the organisation file gives the municipality a day of its own.
+    midway: str | None = Field(default=None, pattern=MONTH_DAY)
     final_report: str = Field(default="03-31", pattern=MONTH_DAY)  # the year after the period
     # The municipality's own closed days besides weekends and public holidays: nothing
     # that was not asked for arrives then (Grundlovsdag, Christmas Eve, New Year's Eve).
@@ -217,6 +223,17 @@ def _check_agreement(templates: tuple[Template, ...]) -> None:
     for template in templates:  # `required` holds every field in `field_order()`'s order
         if [name for name in required if name in template.names] != list(template.names):
             raise ValueError("the templates ask their fields in different orders")
+
+
+@cache
+def municipal(key: str, midway: str | None = None) -> Profile:
+    """The profile `key` as one municipality runs it: with the midway day its organisation
+    file gives (`municipality.midway`), if any, in place of the profile's own."""
+    chosen = profile(key)
+    if midway is None or midway == chosen.cycle.midway:
+        return chosen
+    cycle = chosen.cycle.model_copy(update={"midway": midway})
+    return chosen.model_copy(update={"cycle": cycle})
 
 
 @cache

@@ -37,7 +37,8 @@ from bot.devtools.chat.render import (
     render_markdown,
 )
 from bot.devtools.chat.wire import TeamsWire, Where, Who
-from kort.catalogue import LOCAL_TIME, Texts
+from kort.catalogue import Texts
+from store.dates import LOCAL_TIME
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
