@@ -190,13 +190,13 @@ async def latest_statuses(
     return {row.goal_id: _status_view(row) for row in (await session.execute(query))}
 
 
-def _status_view(row: object) -> StatusView:
+def _status_view(row: Row[*tuple[Any, ...]]) -> StatusView:
     return StatusView(
-        color=Color(row.color),  # type: ignore[attr-defined]
-        narrative=row.narrative,  # type: ignore[attr-defined]
-        evidence=row.evidence,  # type: ignore[attr-defined]
-        reported_at=row.reported_at,  # type: ignore[attr-defined]
-        reported_by=row.name,  # type: ignore[attr-defined]
+        color=Color(row.color),
+        narrative=row.narrative,
+        evidence=row.evidence,
+        reported_at=row.reported_at,
+        reported_by=row.name,
     )
 
 
