@@ -17,8 +17,6 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticationConfiguration, BotFrameworkAuthentication
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import document_links
 from bot.adapter import ForeignTenant, PejlingAdapter
@@ -33,7 +31,7 @@ from bot.tokens import token_source
 from bot.turnlimit import TurnLimit
 from dialoger.memory import Memory
 from store import migrate
-from store.db import create_engine, sessionmaker
+from store.db import Engine, Sessions, create_engine, ping, sessionmaker
 
 log = logging.getLogger(__name__)
 # Teams activities are small; anything near this is not from Teams.
@@ -56,8 +54,8 @@ class Runtime:
     """What the running app holds: one engine, one HTTP client, one adapter."""
 
     settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    engine: Engine
+    sessions: Sessions
     http: aiohttp.ClientSession
     connector: Connector
     adapter: PejlingAdapter
@@ -120,7 +118,7 @@ async def _flush_cards(runtime: Runtime) -> None:
             log.warning("could not write the ids of shown cards", exc_info=True)
 
 
-def build_runtime(settings: Settings, engine: AsyncEngine, http: aiohttp.ClientSession) -> Runtime:
+def build_runtime(settings: Settings, engine: Engine, http: aiohttp.ClientSession) -> Runtime:
     tokens = token_source(settings, http)
     sessions = sessionmaker(engine)
     leases = Leases(sessions)  # the limits every instance on this database shares
@@ -262,8 +260,7 @@ def _encodable(text: str) -> bool:
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
-        async with runtime.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await ping(runtime.engine)
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return web.json_response({"status": "error", "database": "unreachable"}, status=503)
     return web.json_response({"status": "ok", "database": "ok"})

@@ -13,19 +13,16 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit as audit_edge
 from bot import documents as documents_edge
 from bot import listen, logs, manifest, outbox
 from bot import people as people_edge
 from bot.app import Runtime, build_runtime, create_app
-from bot.devtools import time_travel
-from bot.devtools.chat import cli as chat_cli
 from bot.digests import DigestResult, post_digest
 from bot.settings import Settings, SettingsError, from_environment
 from kort.annual_cycle import item_line
@@ -42,14 +39,16 @@ from store import (
 )
 from store.audit_export import AuditTrail, committee_trail
 from store.dates import LOCAL_TIME
-from store.db import create_engine, sessionmaker
+from store.db import Session, create_engine, sessionmaker
 from store.errors import DomainError, OrgFileError
 from store.importer import ImportReport, import_org
 from store.meetingviews import KnowledgePackView
-from store.models import Committee
 from store.orgfile import OrgFile, read_org_file, without_goals
 from store.profiles import PROFILE_KEYS
 from store.views import CycleItem
+
+if TYPE_CHECKING:  # for the annotation only: the dev tools load with their command
+    from bot.devtools.time_travel import Findings
 
 R = TypeVar("R")
 DEMO_FILE = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
@@ -131,11 +130,20 @@ def _parser() -> argparse.ArgumentParser:
                        help=t("cli.rapport_periode"))  # fmt: skip
     documents = _add(commands, "rapport", t("cli.rapport"), _documents)
     documents_edge.add_arguments(documents)
-    chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
-    chat_cli.add_arguments(chat)
+    _chat(commands)
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
     manifest.add_arguments(package)
     return parser
+
+
+def _chat(commands: argparse._SubParsersAction) -> None:
+    """`pejling chat`: the terminal client, a development tool. The CLI is the one product
+    module that reaches `bot.devtools`, and only here and in `_time_travel`, when the
+    command line is read (tests/test_layering.py)."""
+    from bot.devtools.chat import cli as chat_cli
+
+    chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
+    chat_cli.add_arguments(chat)
 
 
 def _add(
@@ -204,13 +212,13 @@ async def _run_import(settings: Settings, org: OrgFile) -> ImportReport:
     return await _in_session(settings, lambda session: import_org(session, org))
 
 
-async def _in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[R]]) -> R:
+async def _in_session(settings: Settings, work: Callable[[Session], Awaitable[R]]) -> R:
     """`work` in one transaction on the migrated database, for a command's one job."""
     engine = create_engine(settings.database_url)
     try:
         await migrate.upgrade(engine)
         async with sessionmaker(engine).begin() as session:
-            session.info["source"] = audit.CLI  # what a command changes, the trail says so
+            audit.label(session, audit.CLI)  # what a command changes, the trail says so
             return await work(session)
     finally:
         await engine.dispose()
@@ -297,6 +305,8 @@ def _send_due(args: argparse.Namespace) -> int:
 
 def _time_travel(args: argparse.Namespace) -> int:
     """A year of the demo municipality with the clock moved on, and what each leader got."""
+    from bot.devtools import time_travel  # a development tool, loaded only for this command
+
     logging.getLogger().setLevel(logging.WARNING)  # a year of sends would drown the answer
     with tempfile.TemporaryDirectory(prefix="pejling-tidsrejse-") as folder:
         url = args.database or f"sqlite+aiosqlite:///{folder}/tidsrejse.db"
@@ -316,7 +326,9 @@ def _time_travel(args: argparse.Namespace) -> int:
     return 0 if found.clean else 1
 
 
-async def _travel(settings: Settings, args: argparse.Namespace) -> time_travel.Findings:
+async def _travel(settings: Settings, args: argparse.Namespace) -> Findings:
+    from bot.devtools import time_travel
+
     async with cli_runtime(settings) as runtime:
         org = read_org_file(DEMO_FILE)
         return await time_travel.travel(runtime, org, args.start, args.days, args.senders)
@@ -339,7 +351,7 @@ def _year(args: argparse.Namespace) -> int:
 
 
 async def _year_of(
-    session: AsyncSession, args: argparse.Namespace, start: date
+    session: Session, args: argparse.Namespace, start: date
 ) -> tuple[str, list[CycleItem]] | str:
     if args.person:
         found = await people.by_key(session, args.person)
@@ -354,7 +366,7 @@ async def _year_of(
         return t(refused.key, **refused.params)
     if len(chosen) != 1:
         return t("cli.udvalg_ukendt", key=args.committee)
-    committee = await session.get_one(Committee, chosen[0])
+    committee = await committees.by_id(session, chosen[0])
     items = await annual_cycle.for_committee(session, committee, start)
     return t("aarshjul.titel_udvalg", name=committee.name), items
 
@@ -379,7 +391,7 @@ def _revision(args: argparse.Namespace) -> int:
         print(t("cli.revision"), file=sys.stderr)
         return 2
 
-    async def trail(session: AsyncSession) -> AuditTrail:
+    async def trail(session: Session) -> AuditTrail:
         return await committee_trail(session, args.committee, args.period)
 
     try:
@@ -395,7 +407,7 @@ def _documents(args: argparse.Namespace) -> int:
     """`pejling rapport`: a committee report, meeting pack, summary, agreement or audit trail
     as PDF or Excel, with `--journal` its metadata file for the ESDH."""
 
-    async def made(session: AsyncSession) -> documents_edge.Rendered:
+    async def made(session: Session) -> documents_edge.Rendered:
         return await documents_edge.make(session, args, documents_edge.now())
 
     try:
@@ -411,7 +423,7 @@ def _knowledge(args: argparse.Namespace) -> int:
     and links into the committee's knowledge pack for the period."""
     now = datetime.now(UTC)
 
-    async def imported(session: AsyncSession) -> tuple[KnowledgePackView, int, int]:
+    async def imported(session: Session) -> tuple[KnowledgePackView, int, int]:
         return await knowledge.import_named(session, args.committee, args.period, entries, now)
 
     try:

@@ -18,8 +18,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from botbuilder.core import TurnContext
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapter import PejlingAdapter
 from bot.convert import invoke_message_response, message_body
@@ -27,11 +25,11 @@ from dialoger.documents import render
 from dialoger.turn import Turn, Via
 from kort import actions
 from kort.catalogue import Texts, texts
+from store import committees, links, people
 from store import documents as documents_store
-from store import links, people
+from store.db import Session
 from store.documentviews import DocumentRequest
 from store.errors import DomainError
-from store.models import Committee
 from store.views import Actor
 
 if TYPE_CHECKING:
@@ -72,7 +70,7 @@ async def answer(bot: PejlingBot, context: TurnContext, turn: Turn) -> None:
 
 
 async def _offer(
-    session: AsyncSession, actor: Actor | None, request: DocumentRequest, turn: Turn, t: Texts
+    session: Session, actor: Actor | None, request: DocumentRequest, turn: Turn, t: Texts
 ) -> dict[str, Any]:
     """The file consent card; the document is made now for its size and again on accept."""
     if actor is None or not await documents_store.may_see(session, actor, request):
@@ -93,18 +91,14 @@ async def _offer(
 
 async def _link(
     bot: PejlingBot,
-    session: AsyncSession,
+    session: Session,
     municipality_id: int | None,
     request: DocumentRequest,
     turn: Turn,
     t: Texts,
 ) -> dict[str, Any]:
     """A link for the committee whose channel this is, to that committee's documents only."""
-    committee = await session.scalar(
-        select(Committee.id).where(
-            Committee.municipality_id == municipality_id, Committee.channel_id == turn.channel_id
-        )
-    )
+    committee = await committees.by_channel(session, municipality_id, turn.channel_id)
     belongs = await documents_store.committee_of(session, request)
     if municipality_id is None or committee is None or belongs != committee:
         return message_body(t("dokument.ikke_adgang"), None)

@@ -11,13 +11,12 @@ import logging
 from urllib.parse import quote
 
 from aiohttp import web
-from sqlalchemy.exc import NoResultFound
 
 from dialoger.documents import Rendered, render
 from kort.catalogue import texts
 from store import links, people
 from store.dates import LOCAL_TIME
-from store.errors import DomainError
+from store.errors import DomainError, RowMissing
 
 log = logging.getLogger(__name__)
 PATH = "/dokument/{token}"
@@ -46,7 +45,7 @@ async def serve(request: web.Request) -> web.Response:
             made = await render(session, opened.request, author, now)
     except links.LinkRefused as refused:
         return _refused(refused.status, refused.key)
-    except NoResultFound:  # the person the link was made for is gone
+    except RowMissing:  # the person the link was made for is gone
         return _refused(403, "dokument.link_ikke_din")
     except DomainError as missing:  # the meeting, summary or unit no longer exists
         return _refused(404, missing.key if t.has(missing.key) else "dokument.link_ukendt")

@@ -8,11 +8,10 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from dialoger.documents import Rendered, render, request_for
 from kort.catalogue import texts
 from store.dates import LOCAL_TIME
+from store.db import Session
 from store.documentviews import FORMATS, KINDS
 
 t = texts()
@@ -59,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-async def make(session: AsyncSession, args: argparse.Namespace, now: datetime) -> Rendered:
+async def make(session: Session, args: argparse.Namespace, now: datetime) -> Rendered:
     today = now.astimezone(LOCAL_TIME).date()
     request = await request_for(
         session, args.kind, args.committee, args.period, args.meeting, args.unit, args.format, today

@@ -17,7 +17,6 @@ from typing import Any
 import aiohttp
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import ActivityTypes
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import document_buttons
 from bot import outbox as outbox_edge
@@ -39,6 +38,7 @@ from dialoger import router
 from dialoger.memory import Memory
 from dialoger.turn import Reply, Target, Turn, TurnResult, Via
 from kort.catalogue import texts
+from store.db import Sessions
 from store.outbox import Kind
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def utcnow() -> datetime:
 class PejlingBot(Bot):
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Sessions,
         connector: Connector,
         memory: Memory,
         proactive: Proactive,

@@ -1,13 +1,13 @@
 """Sending the outbox: one tick plans what is due and sends what is ready, once.
 
 Each tick (the scheduler's, `pejling udsend`, or a moment of the time-travel run):
-1. plan everything due by now as rows (`store.outbox_planning`; idempotent, so every
-   instance may plan);
+1. plan everything due by now as rows (each kind's planner, declared once in
+   `dialoger/outbox_kinds.py`; idempotent, so every instance may plan);
 2. take ready rows in batches with a lease (`outbox.take`: on PostgreSQL `FOR UPDATE
    SKIP LOCKED`, so two instances never hold the same row);
 3. for each, ask the store again whether it is still wanted — a leader who reported in
-   the meantime is not reminded — build its cards, send, and mark it sent, failed (tried
-   again after a backoff) or skipped.
+   the meantime is not reminded — build its cards (the kind's builder), send them the way
+   its kind is sent, and mark it sent, failed (tried again after a backoff) or skipped.
 
 A crash between sending and marking leaves the row claimed; when the lease ends another
 tick sends it again. That is the one duplicate the design allows, in a window of
@@ -23,27 +23,21 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.connector import ConnectorError, Unreachable
 from bot.convert import message_body
 from bot.digests import Outcome as DigestOutcome
 from bot.digests import post_digest
-from bot.meetings import Message, meeting_message
 from bot.proactive import Proactive
-from kort.bearings import meeting_list_card
-from kort.catalogue import texts
-from kort.knowledge import knowledge_pack_card
-from kort.reminders import reminder_card, unreached_card
-from store import committees, conversations, knowledge, matters, outbox, outbox_planning, reminders
-from store.models import Committee, Municipality
-from store.outbox import Due, Kind, Taken
+from dialoger import outbox_kinds
+from dialoger.outbox_kinds import Message, Via
+from store import committees, conversations, outbox
+from store.db import Session
+from store.outbox import Due, Taken
 from store.outbox_planning import Source
 
 log = logging.getLogger(__name__)
@@ -51,8 +45,6 @@ log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 BATCH = 50  # rows taken at once; a crash loses at most their lease, ten minutes
 WORKERS = 8  # sends at once; the rate limiter decides how fast they actually go
-# A message still failing this long after it was due and first tried is dropped.
-STALE = timedelta(days=2)
 
 
 class Outcome(enum.StrEnum):
@@ -84,7 +76,7 @@ async def tick(
     """Plan what is due by `now` (from `sources`: all, unless a test looks at one kind
     of message), then send everything ready."""
     async with sender.sessions.begin() as session:
-        await outbox_planning.plan_due(session, now, sources)
+        await outbox_kinds.plan_due(session, now, sources)
     return await send_ready(sender, now, owner)
 
 
@@ -114,7 +106,7 @@ async def send_taken(sender: Proactive, row: Taken, now: datetime) -> Result:
     except Exception as error:  # one broken row must not stop the others in the batch
         log.exception("outbox %s could not be built or sent", row.key)
         outcome, detail = Outcome.FAILED, f"{type(error).__name__}: {error}"
-    if outcome is Outcome.FAILED and row.given_up(now, STALE):
+    if outcome is Outcome.FAILED and row.given_up(now, outbox_kinds.stale_after(row.kind)):
         outcome, detail = Outcome.SKIPPED, f"too late: {detail}"
     async with sender.sessions.begin() as session:
         await _mark(session, row, outcome, detail, now)
@@ -122,9 +114,7 @@ async def send_taken(sender: Proactive, row: Taken, now: datetime) -> Result:
     return Result(row.municipality_id, row.key, row.kind, outcome, detail, row.payload)
 
 
-async def _mark(
-    session: AsyncSession, row: Taken, outcome: Outcome, detail: str, now: datetime
-) -> None:
+async def _mark(session: Session, row: Taken, outcome: Outcome, detail: str, now: datetime) -> None:
     if outcome is Outcome.SENT:
         await outbox.mark_sent(session, row.municipality_id, row.key, now)
     elif outcome is Outcome.FAILED:
@@ -144,51 +134,17 @@ async def send_now(
 
 
 async def _send_row(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome, str]:
-    if row.kind == Kind.DIGEST:
-        return await _digest(sender, row, now)
-    if row.kind == Kind.NOTICE:
-        return await _notice(sender, row, now)
+    return await _SENDERS[outbox_kinds.declared(row.kind).via](sender, row, now)
+
+
+async def _cards(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome, str]:
     async with sender.sessions() as session:
-        message = await build(session, row, now)
+        message = await outbox_kinds.build(session, row, now)
     if message is None:
         return Outcome.SKIPPED, "no longer wanted"
     if await send_message(sender, row.municipality_id, message, now):
         return Outcome.SENT, ""
     return Outcome.FAILED, "no channel linked, or no chat with the person"
-
-
-async def build(session: AsyncSession, row: Taken, now: datetime) -> Message | None:
-    """The row's cards and where they go; None when it is no longer wanted."""
-    language = await session.scalar(
-        select(Municipality.language).where(Municipality.id == row.municipality_id)
-    )
-    t = texts(language or "da")
-    if row.kind == Kind.GOAL_REMINDER:
-        owing = await reminders.still_owing(session, row.municipality_id, row.key, row.payload, now)
-        if owing is None:
-            return None
-        return Message((reminder_card(owing, t),), people=(owing.reminder.person_id,))
-    if row.kind == Kind.MATTER_LIST:
-        found = await matters.meeting_list(
-            session, row.municipality_id, row.payload["committee_meeting"]
-        )
-        if found is None:
-            return None  # decided or moved since it was planned
-        card = meeting_list_card(found.committee_name, found.held_on, found.matters, t)
-        return Message((card,), committee_id=found.committee_id)
-    if row.kind == Kind.KNOWLEDGE:
-        pack = await knowledge.to_post(session, row.municipality_id, row.payload)
-        if pack is None:
-            return None  # emptied since it was asked for
-        return Message((knowledge_pack_card(pack, t),), committee_id=pack.committee_id)
-    if row.kind == Kind.UNREACHED:
-        lost = await conversations.unreached(session, row.municipality_id)
-        if not lost:
-            return None
-        return Message((unreached_card(lost, t),), people=(row.payload["person"],))
-    return await meeting_message(
-        session, Due.of(row.municipality_id, row.kind, row.payload, row.due_at), now
-    )
 
 
 async def _digest(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome, str]:
@@ -209,6 +165,14 @@ async def _notice(sender: Proactive, row: Taken, now: datetime) -> tuple[Outcome
         return Outcome.SENT, ""
     # Never opened Pejling, or removed it: the turn's receipt told the sender so already.
     return Outcome.SKIPPED, "no chat with the person"
+
+
+# How each way of sending (`outbox_kinds.Via`) reaches Teams.
+_SENDERS: dict[Via, Callable[[Proactive, Taken, datetime], Awaitable[tuple[Outcome, str]]]] = {
+    Via.CARDS: _cards,
+    Via.DIGEST: _digest,
+    Via.NOTICE: _notice,
+}
 
 
 async def deliver(sender: Proactive, item: Due, now: datetime, again: bool = False) -> bool:
@@ -247,7 +211,7 @@ async def _to_channel(
     sender: Proactive, committee_id: int, cards: Sequence[dict[str, Any]], now: datetime
 ) -> bool:
     async with sender.sessions() as session:
-        committee = await session.get_one(Committee, committee_id)
+        committee = await committees.by_id(session, committee_id)
         target = await committees.channel_target(session, committee)
     if target is None:
         return False

@@ -16,12 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.settings import from_environment
 from kort.catalogue import texts
 from store import audit, gdpr, migrate
-from store.db import create_engine, sessionmaker
+from store.db import Session, create_engine, sessionmaker
 from store.errors import DomainError
 
 R = TypeVar("R")
@@ -52,7 +50,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    async def work(session: AsyncSession) -> tuple[gdpr.Found, dict[str, Any]]:
+    async def work(session: Session) -> tuple[gdpr.Found, dict[str, Any]]:
         found = await gdpr.find(session, args.person, args.municipality)
         return found, await gdpr.export(session, found.municipality_id, found.person_id)
 
@@ -73,7 +71,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_erase(args: argparse.Namespace) -> int:
     t = texts()
 
-    async def work(session: AsyncSession) -> tuple[gdpr.Found, gdpr.Erased | None]:
+    async def work(session: Session) -> tuple[gdpr.Found, gdpr.Erased | None]:
         found = await gdpr.find(session, args.person, args.municipality)
         if not args.yes:  # only say what would happen
             return found, None
@@ -104,7 +102,7 @@ def _refused(message: str) -> int:
     return 2
 
 
-def _run(work: Callable[[AsyncSession], Awaitable[R]]) -> R | str:
+def _run(work: Callable[[Session], Awaitable[R]]) -> R | str:
     """`work` in one transaction, recorded in the audit trail as done from the command
     line; a domain refusal comes back as its Danish sentence."""
 

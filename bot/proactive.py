@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.connector import PROACTIVE_POLICY, Connector, Unreachable
 from bot.rosters import Rosters
 from dialoger.memory import Memory
 from store import conversations, people
 from store.conversations import Contact, ConversationSeen, Team
+from store.db import Sessions
 from store.views import ChannelTarget
 
 log = logging.getLogger(__name__)
@@ -40,7 +39,7 @@ class Posted:
 
 @dataclass(frozen=True)
 class Proactive:
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     connector: Connector
     memory: Memory
     bot_id: str

@@ -19,12 +19,11 @@ import hashlib
 import time
 from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.ratelimit import Kind, RateLimiter
 from bot.turnlimit import TurnLimit, Verdict
 from store import buckets
 from store.buckets import Bucket
+from store.db import Sessions
 
 TURNS_LEASED = 5  # turns one instance takes from a person's bucket at once
 BURST_SHARE = 0.2  # of a tenant's rate, what its bucket may hold as a burst
@@ -33,9 +32,7 @@ BURST_SHARE = 0.2  # of a tenant's rate, what its bucket may hold as a burst
 class Leases:
     """Tokens leased from the shared buckets and not yet spent in this process."""
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, sessions: Sessions, clock: Callable[[], float] = time.time) -> None:
         self._sessions = sessions
         self._clock = clock
         self._held: dict[str, int] = {}

@@ -4,6 +4,7 @@ dialogue must be the person's own and still open, or the card is closed with a n
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from dialoger import (
@@ -26,80 +27,93 @@ from store import progress
 
 
 async def handle(ctx: Context) -> TurnResult:
-    route = ROUTES.get(ctx.turn.action or "")
-    if route is None:
+    verb = ROUTES.get(ctx.turn.action or "")
+    if verb is None:
         return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
-    return await route(ctx)
+    return await verb.handler(ctx)
 
 
 Route = Callable[[Context], Awaitable[TurnResult]]
 
 
-def _dialogue(action: str) -> Route:
+@dataclass(frozen=True)
+class Verb:
+    """What a card button's verb does. Pressed in the personal chat, by the person the
+    card was sent to; `in_channel`: also pressed in a committee's channel, by anyone
+    there Pejling knows (dialoger/channel.py). The ids in the card's data are checked
+    again by the store, which decides who may do what."""
+
+    handler: Route
+    in_channel: bool = False
+
+
+def _dialogue(action: str) -> Verb:
     """A button inside an open dialogue (choose, answer, cancel, edit, resume)."""
-    return lambda ctx: _in_dialogue(ctx, action, ctx.turn.data.get("progress"))
+    return Verb(lambda ctx: _in_dialogue(ctx, action, ctx.turn.data.get("progress")))
 
 
 async def _start_status(ctx: Context) -> TurnResult:
     return await runner.start(ctx, FLOWS[status.NAME], await runner.active(ctx))
 
 
-_GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
-    actions.NEW_GOAL: lambda ctx: goals.new_goal(ctx, None),
-    actions.MY_GOALS: lambda ctx: goals.my_goals(ctx),
-    actions.GOAL_FORM: lambda ctx: goals.show_form(ctx, ctx.turn.data.get("progress")),
-    actions.SHOW_GOAL: lambda ctx: goals.show_goal(ctx, ctx.turn.data.get("goal")),
-    actions.EDIT_GOAL: lambda ctx: goals.edit_goal(ctx, ctx.turn.data.get("goal")),
-    actions.APPROVE_GOAL: lambda ctx: goals.decide(ctx, "approve"),
-    actions.RETURN_GOAL: lambda ctx: goals.decide(ctx, "return"),
-    actions.COMMITTEE_APPROVAL: goals.record_committee,
-    actions.START_EVALUATION: evaluations.from_card,
-    actions.ANSWER_MIDWAY: evaluations.answer_midway,
-    actions.CORRECT_STATUS: corrections.correct,
-    actions.WITHDRAW_STATUS: corrections.withdraw,
+def _data(ctx: Context, name: str) -> Any:
+    return ctx.turn.data.get(name)
+
+
+# The one table from verb to handler: one line per verb. Every card builder names its
+# buttons with the constants of `kort.actions`; tests/test_card_routes.py proves each verb
+# on every card is here and each entry is reachable from some card.
+ROUTES: dict[str, Verb] = {
+    # Status and the dialogues' own buttons.
+    actions.START_STATUS: Verb(_start_status),
+    actions.CHOOSE_GOAL: _dialogue(actions.CHOOSE_GOAL),
+    actions.ANSWER: _dialogue(actions.ANSWER),
+    actions.CANCEL: _dialogue(actions.CANCEL),
+    actions.EDIT_FIELD: _dialogue(actions.EDIT_FIELD),
+    actions.RESUME: _dialogue(actions.RESUME),
+    actions.CORRECT_STATUS: Verb(corrections.correct),
+    actions.WITHDRAW_STATUS: Verb(corrections.withdraw),
+    # Goals.
+    actions.NEW_GOAL: Verb(lambda ctx: goals.new_goal(ctx, None)),
+    actions.MY_GOALS: Verb(lambda ctx: goals.my_goals(ctx)),
+    actions.GOAL_FORM: Verb(lambda ctx: goals.show_form(ctx, _data(ctx, "progress"))),
+    actions.SHOW_GOAL: Verb(lambda ctx: goals.show_goal(ctx, _data(ctx, "goal"))),
+    actions.EDIT_GOAL: Verb(lambda ctx: goals.edit_goal(ctx, _data(ctx, "goal"))),
+    actions.APPROVE_GOAL: Verb(lambda ctx: goals.decide(ctx, "approve")),
+    actions.RETURN_GOAL: Verb(lambda ctx: goals.decide(ctx, "return")),
+    actions.COMMITTEE_APPROVAL: Verb(goals.record_committee),
+    actions.START_EVALUATION: Verb(evaluations.from_card),
+    actions.ANSWER_MIDWAY: Verb(evaluations.answer_midway),
+    # Dialogue meetings, their summaries, matters and bearings.
+    actions.PLAN_MEETING: Verb(lambda ctx: meetings.plan(ctx, None)),
+    actions.SHOW_MEETING: Verb(meetings.show_meeting),
+    actions.EDIT_MEETING: Verb(meetings.edit_meeting),
+    actions.CANCEL_MEETING: Verb(meetings.cancel_meeting),
+    actions.PREPARE: Verb(meetings.prepare_for),
+    actions.SEND_PACK: Verb(meetings.send_pack),
+    actions.WRITE_SUMMARY: Verb(meetings.edit_summary),
+    actions.SEND_SUMMARY: Verb(meetings.send_summary),
+    actions.COMMENT_SUMMARY: Verb(meetings.comment_summary),
+    actions.APPROVE_SUMMARY: Verb(meetings.approve_summary),
+    actions.DECIDE_MATTER: Verb(meetings.decide_matter),
+    actions.EDIT_MATTER: Verb(meetings.edit_matter),
+    actions.SAVE_MATTER: Verb(meetings.save_matter),
+    actions.DECIDE_BEARING: Verb(meetings.decide_bearing),
+    # Reminders, roles and the committee's overview.
+    actions.SNOOZE: Verb(reminders.snooze_from_card),
+    actions.GRANT_ROLE: Verb(roles.grant_from_card),
+    actions.REMOVE_ROLE: Verb(roles.remove_from_card),
+    actions.SHOW_OVERVIEW: Verb(digests.from_card),
+    actions.SHOW_UNIT: Verb(digests.show_unit, in_channel=True),
+    actions.OPEN_GOAL: Verb(digests.open_goal, in_channel=True),
+    # The committee's knowledge pack, and joint dialogue meetings.
+    actions.SHOW_KNOWLEDGE: Verb(knowledge.show),
+    actions.SAVE_KNOWLEDGE: Verb(knowledge.save),
+    actions.REMOVE_KNOWLEDGE: Verb(knowledge.remove),
+    actions.POST_KNOWLEDGE: Verb(knowledge.post),
+    actions.CHOOSE_JOINT: Verb(joint_meetings.choose),
+    actions.SAVE_JOINT: Verb(joint_meetings.save),
 }
-
-
-_MEETING_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
-    actions.PLAN_MEETING: lambda ctx: meetings.plan(ctx, None),
-    actions.SHOW_MEETING: meetings.show_meeting,
-    actions.EDIT_MEETING: meetings.edit_meeting,
-    actions.CANCEL_MEETING: meetings.cancel_meeting,
-    actions.PREPARE: meetings.prepare_for,
-    actions.SEND_PACK: meetings.send_pack,
-    actions.WRITE_SUMMARY: meetings.edit_summary,
-    actions.SEND_SUMMARY: meetings.send_summary,
-    actions.COMMENT_SUMMARY: meetings.comment_summary,
-    actions.APPROVE_SUMMARY: meetings.approve_summary,
-    actions.DECIDE_MATTER: meetings.decide_matter,
-    actions.EDIT_MATTER: meetings.edit_matter,
-    actions.SAVE_MATTER: meetings.save_matter,
-    actions.DECIDE_BEARING: meetings.decide_bearing,
-    actions.SNOOZE: reminders.snooze_from_card,
-    actions.GRANT_ROLE: roles.grant_from_card,
-    actions.REMOVE_ROLE: roles.remove_from_card,
-    actions.SHOW_OVERVIEW: digests.from_card,
-    actions.SHOW_UNIT: digests.show_unit,
-    actions.OPEN_GOAL: digests.open_goal,
-    actions.SHOW_KNOWLEDGE: knowledge.show,
-    actions.SAVE_KNOWLEDGE: knowledge.save,
-    actions.REMOVE_KNOWLEDGE: knowledge.remove,
-    actions.POST_KNOWLEDGE: knowledge.post,
-    actions.CHOOSE_JOINT: joint_meetings.choose,
-    actions.SAVE_JOINT: joint_meetings.save,
-}
-
-
-# The one table from verb to handler. Every card builder names its buttons with the
-# constants of `kort.actions`; tests/test_card_routes.py proves each verb on every card
-# is here and each entry is reachable from some card.
-ROUTES: dict[str, Route] = {
-    actions.START_STATUS: _start_status,
-    **{a: _dialogue(a) for a in (actions.CHOOSE_GOAL, actions.ANSWER, actions.CANCEL,
-                                 actions.EDIT_FIELD, actions.RESUME)},
-    **_GOAL_ACTIONS,
-    **_MEETING_ACTIONS,
-}  # fmt: skip
 
 
 async def _in_dialogue(ctx: Context, action: str, progress_id: Any) -> TurnResult:

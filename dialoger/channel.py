@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
-from dialoger import digests as digests_dialogue
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from dialoger import cards
 from dialoger.context import Context
 from dialoger.intents import Intent, recognise
-from dialoger.turn import TurnResult, say, show
-from kort import actions
-from kort.help import channel_help_card
+from dialoger.turn import TurnResult, say
 from store import committees, digests
 from store.text import shorten
 
+if TYPE_CHECKING:  # the table names this module's `link`
+    from dialoger.commands import Command
 
-async def handle(ctx: Context) -> TurnResult:
+
+async def handle(ctx: Context, commands: Mapping[Intent, Command]) -> TurnResult:
+    """A card or a command in a team channel; the commands offered there are those with
+    an `in_channel` in dialoger/commands.py."""
     if ctx.turn.from_card:
         return await _card(ctx)
     intent = recognise(ctx.turn.text)
-    if intent and intent[0] is Intent.OVERVIEW:
-        return await digests_dialogue.in_channel(ctx)
-    if intent and intent[0] is Intent.LINK:
-        return await link(ctx, intent[1])
-    if intent and intent[0] is Intent.HELP:
-        return TurnResult((show(channel_help_card(ctx.texts)),))
+    found = commands.get(intent[0]) if intent else None
+    if intent and found and found.in_channel is not None:
+        return await found.in_channel(ctx, intent[1])
     return TurnResult((say(ctx.texts("fejl.kanal_ukendt")),))
 
 
 async def _card(ctx: Context) -> TurnResult:
-    """The overview's drop-downs work in the channel too, for those who may see the goal."""
-    opened = _CHANNEL_ACTIONS.get(ctx.turn.action or "")
-    if opened is None:
+    """The verbs marked `in_channel` in dialoger/cards.ROUTES (the overview's drop-downs)
+    work in the channel too, for those who may see the goal."""
+    verb = cards.ROUTES.get(ctx.turn.action or "")
+    if verb is None or not verb.in_channel:
         return TurnResult((say(ctx.texts("dialog.kort_ukendt_handling")),))
     if ctx.actor is None:
         return TurnResult((say(ctx.texts("fejl.person_ukendt")),))
-    return await opened(ctx)
-
-
-_CHANNEL_ACTIONS = {
-    actions.SHOW_UNIT: digests_dialogue.show_unit,
-    actions.OPEN_GOAL: digests_dialogue.open_goal,
-}
+    return await verb.handler(ctx)
 
 
 async def link(ctx: Context, query: str) -> TurnResult:

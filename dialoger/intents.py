@@ -1,5 +1,8 @@
 """What a typed message asks for, when it is a command rather than an answer.
 
+The command words are declared with each command in `dialoger/commands.py`; this module
+reads a message against them, exactly or as a leader would write it.
+
 A command is the whole message (after folding case and accents), so an answer that
 merely starts with "status" is still an answer. Only `tilknyt` takes an argument.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -43,95 +47,15 @@ class Intent(enum.StrEnum):
     OVERVIEW = "overview"
 
 
-# English words are here too: Teams sends the command title of the user's own language.
-_PHRASES: dict[Intent, frozenset[str]] = {
-    Intent.HELP: frozenset({"hjaelp", "help", "?", "hvad kan du", "hvad kan du?", "menu"}),
-    Intent.CANCEL: frozenset({"annuller", "afbryd", "stop", "fortryd", "cancel", "quit"}),
-    Intent.STATUS: frozenset(
-        {
-            "status",
-            "statusmelding",
-            "meld status",
-            "ny status",
-            "ny statusmelding",
-            "opdater status",
-            "rapporter",
-            "rapporter status",
-            "report",
-            "status update",
-        }
-    ),
-    Intent.GREETING: frozenset({"hej", "hejsa", "goddag", "god morgen", "hi", "hello"}),
-    Intent.NEW_GOAL: frozenset(
-        {"nyt maal", "nyt mal", "opret maal", "skriv et maal", "nyt aftalemaal", "new goal"}
-    ),
-    Intent.MY_GOALS: frozenset({"mine maal", "mine mal", "maal", "vis mine maal", "my goals"}),
-    Intent.RESUME: frozenset({"fortsaet", "fortsat", "videre", "genoptag", "continue", "resume"}),
-    Intent.APPROVALS: frozenset(
-        {"til godkendelse", "godkend", "godkendelser", "godkend maal", "approvals", "approve"}
-    ),
-    Intent.MEETINGS: frozenset(
-        {"dialogmoeder", "dialogmoder", "moeder", "moder", "mine moeder", "mine moder",
-         "vis moeder", "meetings", "my meetings"}
-    ),
-    Intent.PLAN_MEETING: frozenset(
-        {"nyt dialogmoede", "nyt dialogmode", "planlaeg dialogmoede", "planlaeg dialogmode",
-         "planlaeg moede", "planlaeg mode", "nyt moede", "nyt mode", "new meeting", "plan meeting"}
-    ),
-    Intent.PREPARE: frozenset(
-        {"forbered", "forberedelse", "forbered moede", "forbered mode", "forbered dig", "prepare"}
-    ),
-    Intent.SUMMARY: frozenset(
-        {"referat", "opsummering", "skriv referat", "skriv opsummering", "summary"}
-    ),
-    Intent.BEARINGS: frozenset(
-        {"pejlemaerker", "pejlemarker", "politiske pejlemaerker", "vis pejlemaerker", "bearings"}
-    ),
-    Intent.MATTERS: frozenset(
-        {"sager", "til beslutning", "sager til beslutning", "beslutninger", "matters"}
-    ),
-    Intent.YEAR: frozenset(
-        {"aarshjul", "arshjul", "mit aarshjul", "hvad skal jeg", "hvornaar", "the year", "year"}
-    ),
-    Intent.MIDWAY: frozenset(
-        {"midtvejsevaluering", "midtvejs", "midtvejsevaluer", "midtvejs evaluering",
-         "midtvejsstatus", "ny midtvejsevaluering", "midway evaluation", "midway"}
-    ),
-    Intent.FINAL_REPORT: frozenset(
-        {"slutrapport", "slutrapporter", "skriv slutrapport", "ny slutrapport", "afrapportering",
-         "endelig afrapportering", "final report"}
-    ),
-    Intent.ABSENCE: frozenset(
-        {"fravaer", "fravar", "meld fravaer", "meld fravar", "nyt fravaer", "ude af huset",
-         "jeg er ude af huset", "out of office", "absence", "away"}
-    ),
-    Intent.ABSENCE_END: frozenset(
-        {"fravaer slut", "fravar slut", "afslut fravaer", "afslut fravar", "stop fravaer",
-         "slut fravaer", "jeg er tilbage", "tilbage igen", "end absence", "back again"}
-    ),
-    Intent.MY_ABSENCE: frozenset(
-        {"mit fravaer", "mit fravar", "vis fravaer", "vis fravar", "my absence"}
-    ),
-    Intent.ROLES: frozenset(
-        {"roller", "vis roller", "giv rolle", "fjern rolle", "roles", "grant role", "remove role"}
-    ),
-    Intent.CORRECT_STATUS: frozenset(
-        {"ret status", "ret min status", "ret statusmelding", "ret min statusmelding",
-         "ret statussen", "aendr status", "ret seneste status", "correct status", "edit status"}
-    ),
-    Intent.WITHDRAW_STATUS: frozenset(
-        {"fortryd status", "fortryd statusmelding", "fortryd min status", "traek status tilbage",
-         "traek statusmelding tilbage", "slet status", "slet statusmelding", "withdraw status",
-         "undo status"}
-    ),
-    Intent.OVERVIEW: frozenset(
-        {"overblik", "overblikket", "vis overblik", "vis overblikket", "udvalgets overblik",
-         "vis overblikket for udvalget", "hvordan gaar det", "hvordan gar det",
-         "hvordan gaar det?", "hvordan gar det?", "hvordan gaar det med maalene",
-         "hvordan gaar det med maalene?", "hvordan staar det til", "hvordan staar det til?",
-         "dashboard", "overview", "how are we doing", "how are we doing?"}
-    ),
-}  # fmt: skip
+@cache
+def _phrases() -> dict[Intent, frozenset[str]]:
+    """Each command's words, from its one declaration in dialoger/commands.py (read on
+    first use: that table names the dialogues, which read this module)."""
+    from dialoger.commands import COMMANDS
+
+    return {intent: command.words for intent, command in COMMANDS.items() if command.words}
+
+
 _LINK = re.compile(r"^(tilknyt|link)\b\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 # `udsæt`, `udsæt 3`, `udsæt 3 dage`, `udsæt 1 uge`: snooze the newest reminder.
 _SNOOZE = re.compile(
@@ -151,7 +75,7 @@ def snooze_days(text: str) -> int | None:
 def recognise(text: str) -> tuple[Intent, str] | None:
     """The command `text` is, with its argument; None when it is not a command."""
     folded = fold(text).strip(" .!")
-    for intent, phrases in _PHRASES.items():
+    for intent, phrases in _phrases().items():
         if folded in phrases:
             return intent, ""
     if _SNOOZE.match(folded):
@@ -250,7 +174,7 @@ def _inflected(word: str, stem: str) -> bool:
 
 
 def _exact(folded: str) -> Intent | None:
-    return next((intent for intent, phrases in _PHRASES.items() if folded in phrases), None)
+    return next((intent for intent, phrases in _phrases().items() if folded in phrases), None)
 
 
 def understand(text: str) -> tuple[Intent, str] | None:
@@ -280,7 +204,7 @@ def _scored(plain: str) -> list[tuple[Intent, float]]:
     if not 4 <= len(plain) <= 40 or len(plain.split()) > 4:
         return []
     best: dict[Intent, float] = {}
-    for intent, phrases in _PHRASES.items():
+    for intent, phrases in _phrases().items():
         hit = process.extractOne(plain, phrases, scorer=fuzz.ratio)
         if hit is not None:
             best[intent] = max(best.get(intent, 0.0), hit[1])

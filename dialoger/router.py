@@ -10,36 +10,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialoger import absences, cards, channel, evaluations, meetings, runner
-from dialoger import digests as digests_dialogue
-from dialoger import goals as goals_dialogue
-from dialoger import reminders as reminders_dialogue
-from dialoger import roles as roles_dialogue
+from dialoger import cards, channel, runner
+from dialoger.commands import COMMANDS, for_role
 from dialoger.context import Context
-from dialoger.corrections import correct, offer_withdrawal
 from dialoger.engine import explain
-from dialoger.flows import FLOWS, status
-from dialoger.intents import Intent, recognise
+from dialoger.intents import recognise
 from dialoger.memory import Memory
-from dialoger.talk import card_owner_after, inside_dialogue, outside_dialogue, unfinished_note
-from dialoger.turn import Notice, Turn, TurnResult, Via, say, show
+from dialoger.talk import inside_dialogue, outside_dialogue
+from dialoger.turn import Notice, Turn, TurnResult, Via, say
 from kort.catalogue import Texts, texts
-from kort.help import help_card
 from store import audit, conversations, outbox, people, roleversion, seen
 from store.dates import LOCAL_TIME
-from store.enums import EvaluationKind
 from store.errors import DomainError
 from store.limits import MESSAGE_MAX
-from store.profiles import municipal, profile
+from store.profiles import profile
 from store.progress import StaleProgress
-from store.text import fold
-from store.views import ProgressView
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3
@@ -136,7 +127,7 @@ async def _dispatch(ctx: Context) -> TurnResult:
     if turn.via is Via.INSTALL:
         return _welcome(ctx)
     if not turn.personal:
-        return await channel.handle(ctx)
+        return await channel.handle(ctx, COMMANDS)
     if ctx.actor is None:
         return TurnResult((say(t("fejl.person_ukendt")),))
     if turn.from_card:
@@ -199,16 +190,7 @@ def _welcome(ctx: Context) -> TurnResult:
     if ctx.actor is None:
         return TurnResult((say(ctx.texts("fejl.person_ukendt")),))
     name = ctx.actor.person_name.split()[0]
-    return TurnResult((say(ctx.texts(_for_role(ctx, "velkommen.personlig"), name=name)),))
-
-
-def _for_role(ctx: Context, key: str) -> str:
-    """The variant of a greeting or hint that points to what this person does: a leader
-    reports status and writes goals, an approver decides on goals, others get help."""
-    actor = ctx.require_actor()
-    if actor.led_unit_ids or not profile(actor.profile).uses_goals:
-        return key  # a profile without goals relabels the plain texts
-    return f"{key}_godkender" if actor.approves_goals else f"{key}_andre"
+    return TurnResult((say(ctx.texts(for_role(ctx, "velkommen.personlig"), name=name)),))
 
 
 async def _typed(ctx: Context) -> TurnResult:
@@ -221,78 +203,7 @@ async def _typed(ctx: Context) -> TurnResult:
             # After a race, the other device's answer finished the dialogue this one answered.
             if ctx.turn.again:
                 return TurnResult((say(ctx.texts("dialog.afsluttet_andetsteds")),))
-            return await outside_dialogue(ctx, _COMMANDS, _for_role(ctx, "fejl.ukendt"))
-        asked = await inside_dialogue(ctx, current, _COMMANDS)
+            return await outside_dialogue(ctx, COMMANDS, for_role(ctx, "fejl.ukendt"))
+        asked = await inside_dialogue(ctx, current, COMMANDS)
         return asked or await runner.answer(ctx, current)
-    return await _COMMANDS[intent[0]](ctx, current)
-
-
-async def _help(ctx: Context, current: ProgressView | None) -> TurnResult:
-    actor = ctx.require_actor()
-    card = help_card(
-        ctx.texts,
-        leads=bool(actor.led_unit_ids),
-        uses_goals=profile(actor.profile).uses_goals,
-        decides=actor.approves_goals,
-        plans=actor.is_administration,
-        midway=municipal(actor.profile, actor.midway).evaluates(EvaluationKind.MIDWAY),
-    )
-    shown = TurnResult((show(card),))
-    if current is None:
-        return shown
-    again = await runner.resume(ctx, current, "hjaelp.i_gang")
-    return TurnResult(shown.replies + again.replies, card_owner_after(again))
-
-
-async def _greet(ctx: Context, current: ProgressView | None) -> TurnResult:
-    name = ctx.require_actor().person_name.split()[0]
-    hello = say(ctx.texts(_for_role(ctx, "velkommen.hej"), name=name))
-    if current is None:
-        return TurnResult((hello, *await unfinished_note(ctx)))
-    again = await runner.resume(ctx, current, "hjaelp.i_gang")
-    return TurnResult((hello, *again.replies), card_owner_after(again))
-
-
-async def _status(ctx: Context, current: ProgressView | None) -> TurnResult:
-    return await runner.start(ctx, FLOWS[status.NAME], current)
-
-
-async def _cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
-    if current is None and fold(ctx.turn.text).strip(" .!") == "fortryd":
-        return await offer_withdrawal(ctx)  # nothing to stop: undo the last status
-    return await runner.cancel(ctx, current)
-
-
-async def _link_elsewhere(ctx: Context, current: ProgressView | None) -> TurnResult:
-    return TurnResult((say(ctx.texts("tilknyt.udenfor_kanal")),))
-
-
-Command = Callable[[Context, ProgressView | None], Awaitable[TurnResult]]
-_COMMANDS: dict[Intent, Command] = {
-    Intent.HELP: _help,
-    Intent.GREETING: _greet,
-    Intent.STATUS: _status,
-    Intent.CANCEL: _cancel,
-    Intent.LINK: _link_elsewhere,
-    Intent.NEW_GOAL: goals_dialogue.new_goal,
-    Intent.MY_GOALS: goals_dialogue.my_goals,
-    Intent.RESUME: goals_dialogue.resume,
-    Intent.APPROVALS: goals_dialogue.approvals,
-    Intent.MEETINGS: meetings.list_meetings,
-    Intent.PLAN_MEETING: meetings.plan,
-    Intent.PREPARE: meetings.prepare,
-    Intent.SUMMARY: meetings.write_summary,
-    Intent.BEARINGS: meetings.show_bearings,
-    Intent.MATTERS: meetings.show_matters,
-    Intent.YEAR: meetings.show_year,
-    Intent.MIDWAY: evaluations.midway,
-    Intent.FINAL_REPORT: evaluations.final_report,
-    Intent.SNOOZE: reminders_dialogue.snooze_typed,
-    Intent.ABSENCE: absences.register,
-    Intent.ABSENCE_END: absences.end,
-    Intent.MY_ABSENCE: absences.show_absences,
-    Intent.ROLES: roles_dialogue.show_roles,
-    Intent.CORRECT_STATUS: correct,
-    Intent.WITHDRAW_STATUS: offer_withdrawal,
-    Intent.OVERVIEW: digests_dialogue.show_overview,
-}
+    return await COMMANDS[intent[0]].handler(ctx, current)

@@ -9,7 +9,8 @@ the answer, and a new one-line status at the confirmation replaces the one shown
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from dialoger import engine, runner, status_line
 from dialoger import goals as goals_dialogue
@@ -29,13 +30,9 @@ from store import goals, progress
 from store.text import fold, shorten
 from store.views import ProgressView
 
-Command = Callable[[Context, ProgressView | None], Awaitable[TurnResult]]
-# Commands that only show something: asked as a question in the middle of a dialogue,
-# they are answered and the dialogue's question is asked again.
-_SHOWING = frozenset(
-    {Intent.HELP, Intent.MY_GOALS, Intent.APPROVALS, Intent.MEETINGS, Intent.BEARINGS,
-     Intent.MATTERS, Intent.YEAR, Intent.MY_ABSENCE, Intent.ROLES}
-)  # fmt: skip
+if TYPE_CHECKING:  # the table names the dialogues, and they read this module
+    from dialoger.commands import Command
+
 _FORM_WORDS = frozenset({"formular", "formularen", "vis formular", "udfyld som formular", "form"})
 
 
@@ -77,7 +74,7 @@ async def outside_dialogue(
         return started
     found = understand(ctx.turn.text)
     if found is not None:
-        return await commands[found[0]](ctx, None)
+        return await commands[found[0]].handler(ctx, None)
     return not_understood(ctx, unknown_key)
 
 
@@ -112,12 +109,12 @@ async def inside_dialogue(
         return await goals_dialogue.show_form(ctx, current.id)
     question = looks_like_question(text)
     found = understand(text) if question else understand_request(text)
-    if found is not None and found[0] in _SHOWING:
-        shown = await commands[found[0]](ctx, current)
+    if found is not None and commands[found[0]].shows:
+        shown = await commands[found[0]].handler(ctx, current)
         again = await runner.resume(ctx, current, "hjaelp.i_gang")
         return TurnResult(shown.replies + again.replies, card_owner_after(again))
     if found is not None:  # another dialogue: the one under way waits, as for a command word
-        return await commands[found[0]](ctx, current)
+        return await commands[found[0]].handler(ctx, current)
     return await runner.resume(ctx, current, "tale.spoergsmaal") if question else None
 
 

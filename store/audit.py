@@ -68,6 +68,11 @@ class AuditedSession(Session):
     """A session whose writes to governed rows leave audit events (listeners below)."""
 
 
+def label(session: Any, source: str, actor: int | None = None) -> None:
+    """What `session` changes from now on is recorded as `actor`'s through `source`."""
+    session.info.update(source=source, actor=actor)
+
+
 @contextmanager
 def acting(session: Any, source: str, actor: int | None = None) -> Iterator[None]:
     """Changes made inside are recorded as `actor`'s through `source`; restored after, so

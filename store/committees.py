@@ -93,6 +93,22 @@ async def for_digest(session: AsyncSession, key: str | None) -> list[int]:
     return [committee.id for committee, _ in matches]
 
 
+async def by_id(session: AsyncSession, committee_id: int) -> Committee:
+    """The committee with this id; `RowMissing` when there is none."""
+    return await session.get_one(Committee, committee_id)
+
+
+async def by_channel(
+    session: AsyncSession, municipality_id: int | None, channel_id: str | None
+) -> int | None:
+    """The id of the committee whose channel this is, if any."""
+    return await session.scalar(
+        select(Committee.id).where(
+            Committee.municipality_id == municipality_id, Committee.channel_id == channel_id
+        )
+    )
+
+
 async def channel_target(session: AsyncSession, committee: Committee) -> ChannelTarget | None:
     if not committee.channel_id or not committee.channel_service_url:
         return None

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -23,6 +23,13 @@ from store import sqlite_inline
 from store.audit import AuditedSession
 
 DEFAULT_URL = "sqlite+aiosqlite:///data/pejling.db"
+
+# The names the edge (bot/) uses for what it holds and passes on: an engine to open and
+# close, a factory of transactions, one transaction's session. bot/ imports these, never
+# SQLAlchemy, so every statement is written here in store/ (tests/test_layering.py).
+Engine = AsyncEngine
+Session = AsyncSession
+Sessions = async_sessionmaker[AsyncSession]
 
 
 def database_url(raw: str | None = None) -> str:
@@ -108,6 +115,12 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     if engine.dialect.name == "sqlite":
         return _OneAtATime(engine, **options)
     return async_sessionmaker(engine, **options)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """One round trip to the database; raises when it cannot be reached (`/healthz`)."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
 
 
 class _OneAtATime(async_sessionmaker[AsyncSession]):

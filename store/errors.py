@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import NoResultFound
+
+# A row a caller named by id is gone (`session.get_one`): the edge answers "not yours" or
+# "not found" without knowing the database library.
+RowMissing = NoResultFound
+
 
 class DomainError(Exception):
     """A rule of the domain said no. `key` names the explanation in the catalogue."""

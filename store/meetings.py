@@ -230,6 +230,11 @@ async def own(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
 # --- reading ---------------------------------------------------------------------------
 
 
+async def by_id(session: AsyncSession, meeting_id: int) -> Meeting:
+    """The meeting with this id, whoever asks (the outbox); `RowMissing` when gone."""
+    return await session.get_one(Meeting, meeting_id)
+
+
 async def meeting_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
     return (await views(session, [meeting]))[0]
 

@@ -1,22 +1,22 @@
-"""What the outbox is to send, worked out each tick from the store: the dialogue
-meetings' messages, the year's reminders, each committee's scheduled digest, and the
-administration's weekly list of people Pejling cannot reach.
+"""When the outbox's messages fall due, worked out each tick from the store: each
+committee's scheduled digest, the administration's weekly list of people Pejling cannot
+reach, and each committee meeting's list of matters (the dialogue meetings' messages are
+worked out in `store.outbox`, the year's reminders in `store.reminders`).
 
-Planning is idempotent (a key planned before is left alone), so every instance can plan
-on every tick; only one of them sends each row (`outbox.take`).
+Each planner returns `Planned` rows; `dialoger/outbox_kinds.py` declares which planner
+plans which kind. Planning is idempotent (a key planned before is left alone), so every
+instance can plan on every tick; only one of them sends each row (`outbox.take`).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store import committees, conversations, outbox
-from store import reminders as reminders_store
+from store import committees, conversations
 from store.dates import LOCAL_TIME, SEND_AT
 from store.digests import digest_window
 from store.enums import MatterState, Role
@@ -34,29 +34,13 @@ UNREACHED_GRACE = timedelta(days=2)
 
 
 class Source(enum.StrEnum):
+    """What plans a group of kinds, each tick (a test may plan one alone)."""
+
     MEETINGS = "meetings"
     REMINDERS = "reminders"
     DIGESTS = "digests"
     UNREACHED = "unreached"
     MATTERS = "matters"
-
-
-async def plan_due(
-    session: AsyncSession, now: datetime, sources: Collection[Source] = tuple(Source)
-) -> int:
-    """Plan everything due by `now` (from `sources`); how many rows are new."""
-    found: list[Planned] = []
-    if Source.MEETINGS in sources:
-        found += [item.planned(now) for item in await outbox.due(session, now)]
-    if Source.REMINDERS in sources:
-        found += await reminders_store.due(session, now)
-    if Source.DIGESTS in sources:
-        found += await digests_due(session, now)
-    if Source.UNREACHED in sources:
-        found += await unreached_due(session, now)
-    if Source.MATTERS in sources:
-        found += await matter_lists_due(session, now)
-    return await outbox.plan(session, found, now)
 
 
 async def digests_due(session: AsyncSession, now: datetime) -> list[Planned]:

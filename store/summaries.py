@@ -352,6 +352,11 @@ async def _meeting(session: AsyncSession, actor: Actor, meeting_id: int) -> Meet
 # --- reading ------------------------------------------------------------------------------
 
 
+async def of_meeting(session: AsyncSession, meeting_id: int) -> Summary | None:
+    """The meeting's summary, if one is written."""
+    return await session.scalar(select(Summary).where(Summary.meeting_id == meeting_id))
+
+
 async def participants(session: AsyncSession, held: Meeting) -> tuple[int, ...]:
     """Who takes part: the leaders of the units and the politicians of the committee and
     of the committees taking part with it (a joint meeting)."""

@@ -25,11 +25,10 @@ from sqlalchemy import func, select
 from bot.app import RUNTIME, Runtime, create_app
 from bot.devtools.chat.wire import TeamsWire, Where, Who
 from bot.settings import Settings
+from databases import PREPARED, prepare
 from fakebf import ADAPTIVE_CARD, FakeBotFramework, Message
 from kort.common import walk
-from store import migrate
-from store.db import create_engine, sessionmaker
-from store.importer import import_org
+from store.db import create_engine
 from store.models import Base, Committee, DialogueProgress, Goal, Person, StatusUpdate
 from store.orgfile import OrgFile
 
@@ -138,12 +137,16 @@ def card_text(card: dict[str, Any]) -> str:
 async def running_pejling(
     fake: FakeBotFramework, tmp_path: Path, org: OrgFile, **overrides: Any
 ) -> AsyncIterator[RunningPejling]:
-    url = overrides.pop("database_url", None) or f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
-    engine = create_engine(url)
-    await migrate.upgrade(engine)
-    async with sessionmaker(engine).begin() as session:
-        await import_org(session, org)
-    await engine.dispose()
+    url = overrides.pop("database_url", None)
+    if url is None and not (tmp_path / "e2e.db").exists():
+        # A new file: a copy of one migrated and with `org` imported once for the run.
+        url = f"sqlite+aiosqlite:///{PREPARED.sqlite_copy(org, tmp_path / 'e2e.db')}"
+    elif url is None or not PREPARED.take_ready(url, org):
+        # Pejling starting again on a database it used before, or on one made elsewhere.
+        url = url or f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+        engine = create_engine(url)
+        await prepare(engine, org)
+        await engine.dispose()
     # Teams' rate limits and the turn limit are kept only where a test asks for them
     # (`rate_limits=True`, `turns_per_minute=N`): the suites drive a chat far faster than
     # anyone types, and would wait seconds per test or be told to slow down.
@@ -179,22 +182,16 @@ def at(pejling: RunningPejling, when: datetime) -> datetime:
 
 @asynccontextmanager
 async def two_on_postgresql(
-    fake: FakeBotFramework, tmp_path: Path, org: OrgFile, prefix: str
+    fake: FakeBotFramework, tmp_path: Path, org: OrgFile
 ) -> AsyncIterator[tuple[RunningPejling, RunningPejling]]:
     """Two Pejling instances on one PostgreSQL database, as a municipality runs them
-    behind a load balancer; the database is dropped afterwards."""
-    from conftest import PostgresDatabase  # the suite's throwaway-database helper
-
-    database = PostgresDatabase(prefix)
-    url = await database.create()
-    try:
-        async with (
-            running_pejling(fake, tmp_path, org, database_url=url) as first,
-            running_pejling(fake, tmp_path, org, database_url=url) as second,
-        ):
-            yield first, second
-    finally:
-        await database.drop()
+    behind a load balancer: the test process's database, holding `org` alone."""
+    url = PREPARED.postgres(org, for_start=True)
+    async with (
+        running_pejling(fake, tmp_path, org, database_url=url) as first,
+        running_pejling(fake, tmp_path, org, database_url=url) as second,
+    ):
+        yield first, second
 
 
 # ---------------------------------------------------------------------------

@@ -39,7 +39,7 @@ async def on_both(
 async def two_instances(
     fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> AsyncIterator[tuple[RunningPejling, RunningPejling]]:
-    async with two_on_postgresql(fake_bf, tmp_path, demo_org, "pejling_races") as both:
+    async with two_on_postgresql(fake_bf, tmp_path, demo_org) as both:
         yield both
 
 

@@ -139,7 +139,7 @@ async def two_instances(
     fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> AsyncIterator[tuple[RunningPejling, RunningPejling]]:
     """Two Pejling instances on one PostgreSQL database behind one load balancer."""
-    async with two_on_postgresql(fake_bf, tmp_path, demo_org, "pejling_redelivery") as both:
+    async with two_on_postgresql(fake_bf, tmp_path, demo_org) as both:
         yield both
 
 

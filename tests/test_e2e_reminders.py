@@ -208,7 +208,7 @@ async def two_instances(
     fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> AsyncIterator[tuple[RunningPejling, RunningPejling]]:
     """Two Pejling instances on one PostgreSQL database, as a municipality runs them."""
-    async with two_on_postgresql(fake_bf, tmp_path, demo_org, "pejling_two") as both:
+    async with two_on_postgresql(fake_bf, tmp_path, demo_org) as both:
         yield both
 
 

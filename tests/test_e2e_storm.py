@@ -47,7 +47,7 @@ APOLOGY = texts()("fejl.teknisk")
 async def two(
     fake_bf: FakeBotFramework, tmp_path: Path, demo_org: OrgFile
 ) -> AsyncIterator[tuple[RunningPejling, RunningPejling]]:
-    async with two_on_postgresql(fake_bf, tmp_path, demo_org, "pejling_storm") as both:
+    async with two_on_postgresql(fake_bf, tmp_path, demo_org) as both:
         for pejling in both:
             at(pejling, LATE)
         await install(both[0], "lise", "sara")

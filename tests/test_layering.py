@@ -88,3 +88,116 @@ def test_types_check() -> None:
     command = [sys.executable, "-m", "mypy", "--cache-dir", str(ROOT / ".mypy_cache")]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- bot/ is the edge ------------------------------------------------------------------------
+
+DEVTOOLS = ROOT / "bot" / "devtools"
+SQL_LIBRARIES = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3")
+# bot/ may hold a session and hand it to store/ functions; what it must not do is ask the
+# session anything itself (`session.execute`, `session.get_one`, `session.info`...).
+SESSION_NAMES = frozenset({"session", "connection"})
+
+
+def product_modules(package: str) -> list[Path]:
+    return [path for path in (ROOT / package).rglob("*.py") if DEVTOOLS not in path.parents]
+
+
+def sql_in(source: str, name: str) -> list[str]:
+    """Where the module `name` imports a database library or uses a session itself."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in SESSION_NAMES
+        ):
+            found.append(f"{name}:{node.lineno}: {node.value.id}.{node.attr}")
+            continue
+        else:
+            continue
+        found += [
+            f"{name}:{node.lineno}: import {module}"
+            for module in names
+            if module.split(".")[0] in SQL_LIBRARIES
+        ]
+    return found
+
+
+def test_bot_writes_no_sql() -> None:
+    """Every statement is written in store/; bot/ opens transactions and passes them on."""
+    found = [
+        hit
+        for path in product_modules("bot")
+        for hit in sql_in(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ]
+    assert found == []
+
+
+def test_sql_check_sees_a_query() -> None:
+    """The check above is not blind: the way bot/ used to read a language is caught."""
+    sample = (
+        "from sqlalchemy import select\n"
+        "async def language(session, model):\n"
+        "    return await session.scalar(select(model.language))\n"
+    )
+    assert sql_in(sample, "sample") == [
+        "sample:1: import sqlalchemy",
+        "sample:3: session.scalar",
+    ]
+
+
+def devtools_imports(path: Path) -> list[tuple[int, bool]]:
+    """Each import of bot.devtools in `path`: its line, and whether it runs only inside a
+    function (or only for the type checker)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    deferred: set[int] = set()
+    for node in ast.walk(tree):
+        is_type_checking = isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or is_type_checking:
+            deferred |= {id(inner) for inner in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        if any(name == "bot.devtools" or name.startswith("bot.devtools.") for name in names):
+            found.append((node.lineno, id(node) in deferred))
+    return found
+
+
+def test_nothing_in_the_product_imports_the_devtools() -> None:
+    """The terminal chat and the time travel are development tools: no product module
+    imports them. The CLI is their one door, inside the functions of `pejling chat` and
+    `pejling tidsrejse`, so `pejling serve` never loads them."""
+    cli = ROOT / "bot" / "cli.py"
+    offending = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for package in ("bot", "dialoger", "kort", "store")
+        for path in product_modules(package)
+        for line, deferred in devtools_imports(path)
+        if path != cli or not deferred
+    ]
+    assert offending == []
+    assert devtools_imports(cli), "the CLI still offers `pejling chat` and `pejling tidsrejse`"
+
+
+# The arrows docs/DESIGN.md ("The house") draws; bot → bot.devtools is the CLI's lazy door.
+HOUSE = {
+    ("bot.devtools", "bot"), ("bot.devtools", "dialoger"), ("bot.devtools", "kort"),
+    ("bot.devtools", "store"), ("bot", "bot.devtools"), ("bot", "dialoger"), ("bot", "kort"),
+    ("bot", "store"), ("dialoger", "kort"), ("dialoger", "store"), ("kort", "store"),
+}  # fmt: skip
+
+
+def test_the_house_drawn_from_the_imports_has_only_the_designed_arrows() -> None:
+    from house import arrows
+
+    assert set(arrows()) <= HOUSE

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from store import absences, outbox, outbox_planning
+from dialoger import outbox_kinds
+from store import absences, outbox
 from store import reminders as reminders_store
 from store.enums import Color, DispatchState
 from store.models import Dispatch, Goal, Person
@@ -105,7 +106,7 @@ async def plan(sessions: Sessions, now: datetime) -> list[Dispatch]:
     """One planning tick at `now` for the year's reminders: the rows it added."""
     async with sessions.begin() as session:
         before = set(await session.scalars(select(Dispatch.id)))
-        await outbox_planning.plan_due(session, now, [Source.REMINDERS])
+        await outbox_kinds.plan_due(session, now, [Source.REMINDERS])
         rows = await session.scalars(select(Dispatch).order_by(Dispatch.key))
         return [row for row in rows if row.id not in before]
 
