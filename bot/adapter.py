@@ -39,7 +39,7 @@ class PejlingAdapter(CloudAdapter):
         # A single-tenant bot (or managed identity) serves this one tenant; None: any.
         self.home_tenant = home_tenant
 
-    async def process_activity(  # type: ignore[override]
+    async def process_activity(
         self,
         auth_header: str | None,
         activity: Activity,

@@ -280,7 +280,8 @@ def _data(activity: Activity, via: Via) -> dict[str, Any]:
         return dict(activity.value)
     if via is Via.EXECUTE:
         value = activity.value if isinstance(activity.value, dict) else {}
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        found = value.get("action")
+        action = found if isinstance(found, dict) else {}
         data = dict(action["data"]) if isinstance(action.get("data"), dict) else {}
         # The verb names the action; cards posted before verbs carry it only in the data.
         verb = action.get("verb")

@@ -22,7 +22,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import outbox as outbox_edge
 from bot.app import RUNTIME, Runtime
-from store import digests, goals, outbox, seen
+from store import goals, outbox, seen
+from store.dates import LOCAL_TIME
 
 log = logging.getLogger(__name__)
 # A run missed while Pejling was down is made up for if it is at most this late.
@@ -35,12 +36,12 @@ OUTBOX_KEPT = timedelta(days=400)  # sent rows are kept a year, for questions af
 async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
     runtime = app[RUNTIME]
     scheduler = AsyncIOScheduler(
-        timezone=digests.LOCAL_TIME,
+        timezone=LOCAL_TIME,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
     )
     scheduler.add_job(
         close_ended_goals,
-        CronTrigger(hour=2, minute=30, timezone=digests.LOCAL_TIME),
+        CronTrigger(hour=2, minute=30, timezone=LOCAL_TIME),
         args=(runtime,),
         id="close-ended-goals",
         name="close goals whose period has ended",
@@ -78,9 +79,7 @@ async def close_ended_goals(runtime: Runtime) -> None:
     now = datetime.now(UTC)
     try:
         async with runtime.sessions.begin() as session:
-            closed = await goals.close_ended(
-                session, now.astimezone(digests.LOCAL_TIME).date(), now
-            )
+            closed = await goals.close_ended(session, now.astimezone(LOCAL_TIME).date(), now)
             await outbox.prune(session, now - OUTBOX_KEPT)
             await seen.prune(session, now)  # re-deliveries come within minutes
         if closed:

@@ -4,6 +4,8 @@ no longer stand in. Notices are sent once the turn is saved."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from dialoger.context import Context
 from dialoger.turn import Reply, card_reply, say
 from kort.absences import absences_card, period_text
@@ -77,4 +79,4 @@ async def _not_reached(ctx: Context, absence: AbsenceView) -> list[Reply]:
 def _forget(ctx: Context, *people: int | None) -> None:
     """Deputies' roles change with the absence: once it is saved, read them afresh."""
     for person in (p for p in people if p is not None):
-        ctx.after_commit.append(lambda p=person: ctx.memory.forget_person(p))
+        ctx.after_commit.append(partial(ctx.memory.forget_person, person))

@@ -45,7 +45,9 @@ class Context:
     # Messages for others that this turn causes; sent after the commit, like the replies.
     notices: list[Notice] = field(default_factory=list)
 
-    def notify(self, person_id: int, text: str | None = None, card: dict | None = None) -> None:
+    def notify(
+        self, person_id: int, text: str | None = None, card: dict[str, Any] | None = None
+    ) -> None:
         self.notices.append(Notice(self.municipality_id, person_id, text, card))
 
     @property

@@ -191,9 +191,8 @@ async def request_for(
         raise Invalid("dokument.ukendt_udvalg")
     committee_row = await session.get(Committee, chosen[0]) if chosen else None
     unit_row = await _unit(session, unit) if unit else None
-    municipality = (
-        (committee_row or unit_row).municipality_id if (committee_row or unit_row) else None
-    )
+    row = committee_row or unit_row
+    municipality = row.municipality_id if row else None
     if municipality is None:
         raise Invalid("dokument.ukendt_udvalg")
     period_row = await _period_named(session, municipality, period, today)

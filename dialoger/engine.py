@@ -14,7 +14,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from dialoger.turn import Reply, Turn, say
 from kort.catalogue import Texts
@@ -22,14 +22,21 @@ from store.errors import DomainError
 from store.text import fold
 from store.views import ProgressView
 
+if TYPE_CHECKING:
+    from dialoger.context import Context
+
 PENDING = "_pending"  # answers that failed their check, kept so nothing typed is lost
 SKIP_WORDS = frozenset({"spring over", "spring", "skip", "-", "nej", "ingen", "no"})
 BACK_WORDS = frozenset({"tilbage", "back", "forrige"})
 
+# What a flow loads before each turn (the leader's goals, the meeting being planned, ...):
+# every step of a `Flow[D]` is handed the same `D`.
+D = TypeVar("D")
+
 
 @dataclass(frozen=True)
 class Ok:
-    value: Any
+    value: Any  # an answer as it is stored: JSON
 
 
 @dataclass(frozen=True)
@@ -63,53 +70,60 @@ def explain(texts: Texts, key: str, params: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class Ask:
+class Ask(Generic[D]):
     """What a step has at hand when it asks its question."""
 
     turn: Turn
     progress: ProgressView
-    data: Any
+    data: D
     texts: Texts
     repeat: bool = False  # asked again after a refused answer
 
 
-# A parser gets the raw answer, the flow's loaded data and the answers so far (so a
-# coaching hint can let the same answer through the second time).
-Parser = Callable[[Any, Any, Mapping[str, Any]], Parsed]
+# A parser gets the raw answer (typed text, or whatever JSON a card sent), the flow's
+# loaded data and the answers so far (so a coaching hint can let the same answer through
+# the second time).
+Parser = Callable[[Any, D, Mapping[str, Any]], Parsed]
+
+
+# How a step asks its question, and when a step applies (given the answers so far).
+Asker = Callable[[Ask[D]], list[Reply]]
+Applies = Callable[[Mapping[str, Any]], bool]
+# A typed message that moves to another step: that step's name, or None.
+Navigator = Callable[[ProgressView, str, D, Texts], str | None]
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(Generic[D]):
     name: str
-    ask: Callable[[Ask], list[Reply]]
-    parse: Parser
+    ask: Asker[D]
+    parse: Parser[D]
     optional: bool = False
-    applies: Callable[[Mapping[str, Any]], bool] = lambda answers: True
+    applies: Applies = lambda answers: True
     # How a value from card data is read, when it differs from a typed one (an id, not a number).
-    parse_card: Parser | None = None
+    parse_card: Parser[D] | None = None
     # Typed words that answer this step, although they would otherwise mean "skip" ("ingen"
     # is how a leader says a goal follows none of the bearings).
     answer_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
-class Flow:
-    """A named dialogue. The name is stored with every progress row: never rename one."""
+class Flow(Generic[D]):
+    """A named dialogue over the data `D` it loads. The name is stored with every progress
+    row: never rename one."""
 
     name: str
-    steps: tuple[Step, ...]
-    load: Callable[[Any], Awaitable[Any]]
-    finish: Callable[[Any, ProgressView, Any], Awaitable[list[Reply]]]
-    refuse: Callable[[Any, Texts], str | None] = lambda data, texts: None
+    steps: tuple[Step[D], ...]
+    load: Callable[[Context], Awaitable[D]]
+    finish: Callable[[Context, ProgressView, D], Awaitable[list[Reply]]]
+    refuse: Callable[[D, Texts], str | None] = lambda data, texts: None
     # When saving is refused with one of these keys, the named step is asked again.
     redo_on: Mapping[str, str] = field(default_factory=dict)
     # A typed message that moves to another step instead of answering this one
     # (e.g. a field's name at the review); returns that step's name, or None.
-    navigate: Callable[[ProgressView, str, Any, Texts], str | None] = (
-        lambda progress, text, data, texts: None
-    )
+    navigate: Navigator[D] = lambda progress, text, data, texts: None
     # Answers a new dialogue starts with (e.g. the unit, when the leader has one).
-    prefill: Callable[[Any], dict[str, Any]] = lambda data: {}
+    prefill: Callable[[D], dict[str, Any]] = lambda data: {}
 
     def __post_init__(self) -> None:
         names = [step.name for step in self.steps]
@@ -118,10 +132,10 @@ class Flow:
         if any(name.startswith("_") for name in names):
             raise ValueError(f"flow {self.name!r}: step names starting with _ are reserved")
 
-    def step(self, name: str) -> Step | None:
+    def step(self, name: str) -> Step[D] | None:
         return next((step for step in self.steps if step.name == name), None)
 
-    def applicable(self, answers: Mapping[str, Any]) -> list[Step]:
+    def applicable(self, answers: Mapping[str, Any]) -> list[Step[D]]:
         return [step for step in self.steps if step.applies(answers)]
 
 
@@ -148,11 +162,11 @@ class Advance:
     complete: bool = False
 
 
-def first_step(flow: Flow, answers: Mapping[str, Any] | None = None) -> Step:
+def first_step(flow: Flow[D], answers: Mapping[str, Any] | None = None) -> Step[D]:
     return next_step(flow, answers or {}, None) or flow.steps[0]
 
 
-def next_step(flow: Flow, answers: Mapping[str, Any], after: str | None) -> Step | None:
+def next_step(flow: Flow[D], answers: Mapping[str, Any], after: str | None) -> Step[D] | None:
     """The first applicable unanswered step after `after`, wrapping round; None when done."""
     steps = flow.applicable(answers)
     names = [step.name for step in steps]
@@ -163,13 +177,13 @@ def next_step(flow: Flow, answers: Mapping[str, Any], after: str | None) -> Step
     return None
 
 
-def ask(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Texts) -> list[Reply]:
+def ask(flow: Flow[D], progress: ProgressView, turn: Turn, data: D, texts: Texts) -> list[Reply]:
     """The question of the step `progress` stands at."""
     step = flow.step(progress.step) or first_step(flow, progress.answers)
     return step.ask(Ask(turn, replace(progress, step=step.name), data, texts))
 
 
-def advance(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Texts) -> Advance:
+def advance(flow: Flow[D], progress: ProgressView, turn: Turn, data: D, texts: Texts) -> Advance:
     """Apply one turn (a typed answer, a card submit or `tilbage`) to a dialogue."""
     if not turn.from_card and fold(turn.text) in BACK_WORDS:
         return _back(flow, progress, turn, data, texts)
@@ -179,7 +193,7 @@ def advance(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Te
     raw = _raw_answers(flow, progress, turn)
     if not raw:  # a card that answers nothing here (an old one): ask the question again
         return Advance(progress, tuple(ask(flow, progress, turn, data, texts)))
-    refused: tuple[Step, Problem] | None = None
+    refused: tuple[Step[D], Problem] | None = None
     for step in flow.steps:
         if step.name not in raw or not step.applies(answers):
             continue
@@ -205,7 +219,7 @@ def advance(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Te
 FORM_FIELDS = "fields"  # card data: the inputs a form holds
 
 
-def _raw_answers(flow: Flow, progress: ProgressView, turn: Turn) -> dict[str, Any]:
+def _raw_answers(flow: Flow[D], progress: ProgressView, turn: Turn) -> dict[str, Any]:
     """What this turn answers. Teams leaves empty inputs out of a card's data, so a form
     lists its inputs under `fields`, and a listed input that is missing was left empty."""
     if not turn.from_card:
@@ -219,7 +233,7 @@ def _raw_answers(flow: Flow, progress: ProgressView, turn: Turn) -> dict[str, An
     }
 
 
-def _parse(step: Step, raw: Any, turn: Turn, data: Any, answers: Mapping[str, Any]) -> Parsed:
+def _parse(step: Step[D], raw: Any, turn: Turn, data: D, answers: Mapping[str, Any]) -> Parsed:
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
     if not turn.from_card and fold(str(raw)) in step.answer_words:
         return step.parse(raw, data, answers)
@@ -235,12 +249,12 @@ def _parse(step: Step, raw: Any, turn: Turn, data: Any, answers: Mapping[str, An
 
 
 def _ask_again(
-    step: Step,
+    step: Step[D],
     problem: Problem,
     progress: ProgressView,
     answers: dict[str, Any],
     turn: Turn,
-    data: Any,
+    data: D,
     texts: Texts,
 ) -> Advance:
     staying = replace(progress, step=step.name, answers=answers)
@@ -249,7 +263,7 @@ def _ask_again(
 
 
 def jump(
-    flow: Flow, progress: ProgressView, target: str, turn: Turn, data: Any, texts: Texts
+    flow: Flow[D], progress: ProgressView, target: str, turn: Turn, data: D, texts: Texts
 ) -> Advance:
     """Go to step `target` and ask it again; its answer is kept until a new one comes."""
     step = flow.step(target)
@@ -259,7 +273,7 @@ def jump(
     return Advance(moved, tuple(step.ask(Ask(turn, moved, data, texts))))
 
 
-def _back(flow: Flow, progress: ProgressView, turn: Turn, data: Any, texts: Texts) -> Advance:
+def _back(flow: Flow[D], progress: ProgressView, turn: Turn, data: D, texts: Texts) -> Advance:
     steps = flow.applicable(progress.answers)
     names = [step.name for step in steps]
     here = names.index(progress.step) if progress.step in names else 0

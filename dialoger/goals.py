@@ -18,13 +18,14 @@ from kort import goals as cards
 from kort.department_agreements import department_agreements_card
 from store import department_goals, goals, pen_holder, people, progress, status_history
 from store.dates import parse_date
+from store.enums import GoalState
 from store.errors import Invalid
 from store.profiles import profile
 from store.text import shorten
 from store.views import ProgressView
 
 
-def goal_flow(ctx: Context) -> engine.Flow | None:
+def goal_flow(ctx: Context) -> engine.Flow[goals_flow.GoalData] | None:
     return FLOWS.get(goals_flow.flow_name(ctx.require_actor().profile))
 
 
@@ -116,8 +117,8 @@ async def approvals(ctx: Context, current: ProgressView | None = None) -> TurnRe
     """`til godkendelse`: goals waiting for the department head's or committee's decision."""
     actor = ctx.require_actor()
     waiting = await goals.waiting_for(ctx.session, actor)
-    mine = [g for g in waiting if g.state == goals.GoalState.SUBMITTED]
-    committee = [g for g in waiting if g.state == goals.GoalState.DEPARTMENT_APPROVED]
+    mine = [g for g in waiting if g.state == GoalState.SUBMITTED]
+    committee = [g for g in waiting if g.state == GoalState.DEPARTMENT_APPROVED]
     replies: list[Reply] = []
     if mine:
         replies.append(show(cards.waiting_card(mine, ctx.texts)))
@@ -130,9 +131,9 @@ async def show_goal(ctx: Context, goal_id: Any) -> TurnResult:
     """A goal's card; to its department head, while it waits, the card to decide on."""
     actor = ctx.require_actor()
     detail = await goals.goal_detail(ctx.session, actor, _id(goal_id))
-    if detail.state == goals.GoalState.SUBMITTED and goals.decides(actor, detail):
+    if detail.state == GoalState.SUBMITTED and goals.decides(actor, detail):
         return TurnResult((card_reply(ctx.turn, cards.approval_card(detail, ctx.texts)),))
-    can_edit = detail.unit_id in actor.led_unit_ids and detail.state != goals.GoalState.CLOSED
+    can_edit = detail.unit_id in actor.led_unit_ids and detail.state != GoalState.CLOSED
     # A goal the administration wrote for the unit: its leader can comment on it.
     can_comment = can_edit and detail.pen_holder is not None
     card = await digests.whole_goal_card(ctx, detail, can_edit, can_comment)
@@ -148,7 +149,7 @@ async def edit_goal(ctx: Context, goal_id: Any) -> TurnResult:
     detail = await goals.goal_detail(ctx.session, actor, _id(goal_id))
     data: goals_flow.GoalData = await flow.load(ctx)
     unit = data.context.unit(detail.unit_id)
-    if unit is None or detail.state == goals.GoalState.CLOSED:
+    if unit is None or detail.state == GoalState.CLOSED:
         raise Invalid("maal.kan_ikke_rettes", state=detail.state)
     answers = goals_flow.answers_from(detail, unit)
     return await runner.start_at(ctx, flow, goals_flow.REVIEW, answers, data)
@@ -169,7 +170,9 @@ async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
     if unit is None:
         return await runner.resume(ctx, current, "maal.vaelg_enhed_foerst")
     content = goals_flow.content_from(current.answers, data.leader)
-    form = cards.goal_form_card(data.context.template(unit), data.context, unit, content,
+    template = data.context.template(unit)
+    assert template is not None, "the unit was chosen among the leader's own"
+    form = cards.goal_form_card(template, data.context, unit, content,
                                 current.id, current.step, ctx.texts)  # fmt: skip
     return TurnResult((card_reply(ctx.turn, form),), card_owner=current.id)
 
@@ -237,7 +240,7 @@ async def comment_goal(ctx: Context) -> TurnResult:
 
 
 async def _tell_leaders(ctx: Context, goal: goals.GoalDetail, text: str) -> None:
-    card = cards.goal_card(goal, ctx.texts, can_edit=goal.state == goals.GoalState.RETURNED)
+    card = cards.goal_card(goal, ctx.texts, can_edit=goal.state == GoalState.RETURNED)
     for leader in await people.leaders(ctx.session, [goal.unit_id]):
         ctx.notify(leader, text, card)
 

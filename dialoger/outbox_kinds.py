@@ -232,7 +232,7 @@ async def plan_due(
     planner runs once, however many kinds it plans."""
     planners: dict[Source, Planner] = {}
     for entry in KINDS.values():
-        if entry.source in sources and entry.plan is not None:
+        if entry.source is not None and entry.source in sources and entry.plan is not None:
             planners.setdefault(entry.source, entry.plan)
     found: list[Planned] = []
     for source in Source:  # in the order the sources are declared, as before

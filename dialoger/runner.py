@@ -12,7 +12,7 @@ from typing import Any
 
 from dialoger import engine
 from dialoger.context import Context
-from dialoger.engine import Flow
+from dialoger.engine import D, Flow
 from dialoger.flows import FLOWS
 from dialoger.turn import Reply, Target, TurnResult, say, show
 from kort.common import notice_card
@@ -36,7 +36,7 @@ async def save(ctx: Context, changed: ProgressView, state: str = progress.ACTIVE
     return saved
 
 
-async def start(ctx: Context, flow: Flow, current: ProgressView | None) -> TurnResult:
+async def start(ctx: Context, flow: Flow[D], current: ProgressView | None) -> TurnResult:
     """Start `flow`, or pick it up where it was left if it is already under way.
     `current` is the person's active dialogue, which the caller has looked up."""
     if current is not None and current.flow == flow.name:
@@ -53,7 +53,7 @@ async def start(ctx: Context, flow: Flow, current: ProgressView | None) -> TurnR
 
 
 async def start_at(
-    ctx: Context, flow: Flow, step: str, answers: dict[str, Any], data: Any = None
+    ctx: Context, flow: Flow[D], step: str, answers: dict[str, Any], data: D | None = None
 ) -> TurnResult:
     """Start `flow` at `step` with `answers` already given (a saved goal or note opened
     again, a meeting chosen on a card); `data`, if the caller has loaded it already."""
@@ -67,7 +67,7 @@ async def start_at(
 
 
 async def _open(
-    ctx: Context, flow: Flow, step: str, answers: dict[str, Any], current: ProgressView | None
+    ctx: Context, flow: Flow[D], step: str, answers: dict[str, Any], current: ProgressView | None
 ) -> ProgressView:
     """A new active dialogue; the one under way, if any, is paused."""
     actor = ctx.require_actor()
@@ -115,7 +115,7 @@ async def answer(ctx: Context, current: ProgressView) -> TurnResult:
     return TurnResult(step.replies, card_owner=saved.id)
 
 
-async def _finish(ctx: Context, flow: Flow, done: ProgressView, data: object) -> TurnResult:
+async def _finish(ctx: Context, flow: Flow[D], done: ProgressView, data: D) -> TurnResult:
     try:
         # A savepoint: if saving fails, the answers below are still committed.
         async with ctx.session.begin_nested():
@@ -131,7 +131,7 @@ async def _finish(ctx: Context, flow: Flow, done: ProgressView, data: object) ->
 
 
 async def _refused(
-    ctx: Context, flow: Flow, done: ProgressView, data: object, refused: DomainError
+    ctx: Context, flow: Flow[D], done: ProgressView, data: D, refused: DomainError
 ) -> TurnResult:
     """The store said no. Keep every answer, and ask again the step the refusal concerns."""
     explanation = say(engine.explain(ctx.texts, refused.key, refused.params))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from adaptive_cards import card as ac
@@ -62,7 +62,7 @@ def numbered(number: int, label: str) -> str:
     return f"({number}) {label}"
 
 
-def facts(pairs: list[tuple[str, str | None]]) -> ac.FactSet:
+def facts(pairs: Sequence[tuple[str, str | None]]) -> ac.FactSet:
     """A fact set of the pairs that have a value."""
     return ac.FactSet(facts=[ac.Fact(title=k, value=v) for k, v in pairs if v])
 
@@ -92,7 +92,8 @@ def color_text(
 ) -> ac.RichTextBlock:
     """The status as its word, marked by a dot in its colour: "● Gul". `said` is the line
     that holds the word, e.g. "Seneste status: Gul · 3. marts 2027"."""
-    return ac.RichTextBlock(inlines=color_runs(color, texts, said, small=small))
+    runs: list[str | ac.TextRun] = [*color_runs(color, texts, said, small=small)]
+    return ac.RichTextBlock(inlines=runs)
 
 
 def color_runs(
@@ -172,7 +173,12 @@ def _width(row: list[ac.ActionExecute]) -> int:
 
 
 def edit_row(
-    heading: str, answer: ac.TextBlock, edit: dict[str, Any], label: str, *, validate: bool = True
+    heading: str,
+    answer: ac.TextBlock | ac.RichTextBlock,
+    edit: dict[str, Any],
+    label: str,
+    *,
+    validate: bool = True,
 ) -> ac.ColumnSet:
     """A review's row: a field's heading and answer, and its Ret button beside them.
     A FactSet cannot hold buttons, so each field is a row of its own."""

@@ -177,7 +177,7 @@ def _picture(goal: ReportGoal, texts: Texts, period: tuple[date, date] | None) -
 
 def _evaluation(goal: ReportGoal, e: Any, texts: Texts) -> ac.Container:
     kind = texts(f"dokument.art.{EvaluationKind(e.kind).value}")
-    lines = [
+    lines: list[ac.ElementT] = [
         text(
             texts(
                 "overblik.evaluering_linje",

@@ -34,7 +34,9 @@ def help_card(
         intro = "hjaelp.intro_moeder"
     body: list[Any] = [title(texts("hjaelp.titel")), text(texts(intro)), text(_lines(first, texts))]
     more = card([text(_lines((*rest, *ALWAYS), texts))], fallback_text=texts("hjaelp.flere"))
-    body.append(ac.ActionSet(actions=[ac.ActionShowCard(title=texts("hjaelp.flere"), card=more)]))
+    # The nested card is built as JSON like every other card; the library sends it as it is.
+    shown = ac.ActionShowCard(title=texts("hjaelp.flere"), card=more)  # type: ignore[arg-type]
+    body.append(ac.ActionSet(actions=[shown]))
     if leads and uses_goals:
         report = button(
             texts("hjaelp.knap_status"), {"action": actions.START_STATUS}, positive=True

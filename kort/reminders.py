@@ -95,9 +95,12 @@ def _escalation_card(owing: Owing, texts: Texts) -> dict[str, Any]:
 class Lost(Protocol):
     """Someone, or a committee's channel, Pejling cannot write to."""
 
-    name: str
-    since: datetime | None
-    channel: bool
+    @property
+    def name(self) -> str: ...
+    @property
+    def since(self) -> datetime | None: ...
+    @property
+    def channel(self) -> bool: ...
 
 
 def unreached_card(lost: Sequence[Lost], texts: Texts) -> dict[str, Any]:

@@ -296,7 +296,7 @@ def _history_entry(entry: StatusEntry, texts: Texts) -> ac.Container:
         date=texts.date(entry.reported_at),
         who=entry.reported_by or texts("status.kort.ukendt_person"),
     )
-    lines = [text(head, bold=entry.change is None, small=True)]
+    lines: list[ac.ElementT] = [text(head, bold=entry.change is None, small=True)]
     if entry.change is not None:
         note = texts(
             f"status.kort.historik_{entry.change}",

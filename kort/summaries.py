@@ -53,7 +53,9 @@ def summary_cards(summary: SummaryView, texts: Texts) -> list[dict[str, Any]]:
     """The approved summary for the committee's channel: whole, in parts if need be."""
     sections = _content(summary, texts, None)
 
-    def build(part: tuple[ac.Container, ...], page: tuple[int, int] | None) -> dict[str, Any]:
+    def build(
+        part: tuple[ac.Container | ac.TextBlock, ...], page: tuple[int, int] | None
+    ) -> dict[str, Any]:
         body = [*_heading(summary, texts, "posted", page), *part]
         return card(body, fallback_text=_fallback(summary, texts), full_width=True)
 
@@ -145,10 +147,14 @@ def _approved(summary: SummaryView, texts: Texts) -> str | None:
 # --- content: units, general, bearings, matters, follow-ups --------------------------------
 
 
-def _content(summary: SummaryView, texts: Texts, limit: int | None) -> list[ac.Container]:
+def _content(
+    summary: SummaryView, texts: Texts, limit: int | None
+) -> list[ac.Container | ac.TextBlock]:
     """The summary's sections in reading order; each one is whole in a part of its own."""
     content = summary.content
-    sections = [_unit(unit, summary, texts, limit) for unit in content.units]
+    sections: list[ac.Container | ac.TextBlock] = [
+        _unit(unit, summary, texts, limit) for unit in content.units
+    ]
     if content.general:
         general = section(texts("moedekort.referat.generelt"), clip(content.general, limit))
         sections.append(_box(general))
@@ -201,7 +207,7 @@ def _compact(limit: int | None) -> bool:
 
 
 def _unit_name(unit_id: int | None, summary: SummaryView, texts: Texts) -> str:
-    if unit_id in summary.unit_names:
+    if unit_id is not None and unit_id in summary.unit_names:
         return summary.unit_names[unit_id]
     unit = summary.meeting.unit(unit_id)
     return unit.name if unit else texts("moedekort.omfang.ukendt_enhed", id=unit_id)

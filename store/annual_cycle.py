@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.digests import LOCAL_TIME, schedule_trigger
+from store.dates import LOCAL_TIME
+from store.digests import schedule_trigger
 from store.enums import MeetingState, Role
 from store.meetings import meetings_of
 from store.models import Committee, Meeting, Municipality, Period

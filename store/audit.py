@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Integer, Table, bindparam, event, func, insert, inspect, select, tuple_
 from sqlalchemy.engine import Result
@@ -124,6 +124,8 @@ def _changes(objects: Iterable[object], action: str) -> Iterator[Change]:
 
 def _change(state: InstanceState[Any], table: Table, action: str) -> Change | None:
     row = {c.key: state.dict.get(c.key) for c in state.mapper.column_attrs}
+    before: Values | None
+    after: Values | None
     if action == UPDATE:
         before, after = _updated(state)
     else:
@@ -245,7 +247,7 @@ def _insert() -> Any:
         select(Meeting.committee_id).where(meeting).scalar_subquery(),
     )  # fmt: skip
     goal = Goal.id == _param("goal_id")
-    return insert(AuditEvent.__table__).values(
+    return insert(cast(Table, AuditEvent.__table__)).values(
         municipality_id=func.coalesce(
             _param("municipality_id"),
             select(Goal.municipality_id).where(goal).scalar_subquery(),

@@ -20,6 +20,7 @@ from sqlalchemy import case, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import dialect_name
 from store.models import RateBucket
 
 KEY_MAX = 300
@@ -40,7 +41,7 @@ async def lease(
     has them: `most` when it has that many, else 1 when it has one, else none. All in
     one statement; how many were taken from each, in order."""
     rows = [_row(key[:KEY_MAX], bucket, most, now) for key, bucket, most in wanted]
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
     insert = dialect.insert(RateBucket)
     table, new = RateBucket.__table__.c, insert.excluded
     refilled = table.tokens + (literal(now) - table.counted_at) * new.rate

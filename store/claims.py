@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import rowcount
 from store.models import Base
 
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this was abandoned by its sender
@@ -46,4 +47,4 @@ async def claim(
     taken = await session.execute(
         update(table).where(same, free).values(state=CLAIMED, claimed_at=now, error=None, **retaken)
     )
-    return taken.rowcount == 1
+    return rowcount(taken) == 1

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import dialect_name
 from store.models import Committee, ConversationRef, Municipality, Person, RoleAssignment
 
 
@@ -88,7 +89,7 @@ async def remember(
 
 
 def _dialect(session: AsyncSession) -> Any:
-    return postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return postgresql if dialect_name(session) == "postgresql" else sqlite
 
 
 async def _refresh_committee_channel(
@@ -245,7 +246,8 @@ async def installed_teams(session: AsyncSession, municipality_id: int) -> list[T
     )
     found: dict[str, Team] = {}
     for team_id, service_url in rows:
-        found.setdefault(team_id, Team(team_id, service_url))
+        if team_id is not None:  # always: see where
+            found.setdefault(team_id, Team(team_id, service_url))
     return list(found.values())
 
 
@@ -300,7 +302,8 @@ async def unreached(session: AsyncSession, municipality_id: int | None = None) -
     )
     chats: dict[int, list[datetime | None]] = {}
     for person_id, gone in refs:
-        chats.setdefault(person_id, []).append(gone)
+        if person_id is not None:  # always: see where
+            chats.setdefault(person_id, []).append(gone)
     people = await session.execute(
         select(Municipality.name, Person.id, Person.name)
         .join(Person, Person.municipality_id == Municipality.id)

@@ -242,8 +242,8 @@ def read_time(text: str) -> time | None:
     folded = re.sub(r"\s*(?:h|uhr)$", "", folded)
     match = _CLOCK.match(folded)
     if match:
-        hour, minute = int(match[1]), int(match[2] or 0)
-        return time(hour, minute) if hour < 24 and minute < 60 else None
+        hours, minutes = int(match[1]), int(match[2] or 0)
+        return time(hours, minutes) if hours < 24 and minutes < 60 else None
     spoken = _SPOKEN.match(folded)
     if not spoken:
         return None

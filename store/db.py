@@ -7,10 +7,10 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -93,6 +93,19 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+def dialect_name(session: AsyncSession) -> str:
+    """Which database the session's statements go to, "postgresql" or "sqlite". Sessions
+    are made by `sessionmaker` below, always bound to one engine."""
+    assert session.bind is not None, "a session made without an engine"
+    return session.bind.dialect.name
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched. SQLAlchemy types `execute` as returning
+    a plain `Result`; for those statements it is a `CursorResult`, which counts them."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

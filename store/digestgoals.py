@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from store.bearings import committee_bearings
+from store.db import dialect_name
 from store.enums import Color, GoalState
 from store.models import (
     Bearing,
@@ -130,7 +131,7 @@ async def committee_goals(
 ) -> list[Shown]:
     """Each reportable goal of the committee in `period`, ordered by unit, with the newest
     status reported before `since` (the last digest). One statement."""
-    statement = _GOALS.get(session.bind.dialect.name, _GOALS["sqlite"])
+    statement = _GOALS.get(dialect_name(session), _GOALS["sqlite"])
     result = await session.execute(
         statement,
         {

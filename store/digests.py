@@ -74,14 +74,16 @@ def _next_fire(trigger: CronTrigger, after: datetime) -> datetime:
     """The first scheduled time after `after`, counted from UTC: a local time in the hour the
     autumn change repeats loses its fold in arithmetic and turns an hour earlier, and
     APScheduler does such arithmetic when it is handed a previous fire time."""
-    return trigger.get_next_fire_time(None, after.astimezone(UTC) + timedelta(microseconds=1))
+    start = after.astimezone(UTC) + timedelta(microseconds=1)
+    fire: datetime = trigger.get_next_fire_time(None, start)
+    return fire
 
 
 def _previous_fire(trigger: CronTrigger, at: datetime) -> datetime:
     moment = at.astimezone(UTC)  # compared in UTC, as local times in that hour compare wrongly
     step = timedelta(days=1)
     while step < timedelta(days=800):
-        fire = trigger.get_next_fire_time(None, moment - step)
+        fire: datetime | None = trigger.get_next_fire_time(None, moment - step)
         if fire is not None and fire <= moment:
             while (later := _next_fire(trigger, fire)) and later <= moment:
                 fire = later
@@ -105,7 +107,7 @@ async def build_digest(
     # A municipality without goals shows none, even if some were ever stored for it.
     uses_goals = profile(municipality.profile).uses_goals
     with_goals = period if uses_goals else None
-    goals = await committee_goals(session, committee, period, since) if with_goals else []
+    goals = await committee_goals(session, committee, with_goals, since) if with_goals else []
     cycle = profile(municipality.profile).cycle.status
     days = status_days(cycle, period, now.astimezone(LOCAL_TIME).date()) if period else []
     current = current_from(days, period) if period else now
@@ -121,7 +123,7 @@ async def build_digest(
             red_twice=goal.id in flagged,
         )
 
-    awaiting = await _awaiting_committee(session, committee, period) if with_goals else {}
+    awaiting = await _awaiting_committee(session, committee, with_goals) if with_goals else {}
     goal_views = [goal for goal, _ in goals]
     bearings = await bearing_colors(session, committee, period, goal_views) if period else ()
     units = {
@@ -259,7 +261,7 @@ async def period_thread(
             .limit(1)
         )
     ).first()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1]) if row and row[0] is not None else None  # never None: see where
 
 
 async def claim(

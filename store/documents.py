@@ -246,7 +246,8 @@ async def _leaders(session: AsyncSession, unit_ids: list[int]) -> dict[int, list
     )
     found: dict[int, list[str]] = {}
     for unit_id, name in rows:
-        found.setdefault(unit_id, []).append(name)
+        if unit_id is not None:  # always: the query asks for units
+            found.setdefault(unit_id, []).append(name)
     return found
 
 
@@ -456,7 +457,8 @@ async def _summary_views(
             Bearing.meeting_id.in_([m.id for _, m in rows]), Bearing.proposed
         )
     ):
-        proposed.setdefault(meeting_id, set()).add(title)
+        if meeting_id is not None:  # always, by the filter; the column may be empty
+            proposed.setdefault(meeting_id, set()).add(title)
     return [
         replace(_summary(s, m, units, people), proposed=frozenset(proposed.get(m.id, ())))
         for s, m in rows
@@ -587,14 +589,14 @@ async def overview_scope(
         return [c for c in politician if c is not None], None
     departments = [r.department_id for r in actor.roles if r.role is Role.DEPARTMENT_HEAD]
     if departments:
-        rows = list(
+        pairs = list(
             await session.execute(
                 select(Unit.id, Department.committee_id)
                 .join(Department, Department.id == Unit.department_id)
                 .where(Department.id.in_(departments))
             )
         )
-        return sorted({c for _, c in rows}), frozenset(u for u, _ in rows)
+        return sorted({c for _, c in pairs}), frozenset(u for u, _ in pairs)
     return [], None
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from store.dates import LOCAL_TIME
+from store.db import rowcount
 from store.enums import Color, EvaluationKind, GoalAction, GoalState, Role
 from store.errors import Invalid, NotAllowed
 from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView, HeadAnswer
@@ -474,7 +475,7 @@ async def answer_midway(
                 signed_off_at=now)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
-    if signed.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(signed) != 1:
         raise Invalid("evaluering.svar.aendret")
     session.add(
         GoalEvent(

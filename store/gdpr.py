@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 
 from store import audit, roleversion
 from store.dates import LOCAL_TIME
+from store.db import rowcount
 from store.enums import DispatchState
 from store.errors import DomainError
 from store.models import (
@@ -620,7 +621,7 @@ async def _forget(session: AsyncSession, person: Person) -> dict[str, int]:
 
 async def _count(session: AsyncSession, statement: Any) -> int:
     result = await session.execute(statement)
-    return max(result.rowcount, 0)
+    return max(rowcount(result), 0)
 
 
 async def _forget_conversations(session: AsyncSession, person: Person) -> int:

@@ -117,8 +117,8 @@ class _Importer:
                 area=unit.area,
                 department_id=self.keys.departments[unit.department],
             )
-            for goal in unit.goals:
-                await self._goal(goal, self.keys.units[unit.key])
+            for unit_goal in unit.goals:
+                await self._goal(unit_goal, self.keys.units[unit.key])
         for person in self.org.people:
             await self._roles(person)
         await self.session.flush()
@@ -287,12 +287,14 @@ class _Importer:
         return role, None, None, None
 
     async def _upsert(self, model: type[Row], key: str, **values: Any) -> int:
-        row = await self.session.scalar(
+        # Every model imported by key has municipality_id, key and id; Base declares none.
+        found = await self.session.scalars(
             select(model).where(
                 model.municipality_id == self.municipality_id,  # type: ignore[attr-defined]
                 model.key == key,  # type: ignore[attr-defined]
             )
         )
+        row = found.first()
         identity = {"municipality_id": self.municipality_id, "key": key}
         written = await self._write(row, model, identity, values)
         return written.id  # type: ignore[attr-defined,no-any-return]

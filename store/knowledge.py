@@ -402,6 +402,7 @@ def read_file(path: Path) -> list[KnowledgeEntry]:
     """The pieces of a CSV file (comma or semicolon, as Excel in Danish saves it) or an
     Excel workbook's first sheet: a heading row (art, titel, tekst, link, værdi, enhed,
     år), then a piece per row. A row with a problem is refused with its number."""
+    rows: Sequence[Sequence[Any]]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _excel_rows(path)
     else:

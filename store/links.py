@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import documents as documents_store
+from store.db import dialect_name
 from store.documentviews import DocumentRequest
 from store.errors import DomainError
 from store.models import LinkKey
@@ -136,13 +137,14 @@ def _payload(body: str) -> dict[str, Any]:
 async def _secret(session: AsyncSession, municipality_id: int) -> str:
     """The municipality's secret; the first to ask makes it, and every other reads that one
     (ON CONFLICT DO NOTHING, then read)."""
-    insert = _INSERT.get(session.bind.dialect.name, _INSERT["sqlite"])
+    insert = _INSERT.get(dialect_name(session), _INSERT["sqlite"])
     await session.execute(
         insert.values(municipality_id=municipality_id, secret=secrets.token_urlsafe(48))
     )
-    return await session.scalar(
+    found = await session.execute(
         select(LinkKey.secret).where(LinkKey.municipality_id == municipality_id)
     )
+    return found.scalar_one()
 
 
 def _mac(secret: str, body: str) -> bytes:

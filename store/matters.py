@@ -33,7 +33,8 @@ class Consequences:
     other: str | None = None
 
 
-def _query(actor: Actor) -> Select[tuple[Matter, str, datetime | None, date | None]]:
+def _query(actor: Actor) -> Select[Matter, str, datetime, date]:
+    # The meeting's time and the committee meeting's day are None where the outer joins find none.
     return (
         select(Matter, Committee.name, Meeting.starts_at, CommitteeMeeting.held_on)
         .join(Committee, Committee.id == Matter.committee_id)

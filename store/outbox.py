@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store import claims
 from store.claims import CLAIM_LEASE
 from store.dates import LOCAL_TIME, SEND_AT
+from store.db import dialect_name, rowcount
 from store.enums import DispatchState, MeetingState, SummaryState
 from store.meetings import views
 from store.meetingviews import MeetingView
@@ -153,12 +154,12 @@ async def plan(session: AsyncSession, items: Iterable[Planned], now: datetime) -
     for start in range(0, len(rows), KEYS_PER_QUERY):
         chunk = rows[start : start + KEYS_PER_QUERY]
         result = await session.execute(_insert_new(session).values(chunk))
-        added += max(result.rowcount, 0)
+        added += max(rowcount(result), 0)
     return added
 
 
 def _insert_new(session: AsyncSession) -> Any:
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
     return dialect.insert(Dispatch).on_conflict_do_nothing(
         index_elements=[Dispatch.municipality_id, Dispatch.key]
     )
@@ -325,7 +326,7 @@ async def prune(session: AsyncSession, before: datetime) -> int:
     done = Dispatch.state.in_((DispatchState.SENT, DispatchState.SKIPPED))
     old = func.coalesce(Dispatch.sent_at, Dispatch.due_at, Dispatch.claimed_at) < before
     result = await session.execute(delete(Dispatch).where(done, old))
-    return max(result.rowcount, 0)
+    return max(rowcount(result), 0)
 
 
 def waits(row: Dispatch, now: datetime) -> bool:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import committees, conversations
-from store import reminders as reminders_store
-from store.digests import LOCAL_TIME, digest_window
+from store.dates import LOCAL_TIME, SEND_AT
+from store.digests import digest_window
 from store.enums import MatterState, Role
 from store.models import CommitteeMeeting, Matter, Municipality, RoleAssignment
 from store.outbox import Kind, Planned
@@ -61,7 +61,7 @@ async def digests_due(session: AsyncSession, now: datetime) -> list[Planned]:
 def monday_send_time(today: date, closed: tuple[str, ...]) -> datetime:
     monday = today - timedelta(days=today.weekday())
     day = working_day_on_or_after(monday, closed)
-    return datetime.combine(day, reminders_store.SEND_AT, tzinfo=LOCAL_TIME)
+    return datetime.combine(day, SEND_AT, tzinfo=LOCAL_TIME)
 
 
 async def unreached_due(session: AsyncSession, now: datetime) -> list[Planned]:
@@ -106,7 +106,7 @@ async def matter_lists_due(session: AsyncSession, now: datetime) -> list[Planned
     for listed, profile_key in rows:
         closed = profile(profile_key).cycle.closed_days
         day = working_day_on_or_before(listed.held_on - timedelta(days=MATTER_LIST_DAYS), closed)
-        at = datetime.combine(day, reminders_store.SEND_AT, tzinfo=LOCAL_TIME)
+        at = datetime.combine(day, SEND_AT, tzinfo=LOCAL_TIME)
         if at <= now:
             payload = {"committee_meeting": listed.id}
             key = f"committee_meeting:{listed.id}:matters"

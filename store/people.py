@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import absences
+from store.dates import LOCAL_TIME
 from store.models import Municipality, Person, Role, RoleAssignment, Unit
 from store.views import Actor, RoleView
 
@@ -57,7 +58,7 @@ async def _actor(
     """The person with their own roles and, for the day `on`, the units of absent leaders
     who named them deputy: they report for those as the leader would, and each such role
     says whom they stand in for (`RoleView.deputy_for`)."""
-    day = on or absences.today_in_denmark(datetime.now(absences.LOCAL_TIME))
+    day = on or absences.today_in_denmark(datetime.now(LOCAL_TIME))
     standing_in = await absences.deputy_roles(session, municipality.id, person.id, day)
     return Actor(
         municipality_id=municipality.id,
@@ -142,7 +143,8 @@ async def leaders_by_unit(
     )
     found: dict[int, set[int]] = {}
     for unit_id, person_id in rows:
-        found.setdefault(unit_id, set()).add(person_id)
+        if unit_id is not None:  # always: see where
+            found.setdefault(unit_id, set()).add(person_id)
     return {unit: tuple(sorted(people)) for unit, people in found.items()}
 
 

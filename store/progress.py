@@ -14,16 +14,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import rowcount
 from store.models import DialogueProgress
 from store.views import ProgressView
 
 ACTIVE, PAUSED, DONE, CANCELLED = "active", "paused", "done", "cancelled"
-_TABLE = DialogueProgress.__table__
+_TABLE = cast(Table, DialogueProgress.__table__)  # a mapped class has one table
 _C = _TABLE.c
 
 
@@ -76,7 +77,7 @@ _REMEMBER_CARD = (
 )
 
 
-def _view(row: Row[Any]) -> ProgressView:
+def _view(row: Row[*tuple[Any, ...]]) -> ProgressView:
     return ProgressView(
         id=row.id,
         flow=row.flow,
@@ -197,7 +198,7 @@ async def save(
             "card": progress.card_activity_id,
         },
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise StaleProgress(progress.id)
     return replace(progress, version=progress.version + 1)
 

@@ -353,7 +353,7 @@ async def _not_drafted(
     )
     if among is not None:
         led = led.where(RoleAssignment.unit_id.in_(list(among)))
-    units = set(await session.scalars(led))
+    units = {unit for unit in await session.scalars(led) if unit is not None}  # all: see where
     assert item.opens is not None
     drafted = await session.scalars(
         select(Goal.unit_id).where(
@@ -402,7 +402,7 @@ async def still_owing(
         (await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(owing)))).all()
     )
     units = tuple(sorted(names.items(), key=lambda u: u[1]))
-    leaders = ()
+    leaders: tuple[str, ...] = ()
     if reminder.stage is Stage.ESCALATE:
         leaders = await _names(
             session, {p for ps in (await leaders_by_unit(session, owing)).values() for p in ps}

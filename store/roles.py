@@ -69,7 +69,11 @@ async def choices(session: AsyncSession, actor: Actor) -> Choices:
     return Choices(people, scopes)
 
 
-async def _named(session: AsyncSession, model: type, municipality_id: int) -> tuple:
+async def _named(
+    session: AsyncSession,
+    model: type[Person] | type[Unit] | type[Department] | type[Committee],
+    municipality_id: int,
+) -> tuple[tuple[int, str], ...]:
     rows = await session.execute(
         select(model.id, model.name)
         .where(model.municipality_id == municipality_id)

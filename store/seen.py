@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.db import rowcount
 from store.models import SeenActivity
 
 # Teams retries within a minute; a day leaves room for a clock that is off, and is small.
@@ -66,10 +67,10 @@ async def claim(
         "seen_at": now,
     }
     result = await session.execute(_CLAIM[session.get_bind().dialect.name], row)
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(result) == 1
 
 
 async def prune(session: AsyncSession, now: datetime) -> int:
     """Forget activities handled more than `KEPT` ago; Teams will not send those again."""
     result = await session.execute(delete(SeenActivity).where(SeenActivity.seen_at < now - KEPT))
-    return max(result.rowcount, 0)
+    return max(rowcount(result), 0)

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from store.enums import GoalAction
 from store.errors import Invalid, NotAllowed
@@ -74,7 +75,7 @@ _AS_APPROVED = and_(
     _APPROVED.version == Goal.reportable_version,
     Goal.version > Goal.reportable_version,
 )
-_MUNICIPALITY = bindparam("municipality")
+_MUNICIPALITY: BindParameter[int] = bindparam("municipality")
 _TODAY = bindparam("today", type_=Date)
 
 
@@ -127,7 +128,7 @@ _LEADER_GOALS = GOALS.where(
 _ONE_GOAL = GOALS.where(Goal.id == bindparam("goal"))
 
 
-def goal_from_row(row: Row[Any]) -> GoalView:
+def goal_from_row(row: Row[*tuple[Any, ...]]) -> GoalView:
     latest = None
     if row.color is not None:
         latest = StatusView(
@@ -189,13 +190,13 @@ async def latest_statuses(
     return {row.goal_id: _status_view(row) for row in (await session.execute(query))}
 
 
-def _status_view(row: object) -> StatusView:
+def _status_view(row: Row[*tuple[Any, ...]]) -> StatusView:
     return StatusView(
-        color=Color(row.color),  # type: ignore[attr-defined]
-        narrative=row.narrative,  # type: ignore[attr-defined]
-        evidence=row.evidence,  # type: ignore[attr-defined]
-        reported_at=row.reported_at,  # type: ignore[attr-defined]
-        reported_by=row.name,  # type: ignore[attr-defined]
+        color=Color(row.color),
+        narrative=row.narrative,
+        evidence=row.evidence,
+        reported_at=row.reported_at,
+        reported_by=row.name,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from dialoger.absence_notices import registered
 from dialoger.context import Context, card_id
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
+from dialoger.engine import Ask, Asker, Flow, Ok, Parsed, Parser, Problem, Step, named_part
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort.absences import NO_DEPUTY, absence_form_card, absence_review_card, colleague_line
 from kort.catalogue import Texts
@@ -79,7 +79,7 @@ def prefill(data: AbsenceData) -> dict[str, Any]:
 # --- the questions ----------------------------------------------------------------------
 
 
-def _key(name: str, a: Ask) -> str:
+def _key(name: str, a: Ask[AbsenceData]) -> str:
     """The question about oneself, or about someone else by name."""
     person = a.data.person(a.progress.answers)
     if person.id == a.data.me:
@@ -87,14 +87,14 @@ def _key(name: str, a: Ask) -> str:
     return a.texts(f"fravaer.spoerg.{name}_anden", name=person.name)
 
 
-def _form(a: Ask) -> dict[str, Any]:
+def _form(a: Ask[AbsenceData]) -> dict[str, Any]:
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
     person, candidates = a.data.person(shown), a.data.candidates(shown)
     return absence_form_card(person, candidates, shown, a.progress.id, a.texts)
 
 
-def _ask(name: str) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask(name: str) -> Asker[AbsenceData]:
+    def ask(a: Ask[AbsenceData]) -> list[Reply]:
         if a.turn.from_card:
             return [show(_form(a), Target.REPLACE)]
         question = say(_question(name, a))
@@ -105,7 +105,7 @@ def _ask(name: str) -> Any:
     return ask
 
 
-def _question(name: str, a: Ask) -> str:
+def _question(name: str, a: Ask[AbsenceData]) -> str:
     if name == "person":
         listed = _numbered(a.data.registrable, a.texts)
         return a.texts("fravaer.spoerg.person", people=listed)
@@ -120,7 +120,7 @@ def _numbered(people: tuple[Colleague, ...], texts: Texts) -> str:
     return "\n".join(f"{n}. {colleague_line(c, texts)}" for n, c in enumerate(people, start=1))
 
 
-def _ask_review(a: Ask) -> list[Reply]:
+def _ask_review(a: Ask[AbsenceData]) -> list[Reply]:
     answers = a.progress.answers
     period = (date.fromisoformat(answers["starts"]), date.fromisoformat(answers["ends"]))
     deputy = a.data.colleague(answers.get("deputy")) if answers.get("deputy") else None
@@ -161,7 +161,7 @@ def _named(text: str, people: tuple[Colleague, ...]) -> list[Colleague]:
     return exact or [c for c in people if text and text in fold(c.name)]
 
 
-def _parse_day(name: str) -> Any:
+def _parse_day(name: str) -> Parser[AbsenceData]:
     def parse(raw: Any, data: AbsenceData, answers: Mapping[str, Any]) -> Parsed:
         day = read_day(str(raw), data.today)
         if day is None:
@@ -226,7 +226,7 @@ def _navigate(progress: ProgressView, text: str, data: AbsenceData, texts: Texts
     """At the review, "ret til" or "stedfortræder" goes back to that question."""
     if progress.step != REVIEW:
         return None
-    names = ("starts", "ends", "deputy")
+    names: tuple[str, ...] = ("starts", "ends", "deputy")
     if PERSON_FIXED not in progress.answers:
         names = ("person", *names)
     return named_part(text, {name: texts(f"fravaer.felt.{name}") for name in names})
@@ -245,7 +245,7 @@ async def finish(ctx: Context, progress: ProgressView, data: AbsenceData) -> lis
     return await registered(ctx, data.person(answers), done)
 
 
-FLOW = Flow(
+FLOW: Flow[AbsenceData] = Flow(
     name=NAME,
     steps=(
         Step("person", _ask("person"), _parse_person, parse_card=_parse_person_card,

@@ -12,12 +12,23 @@ goal that still misses its evaluation: goal by goal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
+from dialoger.engine import (
+    Ask,
+    Asker,
+    Flow,
+    Navigator,
+    Ok,
+    Parsed,
+    Parser,
+    Problem,
+    Step,
+    named_part,
+)
 from dialoger.flows.status import choose_goal, parse_color
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import evaluations as cards
@@ -29,6 +40,7 @@ from store.errors import DomainError
 from store.goalviews import EvaluationContent, EvaluationGoal, EvaluationView
 from store.profiles import ColorSettings, municipal, profile
 from store.text import fold
+from store.views import ProgressView
 
 GOAL = cards.GOAL_STEP
 REVIEW = cards.REVIEW_STEP
@@ -61,7 +73,7 @@ class EvaluationData:
         return next((g for g in self.goals if g.done is None and g.id != after), None)
 
 
-def _loader(kind: EvaluationKind) -> Any:
+def _loader(kind: EvaluationKind) -> Callable[[Context], Awaitable[EvaluationData]]:
     async def load(ctx: Context) -> EvaluationData:
         actor = ctx.require_actor()
         leads = bool(actor.led_unit_ids)
@@ -104,7 +116,7 @@ def answers_from(done: EvaluationView) -> dict[str, Any]:
 # --- choose a goal --------------------------------------------------------------------------
 
 
-def _ask_goal(a: Ask) -> list[Reply]:
+def _ask_goal(a: Ask[EvaluationData]) -> list[Reply]:
     question = say(a.texts("evaluering.vaelg_maal"))
     if a.repeat:
         return [] if a.turn.from_card else [question]
@@ -127,7 +139,7 @@ def _parse_goal_id(raw: Any, data: EvaluationData, answers: Mapping[str, Any]) -
 # --- the questions -------------------------------------------------------------------------
 
 
-def _form(a: Ask) -> dict[str, Any]:
+def _form(a: Ask[EvaluationData]) -> dict[str, Any]:
     data: EvaluationData = a.data
     goal = data.chosen(a.progress.answers)
     assert goal is not None  # `_ask` checked it
@@ -153,8 +165,8 @@ def _context(name: str, goal: EvaluationGoal, texts: Texts) -> list[str]:
     return []
 
 
-def _ask(name: str) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask(name: str) -> Asker[EvaluationData]:
+    def ask(a: Ask[EvaluationData]) -> list[Reply]:
         goal = a.data.chosen(a.progress.answers)
         if goal is None:  # closed or gone since it was chosen; saving will ask for another
             return [say(a.texts("evaluering.ukendt_maal"))]
@@ -172,7 +184,7 @@ def _ask(name: str) -> Any:
     return ask
 
 
-def _parse_text(name: str) -> Any:
+def _parse_text(name: str) -> Parser[EvaluationData]:
     def parse(raw: Any, data: EvaluationData, answers: Mapping[str, Any]) -> Parsed:
         try:
             return Ok(evaluations.check_text(name, str(raw)))
@@ -185,7 +197,7 @@ def _parse_text(name: str) -> Any:
 # --- the review ----------------------------------------------------------------------------
 
 
-def _ask_review(a: Ask) -> list[Reply]:
+def _ask_review(a: Ask[EvaluationData]) -> list[Reply]:
     data: EvaluationData = a.data
     name = a.texts(f"evaluering.navn.{data.kind.value}")
     question = say(a.texts("evaluering.spoerg.review", name=name))
@@ -202,8 +214,10 @@ def _parse_review(raw: Any, data: EvaluationData, answers: Mapping[str, Any]) ->
     return Problem("evaluering.review_ugyldig")
 
 
-def _navigator(kind: EvaluationKind) -> Any:
-    def navigate(progress: Any, text: str, data: EvaluationData, texts: Texts) -> str | None:
+def _navigator(kind: EvaluationKind) -> Navigator[EvaluationData]:
+    def navigate(
+        progress: ProgressView, text: str, data: EvaluationData, texts: Texts
+    ) -> str | None:
         """At the review, "ret effekt" or just an answer's name goes back to it."""
         if progress.step != REVIEW:
             return None
@@ -216,7 +230,7 @@ def _navigator(kind: EvaluationKind) -> Any:
 # --- saving ----------------------------------------------------------------------------------
 
 
-async def finish(ctx: Context, progress: Any, data: EvaluationData) -> list[Reply]:
+async def finish(ctx: Context, progress: ProgressView, data: EvaluationData) -> list[Reply]:
     """Save the evaluation; a midway evaluation goes to the department head."""
     answers = progress.answers
     content = EvaluationContent(
@@ -268,7 +282,7 @@ def _receipt_lines(
     return lines
 
 
-def build(kind: EvaluationKind) -> Flow:
+def build(kind: EvaluationKind) -> Flow[EvaluationData]:
     texts_steps = [Step(name, _ask(name), _parse_text(name)) for name in cards.parts(kind)[1:]]
     return Flow(
         name=flow_name(kind),

@@ -11,13 +11,13 @@ where typing a field's name goes back to it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
+from dialoger.engine import Applies, Ask, Asker, Flow, Ok, Parsed, Parser, Problem, Step, named_part
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import goals as cards
 from kort.catalogue import Texts, texts
@@ -28,6 +28,7 @@ from store.goalfields import CHOICES, FIELDS, Kind
 from store.goals import DraftingContext, GoalContent
 from store.profiles import PROFILE_KEYS, Profile, profile
 from store.text import fold, shorten
+from store.views import ProgressView
 
 REVIEW = "review"
 UNIT = "unit"
@@ -137,8 +138,8 @@ def answers_from(goal: goals.GoalDetail, unit: goals.DraftingUnit) -> dict[str, 
 # --- asking ------------------------------------------------------------------------------
 
 
-def _ask_field(name: str) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask_field(name: str) -> Asker[GoalData]:
+    def ask(a: Ask[GoalData]) -> list[Reply]:
         data: GoalData = a.data
         unit = a.progress.answers.get(UNIT, {}).get("id")
         question = _question(name, data, unit, a.texts)
@@ -164,17 +165,18 @@ def _question(name: str, data: GoalData, unit: Any, texts: Texts) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def _ask_unit(a: Ask) -> list[Reply]:
+def _ask_unit(a: Ask[GoalData]) -> list[Reply]:
     units = a.data.context.units
     listing = "\n".join(f"{n}. {u.name}" for n, u in enumerate(units, start=1))
     return [say(a.texts("maal.vaelg_enhed") + "\n\n" + listing)]
 
 
-def _ask_review(a: Ask) -> list[Reply]:
+def _ask_review(a: Ask[GoalData]) -> list[Reply]:
     data: GoalData = a.data
     answers = a.progress.answers
     unit = answers[UNIT]["id"]
     template = data.context.template(unit)
+    assert template is not None, "the unit was chosen among the leader's own"
     content = content_from(answers, data.leader)
     flags = _flags(data, unit, content, answers)
     card = cards.review_card(
@@ -206,14 +208,14 @@ def _flags(
 # --- reading answers ---------------------------------------------------------------------
 
 
-def _guarded(check: Any) -> Parsed:
+def _guarded(check: Callable[[], object]) -> Parsed:
     try:
         return Ok(check())
     except DomainError as error:
         return Problem.of(error)
 
 
-def _parse_text(name: str) -> Any:
+def _parse_text(name: str) -> Parser[GoalData]:
     def parse(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
         text = str(raw).strip()
         if name == "responsible" and fold(text) in ME_WORDS:
@@ -232,7 +234,7 @@ def _split(raw: Any) -> list[str]:
     return text.split(";")
 
 
-def _parse_choice(name: str) -> Any:
+def _parse_choice(name: str) -> Parser[GoalData]:
     def parse(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
         values = [v.value for v in CHOICES[name]]
         found = _choose(str(raw), values, lambda v: _label(name, v))
@@ -250,7 +252,7 @@ def _label(name: str, value: str) -> str:
     return " / ".join(fold(texts(lang)(f"maal.valg.{name}.{value}")) for lang in ("da", "en"))
 
 
-def _choose(text: str, options: list[str], label: Any) -> str | None:
+def _choose(text: str, options: list[str], label: Callable[[str], str]) -> str | None:
     """An option by its number, its value or a unique start of a word in its label."""
     wanted = fold(text).strip(" .!")
     if wanted.isdigit() and 1 <= int(wanted) <= len(options):
@@ -262,7 +264,7 @@ def _choose(text: str, options: list[str], label: Any) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _parse_multi(name: str) -> Any:
+def _parse_multi(name: str) -> Parser[GoalData]:
     def parse(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
         values = [v.value for v in CHOICES[name]]
         chosen = [_choose(part, values, lambda v: _label(name, v)) for part in _parts(raw)]
@@ -306,7 +308,7 @@ def _parse_bearing_ids(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> 
     return Ok(sorted(int(p) for p in parts))
 
 
-def _parse_lines(name: str) -> Any:
+def _parse_lines(name: str) -> Parser[GoalData]:
     def parse(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
         items = _guarded(lambda: goals.check_items(name, _split(raw)))
         if isinstance(items, Problem) or name != "success_criteria":
@@ -367,7 +369,7 @@ _PARSERS = {
 }
 
 
-def _parser(name: str) -> Any:
+def _parser(name: str) -> Parser[GoalData]:
     kind = FIELDS[name]
     if kind is Kind.BEARINGS:
         return _parse_bearings
@@ -376,7 +378,7 @@ def _parser(name: str) -> Any:
     return _PARSERS[kind](name)
 
 
-def _card_parser(name: str) -> Any:
+def _card_parser(name: str) -> Parser[GoalData] | None:
     """Card values are ids and option values, not the numbers of a typed list."""
     return _parse_bearing_ids if FIELDS[name] is Kind.BEARINGS else None
 
@@ -384,7 +386,7 @@ def _card_parser(name: str) -> Any:
 # --- moving about and saving -----------------------------------------------------------
 
 
-def _navigate(progress: Any, text: str, data: GoalData, texts_: Texts) -> str | None:
+def _navigate(progress: ProgressView, text: str, data: GoalData, texts_: Texts) -> str | None:
     """At the review, "ret effekt" or just a field's label goes back to that field."""
     if progress.step != REVIEW:
         return None
@@ -392,7 +394,7 @@ def _navigate(progress: Any, text: str, data: GoalData, texts_: Texts) -> str | 
     return named_part(text, {name: texts_(f"maal.felt.{name}.label") for name in names})
 
 
-async def finish(ctx: Context, progress: Any, data: GoalData) -> list[Reply]:
+async def finish(ctx: Context, progress: ProgressView, data: GoalData) -> list[Reply]:
     """Save the goal as a draft or send it for approval; tell the department head."""
     answers = progress.answers
     actor = ctx.require_actor()
@@ -434,7 +436,7 @@ async def _tell_leaders(ctx: Context, saved: goals.Saved, submit: bool) -> list[
     return [ctx.texts("maal.pennefoerer.leder_faar_besked", leaders=names)]
 
 
-def build(chosen: Profile) -> Flow:
+def build(chosen: Profile) -> Flow[GoalData]:
     """The goal dialogue of one profile."""
     required = _required(chosen)
     steps = [Step(UNIT, _ask_unit, _parse_unit, applies=lambda answers: UNIT_FIXED not in answers)]
@@ -466,11 +468,11 @@ def _required(chosen: Profile) -> dict[str, bool]:
     return found
 
 
-def _in_template(chosen: Profile, name: str) -> Any:
+def _in_template(chosen: Profile, name: str) -> Applies:
     return lambda answers: name in template_names(chosen, answers)
 
 
-def _without_bearing(chosen: Profile) -> Any:
+def _without_bearing(chosen: Profile) -> Applies:
     def applies(answers: Mapping[str, Any]) -> bool:
         return "bearings" in template_names(chosen, answers) and answers.get("bearings") == []
 

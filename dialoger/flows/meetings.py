@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from dialoger.context import Context, card_id
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
+from dialoger.engine import Ask, Asker, Flow, Ok, Parsed, Problem, Step, named_part
 from dialoger.meeting_notices import tell_leaders, told
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import meetings as meeting_cards
@@ -28,6 +28,7 @@ from store.enums import MeetingModel
 from store.errors import DomainError
 from store.meetingviews import MeetingPlan, MeetingView, PlanningCommittee
 from store.text import fold, shorten
+from store.views import ProgressView
 
 NAME = "moede:planlaeg"
 REVIEW = "review"
@@ -106,8 +107,8 @@ def starts_at(day: str, at: str) -> datetime:
 # --- the questions ----------------------------------------------------------------------
 
 
-def _ask(name: str) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask(name: str) -> Asker[PlanningData]:
+    def ask(a: Ask[PlanningData]) -> list[Reply]:
         committee = a.data.committee(a.progress.answers)
         question = say(_question(name, committee, a.texts))
         if a.repeat and not a.turn.from_card:
@@ -125,7 +126,7 @@ def _ask(name: str) -> Any:
     return ask
 
 
-def _form(a: Ask) -> dict[str, Any]:
+def _form(a: Ask[PlanningData]) -> dict[str, Any]:
     committee = a.data.committee(a.progress.answers)
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
     return planning_form_card(committee, shown, a.progress.id, a.texts)
@@ -141,7 +142,7 @@ def _question(name: str, committee: PlanningCommittee | None, texts: Texts) -> s
     return texts(f"moede.spoerg.{name}")
 
 
-def _ask_review(a: Ask) -> list[Reply]:
+def _ask_review(a: Ask[PlanningData]) -> list[Reply]:
     committee = a.data.committee(a.progress.answers)
     card = planning_review_card(
         committee,
@@ -269,7 +270,7 @@ def _parse_review(raw: Any, data: PlanningData, answers: Mapping[str, Any]) -> P
     return Problem("moede.review_ugyldig")
 
 
-def _navigate(progress: Any, text: str, data: PlanningData, texts: Texts) -> str | None:
+def _navigate(progress: ProgressView, text: str, data: PlanningData, texts: Texts) -> str | None:
     """At the review, "ret tidspunkt" or a field's label goes back to that question."""
     if progress.step != REVIEW:
         return None
@@ -279,7 +280,7 @@ def _navigate(progress: Any, text: str, data: PlanningData, texts: Texts) -> str
 # --- saving -------------------------------------------------------------------------------
 
 
-async def finish(ctx: Context, progress: Any, data: PlanningData) -> list[Reply]:
+async def finish(ctx: Context, progress: ProgressView, data: PlanningData) -> list[Reply]:
     """Plan (or change) the meeting and tell the leaders it concerns."""
     actor = ctx.require_actor()
     answers = progress.answers
@@ -303,7 +304,7 @@ async def finish(ctx: Context, progress: Any, data: PlanningData) -> list[Reply]
     return [*await told(ctx, said, leaders), card_reply(ctx.turn, card)]
 
 
-FLOW = Flow(
+FLOW: Flow[PlanningData] = Flow(
     name=NAME,
     steps=(
         Step("committee", _ask("committee"), _parse_committee,

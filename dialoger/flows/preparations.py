@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import PENDING, Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.engine import PENDING, Ask, Asker, Flow, Ok, Parsed, Problem, Step
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort import meetings as meeting_cards
 from kort.catalogue import Texts
@@ -26,7 +26,7 @@ from store.meetingviews import (
 )
 from store.profiles import profile
 from store.text import fold, shorten
-from store.views import GoalView
+from store.views import GoalView, ProgressView
 
 NAME = "moede:forbered"
 CHOICE = "meeting"  # the answer is "<meeting id>:<unit id>"
@@ -108,7 +108,7 @@ def _choice(data: PreparationData, meeting: MeetingView, unit: MeetingUnitView) 
 # --- the questions ----------------------------------------------------------------------
 
 
-def _ask_choice(a: Ask) -> list[Reply]:
+def _ask_choice(a: Ask[PreparationData]) -> list[Reply]:
     question = a.texts("forbered.vaelg_moede")
     options = [
         (f"{a.texts.datetime(m.starts_at)} · {m.committee_name} · {u.name}", key(m, u))
@@ -120,7 +120,7 @@ def _ask_choice(a: Ask) -> list[Reply]:
     ]
 
 
-def _ask_follow_up(a: Ask) -> list[Reply]:
+def _ask_follow_up(a: Ask[PreparationData]) -> list[Reply]:
     goals = a.data.unit_goals(a.progress.answers)
     question = say(a.texts("forbered.spoerg.goal_follow_up"))
     if a.repeat:
@@ -129,8 +129,8 @@ def _ask_follow_up(a: Ask) -> list[Reply]:
     return [question, card_reply(a.turn, listed)]
 
 
-def _ask_text(name: str) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask_text(name: str) -> Asker[PreparationData]:
+    def ask(a: Ask[PreparationData]) -> list[Reply]:
         chosen = a.data.chosen(a.progress.answers)
         unit = chosen[1].name if chosen else ""
         question = say(a.texts(f"forbered.spoerg.{name}", unit=unit))
@@ -143,7 +143,7 @@ def _ask_text(name: str) -> Any:
     return ask
 
 
-def _form(a: Ask) -> dict[str, Any]:
+def _form(a: Ask[PreparationData]) -> dict[str, Any]:
     chosen = a.data.chosen(a.progress.answers)
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
     return preparation_form_card(chosen, shown, a.progress.id, a.texts)
@@ -173,7 +173,7 @@ def _parse_text(raw: Any, data: PreparationData, answers: Mapping[str, Any]) -> 
 # --- saving -------------------------------------------------------------------------------
 
 
-async def finish(ctx: Context, progress: Any, data: PreparationData) -> list[Reply]:
+async def finish(ctx: Context, progress: ProgressView, data: PreparationData) -> list[Reply]:
     answers = progress.answers
     meeting_id, unit_id = (int(part) for part in str(answers[CHOICE]["key"]).split(":"))
     content = PreparationContent(**{name: answers.get(name) for name in PREPARATION_FIELDS})
@@ -194,7 +194,7 @@ def _has_goals(answers: Mapping[str, Any]) -> bool:
     return bool((answers.get(CHOICE) or {}).get("goals"))
 
 
-FLOW = Flow(
+FLOW: Flow[PreparationData] = Flow(
     name=NAME,
     steps=(
         Step(

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step
+from dialoger.engine import Ask, Asker, Flow, Ok, Parsed, Problem, Step
 from dialoger.status_line import color_in
 from dialoger.turn import Reply, Target, card_reply, say, show
+from kort.catalogue import Texts
 from kort.common import color_explanation
 from kort.status import (
     goal_list_card,
@@ -71,7 +72,7 @@ async def load(ctx: Context) -> StatusData:
     return StatusData(tuple(goals), bool(actor.led_unit_ids), deputy_for=deputies, scale=scale)
 
 
-def refuse(data: StatusData, texts: Any) -> str | None:
+def refuse(data: StatusData, texts: Texts) -> str | None:
     if not data.uses_goals:
         return texts("maal.bruges_ikke")
     if not data.leads_units:
@@ -91,7 +92,7 @@ def offered(data: StatusData, answers: Mapping[str, Any]) -> list[GoalView]:
     return chosen or list(data.goals)
 
 
-def ask_goal(a: Ask) -> list[Reply]:
+def ask_goal(a: Ask[StatusData]) -> list[Reply]:
     goals = offered(a.data, a.progress.answers)
     card = goal_list_card(goals, a.progress.id, a.progress.step, a.texts, a.data.deputy_for)
     question = a.texts("status.vaelg_maal")
@@ -129,16 +130,17 @@ def parse_goal_id(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Par
 # --- colour, narrative and evidence ---------------------------------------------------
 
 
-def _form(a: Ask) -> dict[str, Any]:
+def _form(a: Ask[StatusData]) -> dict[str, Any]:
     goal = a.data.goal(a.progress.answers.get("goal"))
+    assert goal is not None, "the goal was chosen among the leader's own"
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
-    deputy = a.data.deputy_for.get(goal.unit_id) if goal else None
+    deputy = a.data.deputy_for.get(goal.unit_id)
     return status_form_card(
         goal, a.progress.id, a.progress.step, shown, a.texts, deputy, a.data.scale
     )
 
 
-def ask_color(a: Ask) -> list[Reply]:
+def ask_color(a: Ask[StatusData]) -> list[Reply]:
     goal = a.data.goal(a.progress.answers.get("goal"))
     question = say(
         a.texts("status.spoerg_farve", goal=goal.title if goal else "")
@@ -162,8 +164,8 @@ def parse_color(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Parse
     return Problem("status.farve_ugyldig", {"answer": shorten(str(raw), 60)})
 
 
-def _text_step(key: str) -> Any:
-    def ask_it(a: Ask) -> list[Reply]:
+def _text_step(key: str) -> Asker[StatusData]:
+    def ask_it(a: Ask[StatusData]) -> list[Reply]:
         if a.turn.from_card:
             return [show(_form(a), Target.REPLACE)]
         return [say(a.texts(key))]
@@ -188,7 +190,7 @@ def parse_evidence(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Pa
 # --- a status in one message: confirm what was understood -----------------------------
 
 
-def ask_confirm(a: Ask) -> list[Reply]:
+def ask_confirm(a: Ask[StatusData]) -> list[Reply]:
     goal = a.data.goal(a.progress.answers.get("goal"))
     if goal is None:
         return [say(a.texts("status.unknown_goal"))]
@@ -207,7 +209,7 @@ def parse_confirm(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Par
     return Problem("status.bekraeft_ugyldig")
 
 
-def navigate(progress: ProgressView, text: str, data: StatusData, texts: Any) -> str | None:
+def navigate(progress: ProgressView, text: str, data: StatusData, texts: Texts) -> str | None:
     """At the confirmation, "ret" or "nej" opens the form with what was understood."""
     if progress.step == CONFIRM and fold(text).strip(" .!") in EDIT_WORDS:
         return "color"
@@ -258,7 +260,9 @@ async def _correct(ctx: Context, progress: ProgressView, data: StatusData) -> li
     )
 
 
-def _receipt(ctx: Context, progress: ProgressView, receipt: Any, said: str) -> list[Reply]:
+def _receipt(
+    ctx: Context, progress: ProgressView, receipt: dict[str, Any], said: str
+) -> list[Reply]:
     thanks = say(said)
     if ctx.turn.from_card:
         return [show(receipt, Target.REPLACE)]
@@ -275,7 +279,7 @@ def _thanks(ctx: Context, goal: GoalView, saved: StatusView) -> str:
     return f"{said} {ctx.texts('fravaer.meldt_som_stedfortraeder', name=saved.deputy_for)}"
 
 
-FLOW = Flow(
+FLOW: Flow[StatusData] = Flow(
     name=NAME,
     steps=(
         Step("goal", ask_goal, parse_goal, parse_card=parse_goal_id),

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from dialoger.context import Context
-from dialoger.engine import Ask, Flow, Ok, Parsed, Problem, Step, named_part
+from dialoger.engine import Applies, Ask, Asker, Flow, Ok, Parsed, Parser, Problem, Step, named_part
 from dialoger.meeting_notices import tell_of_summary
 from dialoger.turn import Reply, card_reply, say
 from kort.catalogue import Texts
@@ -41,7 +41,7 @@ from store.meetingviews import (
 )
 from store.profiles import profile
 from store.text import fold, shorten
-from store.views import BearingView, Scope
+from store.views import BearingView, ProgressView, Scope
 
 NAME = "moede:referat"
 MEETING = "meeting"
@@ -156,7 +156,7 @@ def answers_from(summary: SummaryView, uses_goals: bool) -> dict[str, Any]:
 
 def filled(answers: Mapping[str, Any], name: str) -> list[Any]:
     """The slots `name_0`, `name_1` … in order, up to the first one left empty."""
-    found = []
+    found: list[Any] = []
     while isinstance(value := answers.get(f"{name}_{len(found)}"), dict | str) and value:
         found.append(value)
     return found
@@ -202,7 +202,7 @@ def _bearing_json(b: AgreedBearing) -> dict[str, Any]:
 # --- the questions ----------------------------------------------------------------------
 
 
-def _ask_meeting(a: Ask) -> list[Reply]:
+def _ask_meeting(a: Ask[SummaryData]) -> list[Reply]:
     question = a.texts("referat.vaelg_moede")
     options = [
         (f"{a.texts.datetime(w.meeting.starts_at)} · {w.meeting.committee_name}", str(w.meeting.id))
@@ -214,32 +214,32 @@ def _ask_meeting(a: Ask) -> list[Reply]:
     ]
 
 
-def _unit_name(a: Ask, index: int) -> str:
+def _unit_name(a: Ask[SummaryData], index: int) -> str:
     chosen = a.data.chosen(a.progress.answers)
     if chosen is None or index >= len(chosen.meeting.units):
         return ""
     return chosen.meeting.units[index].name
 
 
-def _ask_unit(index: int, goals: bool) -> Any:
+def _ask_unit(index: int, goals: bool) -> Asker[SummaryData]:
     key = "referat.spoerg.unit_goals" if goals else "referat.spoerg.unit"
 
-    def ask(a: Ask) -> list[Reply]:
+    def ask(a: Ask[SummaryData]) -> list[Reply]:
         count = len(a.progress.answers[MEETING]["units"])
         return [say(a.texts(key, unit=_unit_name(a, index), number=index + 1, count=count))]
 
     return ask
 
 
-def _ask_plain(name: str) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask_plain(name: str) -> Asker[SummaryData]:
+    def ask(a: Ask[SummaryData]) -> list[Reply]:
         return [say(a.texts(f"referat.spoerg.{name}"))]
 
     return ask
 
 
-def _ask_bearing(index: int) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask_bearing(index: int) -> Asker[SummaryData]:
+    def ask(a: Ask[SummaryData]) -> list[Reply]:
         if index == 0:
             return _ask_first_bearing(a)
         return [say(a.texts("referat.spoerg.bearing_next", number=index + 1))]
@@ -247,7 +247,7 @@ def _ask_bearing(index: int) -> Any:
     return ask
 
 
-def _ask_first_bearing(a: Ask) -> list[Reply]:
+def _ask_first_bearing(a: Ask[SummaryData]) -> list[Reply]:
     chosen = a.data.chosen(a.progress.answers)
     existing = "\n".join(
         f"{n}. {b.title}" for n, b in enumerate(chosen.bearings if chosen else (), start=1)
@@ -260,25 +260,25 @@ def _ask_first_bearing(a: Ask) -> list[Reply]:
     return [say(a.texts("referat.spoerg.bearings", examples=examples or "-") + hint)]
 
 
-def _ask_numbered(name: str, index: int) -> Any:
+def _ask_numbered(name: str, index: int) -> Asker[SummaryData]:
     """The first of a list, or the next one."""
     key = f"referat.spoerg.{name}" if index == 0 else f"referat.spoerg.{name}_next"
 
-    def ask(a: Ask) -> list[Reply]:
+    def ask(a: Ask[SummaryData]) -> list[Reply]:
         return [say(a.texts(key, number=index + 1))]
 
     return ask
 
 
-def _ask_consequence(index: int, kind: str) -> Any:
-    def ask(a: Ask) -> list[Reply]:
+def _ask_consequence(index: int, kind: str) -> Asker[SummaryData]:
+    def ask(a: Ask[SummaryData]) -> list[Reply]:
         title = a.progress.answers.get(f"matter_{index}") or ""
         return [say(a.texts(f"referat.spoerg.{kind}", title=title))]
 
     return ask
 
 
-def _ask_review(a: Ask) -> list[Reply]:
+def _ask_review(a: Ask[SummaryData]) -> list[Reply]:
     chosen = a.data.chosen(a.progress.answers)
     assert chosen is not None
     content = content_from(a.progress.answers)
@@ -396,7 +396,7 @@ def _parse_review(raw: Any, data: SummaryData, answers: Mapping[str, Any]) -> Pa
     return Problem("referat.review_ugyldig")
 
 
-def _navigate(progress: Any, text: str, data: SummaryData, texts: Texts) -> str | None:
+def _navigate(progress: ProgressView, text: str, data: SummaryData, texts: Texts) -> str | None:
     """At the review, "ret pejlemærker" or a part's name goes back to it."""
     if progress.step != REVIEW:
         return None
@@ -418,7 +418,7 @@ def first_step(part: str, answers: Mapping[str, Any]) -> str:
 # --- saving -------------------------------------------------------------------------------
 
 
-async def finish(ctx: Context, progress: Any, data: SummaryData) -> list[Reply]:
+async def finish(ctx: Context, progress: ProgressView, data: SummaryData) -> list[Reply]:
     """Save the draft (or the changed summary); participants are told of a change once
     it is out for comments."""
     actor = ctx.require_actor()
@@ -435,7 +435,7 @@ async def finish(ctx: Context, progress: Any, data: SummaryData) -> list[Reply]:
     ]
 
 
-def _unit_applies(index: int, goals: bool = False) -> Any:
+def _unit_applies(index: int, goals: bool = False) -> Applies:
     def applies(answers: Mapping[str, Any]) -> bool:
         chosen = answers.get(MEETING) or {}
         return index < len(chosen.get("units", ())) and (not goals or bool(chosen.get("goals")))
@@ -443,40 +443,45 @@ def _unit_applies(index: int, goals: bool = False) -> Any:
     return applies
 
 
-def _after(name: str, index: int) -> Any:
+def _after(name: str, index: int) -> Applies:
     """Slot `index` of a list is asked once the slot before it holds an item."""
     return lambda answers: index == 0 or bool(answers.get(f"{name}_{index - 1}"))
 
 
-def _steps() -> tuple[Step, ...]:
+def _steps() -> tuple[Step[SummaryData], ...]:
     steps = [Step(MEETING, _ask_meeting, _parse_meeting, applies=lambda a: MEETING_FIXED not in a)]
     for i in range(MAX_UNITS):
         steps.append(Step(f"unit_{i}", _ask_unit(i, False), _parse_text, applies=_unit_applies(i)))
         steps.append(Step(f"unit_{i}_goals", _ask_unit(i, True), _parse_text, optional=True,
                           applies=_unit_applies(i, goals=True)))  # fmt: skip
     steps.append(Step("general", _ask_plain("general"), _parse_text, optional=True))
-    list_step = {"optional": True, "answer_words": DONE_WORDS}
     for i in range(MAX_BEARINGS):
-        steps.append(Step(f"bearing_{i}", _ask_bearing(i), _parse_bearing,
-                          applies=_after("bearing", i), **list_step))  # fmt: skip
+        steps.append(_list_item("bearing", i, _ask_bearing(i), _parse_bearing))
     for i in range(MAX_MATTERS):
-        steps.append(Step(f"matter_{i}", _ask_numbered("matter", i), _parse_matter,
-                          applies=_after("matter", i), **list_step))  # fmt: skip
+        steps.append(_list_item("matter", i, _ask_numbered("matter", i), _parse_matter))
         for kind in CONSEQUENCES:
             steps.append(Step(f"matter_{i}_{kind}", _ask_consequence(i, kind), _parse_text,
                               optional=True, applies=_matter_has_title(i)))  # fmt: skip
     for i in range(MAX_FOLLOW_UPS):
-        steps.append(Step(f"follow_up_{i}", _ask_numbered("follow_up", i), _parse_follow_up,
-                          applies=_after("follow_up", i), **list_step))  # fmt: skip
+        steps.append(_list_item("follow_up", i, _ask_numbered("follow_up", i), _parse_follow_up))
     steps.append(Step(REVIEW, _ask_review, _parse_review))
     return tuple(steps)
 
 
-def _matter_has_title(index: int) -> Any:
+def _list_item(
+    name: str, index: int, ask: Asker[SummaryData], parse: Parser[SummaryData]
+) -> Step[SummaryData]:
+    """Slot `index` of a list (bearings, matters, follow-ups): optional, and a done word
+    ends the list."""
+    return Step(f"{name}_{index}", ask, parse, optional=True, applies=_after(name, index),
+                answer_words=DONE_WORDS)  # fmt: skip
+
+
+def _matter_has_title(index: int) -> Applies:
     return lambda answers: bool(answers.get(f"matter_{index}"))
 
 
-FLOW = Flow(
+FLOW: Flow[SummaryData] = Flow(
     name=NAME,
     steps=_steps(),
     load=load,

@@ -18,6 +18,7 @@ import yaml
 
 from store.dates import LOCAL_TIME
 
+Day = date  # `Texts.date` below hides the name `date` inside the class
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 
@@ -52,14 +53,14 @@ class Texts:
     def keys(self) -> frozenset[str]:
         return frozenset(self._entries)
 
-    def date(self, value: date | datetime) -> str:
+    def date(self, value: Day | datetime) -> str:
         """`3. marts 2027` (da) or `3 March 2027` (en); a moment is dated in Danish time."""
         if isinstance(value, datetime):
             value = value.astimezone(LOCAL_TIME).date()
         month = self(f"kalender.maaned.{value.month}")
         return self("kalender.dato", day=value.day, month=month, year=value.year)
 
-    def day(self, value: date | datetime) -> str:
+    def day(self, value: Day | datetime) -> str:
         """`onsdag 3. marts 2027`: a date that may start a card line. Card markdown makes a
         line that begins "3. " an item of a numbered list; the weekday first keeps it text."""
         if isinstance(value, datetime):

@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # no display: charts are drawn to bytes only
 
 from matplotlib import dates as mdates
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
@@ -69,7 +70,7 @@ def _figure(rows: int, dpi: int, width: float) -> Figure:
     return figure
 
 
-def _strip(axes, row: int, goal: ReportGoal, first: float, last: float, t: Texts) -> None:
+def _strip(axes: Axes, row: int, goal: ReportGoal, first: float, last: float, t: Texts) -> None:
     points = [p for p in goal.statuses if first <= mdates.date2num(p.reported_at) <= last]
     for index, point in enumerate(points):
         begin = mdates.date2num(point.reported_at)
@@ -112,7 +113,7 @@ def _strip(axes, row: int, goal: ReportGoal, first: float, last: float, t: Texts
 
 
 def _axes(
-    axes, goals: Sequence[ReportGoal], first: float, last: float, t: Texts, width: float
+    axes: Axes, goals: Sequence[ReportGoal], first: float, last: float, t: Texts, width: float
 ) -> None:
     axes.set_xlim(first, last)
     axes.set_ylim(0, max(len(goals), 1))
@@ -127,7 +128,7 @@ def _axes(
         axes.spines[side].set_visible(False)
 
 
-def _legend(axes, goals: Sequence[ReportGoal], t: Texts) -> None:
+def _legend(axes: Axes, goals: Sequence[ReportGoal], t: Texts) -> None:
     axes.legend(
         handles=[
             Patch(

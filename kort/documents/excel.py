@@ -23,7 +23,7 @@ WIDEST = 60  # characters; longer text wraps in the cell instead of widening the
 
 def workbook(report: CommitteeReport, t: Texts) -> bytes:
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     sheets = (
         (
             "maal",

@@ -128,7 +128,7 @@ class _Document(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:
         level = getattr(flowable, "toc_level", None)
-        if level is None:
+        if level is None or not isinstance(flowable, Paragraph):  # headings are paragraphs
             return
         text = flowable.getPlainText()
         self._heading += 1
@@ -148,7 +148,8 @@ def _numbered(t: Texts) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            # Canvas.showPage ends with this too; reportlab's stubs leave private methods out.
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             for number, state in enumerate(self._pages, start=1):
@@ -513,7 +514,7 @@ def _swatches(shown: Sequence[Color | None], t: Texts) -> Flowable:
         return Spacer(1, 1)
     cells = [[t(f"dokument.bogstav.{c.value}") if c else "–" for c in shown]]
     grid = Table(cells, colWidths=[9 * mm] * len(shown), rowHeights=[6 * mm], hAlign="LEFT")
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), BOLD, 7),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),

@@ -27,7 +27,7 @@ from bot.devtools.chat.shell import PipeTerminal, Terminal, TtyTerminal, run_she
 from bot.devtools.chat.wire import Where, Who
 from kort.catalogue import Texts, texts
 from store.errors import OrgFileError
-from store.orgfile import OrgFile, OrgPerson, read_org_file
+from store.orgfile import OrgCommittee, OrgDepartment, OrgFile, OrgPerson, OrgUnit, read_org_file
 from store.text import fold
 
 DEFAULT_ORG_FILE = Path(__file__).resolve().parents[3] / "examples" / "demokommune.yaml"
@@ -226,7 +226,12 @@ def _unknown_person(t: Texts, org: OrgFile, query: str | None, path: Path) -> st
 
 def _people_lines(t: Texts, org: OrgFile) -> Iterator[str]:
     """One line per person: key, name and roles, so a newcomer can pick someone to be."""
-    names = {x.key: x.name for x in (*org.units, *org.departments, *org.committees)}
+    scopes: tuple[OrgUnit | OrgDepartment | OrgCommittee, ...] = (
+        *org.units,
+        *org.departments,
+        *org.committees,
+    )
+    names = {x.key: x.name for x in scopes}
     width = max((len(p.key) for p in org.people), default=0)
     for person in org.people:
         roles = ", ".join(

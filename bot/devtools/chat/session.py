@@ -243,7 +243,8 @@ class ChatSession:
     async def _submit(self, card: Card, data: Any) -> None:
         """Action.Submit: a message with the data as `value`; Teams' imBack/messageBack too."""
         msteams = data.get("msteams") if isinstance(data, dict) else None
-        kind = msteams.get("type") if isinstance(msteams, dict) else None
+        msteams = msteams if isinstance(msteams, dict) else {}
+        kind = msteams.get("type")
         if kind == "imBack":
             await self.send_text(str(msteams.get("value", "")))
             return
@@ -370,7 +371,9 @@ class ChatSession:
     def _maybe_refresh(self, card: Card) -> None:
         """Teams refreshes a card with `refresh` for the users it names (or all, if none)."""
         refresh = card.content.get("refresh")
-        action = refresh.get("action") if isinstance(refresh, Mapping) else None
+        if not isinstance(refresh, Mapping):
+            return
+        action = refresh.get("action")
         if not isinstance(action, Mapping) or action.get("type") != EXECUTE:
             return
         users = refresh.get("userIds")
