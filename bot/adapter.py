@@ -61,7 +61,13 @@ class PejlingAdapter(CloudAdapter):
         context = self._create_turn_context(
             activity, result.claims_identity, result.audience, None, None, logic, None
         )
-        await self.run_pipeline(context, logic)
+        # botbuilder's middleware pipeline, without the middleware: Pejling adds none.
+        try:
+            await logic(context)
+        except Exception as error:
+            if self.on_turn_error is None:
+                raise
+            await self.on_turn_error(context, error)
         return self._process_turn_results(context)
 
     def _check_tenant(self, activity: Activity, claims: dict[str, Any]) -> None:

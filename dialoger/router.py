@@ -70,17 +70,13 @@ async def _route(
 ) -> TurnResult:
     if tenants is not None and turn.tenant_id not in tenants:
         return _unknown_municipality(turn, texts())  # not even read: nothing of it is served
-    identity = await _identify(session, turn, memory)
+    identity, first = await _identify_and_claim(session, turn, memory)
     # Whoever writes this turn is who the audit trail names (store/audit.py).
     session.info.update(source=audit.CHAT, actor=identity.actor and identity.actor.person_id)
     t = texts_for(identity.language, identity.profile)
     if identity.municipality_id is None:
         return _unknown_municipality(turn, t)
-    # The check and the claim in one statement: a copy of an activity handled before (or
-    # being handled right now) goes no further, and leaves nothing written.
-    if turn.activity_id and not await seen.claim(
-        session, identity.municipality_id, turn.conversation_id, turn.activity_id, turn.now
-    ):
+    if not first:  # a copy of an activity handled before (or being handled right now)
         return _already_handled(turn, t)
     ctx = Context(session, turn, t, identity.municipality_id, identity.actor, memory, after_commit)
     result = await _dispatch(ctx)
@@ -145,14 +141,43 @@ def texts_for(language: str, profile_key: str) -> Texts:
     return base.with_labels({key: getattr(label, base.language) for key, label in labels.items()})
 
 
-async def _identify(session: AsyncSession, turn: Turn, memory: Memory) -> people.Identity:
+async def _identify_and_claim(
+    session: AsyncSession, turn: Turn, memory: Memory
+) -> tuple[people.Identity, bool]:
+    """Who sent the turn, and whether this turn is the first to handle its activity: the
+    check and the claim are one statement, and a copy goes no further and writes nothing.
+    With the sender in memory, that statement also reads the roles version (one round
+    trip where there were two)."""
     known = memory.identity(turn.tenant_id, turn.aad_object_id)
+    if known is not None and known.municipality_id is not None and turn.activity_id:
+        first, version = await seen.claim_reading_roles(
+            session, known.municipality_id, turn.conversation_id, turn.activity_id, turn.now
+        )
+        if not first or version == known.roles_version:
+            return known, first
+        return await _identify_afresh(session, turn, memory), True
+    identity = await _identify(session, turn, memory, known)
+    if identity.municipality_id is None or not turn.activity_id:
+        return identity, True
+    claimed = await seen.claim(
+        session, identity.municipality_id, turn.conversation_id, turn.activity_id, turn.now
+    )
+    return identity, claimed
+
+
+async def _identify(
+    session: AsyncSession, turn: Turn, memory: Memory, known: people.Identity | None
+) -> people.Identity:
     # A role removed on another instance counts from the next turn: a kept identity is
     # used only while the municipality's roles version has not moved.
     if known is not None and known.roles_version == await roleversion.roles_version(
         session, turn.tenant_id
     ):
         return known
+    return await _identify_afresh(session, turn, memory)
+
+
+async def _identify_afresh(session: AsyncSession, turn: Turn, memory: Memory) -> people.Identity:
     # Deputies are for the turn's Danish date; the memory keeps this for a minute at most.
     today = turn.now.astimezone(LOCAL_TIME).date()
     found = await people.identify(session, turn.tenant_id, turn.aad_object_id, today)

@@ -77,7 +77,13 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front, so two transactions that read and then
     # write wait for each other (busy_timeout) instead of failing when they upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Every turn begins so: on the driver's cursor, without building an execution
+    # context and a result for a statement that returns nothing.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    finally:
+        cursor.close()
 
 
 def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.db import rowcount
-from store.models import SeenActivity
+from store.models import Municipality, SeenActivity
 
 # Teams retries within a minute; a day leaves room for a clock that is off, and is small.
 KEPT = timedelta(days=1)
@@ -40,6 +40,15 @@ _CLAIM: dict[str, Any] = {
     )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
+# The same claim, answering with the municipality's roles version (store/roleversion.py)
+# when it goes through: a turn needs both, and they cost one round trip together.
+_MUNICIPALITY = Municipality.__table__.c
+_ROLES_VERSION = (
+    select(_MUNICIPALITY.roles_version)
+    .where(_MUNICIPALITY.id == bindparam("of_municipality"))
+    .scalar_subquery()
+)
+_CLAIM_READING_ROLES = {name: claim.returning(_ROLES_VERSION) for name, claim in _CLAIM.items()}
 
 
 async def seen_before(session: AsyncSession, conversation_id: str, activity_id: str) -> bool:
@@ -68,6 +77,27 @@ async def claim(
     }
     result = await session.execute(_CLAIM[session.get_bind().dialect.name], row)
     return rowcount(result) == 1
+
+
+async def claim_reading_roles(
+    session: AsyncSession,
+    municipality_id: int,
+    conversation_id: str,
+    activity_id: str,
+    now: datetime,
+) -> tuple[bool, int | None]:
+    """`claim`, and with it the municipality's roles version as this transaction sees
+    it: (True, version) when claimed; (False, None) when another turn has handled it."""
+    row = {
+        "municipality_id": municipality_id,
+        "conversation_id": conversation_id,
+        "activity_id": activity_id,
+        "seen_at": now,
+        "of_municipality": municipality_id,
+    }
+    claiming = _CLAIM_READING_ROLES[session.get_bind().dialect.name]
+    found = (await session.execute(claiming, row)).first()
+    return (False, None) if found is None else (True, found[0])
 
 
 async def prune(session: AsyncSession, now: datetime) -> int:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from store import seen
+from store import roleversion, seen
 from store.models import SeenActivity
 from store.orgfile import OrgFile
 from store_helpers import NOW, Sessions, municipality_id
@@ -53,3 +53,16 @@ async def test_activities_older_than_a_day_are_forgotten(sessions: Sessions, dem
         left = await session.scalars(select(SeenActivity.activity_id))
         assert (pruned, list(left)) == (1, ["new"])
         assert await session.scalar(select(func.count()).select_from(SeenActivity)) == 1
+
+
+async def test_a_claim_can_read_the_roles_version_in_the_same_statement(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    async with sessions.begin() as session:
+        town = await municipality_id(session, demo)
+        before = await seen.claim_reading_roles(session, town, "a:mette", "1001", NOW)
+        await roleversion.roles_changed(session, town)
+        after = await seen.claim_reading_roles(session, town, "a:mette", "1002", NOW)
+        copy = await seen.claim_reading_roles(session, town, "a:mette", "1001", NOW)
+    assert before[0] and after[0] and after[1] == (before[1] or 0) + 1
+    assert copy == (False, None)
