@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Alembic narrates every migration check at INFO; a command's own output matters more.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    parser = _parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    parser = _parser(given[:1])
+    args = parser.parse_args(given)
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -77,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; `command` (the first word given) tells whether the terminal
+    chat's own arguments must be read."""
     parser = argparse.ArgumentParser(prog="pejling", description=t("cli.beskrivelse"))
     commands = parser.add_subparsers(metavar="KOMMANDO")
     serve = _add(commands, "serve", t("cli.serve"), _serve)
@@ -130,20 +133,27 @@ def _parser() -> argparse.ArgumentParser:
                        help=t("cli.rapport_periode"))  # fmt: skip
     documents = _add(commands, "rapport", t("cli.rapport"), _documents)
     documents_edge.add_arguments(documents)
-    _chat(commands)
+    _chat(commands, arguments=command == ["chat"])
     package = _add(commands, "manifest", t("cli.manifest"), manifest.run)
     manifest.add_arguments(package)
     return parser
 
 
-def _chat(commands: argparse._SubParsersAction) -> None:
+def _chat(commands: argparse._SubParsersAction, arguments: bool) -> None:
     """`pejling chat`: the terminal client, a development tool. The CLI is the one product
-    module that reaches `bot.devtools`, and only here and in `_time_travel`, when the
-    command line is read (tests/test_layering.py)."""
+    module that reaches `bot.devtools`, and only inside the functions of `pejling chat`
+    and `pejling tidsrejse`, so no other command loads them (tests/test_layering.py)."""
+    chat = _add(commands, "chat", t("cli.chat"), _run_chat)
+    if arguments:
+        from bot.devtools.chat import cli as chat_cli
+
+        chat_cli.add_arguments(chat)
+
+
+def _run_chat(args: argparse.Namespace) -> int:
     from bot.devtools.chat import cli as chat_cli
 
-    chat = _add(commands, "chat", t("cli.chat"), chat_cli.run)
-    chat_cli.add_arguments(chat)
+    return chat_cli.run(args)
 
 
 def _add(

@@ -201,3 +201,24 @@ def test_the_house_drawn_from_the_imports_has_only_the_designed_arrows() -> None
     from house import arrows
 
     assert set(arrows()) <= HOUSE
+
+
+def test_the_product_commands_load_no_development_tool() -> None:
+    """Reading `pejling serve`'s command line, in a process of its own, loads nothing of
+    bot.devtools; `pejling chat` does, for its own arguments."""
+    probe = (
+        "import sys\n"
+        "from bot import cli\n"
+        "cli._parser(sys.argv[1:])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('bot.devtools')))\n"
+    )
+
+    def loaded(command: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", probe, command], capture_output=True, text=True, cwd=ROOT
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert loaded("serve") == "[]"
+    assert "bot.devtools.chat.cli" in loaded("chat")
