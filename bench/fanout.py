@@ -58,7 +58,7 @@ from sqlalchemy import Select, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bot import udsendelse  # noqa: E402
+from bot import outbox  # noqa: E402
 from bot.app import build_runtime  # noqa: E402
 from bot.convert import message_body  # noqa: E402
 from bot.proactive import Proactive  # noqa: E402
@@ -108,7 +108,7 @@ async def fan_out(
 async def outbox_tick(sender: Proactive) -> list[str | BaseException | None]:
     """The scheduler's tick on the morning of the status reminders: each row's message
     id stand-in (its key) when sent, None when it could not be."""
-    done = await udsendelse.tick(sender, STATUS_MORNING, "bench", [Source.REMINDERS])
+    done = await outbox.tick(sender, STATUS_MORNING, "bench", [Source.REMINDERS])
     return [r.key if r.sent else None for r in done]
 
 
@@ -307,7 +307,7 @@ def _phases(args: argparse.Namespace, seeded: Seeded) -> list[Phase]:
     # The sequential phase takes leaders with chats by now, from the end of the list.
     sample = everyone[-args.sequential :] if args.sequential else []
     phases = [
-        Phase("outbox", everyone, udsendelse.WORKERS, args.cap, outbox=True),
+        Phase("outbox", everyone, outbox.WORKERS, args.cap, outbox=True),
         Phase("capped", everyone, args.concurrency, args.cap),
     ]
     if sample:
