@@ -39,7 +39,7 @@ from store.goalviews import EvaluationContent, GoalContent
 from store.importer import import_org
 from store.kalender import is_working_day
 from store.models import Committee, Goal, GoalBearing, Person, RoleAssignment
-from store.orgfile import OrgFile
+from store.orgfile import OrgFile, parse_org
 from store.outbox import Kind
 from store.profiles import profile
 from store.reminderviews import Reminder, Stage
@@ -59,6 +59,40 @@ PERSONAS = {"jonas": WHEN_NUDGED, "sara": SNOOZES, "lise": NEVER}
 # Mette is away from 20 June to 10 July (of the run's first summer), Jonas stands in:
 # the midway evaluation's reminder reaches him for her school.
 ABSENCE = ("mette", "jonas", (6, 20), (7, 10))
+
+
+def as_profile(org: OrgFile, key: str, start: date) -> OrgFile:
+    """The demo municipality run by the profile `key`. For Jammerbugt, whose agreements
+    run a year at a time, the file holds the agreement year `start` falls in and the two
+    after it, with the committees' bearings for each year; the demo's goals are for the
+    first year."""
+    raw = org.model_dump(mode="json")
+    raw["municipality"]["profile"] = key
+    if key == "jammerbugt":
+        years = [start.year + n for n in range(3)]
+        raw["period"] = None
+        raw["periods"] = [_agreement_year(year) for year in years]
+        first = raw["periods"][0]["key"]
+        for committee in raw["committees"]:
+            committee["bearings"] = [
+                {**bearing, "key": _yearly(bearing["key"], year, years[0]),
+                 "period": _agreement_year(year)["key"]}
+                for year in years for bearing in committee["bearings"]
+            ]  # fmt: skip
+        for unit in raw["units"]:
+            for goal in unit["goals"]:
+                goal["period"] = first
+    return parse_org(raw)
+
+
+def _agreement_year(year: int) -> dict[str, Any]:
+    return {"key": f"aftaleaar-{year}", "name": f"Aftaleåret {year}", "kind": "agreement",
+            "starts": f"{year}-01-01", "ends": f"{year}-12-31"}  # fmt: skip
+
+
+def _yearly(key: str, year: int, first: int) -> str:
+    """The first year's bearings keep their keys (goals name them); later ones are new."""
+    return key if year == first else f"{key}-{year}"
 
 
 class Recorder:

@@ -39,6 +39,7 @@ _GOAL_ACTIONS: dict[str, Callable[[Context], Awaitable[TurnResult]]] = {
     actions.GOAL_FORM: lambda ctx: maal.show_form(ctx, ctx.turn.data.get("progress")),
     actions.SHOW_GOAL: lambda ctx: maal.show_goal(ctx, ctx.turn.data.get("goal")),
     actions.EDIT_GOAL: lambda ctx: maal.edit_goal(ctx, ctx.turn.data.get("goal")),
+    actions.CARRY_GOAL: maal.carry_over,
     actions.APPROVE_GOAL: lambda ctx: maal.decide(ctx, "approve"),
     actions.RETURN_GOAL: lambda ctx: maal.decide(ctx, "return"),
     actions.COMMITTEE_APPROVAL: maal.record_committee,

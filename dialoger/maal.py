@@ -131,7 +131,7 @@ async def edit_goal(ctx: Context, goal_id: Any) -> TurnResult:
         return TurnResult((say(ctx.texts("maal.bruges_ikke")),))
     detail = await goals.goal_detail(ctx.session, actor, _id(goal_id))
     data: maal.GoalData = await flow.load(ctx)
-    unit = data.context.unit(detail.unit_id)
+    unit = data.at({maal.PERIOD: detail.period.id if detail.period else None}).unit(detail.unit_id)
     if unit is None or detail.state == goals.GoalState.CLOSED:
         raise Invalid("maal.kan_ikke_rettes", state=detail.state)
     answers = maal.answers_from(detail, unit)
@@ -153,7 +153,8 @@ async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
     if unit is None:
         return await runner.resume(ctx, current, "maal.vaelg_enhed_foerst")
     content = maal.content_from(current.answers, data.leader)
-    form = cards.goal_form_card(data.context.template(unit), data.context, unit, content,
+    context = data.at(current.answers)
+    form = cards.goal_form_card(context.template(unit), context, unit, content,
                                 current.id, current.step, ctx.texts)  # fmt: skip
     return TurnResult((card_reply(ctx.turn, form),), card_owner=current.id)
 
@@ -200,6 +201,18 @@ async def _tell_leaders(ctx: Context, goal: goals.GoalDetail, text: str) -> None
     card = cards.goal_card(goal, ctx.texts, can_edit=goal.state == goals.GoalState.RETURNED)
     for leader in await people.leaders(ctx.session, [goal.unit_id]):
         ctx.notify(leader, text, card)
+
+
+async def carry_over(ctx: Context) -> TurnResult:
+    """The goal card's button: the goal carried into the next period as a draft, shown."""
+    actor = ctx.require_actor()
+    carried = await goals.carry_over(ctx.session, actor, _id(ctx.turn.data.get("goal")),
+                                     ctx.turn.now)  # fmt: skip
+    goal = carried.goal
+    period = goal.period.name if goal.period else ""
+    key = "maal.viderefoert" if carried.created else "maal.allerede_viderefoert"
+    card = cards.goal_card(goal, ctx.texts, can_edit=True)
+    return TurnResult((say(ctx.texts(key, title=goal.content.title, period=period)), show(card)))
 
 
 def _id(value: Any) -> int:

@@ -99,9 +99,9 @@ async def whole_goal_card(ctx: Context, detail: GoalDetail, can_edit: bool) -> d
     of the period and the evaluations, its course as a strip, and its documents."""
     since = detail.period.starts_on if detail.period else None
     statuses = await status_history.history(ctx.session, ctx.municipality_id, detail.id, since)
-    card = await goal_whole(
-        ctx, goal_card(detail, ctx.texts, can_edit=can_edit, statuses=statuses), detail.id
-    )
+    carry_to = await goals.carry_target(ctx.session, ctx.require_actor(), detail, ctx.today)
+    shown = goal_card(detail, ctx.texts, can_edit=can_edit, statuses=statuses, carry_to=carry_to)
+    card = await goal_whole(ctx, shown, detail.id)
     request = await reports.agreement_request(ctx.session, detail.id)
     if request is None or not await reports.may_see(ctx.session, ctx.require_actor(), request):
         return card

@@ -106,3 +106,7 @@ SAVE_MATTER = "matter.save"  # data: matter; inputs: legal, economic, staff, oth
 DECIDE_BEARING = (
     "bearing.decide"  # data: bearing; inputs: bearing_decided_on_<id>, bearing_words_<id>
 )
+
+# A leader carries a goal into the next period as a draft, while that period's goals are
+# being drafted (the goal card's button).
+CARRY_GOAL = "goal.carry_over"  # data: goal

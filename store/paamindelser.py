@@ -169,7 +169,8 @@ async def due(session: AsyncSession, now: datetime) -> list[Planned]:
             await session.scalars(
                 select(Period).where(
                     Period.municipality_id == municipality_id,
-                    Period.starts_on <= today + timedelta(days=60),
+                    # The next period's goals are drafted in the autumn before it starts.
+                    Period.starts_on <= today + timedelta(days=400),
                     Period.ends_on >= today - timedelta(days=500),
                 )
             )
