@@ -449,8 +449,8 @@ async def carry_over(session: AsyncSession, actor: Actor, goal_id: int, now: dat
 async def carry_target(
     session: AsyncSession, actor: Actor, goal: GoalDetail, today: date
 ) -> PeriodView | None:
-    """The period the leader can carry this goal into today, if any: the next period,
-    while its drafting window is open."""
+    """The period the leader can carry this goal into today, if any: the one after the
+    goal's, while its drafting window is open or once it has begun."""
     if goal.unit_id not in actor.led_unit_ids or goal.period is None or goal.period.id is None:
         return None
     source = await session.get_one(Period, goal.period.id)
@@ -460,7 +460,9 @@ async def carry_target(
 async def _carry_target(
     session: AsyncSession, actor: Actor, source: Period, today: date
 ) -> Period | None:
-    target = await next_period(session, actor.municipality_id, max(today, source.ends_on))
+    # The period right after the goal's: the next one while it is being drafted, or,
+    # for a leader late with it, the one that has just begun.
+    target = await next_period(session, actor.municipality_id, source.ends_on)
     if target is None:
         return None
     chosen = profile(actor.profile)
