@@ -149,6 +149,8 @@ async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
         return TurnResult((say(ctx.texts("dialog.kort_ikke_aktivt")),))
     current = found[0]
     data: maal.GoalData = await flow.load(ctx)
+    if maal.PERIODS_OPEN in current.answers and maal.PERIOD not in current.answers:
+        return await runner.resume(ctx, current, "maal.vaelg_periode_foerst")
     unit = current.answers.get(maal.UNIT, {}).get("id")
     if unit is None:
         return await runner.resume(ctx, current, "maal.vaelg_enhed_foerst")

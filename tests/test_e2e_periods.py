@@ -149,3 +149,17 @@ async def test_a_goal_is_carried_into_next_year_from_its_card(jammerbugt: Runnin
     ) in f"{told_again}\n{shown_text(again)}"
     [carried] = await rows(jammerbugt, select(Goal).where(Goal.origin.like("carried:%")))
     assert (carried.state, await period_of(jammerbugt, carried)) == ("draft", "Aftaleåret 2027")
+
+
+async def test_the_form_waits_until_the_period_is_chosen(jammerbugt: RunningPejling) -> None:
+    """The whole goal as one form checks its deadline against a period: it is chosen first."""
+    intro = await jammerbugt.say("mette", "nyt mål")
+    offer = last_card(intro)
+
+    told, replies = await press(jammerbugt, "mette", offer, "Udfyld som formular")
+
+    assert "Vælg først perioden, så viser jeg formularen." in f"{told}\n{shown_text(replies)}"
+    chosen = await jammerbugt.say("mette", "næste")
+    assert "Bøgeskov Skole" not in shown_text(chosen)  # one unit: straight to the title
+    form, _ = await press(jammerbugt, "mette", offer, "Udfyld som formular")
+    assert "Bøgeskov Skole · Aftaleåret 2027" in card_text(form)
