@@ -41,11 +41,11 @@ def drafting_window(cycle: CycleSettings, starts_on: date) -> tuple[date, date]:
 
 
 def adjusting(cycle: CycleSettings, period: PeriodView, today: date) -> int | None:
-    """The budget year whose adjustment of the period's goals is under way today: the
-    autumn window of a year the period continues after (Hvidovre), else None."""
-    first, last = on_day(today.year, cycle.drafting_from), on_day(today.year, cycle.drafting_to)
-    following = budget_start(today.year)
-    if first <= today <= last and period.starts_on < following <= period.ends_on:
+    """The budget year whose adjustment of the period's goals is under way today: from the
+    autumn window's opening in a year the period continues after (Hvidovre) until that
+    budget year begins, so a leader late with it still adjusts for that budget; else None."""
+    first, following = on_day(today.year, cycle.drafting_from), budget_start(today.year)
+    if first <= today < following and period.starts_on < following <= period.ends_on:
         return following.year
     return None
 

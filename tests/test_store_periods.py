@@ -205,7 +205,8 @@ def test_the_adjustment_window_is_that_of_a_year_the_period_continues_after() ->
     cycle = profile("hvidovre").cycle
     election = PeriodView("V", date(2026, 1, 1), date(2029, 12, 31))
     assert periods.adjusting(cycle, election, date(2027, 11, 1)) == 2028
-    assert periods.adjusting(cycle, election, date(2027, 12, 20)) is None  # window closed
+    assert periods.adjusting(cycle, election, date(2027, 12, 20)) == 2028  # late, same budget
+    assert periods.adjusting(cycle, election, date(2027, 9, 30)) is None  # before the budget
     assert periods.adjusting(cycle, election, date(2029, 11, 1)) is None  # the last year
     assert periods.drafting_window(profile("jammerbugt").cycle, date(2027, 1, 1)) == (
         date(2026, 10, 1), date(2026, 12, 31)
