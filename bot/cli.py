@@ -103,7 +103,9 @@ def _parser(command: list[str] | None = None) -> argparse.ArgumentParser:
     travel.set_defaults(run=_time_travel)
     travel.add_argument("--fra", dest="start", type=date.fromisoformat, default=TRAVEL_START,
                         metavar="DATO", help=t("cli.tidsrejse_fra"))  # fmt: skip
-    travel.add_argument("--dage", dest="days", type=int, default=365, help=t("cli.tidsrejse_dage"))
+    travel.add_argument("--dage", dest="days", type=int, default=730, help=t("cli.tidsrejse_dage"))
+    travel.add_argument("--profil", dest="profile", choices=("hvidovre", "jammerbugt"),
+                        default="hvidovre", help=t("cli.tidsrejse_profil"))  # fmt: skip
     travel.add_argument("--instanser", dest="senders", type=int, default=1, choices=(1, 2, 3),
                         help=t("cli.tidsrejse_instanser"))  # fmt: skip
     travel.add_argument("--database", help=t("cli.tidsrejse_database"))
@@ -314,7 +316,7 @@ def _send_due(args: argparse.Namespace) -> int:
 
 
 def _time_travel(args: argparse.Namespace) -> int:
-    """A year of the demo municipality with the clock moved on, and what each leader got."""
+    """Two years of the demo municipality with the clock moved on, and what each leader got."""
     from bot.devtools import time_travel  # a development tool, loaded only for this command
 
     logging.getLogger().setLevel(logging.WARNING)  # a year of sends would drown the answer
@@ -340,7 +342,7 @@ async def _travel(settings: Settings, args: argparse.Namespace) -> Findings:
     from bot.devtools import time_travel
 
     async with cli_runtime(settings) as runtime:
-        org = read_org_file(DEMO_FILE)
+        org = time_travel.as_profile(read_org_file(DEMO_FILE), args.profile, args.start)
         return await time_travel.travel(runtime, org, args.start, args.days, args.senders)
 
 

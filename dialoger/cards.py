@@ -79,6 +79,7 @@ ROUTES: dict[str, Verb] = {
     actions.GOAL_FORM: Verb(lambda ctx: goals.show_form(ctx, _data(ctx, "progress"))),
     actions.SHOW_GOAL: Verb(lambda ctx: goals.show_goal(ctx, _data(ctx, "goal"))),
     actions.EDIT_GOAL: Verb(lambda ctx: goals.edit_goal(ctx, _data(ctx, "goal"))),
+    actions.CARRY_GOAL: Verb(goals.carry_over),
     actions.APPROVE_GOAL: Verb(lambda ctx: goals.decide(ctx, "approve")),
     actions.RETURN_GOAL: Verb(lambda ctx: goals.decide(ctx, "return")),
     actions.COMMITTEE_APPROVAL: Verb(goals.record_committee),

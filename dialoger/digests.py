@@ -97,9 +97,11 @@ async def whole_goal_card(
     of the period and the evaluations, its course as a strip, and its documents."""
     since = detail.period.starts_on if detail.period else None
     statuses = await status_history.history(ctx.session, ctx.municipality_id, detail.id, since)
+    carry_to = await goals.carry_target(ctx.session, ctx.require_actor(), detail, ctx.today)
     shown = goal_card(
-        detail, ctx.texts, can_edit=can_edit, statuses=statuses, can_comment=can_comment
-    )
+        detail, ctx.texts, can_edit=can_edit, statuses=statuses, can_comment=can_comment,
+        carry_to=carry_to,
+    )  # fmt: skip
     card = await goal_whole(ctx, shown, detail.id)
     request = await documents_store.agreement_request(ctx.session, detail.id)
     if request is None or not await documents_store.may_see(

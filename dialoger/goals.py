@@ -148,7 +148,9 @@ async def edit_goal(ctx: Context, goal_id: Any) -> TurnResult:
         return TurnResult((say(ctx.texts("maal.bruges_ikke")),))
     detail = await goals.goal_detail(ctx.session, actor, _id(goal_id))
     data: goals_flow.GoalData = await flow.load(ctx)
-    unit = data.context.unit(detail.unit_id)
+    unit = data.at({goals_flow.PERIOD: detail.period.id if detail.period else None}).unit(
+        detail.unit_id
+    )
     if unit is None or detail.state == GoalState.CLOSED:
         raise Invalid("maal.kan_ikke_rettes", state=detail.state)
     answers = goals_flow.answers_from(detail, unit)
@@ -166,13 +168,16 @@ async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
         return TurnResult((say(ctx.texts("dialog.kort_ikke_aktivt")),))
     current = found[0]
     data: goals_flow.GoalData = await flow.load(ctx)
+    if goals_flow.PERIODS_OPEN in current.answers and goals_flow.PERIOD not in current.answers:
+        return await runner.resume(ctx, current, "goals_flow.vaelg_periode_foerst")
     unit = current.answers.get(goals_flow.UNIT, {}).get("id")
     if unit is None:
-        return await runner.resume(ctx, current, "maal.vaelg_enhed_foerst")
+        return await runner.resume(ctx, current, "goals_flow.vaelg_enhed_foerst")
     content = goals_flow.content_from(current.answers, data.leader)
-    template = data.context.template(unit)
+    context = data.at(current.answers)
+    template = context.template(unit)
     assert template is not None, "the unit was chosen among the leader's own"
-    form = cards.goal_form_card(template, data.context, unit, content,
+    form = cards.goal_form_card(template, context, unit, content,
                                 current.id, current.step, ctx.texts)  # fmt: skip
     return TurnResult((card_reply(ctx.turn, form),), card_owner=current.id)
 
@@ -243,6 +248,18 @@ async def _tell_leaders(ctx: Context, goal: goals.GoalDetail, text: str) -> None
     card = cards.goal_card(goal, ctx.texts, can_edit=goal.state == GoalState.RETURNED)
     for leader in await people.leaders(ctx.session, [goal.unit_id]):
         ctx.notify(leader, text, card)
+
+
+async def carry_over(ctx: Context) -> TurnResult:
+    """The goal card's button: the goal carried into the next period as a draft, shown."""
+    actor = ctx.require_actor()
+    carried = await goals.carry_over(ctx.session, actor, _id(ctx.turn.data.get("goal")),
+                                     ctx.turn.now)  # fmt: skip
+    goal = carried.goal
+    period = goal.period.name if goal.period else ""
+    key = "maal.viderefoert" if carried.created else "maal.allerede_viderefoert"
+    card = cards.goal_card(goal, ctx.texts, can_edit=True)
+    return TurnResult((say(ctx.texts(key, title=goal.content.title, period=period)), show(card)))
 
 
 def _id(value: Any) -> int:

@@ -125,3 +125,6 @@ SAVE_JOINT = "meeting.save_joint"  # data: meeting; input: committees (ids, comm
 
 # The unit's leader comments on a goal the administration wrote for the unit as pen-holder.
 COMMENT_GOAL = "goal.comment"  # data: goal; input: goal_comment
+# A leader carries a goal into the next period as a draft, while that period's goals are
+# being drafted (the goal card's button).
+CARRY_GOAL = "goal.carry_over"  # data: goal

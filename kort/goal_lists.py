@@ -52,7 +52,7 @@ def _my_goal(goal: GoalDetail, texts: Texts, trend: Sequence[Color] = ()) -> ac.
     state = texts(f"maal.tilstand.{goal.state}")
     items: list[Any] = [
         text(goal.content.title, bold=True),
-        text(SEP.join([goal.unit_name, state]), subtle=True, small=True),
+        text(SEP.join(_where(goal, state)), subtle=True, small=True),
     ]
     if goal.reportable or goal.latest is not None:  # a draft has no status to show
         items.append(latest_status_block(goal.latest, texts))
@@ -66,6 +66,11 @@ def _my_goal(goal: GoalDetail, texts: Texts, trend: Sequence[Color] = ()) -> ac.
         actions_.append(button(texts("maalkort.mine.knap_ret"), edit))
     items.append(buttons(*actions_))
     return ac.Container(separator=True, items=items)
+
+
+def _where(goal: GoalDetail, state: str) -> list[str]:
+    """Unit, period and state: `mine mål` holds the next period's goals beside this one's."""
+    return [goal.unit_name, *([goal.period.name] if goal.period else []), state]
 
 
 def _draft(progress_id: str, name: str, texts: Texts) -> ac.Container:

@@ -28,7 +28,7 @@ from store.goalfields import LENGTHS
 from store.goalviews import GoalDetail, GoalEventView
 from store.limits import NARRATIVE_MAX
 from store.text import shorten
-from store.views import StatusEntry
+from store.views import PeriodView, StatusEntry
 
 # Short answers go in one fact set; longer ones, and lists, get a heading of their own.
 FACT_FIELDS = (
@@ -52,17 +52,25 @@ def goal_card(
     can_edit: bool = False,
     statuses: Sequence[StatusEntry] = (),
     can_comment: bool = False,
+    carry_to: PeriodView | None = None,
 ) -> dict[str, Any]:
     """One goal for anyone allowed to see it: what it says, where it stands, and what has
     happened to it; `statuses`, its status history in the period, beside the evaluations.
-    Its leader gets a button to change it and, on a goal the administration wrote as
-    pen-holder, a box to comment."""
+    Its leader gets a button to change it; on a goal the administration wrote as
+    pen-holder, a box to comment; and while the next period's goals are drafted
+    (`carry_to`), a button to carry it into that period as a draft."""
     body = goal_body(detail, texts, statuses)
     if can_comment:
         body += comment_form(detail, texts)
+    shown = []
     if can_edit:
         edit = {"action": actions.EDIT_GOAL, "goal": detail.id}
-        body.append(buttons(button(texts("maalkort.vis.knap_ret"), edit)))
+        shown.append(button(texts("maalkort.vis.knap_ret"), edit))
+    if carry_to is not None:
+        carry = {"action": actions.CARRY_GOAL, "goal": detail.id}
+        shown.append(button(texts("maalkort.vis.knap_videre", period=carry_to.name), carry))
+    if shown:
+        body.append(buttons(*shown))
     return card(body, fallback_text=texts("maalkort.vis.fallback", title=detail.content.title))
 
 
@@ -148,11 +156,16 @@ def _event_line(event: GoalEventView, new_version: bool, texts: Texts) -> str:
     parts = [texts(f"maal.handling.{event.action}")]
     if new_version:
         parts.append(texts("maalkort.vis.ny_version", version=event.version))
+    if event.budget_year:  # why the version is new: the year's adjustment after the budget
+        parts.append(texts("maalkort.vis.budget", year=event.budget_year))
+    if event.carried_from:
+        parts.append(texts("maalkort.vis.fra_periode", period=event.carried_from))
     if event.person:
         parts.append(event.person)
     parts.append(texts.date(event.at))
     if event.meeting_date:
         parts.append(texts("maalkort.vis.udvalgsmoede", date=texts.date(event.meeting_date)))
+
     if event.comment:
         parts.append(texts("maalkort.vis.citat", text=shorten(event.comment, QUOTE_LENGTH)))
     return SEP.join(parts)

@@ -20,8 +20,8 @@ from store.enums import MeetingState, Role
 from store.meetings import meetings_of
 from store.models import Committee, Meeting, Municipality, Period
 from store.outbox import due_at
+from store.periods import budget_start, history, on_day
 from store.profiles import CycleSettings, municipal, profile
-from store.status import current_period
 from store.views import Actor, CycleItem, ItemKind
 
 MONTHS = 12  # how far ahead the year is shown
@@ -41,19 +41,16 @@ def window_from(start: date, months: int = MONTHS) -> Window:
     return Window(start, start.replace(year=start.year + years, month=month + 1, day=1))
 
 
-def on_day(year: int, month_day: str) -> date:
-    month, day = (int(part) for part in month_day.split("-"))
-    return date(year, month, day)
-
-
 def goal_items(cycle: CycleSettings, period: Period, window: Window) -> list[CycleItem]:
     """Drafting, status days, the midway evaluation and the final report that fall in the
-    window, for goals of `period`."""
+    window, for goals of `period`. The autumn's drafting is for the period the next budget
+    year falls in: the next period's goals (Jammerbugt), or this period's adjustment."""
     found: list[CycleItem] = []
     for year in range(window.start.year, window.end.year + 1):
         drafting, drafted = on_day(year, cycle.drafting_from), on_day(year, cycle.drafting_to)
         under_way = drafting < window.start <= drafted  # shown from today until it closes
-        if (window.holds(drafting) or under_way) and period.starts_on <= drafting <= period.ends_on:
+        for_period = period.starts_on <= budget_start(year) <= period.ends_on
+        if (window.holds(drafting) or under_way) and for_period:
             shown = window.start if under_way else drafting
             found.append(CycleItem(shown, ItemKind.DRAFTING, until=drafted))
         for day in (on_day(year, d) for d in cycle.status):
@@ -92,10 +89,10 @@ async def for_person(
     window = window_from(start, months)
     chosen = municipal(actor.profile, actor.midway)
     found: list[CycleItem] = []
-    period = await current_period(session, actor.municipality_id, start)
-    if chosen.uses_goals and period is not None and (actor.led_unit_ids or actor.approves_goals):
+    if chosen.uses_goals and (actor.led_unit_ids or actor.approves_goals):
         found += [
             item
+            for period in await history(session, actor.municipality_id)
             for item in goal_items(chosen.cycle, period, window)
             if actor.led_unit_ids or item.kind in (ItemKind.MIDWAY, ItemKind.FINAL_REPORT)
         ]
@@ -114,10 +111,10 @@ async def for_committee(
     municipality = await session.get_one(Municipality, committee.municipality_id)
     chosen = profile(municipality.profile)
     found = digest_items(committee, window)
-    period = await current_period(session, committee.municipality_id, start)
-    if chosen.uses_goals and period is not None:
+    if chosen.uses_goals:
         found += [
             item
+            for period in await history(session, committee.municipality_id)
             for item in goal_items(chosen.cycle, period, window)
             if item.kind in (ItemKind.STATUS, ItemKind.FINAL_REPORT)
         ]

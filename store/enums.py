@@ -46,6 +46,7 @@ class GoalAction(enum.StrEnum):
     APPROVED_DEPARTMENT = "approved_department"
     APPROVED_COMMITTEE = "approved_committee"
     REVISED = "revised"  # an approved goal was changed: a new version
+    CARRIED_OVER = "carried_over"  # a draft in the next period, copied from this goal
     CLOSED = "closed"
     # A midway evaluation or a final report was saved; its text is in the event's snapshot.
     EVALUATED_MIDWAY = "evaluated_midway"

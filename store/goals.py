@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -50,6 +50,7 @@ from store.models import (
     RoleAssignment,
     Unit,
 )
+from store.periods import adjusting, draftable, next_period
 from store.profiles import Profile, Template, profile
 from store.status import current_period, latest_statuses, period_view
 from store.text import danish_order, fold
@@ -185,18 +186,26 @@ def check_content(content: GoalContent, template: Template, period: PeriodView |
 # --- reading ----------------------------------------------------------------------------
 
 
-async def drafting_context(session: AsyncSession, actor: Actor, today: date) -> DraftingContext:
+async def drafting_context(
+    session: AsyncSession, actor: Actor, today: date, period_id: int | None = None
+) -> DraftingContext:
     """The leader's units with their templates and goal counts, the period and bearings.
-    The administration may draft for every unit, as pen-holder (000: "For nogle fagområder
+    The period is `period_id` if goals can be written for it today (the current period,
+    or the next while its drafting window is open), else the current one. The
+    administration may draft for every unit, as pen-holder (000: "For nogle fagområder
     vil administrationen være den primære pennefører"); the leader is told and comments."""
     chosen = profile(actor.profile)
-    period = await current_period(session, actor.municipality_id, today)
-    draftable = true() if actor.is_administration else Unit.id.in_(actor.led_unit_ids)
+    open_periods = await draftable(session, actor.municipality_id, chosen, today)
+    period = next((p for p in open_periods if p.id == period_id), None)
+    if period_id is not None and period is None:
+        raise NotAllowed("maal.periode_lukket")
+    period = period or (open_periods[0] if open_periods else None)
+    writes_for = true() if actor.is_administration else Unit.id.in_(actor.led_unit_ids)
     rows = (
         await session.execute(
             select(Unit.id, Unit.name, Unit.unit_type, Unit.area, Department.committee_id)
             .join(Department, Department.id == Unit.department_id)
-            .where(draftable, Unit.municipality_id == actor.municipality_id)
+            .where(writes_for, Unit.municipality_id == actor.municipality_id)
         )
     ).all()
     counts = await _active_counts(session, [r.id for r in rows], period.id if period else None)
@@ -212,8 +221,9 @@ async def drafting_context(session: AsyncSession, actor: Actor, today: date) -> 
     )  # fmt: skip
     places = [UnitPlace(u.id, u.committee_id, u.unit_type, u.area) for u in units]
     bearings = await for_units(session, places, period.id if period else None)
+    views = tuple(v for v in map(period_view, open_periods) if v is not None)
     return DraftingContext(
-        chosen, period.id if period else None, period_view(period), units, bearings
+        chosen, period.id if period else None, period_view(period), units, bearings, views
     )
 
 
@@ -258,6 +268,7 @@ async def save(
     now: datetime,
     origin: str | None = None,
     goal_id: int | None = None,
+    period_id: int | None = None,
 ) -> Saved:
     """Save the leader's goal as a draft, or submit it for approval.
 
@@ -267,7 +278,10 @@ async def save(
     version is approved.
     """
     # The Danish date, as the dialogue's: after midnight in Denmark it is still yesterday in UTC.
-    context = await drafting_context(session, actor, now.astimezone(LOCAL_TIME).date())
+    today = now.astimezone(LOCAL_TIME).date()
+    # A saved goal stays in its own period; a new one goes where the leader chose.
+    period_id = await _period_of(session, actor, goal_id, origin) or period_id
+    context = await drafting_context(session, actor, today, period_id)
     unit = context.unit(unit_id)
     if unit is None or context.period_id is None:
         raise NotAllowed("maal.ikke_din_enhed")
@@ -296,7 +310,8 @@ async def save(
             raise
         # Two devices saved the same dialogue at once and the other one's goal is now
         # committed: save again, which finds it (sent already, or a draft to write onto).
-        return await save(session, actor, unit_id, content, submit=submit, now=now, origin=origin)
+        return await save(session, actor, unit_id, content, submit=submit, now=now,
+                          origin=origin, period_id=period_id)  # fmt: skip
     state = GoalState.SUBMITTED if submit else GoalState.DRAFT
     action = GoalAction.SUBMITTED if submit else GoalAction.SAVED
     await _move(session, goal, state, action, actor.person_id, now)
@@ -315,6 +330,18 @@ async def _leaders_of(session: AsyncSession, unit_id: int) -> dict[int, str]:
         .order_by(RoleAssignment.person_id)
     )
     return dict(found.all())
+
+
+async def _period_of(
+    session: AsyncSession, actor: Actor, goal_id: int | None, origin: str | None
+) -> int | None:
+    """The period of the saved goal being written, if it is in the actor's municipality."""
+    if goal_id is None and not origin:
+        return None
+    found = Goal.id == goal_id if goal_id is not None else Goal.origin == origin
+    return await session.scalar(
+        select(Goal.period_id).where(found, Goal.municipality_id == actor.municipality_id)
+    )
 
 
 async def _already_submitted(session: AsyncSession, origin: str | None) -> Goal | None:
@@ -360,14 +387,23 @@ async def _goal_to_write(
     if goal is None or goal.municipality_id != actor.municipality_id or goal.unit_id != unit.id:
         raise NotAllowed("maal.ikke_din_enhed")
     if goal.state in REVISABLE:
-        await _revise(session, goal, actor.person_id, now)
+        today = now.astimezone(LOCAL_TIME).date()
+        budget = adjusting(context.profile.cycle, context.period, today) if context.period else None
+        await _revise(session, goal, actor.person_id, now, budget)
     elif goal.state not in EDITABLE:
         raise Invalid("maal.kan_ikke_rettes", state=goal.state)
     return goal
 
 
-async def _revise(session: AsyncSession, goal: Goal, person_id: int, now: datetime) -> None:
-    """An approved goal is changed: keep what it said, and start a new version."""
+async def _revise(
+    session: AsyncSession, goal: Goal, person_id: int, now: datetime, budget: int | None = None
+) -> None:
+    """An approved goal is changed: keep what it said, and start a new version. Changed in
+    the autumn window of a period that continues (Hvidovre), the new version is that
+    year's adjustment after the budget, and its history says so."""
+    snapshot = _snapshot(goal)
+    if budget is not None:
+        snapshot["budget_year"] = budget
     session.add(
         GoalEvent(
             municipality_id=goal.municipality_id,
@@ -376,10 +412,81 @@ async def _revise(session: AsyncSession, goal: Goal, person_id: int, now: dateti
             action=GoalAction.REVISED,
             person_id=person_id,
             at=now,
-            snapshot=_snapshot(goal),
+            snapshot=snapshot,
         )
     )
     goal.version += 1
+
+
+async def carry_over(session: AsyncSession, actor: Actor, goal_id: int, now: datetime) -> Saved:
+    """The leader carries a goal into the next period as a draft to work on, while that
+    period's drafting window is open. Once per goal and period: the copy's origin is
+    unique, so a second press (or a second device) finds the first copy."""
+    goal = await session.get(Goal, goal_id)
+    if goal is None or goal.municipality_id != actor.municipality_id:
+        raise NotAllowed("maal.ukendt")
+    today = now.astimezone(LOCAL_TIME).date()
+    source = await session.get_one(Period, goal.period_id)
+    target = await _carry_target(session, actor, source, today)
+    if target is None:
+        raise Invalid("maal.viderefoeres_ikke")
+    context = await drafting_context(session, actor, today, target.id)
+    unit = context.unit(goal.unit_id)
+    if unit is None:
+        raise NotAllowed("maal.ikke_din_enhed")
+    origin = f"carried:{goal.id}:{target.id}"
+    found = await _by_origin(session, origin)
+    if found is not None:
+        return Saved(await _detail(session, found), created=False)
+    offered = {b.id for b in context.bearings_for(unit.id)}
+    content = replace(
+        content_of(goal, tuple(await _followed(session, goal.id) & offered)),
+        deadline=goal.deadline if context.period and goal.deadline
+        and context.period.starts_on <= goal.deadline <= context.period.ends_on else None,
+    )  # fmt: skip
+    copy = await _goal_to_write(session, actor, unit, context, None, origin, now)
+    copy.flags = _flags(content, unit, context.profile, counts_itself=False)
+    try:
+        await _write_content(session, copy, content, goal.template or unit.template, now)
+    except IntegrityError:
+        found = await _by_origin(session, origin)
+        if found is None:
+            raise
+        return Saved(await _detail(session, found), created=False)
+    copy.state = GoalState.DRAFT
+    session.add(
+        GoalEvent(
+            municipality_id=copy.municipality_id, goal_id=copy.id, version=copy.version,
+            action=GoalAction.CARRIED_OVER, person_id=actor.person_id, at=now,
+            snapshot={"from_goal": goal.id, "from_period": source.name},
+        )
+    )  # fmt: skip
+    await session.flush()
+    return Saved(await _detail(session, copy), created=True)
+
+
+async def carry_target(
+    session: AsyncSession, actor: Actor, goal: GoalDetail, today: date
+) -> PeriodView | None:
+    """The period the leader can carry this goal into today, if any: the one after the
+    goal's, while its drafting window is open or once it has begun."""
+    if goal.unit_id not in actor.led_unit_ids or goal.period is None or goal.period.id is None:
+        return None
+    source = await session.get_one(Period, goal.period.id)
+    return period_view(await _carry_target(session, actor, source, today))
+
+
+async def _carry_target(
+    session: AsyncSession, actor: Actor, source: Period, today: date
+) -> Period | None:
+    # The period right after the goal's: the next one while it is being drafted, or,
+    # for a leader late with it, the one that has just begun.
+    target = await next_period(session, actor.municipality_id, source.ends_on)
+    if target is None:
+        return None
+    chosen = profile(actor.profile)
+    open_ids = {p.id for p in await draftable(session, actor.municipality_id, chosen, today)}
+    return target if target.id in open_ids else None
 
 
 def _snapshot(goal: Goal) -> dict[str, Any]:
@@ -645,14 +752,18 @@ def _may_see(actor: Actor, unit_id: int, department_id: int, committee_id: int) 
 
 
 async def goals_of_leader(session: AsyncSession, actor: Actor, today: date) -> list[GoalDetail]:
-    """Every goal of the actor's units in the current period, whatever its state."""
-    period = await current_period(session, actor.municipality_id, today)
-    if period is None or not actor.led_unit_ids:
+    """Every goal of the actor's units in the current period, whatever its state, then
+    those already written for the next period."""
+    current = await current_period(session, actor.municipality_id, today)
+    upcoming = await next_period(session, actor.municipality_id, today)
+    periods = [p.id for p in (current, upcoming) if p is not None]
+    if not periods or not actor.led_unit_ids:
         return []
     goals = await session.scalars(
         select(Goal)
-        .where(Goal.unit_id.in_(actor.led_unit_ids), Goal.period_id == period.id)
-        .order_by(Goal.unit_id, Goal.id)
+        .join(Period, Period.id == Goal.period_id)
+        .where(Goal.unit_id.in_(actor.led_unit_ids), Goal.period_id.in_(periods))
+        .order_by(Period.starts_on, Goal.unit_id, Goal.id)
     )
     return [await _detail(session, goal) for goal in goals]
 
@@ -752,9 +863,10 @@ async def _history(session: AsyncSession, goal_id: int) -> tuple[GoalEventView, 
         .order_by(GoalEvent.at, GoalEvent.id)
     )
     return tuple(
-        GoalEventView(GoalAction(e.action), e.version, e.at, name, e.comment, e.meeting_date)
+        GoalEventView(GoalAction(e.action), e.version, e.at, name, e.comment, e.meeting_date,
+                      (e.snapshot or {}).get("budget_year"), (e.snapshot or {}).get("from_period"))
         for e, name in rows
-    )
+    )  # fmt: skip
 
 
 def decides(actor: Actor, goal: GoalDetail) -> bool:

@@ -65,6 +65,9 @@ class DraftingContext:
     period: PeriodView | None
     units: tuple[DraftingUnit, ...]
     bearings: Mapping[int, tuple[BearingView, ...]]
+    # Every period goals can be written for today: the current one, and the next while
+    # its drafting window is open.
+    periods: tuple[PeriodView, ...] = ()
 
     def unit(self, unit_id: Any) -> DraftingUnit | None:
         return next((u for u in self.units if str(u.id) == str(unit_id)), None)
@@ -87,6 +90,8 @@ class GoalEventView:
     person: str | None = None
     comment: str | None = None
     meeting_date: date | None = None
+    budget_year: int | None = None  # a new version adjusting the goal after that budget
+    carried_from: str | None = None  # the period the goal was carried over from
 
 
 @dataclass(frozen=True)

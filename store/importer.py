@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store import roleversion
 from store.audit import IMPORT, acting
 from store.dates import LOCAL_TIME
+from store.errors import OrgFileError
 from store.models import (
     Base,
     Bearing,
@@ -37,7 +38,7 @@ from store.models import (
     StatusUpdate,
     Unit,
 )
-from store.orgfile import OrgFile, OrgGoal, OrgPerson, OrgStatus, goals_allowed
+from store.orgfile import OrgFile, OrgGoal, OrgPeriod, OrgPerson, OrgStatus, goals_allowed
 
 # A status given in the file with a date only is taken as reported at noon, Danish time.
 STATUS_TIME = time(12, 0)
@@ -64,6 +65,7 @@ class _Keys:
     units: dict[str, int] = field(default_factory=dict)
     people: dict[str, int] = field(default_factory=dict)
     bearings: dict[str, int] = field(default_factory=dict)
+    periods: dict[str, int] = field(default_factory=dict)
 
 
 class _Importer:
@@ -73,13 +75,13 @@ class _Importer:
         self.report = ImportReport()
         self.keys = _Keys()
         self.municipality_id = 0
-        self.period_id = 0
 
     async def run(self) -> ImportReport:
         await self._municipality()
         # The file may change anyone's roles: every instance reads identities afresh.
         await roleversion.roles_changed(self.session, self.municipality_id)
-        await self._period()
+        for period in self.org.all_periods:
+            await self._period(period)
         for committee in self.org.committees:
             await self._committee(committee)
         for department in self.org.departments:
@@ -94,7 +96,7 @@ class _Importer:
                     DepartmentGoal,
                     goal.key,
                     department_id=self.keys.departments[department.key],
-                    period_id=self.period_id,
+                    period_id=self.keys.periods[self.org.period_of(None).key],
                     title=goal.title,
                     expected_effect=goal.expected_effect,
                     success_criteria=list(goal.success_criteria),
@@ -137,11 +139,26 @@ class _Importer:
         row = await self._write(row, Municipality, {"key": m.key}, values)
         self.municipality_id = row.id
 
-    async def _period(self) -> None:
-        p = self.org.period
-        self.period_id = await self._upsert(
+    async def _period(self, p: OrgPeriod) -> None:
+        self.keys.periods[p.key] = await self._upsert(
             Period, p.key, name=p.name, kind=p.kind.value, starts_on=p.starts, ends_on=p.ends
         )
+
+    async def _period_for(
+        self, model: type[Bearing] | type[Goal], key: str, named: str | None
+    ) -> int:
+        """The period a goal or bearing goes in. One already imported stays where it is:
+        importing next year's file never moves this year's goals and bearings into a
+        period that has not started. A file that names another period for it is refused."""
+        wanted = self.keys.periods[self.org.period_of(named).key]
+        have = await self.session.scalar(
+            select(model.period_id).where(
+                model.municipality_id == self.municipality_id, model.key == key
+            )
+        )
+        if have is not None and have != wanted and named is not None:
+            raise OrgFileError("org.period_moved", key=key, period=named)
+        return wanted if have is None else have
 
     async def _committee(self, committee: Any) -> None:
         channel = committee.channel
@@ -163,8 +180,9 @@ class _Importer:
             words = {"title": bearing.title, "description": bearing.description}
             if await self._reworded_at_meeting(bearing.key):
                 words = {}  # a dialogue meeting's approved summary has the last word
+            period_id = await self._period_for(Bearing, bearing.key, bearing.period)
             self.keys.bearings[bearing.key] = await self._upsert(
-                Bearing, bearing.key, committee_id=committee_id, period_id=self.period_id, **words
+                Bearing, bearing.key, committee_id=committee_id, period_id=period_id, **words
             )
 
     async def _committee_meetings(self, committee_id: int, wanted: set[date]) -> None:
@@ -193,7 +211,7 @@ class _Importer:
             Goal,
             goal.key,
             unit_id=unit_id,
-            period_id=self.period_id,
+            period_id=await self._period_for(Goal, goal.key, goal.period),
             title=goal.title,
             expected_effect=goal.expected_effect,
             follow_up=goal.follow_up,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,6 +70,7 @@ class OrgBearing(_Model):
     key: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
     description: str | None = None
+    period: str | None = None  # the period's key; needed when the file has several
 
 
 class OrgCommittee(_Model):
@@ -115,6 +117,7 @@ class OrgGoal(_Model):
     expected_effect: str | None = None
     follow_up: str | None = None
     status: tuple[OrgStatus, ...] = ()
+    period: str | None = None  # the period's key; needed when the file has several
 
     @property
     def all_bearings(self) -> tuple[str, ...]:
@@ -162,11 +165,21 @@ def _role_entry(item: Any) -> Any:
 
 class OrgFile(_Model):
     municipality: OrgMunicipality
-    period: OrgPeriod
+    # One period (`period`), or past, current and next ones (`periods`), or both.
+    period: OrgPeriod | None = None
+    periods: tuple[OrgPeriod, ...] = ()
     committees: tuple[OrgCommittee, ...] = ()
     departments: tuple[OrgDepartment, ...] = ()
     units: tuple[OrgUnit, ...] = ()
     people: tuple[OrgPerson, ...] = ()
+
+    @property
+    def all_periods(self) -> tuple[OrgPeriod, ...]:
+        return (*([self.period] if self.period else []), *self.periods)
+
+    def period_of(self, key: str | None) -> OrgPeriod:
+        """The period a goal or bearing names; the file's only one when it names none."""
+        return next(p for p in self.all_periods if p.key == (key or self.all_periods[0].key))
 
     def find_person(self, query: str) -> OrgPerson | None:
         """The person whose key, name or e-mail is `query` (case and accents ignored)."""
@@ -227,8 +240,7 @@ def _check_references(org: OrgFile) -> None:
     bearings = _unique("bearings", (b.key for c in org.committees for b in c.bearings))
     _unique("goals", (g.key for u in org.units for g in u.goals))
     _unique("departments.goals", (g.key for d in org.departments for g in d.goals))
-    if org.period.ends < org.period.starts:
-        raise OrgFileError("org.period_backwards")
+    _check_periods(org)
     goals_allowed(org)
     for department in org.departments:
         _known(committees, department.committee, f"departments.{department.key}.committee")
@@ -248,6 +260,28 @@ def _check_references(org: OrgFile) -> None:
     for person in org.people:
         for role in person.roles:
             _check_role(person, role, scopes)
+
+
+def _check_periods(org: OrgFile) -> None:
+    """At least one period, each forwards, none overlapping another; with several, every
+    goal and bearing says which it belongs to, so an import never guesses."""
+    periods = sorted(org.all_periods, key=lambda p: p.starts)
+    if not periods:
+        raise OrgFileError("org.field_missing", field="periods")
+    keys = _unique("periods", (p.key for p in periods))
+    for period in periods:
+        if period.ends < period.starts:
+            raise OrgFileError("org.period_backwards")
+    for earlier, later in pairwise(periods):
+        if later.starts <= earlier.ends:
+            raise OrgFileError("org.periods_overlap", first=earlier.key, second=later.key)
+    named = [(f"bearings.{b.key}", b.period) for c in org.committees for b in c.bearings]
+    named += [(f"goals.{g.key}", g.period) for u in org.units for g in u.goals]
+    for where, key in named:
+        if key is None and len(periods) > 1:
+            raise OrgFileError("org.period_needed", field=where)
+        if key is not None:
+            _known(keys, key, f"{where}.period")
 
 
 def goals_allowed(org: OrgFile) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import absences
-from store.annual_cycle import Window, goal_items, on_day
+from store.annual_cycle import Window, goal_items
 from store.dates import LOCAL_TIME, SEND_AT
 from store.enums import DispatchState, EvaluationKind, GoalState, Role
 from store.errors import Invalid, NotAllowed
@@ -42,6 +42,7 @@ from store.models import (
 )
 from store.outbox import Kind, Planned, plan
 from store.people import leaders_by_unit
+from store.periods import on_day
 from store.profiles import Profile, ReminderSettings, municipal, profile
 from store.reminderviews import Owing, Reminder, Stage, item_key
 from store.views import Actor, ItemKind
@@ -168,7 +169,8 @@ async def due(session: AsyncSession, now: datetime) -> list[Planned]:
             await session.scalars(
                 select(Period).where(
                     Period.municipality_id == municipality_id,
-                    Period.starts_on <= today + timedelta(days=60),
+                    # The next period's goals are drafted in the autumn before it starts.
+                    Period.starts_on <= today + timedelta(days=400),
                     Period.ends_on >= today - timedelta(days=500),
                 )
             )

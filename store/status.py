@@ -51,7 +51,9 @@ async def current_period(session: AsyncSession, municipality_id: int, today: dat
 
 
 def period_view(period: Period | None) -> PeriodView | None:
-    return PeriodView(period.name, period.starts_on, period.ends_on) if period else None
+    if period is None:
+        return None
+    return PeriodView(period.name, period.starts_on, period.ends_on, period.id)
 
 
 _NEWER = aliased(StatusUpdate)

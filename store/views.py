@@ -133,6 +133,7 @@ class PeriodView:
     name: str
     starts_on: date
     ends_on: date
+    id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,15 @@ from store.meetingviews import MeetingPlan, PlanningCommittee, UnitChoice
 from store.profiles import profile
 from store.reminderviews import Owing, Reminder, Stage
 from store.roleviews import Choices, Holding
-from store.views import CORRECTED, WITHDRAWN, CommitteeView, ItemKind, StatusEntry, StatusView
+from store.views import (
+    CORRECTED,
+    WITHDRAWN,
+    CommitteeView,
+    ItemKind,
+    PeriodView,
+    StatusEntry,
+    StatusView,
+)
 
 T, EN = texts("da"), texts("en")
 MON, FRI = date(2026, 11, 23), date(2026, 11, 27)
@@ -211,6 +219,9 @@ def _whole_goal(
     return with_documents(with_course(shown, course, t, span), AGREEMENT_REQUEST, t)
 
 
+YEAR_2028 = PeriodView("Aftaleåret 2028", date(2028, 1, 1), date(2028, 12, 31), 3)
+
+
 def _goal_cards() -> dict[str, dict[str, Any]]:
     """The goal with its history and course, and `mine mål` with each goal's trend."""
     approved = test_cards_goals.APPROVED
@@ -221,6 +232,8 @@ def _goal_cards() -> dict[str, dict[str, Any]]:
     return {
         "goal_whole": _whole_goal(T),
         "goal_whole_leader": _whole_goal(T, can_edit=True),
+        # In the autumn, while next year's agreements are drafted: carry the goal over.
+        "goal_carry_over": goal_card(approved, T, can_edit=True, carry_to=YEAR_2028),
         "goal_whole_final": _whole_goal(
             T, course=replace(COURSE, evaluations=(FINAL,)), span=(date(2026, 1, 1), FINAL_DAY)
         ),

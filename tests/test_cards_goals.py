@@ -493,7 +493,8 @@ def test_my_goals_lists_goals_drafts_and_a_new_goal_button() -> None:
     assert data[4] == {"action": actions.RESUME, "progress": "p-7"}
     assert data[-1] == {"action": actions.NEW_GOAL}
     shown = card_text(card)
-    assert "Bøgeskov Skole · Sendt til godkendelse" in shown
+    # Each goal says which period it is for: next year's may stand beside this year's.
+    assert "Bøgeskov Skole · Valgperioden 2026–2029 · Sendt til godkendelse" in shown
     assert "Seneste status: Gul" in shown
     assert "Uden titel" in shown
 

@@ -337,7 +337,7 @@ async def test_a_goal_saved_as_draft_is_in_mine_maal_as_kladde_with_a_ret_button
 
     [mine] = await pejling.say("mette", "mine mål")
 
-    assert f"{TITLE}\nBøgeskov Skole · Kladde" in card_text(mine.cards[0])
+    assert f"{TITLE}\nBøgeskov Skole · Valgperioden 2026–2029 · Kladde" in card_text(mine.cards[0])
     assert button_for(mine.cards[0], "Ret", goal=written)["action"] == actions.EDIT_GOAL
     assert (await goal_row(pejling, written)).state == "draft"
     assert len(personal_messages(pejling, "henrik")) == 1  # only the greeting: nothing to decide

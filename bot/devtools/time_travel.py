@@ -38,10 +38,10 @@ from store.dates import LOCAL_TIME
 from store.enums import Color, EvaluationKind, GoalState, Role
 from store.goalviews import EvaluationContent, GoalContent
 from store.importer import import_org
-from store.models import Committee, Goal, GoalBearing, Person, RoleAssignment
-from store.orgfile import OrgFile
+from store.models import Committee, Goal, GoalBearing, Period, Person, RoleAssignment, Unit
+from store.orgfile import OrgFile, parse_org
 from store.outbox import Kind
-from store.profiles import profile
+from store.profiles import Template, profile
 from store.reminderviews import Reminder, Stage
 from store.status import record_status
 from store.views import Actor, ItemKind
@@ -60,6 +60,40 @@ PERSONAS = {"jonas": WHEN_NUDGED, "sara": SNOOZES, "lise": NEVER}
 # Mette is away from 20 June to 10 July (of the run's first summer), Jonas stands in:
 # the midway evaluation's reminder reaches him for her school.
 ABSENCE = ("mette", "jonas", (6, 20), (7, 10))
+
+
+def as_profile(org: OrgFile, key: str, start: date) -> OrgFile:
+    """The demo municipality run by the profile `key`. For Jammerbugt, whose agreements
+    run a year at a time, the file holds the agreement year `start` falls in and the two
+    after it, with the committees' bearings for each year; the demo's goals are for the
+    first year."""
+    raw = org.model_dump(mode="json")
+    raw["municipality"]["profile"] = key
+    if key == "jammerbugt":
+        years = [start.year + n for n in range(3)]
+        raw["period"] = None
+        raw["periods"] = [_agreement_year(year) for year in years]
+        first = raw["periods"][0]["key"]
+        for committee in raw["committees"]:
+            committee["bearings"] = [
+                {**bearing, "key": _yearly(bearing["key"], year, years[0]),
+                 "period": _agreement_year(year)["key"]}
+                for year in years for bearing in committee["bearings"]
+            ]  # fmt: skip
+        for unit in raw["units"]:
+            for goal in unit["goals"]:
+                goal["period"] = first
+    return parse_org(raw)
+
+
+def _agreement_year(year: int) -> dict[str, Any]:
+    return {"key": f"aftaleaar-{year}", "name": f"Aftaleåret {year}", "kind": "agreement",
+            "starts": f"{year}-01-01", "ends": f"{year}-12-31"}  # fmt: skip
+
+
+def _yearly(key: str, year: int, first: int) -> str:
+    """The first year's bearings keep their keys (goals name them); later ones are new."""
+    return key if year == first else f"{key}-{year}"
 
 
 class Recorder:
@@ -196,6 +230,9 @@ async def tick(runtime: Runtime, recorder: Recorder, run: Run, now: datetime, se
     """One stop of the clock: the leaders' work that is due, then the outbox, sent by
     `senders` instances side by side."""
     recorder.now = now
+    if now.timetz().replace(tzinfo=None) == TICKS[0]:  # the server's nightly job, before 07:00
+        async with runtime.sessions.begin() as session:
+            await goals.close_ended(session, now.astimezone(LOCAL_TIME).date(), now)
     await _work(runtime, run, now)
     owners = [f"sim-{n}" for n in range(senders)]
     batches = await asyncio.gather(*(outbox_edge.tick(runtime.proactive, now, o) for o in owners))
@@ -236,7 +273,11 @@ async def _work(runtime: Runtime, run: Run, now: datetime) -> None:
 
 
 async def _do(session: AsyncSession, actor: Actor, reminder: Reminder, now: datetime) -> None:
-    """Report status, write the evaluation or revise a goal, on every goal of the units."""
+    """Report status, write the evaluation or revise a goal, on every goal of the units.
+    Drafting for a period that has no goals yet (next year's agreement) carries this
+    year's goals into it, sent for approval; the department head approves them."""
+    if reminder.subject is ItemKind.DRAFTING and await _carried(session, actor, reminder, now):
+        return
     found = await session.scalars(
         select(Goal).where(
             Goal.unit_id.in_(reminder.unit_ids),
@@ -253,20 +294,76 @@ async def _do(session: AsyncSession, actor: Actor, reminder: Reminder, now: date
             await _revise(session, actor, goal, now)
 
 
+async def _carried(session: AsyncSession, actor: Actor, reminder: Reminder, now: datetime) -> bool:
+    """Carry the units' goals of the period before into the reminder's period, if they
+    have none there yet (next year's agreements); whether they were."""
+    later = await session.get_one(Period, reminder.period_id)
+    written = await session.scalar(
+        select(Goal.id).where(Goal.unit_id.in_(reminder.unit_ids), Goal.period_id == later.id)
+    )
+    if written is not None:
+        return False
+    earlier = await session.scalars(
+        select(Goal)
+        .join(Period, Period.id == Goal.period_id)
+        .where(Goal.unit_id.in_(reminder.unit_ids), Period.ends_on < later.starts_on,
+               Goal.state.in_((GoalState.APPROVED, GoalState.CLOSED)))
+        .order_by(Period.starts_on.desc(), Goal.id)
+    )  # fmt: skip
+    newest = list(earlier)
+    latest_period = newest[0].period_id if newest else None  # the period just before
+    for goal in (g for g in newest if g.period_id == latest_period):
+        carried = await goals.carry_over(session, actor, goal.id, now)
+        copy = await session.get_one(Goal, carried.goal.id)
+        if copy.state != GoalState.DRAFT:
+            continue
+        await _revise(session, actor, copy, now)
+        await _approve(session, copy, now)
+    return True
+
+
+async def _approve(session: AsyncSession, goal: Goal, now: datetime) -> None:
+    """The unit's department head approves the goal at once."""
+    head = await session.scalar(
+        select(RoleAssignment.person_id)
+        .join(Unit, Unit.department_id == RoleAssignment.department_id)
+        .where(Unit.id == goal.unit_id, RoleAssignment.role == Role.DEPARTMENT_HEAD)
+        .limit(1)
+    )
+    if head is None:
+        return
+    actor = await people.actor_on(session, head, now.astimezone(LOCAL_TIME).date())
+    await goals.approve(session, actor, goal.id, goal.revision, now)
+
+
 async def _revise(session: AsyncSession, actor: Actor, goal: Goal, now: datetime) -> None:
     """After the budget: the goal sent for approval again as it stands."""
     bearings = await session.scalars(
         select(GoalBearing.bearing_id).where(GoalBearing.goal_id == goal.id)
     )
-    content = _completed(goals.content_of(goal, tuple(bearings)), actor, now.date())
+    unit_type = await session.scalar(select(Unit.unit_type).where(Unit.id == goal.unit_id))
+    template = profile(actor.profile).template_for(unit_type or "")
+    period = await session.get_one(Period, goal.period_id)
+    content = _completed(goals.content_of(goal, tuple(bearings)), actor, now.date(), template)
+    # By next summer, or by the end of its own period if that comes first.
+    content = replace(content, deadline=min(content.deadline or period.ends_on, period.ends_on))
     await goals.save(session, actor, goal.unit_id, content, submit=True, now=now, goal_id=goal.id)
 
 
-def _completed(content: GoalContent, actor: Actor, today: date) -> GoalContent:
+def _completed(content: GoalContent, actor: Actor, today: date, template: Template) -> GoalContent:
     """The goal with the fields the demo file leaves out filled in, as a leader adjusting
-    it after the budget would: the template asks them all."""
+    it after the budget would: the template asks them all (Jammerbugt's schools also the
+    national goal and the grades, and every unit the scorecard perspective)."""
+    asked = template.names
+    extra = dict(content.extra)
+    if "national_goal" in asked:
+        extra.setdefault("national_goal", "wellbeing")
+    if "grades" in asked:
+        extra.setdefault("grades", ["middle"])
     return replace(
         content,
+        extra=extra,
+        perspective=content.perspective or ("quality" if "perspective" in asked else None),
         goal_type=content.goal_type or "development",
         expected_effect=content.expected_effect or "Flere oplever en forskel i hverdagen.",
         success_criteria=content.success_criteria or ("Mindst 80 % svarer »godt« i målingen",),

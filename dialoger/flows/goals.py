@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -32,6 +32,8 @@ from store.views import ProgressView
 
 REVIEW = "review"
 UNIT = "unit"
+PERIOD = "period"
+PERIODS_OPEN = "_periods_open"  # the next period's drafting is open: which period is asked
 NO_BEARING = "no_bearing_reason"
 UNIT_FIXED = "_unit_fixed"  # the unit was given (one unit, or a saved goal): never asked
 NONE_WORDS = frozenset({"ingen", "none", "intet", "ingen af dem", "0"})
@@ -47,15 +49,26 @@ def flow_name(key: str) -> str:
 
 @dataclass(frozen=True)
 class GoalData:
-    context: DraftingContext
+    context: DraftingContext  # the current period's (or the only one open)
     leader: str
     today: date | None = None  # for a deadline written without a year, or one passed
+    # Per period id, for each other period open for drafting today (the next one).
+    others: Mapping[int, DraftingContext] = field(default_factory=dict)
+
+    def at(self, answers: Mapping[str, Any]) -> DraftingContext:
+        """The drafting context of the period the dialogue's goal is for."""
+        return self.others.get(answers.get(PERIOD), self.context)  # type: ignore[arg-type]
 
 
 async def load(ctx: Context) -> GoalData:
     actor = ctx.require_actor()
     context = await goals.drafting_context(ctx.session, actor, ctx.today)
-    return GoalData(context, actor.person_name, ctx.today)
+    others = {
+        p.id: await goals.drafting_context(ctx.session, actor, ctx.today, p.id)
+        for p in context.periods
+        if p.id is not None and p.id != context.period_id
+    }
+    return GoalData(context, actor.person_name, ctx.today, others)
 
 
 def refuse(data: GoalData, texts: Texts) -> str | None:
@@ -69,9 +82,15 @@ def refuse(data: GoalData, texts: Texts) -> str | None:
 
 
 def prefill(data: GoalData) -> dict[str, Any]:
-    """A leader of one unit is not asked which unit."""
+    """A leader of one unit is not asked which unit; the period is asked only while the
+    next one's goals are being drafted."""
     units = data.context.units
-    return {UNIT: _unit_answer(units[0]), UNIT_FIXED: True} if len(units) == 1 else {}
+    found: dict[str, Any] = (
+        {UNIT: _unit_answer(units[0]), UNIT_FIXED: True} if len(units) == 1 else {}
+    )
+    if data.others:
+        found[PERIODS_OPEN] = True
+    return found
 
 
 def _unit_answer(unit: goals.DraftingUnit) -> dict[str, Any]:
@@ -127,6 +146,7 @@ def answers_from(goal: goals.GoalDetail, unit: goals.DraftingUnit) -> dict[str, 
         "deadline": content.deadline.isoformat() if content.deadline else None,
         "responsible": content.responsible,
         **content.extra,
+        PERIOD: goal.period.id if goal.period else None,
         "_goal": goal.id,
         "_version": goal.version,
         "_state": goal.state.value,
@@ -142,11 +162,12 @@ def _ask_field(name: str) -> Asker[GoalData]:
     def ask(a: Ask[GoalData]) -> list[Reply]:
         data: GoalData = a.data
         unit = a.progress.answers.get(UNIT, {}).get("id")
-        question = _question(name, data, unit, a.texts)
+        context = data.at(a.progress.answers)
+        question = _question(name, context, unit, a.texts)
         if a.repeat:
             return [say(question)]
         content = content_from(a.progress.answers, data.leader)
-        card = cards.field_card(name, data.context, unit, content, a.progress.id, name, a.texts)
+        card = cards.field_card(name, context, unit, content, a.progress.id, name, a.texts)
         if card is None:
             return [say(question)]
         return [say(question), card_reply(a.turn, card)]
@@ -154,15 +175,47 @@ def _ask_field(name: str) -> Asker[GoalData]:
     return ask
 
 
-def _question(name: str, data: GoalData, unit: Any, texts: Texts) -> str:
+def _question(name: str, context: DraftingContext, unit: Any, texts: Texts) -> str:
     lines = [texts(f"maal.felt.{name}.spoerg"), f"_{texts(f'maal.felt.{name}.coach')}_"]
     if FIELDS.get(name) is Kind.BEARINGS:
-        found = data.context.bearings_for(unit)
+        found = context.bearings_for(unit)
         lines.insert(1, "\n".join(f"{n}. {b.title}" for n, b in enumerate(found, start=1)))
     elif name in CHOICES:
         labels = [texts(f"maal.valg.{name}.{v.value}") for v in CHOICES[name]]
         lines.insert(1, "\n".join(f"{n}. {label}" for n, label in enumerate(labels, start=1)))
     return "\n\n".join(line for line in lines if line)
+
+
+def _ask_period(a: Ask[GoalData]) -> list[Reply]:
+    """While the next period's goals are drafted: this period's goal, or the next one's."""
+    data = a.data
+    choices = _period_choices(data)
+    lines = [
+        a.texts("maal.periode_valg_nu" if n == 1 else "maal.periode_valg_naeste",
+                period=p.name, start=a.texts.date(p.starts_on))
+        for n, p in enumerate(choices, start=1)
+    ]  # fmt: skip
+    listing = "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+    return [say(a.texts("maal.vaelg_periode") + "\n\n" + listing)]
+
+
+def _period_choices(data: GoalData) -> list[Any]:
+    current = [data.context.period] if data.context.period else []
+    return current + [c.period for c in data.others.values() if c.period]
+
+
+def _parse_period(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
+    """By number, or by a word of its name ("2027", "næste")."""
+    choices = _period_choices(data)
+    text = fold(str(raw)).strip(" .")
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return Ok(choices[int(text) - 1].id)
+    if text in ("naeste", "next", "naeste aar") and len(choices) > 1:
+        return Ok(choices[-1].id)
+    hits = [p for p in choices if text and text in fold(p.name)]
+    if len(hits) == 1:
+        return Ok(hits[0].id)
+    return Problem("maal.periode_ugyldig", {"answer": shorten(str(raw), 40), "count": len(choices)})
 
 
 def _ask_unit(a: Ask[GoalData]) -> list[Reply]:
@@ -175,12 +228,13 @@ def _ask_review(a: Ask[GoalData]) -> list[Reply]:
     data: GoalData = a.data
     answers = a.progress.answers
     unit = answers[UNIT]["id"]
-    template = data.context.template(unit)
+    context = data.at(answers)
+    template = context.template(unit)
     assert template is not None, "the unit was chosen among the leader's own"
     content = content_from(answers, data.leader)
     flags = _flags(data, unit, content, answers)
     card = cards.review_card(
-        template, data.context, unit, content, a.progress.id, a.texts,
+        template, context, unit, content, a.progress.id, a.texts,
         flags=flags, return_comment=answers.get("_comment"),
         goal_version=answers.get("_version") if answers.get("_state") in _REVISED else None,
     )  # fmt: skip
@@ -196,9 +250,10 @@ def _flags(
     data: GoalData, unit: Any, content: GoalContent, answers: Mapping[str, Any]
 ) -> tuple[str, ...]:
     found = []
-    drafting = data.context.unit(unit)
+    context = data.at(answers)
+    drafting = context.unit(unit)
     own = 1 if answers.get("_goal") else 0
-    if drafting and drafting.active_goals - own >= data.context.profile.goal_limit:
+    if drafting and drafting.active_goals - own >= context.profile.goal_limit:
         found.append(goals.FLAG_OVER_LIMIT)
     if goals.statutory(content):
         found.append(goals.FLAG_STATUTORY)
@@ -283,7 +338,7 @@ def _parts(raw: Any) -> list[str]:
 
 def _parse_bearings(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
     """Numbers from the list (typed) or ids (card), or none."""
-    found = data.context.bearings_for(answers.get(UNIT, {}).get("id"))
+    found = data.at(answers).bearings_for(answers.get(UNIT, {}).get("id"))
     parts = _parts(raw)
     if not parts or all(fold(p) in NONE_WORDS for p in parts):
         return Ok([])
@@ -299,7 +354,8 @@ def _parse_bearings(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Par
 
 def _parse_bearing_ids(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Parsed:
     """From the card: bearing ids, which must be the unit's committee's, or "none"."""
-    offered = {str(b.id) for b in data.context.bearings_for(answers.get(UNIT, {}).get("id"))}
+    context = data.at(answers)
+    offered = {str(b.id) for b in context.bearings_for(answers.get(UNIT, {}).get("id"))}
     parts = [p for p in str(raw).split(",") if p.strip()]
     if not parts or parts == ["none"]:
         return Ok([])
@@ -336,7 +392,7 @@ def _parse_deadline(raw: Any, data: GoalData, answers: Mapping[str, Any]) -> Par
         return Problem("maal.dato_ugyldig", {"answer": shorten(str(raw), 40)})
     if data.today and found < data.today:
         return Problem("maal.frist_forbi", {"when": found})
-    period = data.context.period
+    period = data.at(answers).period  # the goal's own period, which may be the next one
     checked = _guarded(lambda: goals.check_deadline(found, period))
     return Ok(found.isoformat()) if isinstance(checked, Ok) else checked
 
@@ -390,7 +446,7 @@ def _navigate(progress: ProgressView, text: str, data: GoalData, texts_: Texts) 
     """At the review, "ret effekt" or just a field's label goes back to that field."""
     if progress.step != REVIEW:
         return None
-    names = template_names(data.context.profile, progress.answers)
+    names = template_names(data.at(progress.answers).profile, progress.answers)
     return named_part(text, {name: texts_(f"maal.felt.{name}.label") for name in names})
 
 
@@ -402,6 +458,7 @@ async def finish(ctx: Context, progress: ProgressView, data: GoalData) -> list[R
     saved = await goals.save(
         ctx.session, actor, answers[UNIT]["id"], content_from(answers, data.leader),
         submit=submit, now=ctx.turn.now, origin=progress.id, goal_id=answers.get("_goal"),
+        period_id=answers.get(PERIOD),
     )  # fmt: skip
     goal = saved.goal
     waiting = ctx.texts("maal.til_godkendelse", leader=actor.person_name, title=goal.content.title)
@@ -439,7 +496,10 @@ async def _tell_leaders(ctx: Context, saved: goals.Saved, submit: bool) -> list[
 def build(chosen: Profile) -> Flow[GoalData]:
     """The goal dialogue of one profile."""
     required = _required(chosen)
-    steps = [Step(UNIT, _ask_unit, _parse_unit, applies=lambda answers: UNIT_FIXED not in answers)]
+    steps = [
+        Step(PERIOD, _ask_period, _parse_period, applies=lambda answers: PERIODS_OPEN in answers),
+        Step(UNIT, _ask_unit, _parse_unit, applies=lambda answers: UNIT_FIXED not in answers),
+    ]
     for name in chosen.field_order():
         steps.append(
             Step(name, _ask_field(name), _parser(name), optional=not required[name],
