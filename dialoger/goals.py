@@ -169,10 +169,10 @@ async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
     current = found[0]
     data: goals_flow.GoalData = await flow.load(ctx)
     if goals_flow.PERIODS_OPEN in current.answers and goals_flow.PERIOD not in current.answers:
-        return await runner.resume(ctx, current, "goals_flow.vaelg_periode_foerst")
+        return await runner.resume(ctx, current, "maal.vaelg_periode_foerst")
     unit = current.answers.get(goals_flow.UNIT, {}).get("id")
     if unit is None:
-        return await runner.resume(ctx, current, "goals_flow.vaelg_enhed_foerst")
+        return await runner.resume(ctx, current, "maal.vaelg_enhed_foerst")
     content = goals_flow.content_from(current.answers, data.leader)
     context = data.at(current.answers)
     template = context.template(unit)
