@@ -281,7 +281,7 @@ def zoo() -> dict[str, dict[str, Any]]:
         built.update({f"{group}.{k}": v for k, v in module.CARDS.items()})
     built.update({f"dialog.{k}": v for k, v in _dialogue_cards().items()})
     built.update({f"status.{k}": v for k, v in _status_cards().items()})
-    built.update({f"maal.{k}": v for k, v in _goal_cards().items()})
+    built.update({f"goals.{k}": v for k, v in _goal_cards().items()})
     built.update({f"overblik.{k}": v for k, v in _overview_cards().items()})
     return built
 
