@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kort.catalogue import Texts, texts
-from kort.documents import excel, pdf
 from kort.documents.journal import file_name, metadata
 from store import committees
 from store import documents as documents_store
@@ -41,6 +41,15 @@ class Rendered:
         return metadata(self.meta, t or texts())
 
 
+def _layout() -> tuple[ModuleType, ModuleType]:
+    """The Excel and PDF layout modules, loaded when a document is first made: ReportLab,
+    matplotlib and openpyxl take seconds to import, which every `pejling` command and every
+    start of the server would otherwise pay for nothing."""
+    from kort.documents import excel, pdf
+
+    return excel, pdf
+
+
 async def render(
     session: AsyncSession,
     request: DocumentRequest,
@@ -57,6 +66,7 @@ async def render(
     report, title = await _report(session, request, now, t)
     # Drawing and laying out take seconds for a large committee: in a worker thread, so
     # the server goes on answering other turns meanwhile.
+    excel, pdf = _layout()
     if request.format == "xlsx":
         content = await asyncio.to_thread(excel.workbook, report, t)
     else:
@@ -102,6 +112,7 @@ async def _summary(
     municipality = await session.get_one(Municipality, committee.municipality_id)
     title = t("dokument.referat_titel", committee=committee.name)
     name = file_name(f"{title} {held.starts_at.astimezone(LOCAL_TIME).date()}", "pdf")
+    _, pdf = _layout()
     content = await asyncio.to_thread(pdf.summary, found, committee.name, municipality.name, t)
     meta = JournalMeta(
         title,
@@ -143,6 +154,7 @@ async def _trail(
         ]
         for line in trail.lines
     ]
+    _, pdf = _layout()
     content = await asyncio.to_thread(pdf.table, title, period.name, header, rows, t)
     name = file_name(f"{title} {period.name}", "pdf")
     meta = JournalMeta(title, committee.name, period.name, author, now, name, None, case_number)

@@ -15,7 +15,6 @@ from adaptive_cards import types as t
 from kort import actions
 from kort.catalogue import Texts
 from kort.common import button, buttons, card, color_word, text, title
-from kort.documents.chart import card_strip
 from store.documentviews import CommitteeReport, ReportGoal
 from store.enums import Color, EvaluationKind
 from store.text import shorten
@@ -167,6 +166,9 @@ def _picture(goal: ReportGoal, texts: Texts, period: tuple[date, date] | None) -
     Adaptive Cards take from 1.2 and Teams does not count against a message's size)."""
     if period is None or not goal.statuses:
         return []
+    # matplotlib loads on the first strip drawn, not with every command and server start.
+    from kort.documents.chart import card_strip
+
     png = card_strip(goal, period[0], period[1], texts)
     url = "data:image/png;base64," + base64.b64encode(png).decode()
     alt = texts(

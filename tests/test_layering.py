@@ -222,3 +222,18 @@ def test_the_product_commands_load_no_development_tool() -> None:
 
     assert loaded("serve") == "[]"
     assert "bot.devtools.chat.cli" in loaded("chat")
+
+
+def test_starting_a_command_loads_no_document_library() -> None:
+    """ReportLab, matplotlib and openpyxl take seconds to import: they load when the first
+    document or course strip is made, not with `pejling serve` or any other command."""
+    probe = (
+        "import sys\n"
+        "from bot import app, cli\n"
+        "cli._parser(['serve'])\n"
+        "heavy = ('matplotlib', 'reportlab', 'openpyxl')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
