@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cardcheck import schema_errors
+from cardcheck import coloured_runs, schema_errors
 from harness import button_data, buttons, card_text, walk
 from kort import actions
 from kort.bearings import (
@@ -399,19 +399,10 @@ def test_colour_is_never_the_only_signal() -> None:
         "warning": ("Gul", "Yellow"),
         "good": ("Grøn", "Green"),
     }
-    coloured = 0
-    for name, card in CARDS.items():
-        for node in walk(card):
-            # A status is a dot in its colour and the word beside it, in one RichTextBlock.
-            if node.get("type") == "TextRun":
-                continue  # read with the rest of its RichTextBlock
-            runs = node.get("inlines") if node.get("type") == "RichTextBlock" else [node]
-            said = "".join(str(run.get("text", "")) for run in runs)
-            for run in runs:
-                if run.get("type") in ("TextBlock", "TextRun") and run.get("color") in words:
-                    coloured += 1
-                    assert any(w in said for w in words[run["color"]]), (name, said)
-    assert coloured > 20
+    coloured = coloured_runs(CARDS, words)
+    for name, colour, said in coloured:
+        assert any(w in said for w in words[colour]), (name, said)
+    assert len(coloured) > 20
 
 
 # --- the meeting ----------------------------------------------------------------------------
