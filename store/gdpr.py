@@ -42,9 +42,11 @@ from store.models import (
     Evaluation,
     Goal,
     GoalEvent,
+    KnowledgeItem,
     Matter,
     Meeting,
     Municipality,
+    Period,
     Person,
     Preparation,
     RoleAssignment,
@@ -86,6 +88,7 @@ ACTIONS = {
     "commented": "kommentar",
 }
 EVALUATIONS = {"midway": "midtvejsevaluering", "final": "slutrapport"}
+KNOWLEDGE = {"text": "tekst", "link": "link", "figure": "nøgletal"}
 
 Section = list[dict[str, Any]]
 
@@ -448,6 +451,23 @@ async def _bearings_decided(session: AsyncSession, person: Person) -> Section:
     ]
 
 
+async def _knowledge(session: AsyncSession, person: Person) -> Section:
+    """The pieces of committees' knowledge packs the person entered last (an import from
+    a file names no one)."""
+    rows = await session.execute(
+        select(KnowledgeItem, Committee.name, Period.name)
+        .join(Committee, Committee.id == KnowledgeItem.committee_id)
+        .join(Period, Period.id == KnowledgeItem.period_id)
+        .where(KnowledgeItem.entered_by == person.id)
+        .order_by(KnowledgeItem.updated_at, KnowledgeItem.id)
+    )
+    return [
+        {"titel": k.title, "art": KNOWLEDGE.get(k.kind, k.kind), "udvalg": committee,
+         "periode": period, "indtastet": iso(k.updated_at)}
+        for k, committee, period in rows
+    ]  # fmt: skip
+
+
 async def _channels(session: AsyncSession, person: Person) -> Section:
     rows = await session.scalars(
         select(Committee).where(Committee.channel_linked_by == person.id).order_by(Committee.name)
@@ -551,6 +571,7 @@ SECTIONS: Sequence[tuple[str, Callable[[AsyncSession, Person], Awaitable[Section
     ("kommentarer_til_referater", _comments),
     ("sager_afgjort", _matters),
     ("pejlemærker_besluttet", _bearings_decided),
+    ("viden_indtastet", _knowledge),
     ("kanaler_tilknyttet", _channels),
     ("fravær", _away),
     ("stedfortræder_for", _deputy),

@@ -21,11 +21,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from meetingkit import HELD, NOTE, bearing, content_for, held_and_approved, plan_meeting, prepare
 from store import absences as absences_store
-from store import audit, bearings, conversations, gdpr, meetings, outbox, people, progress
+from store import (
+    audit,
+    bearings,
+    conversations,
+    gdpr,
+    knowledge,
+    meetings,
+    outbox,
+    people,
+    progress,
+)
 from store.enums import Color, DispatchState
 from store.errors import DomainError
+from store.gdpr import iso
 from store.importer import import_org
-from store.models import AuditEvent, Base, Bearing, Goal, Person, Unit
+from store.models import AuditEvent, Base, Bearing, Committee, Goal, Period, Person, Unit
 from store.orgfile import OrgFile
 from store.people import identify
 from store.status import latest_statuses, record_status
@@ -211,6 +222,25 @@ async def test_the_export_holds_the_bearing_decisions_the_person_recorded(
     assert found["pejlemærker_besluttet"] == [
         {"pejlemærke": "Mere udeliv", "udvalg": "Børne- og Uddannelsesudvalget",
          "besluttet": "2026-12-11"},
+    ]  # fmt: skip
+
+
+async def test_the_export_holds_the_knowledge_the_person_entered(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    async with sessions.begin() as session:
+        camilla = await actor_of(session, demo, "camilla")
+        committee = await id_of(session, Committee, "buu", demo)
+        period = await id_of(session, Period, "valgperiode-2026-2029", demo)
+        figure = knowledge.entry({"kind": "nøgletal", "title": "Trivsel i indskolingen",
+                                  "value": "82", "unit": "%", "year": "2026"})  # fmt: skip
+        await knowledge.save(session, camilla, committee, period, figure, NOW)
+    async with sessions() as session:
+        found = await gdpr.export(session, camilla.municipality_id, camilla.person_id, NOW)
+    assert found["viden_indtastet"] == [
+        {"titel": "Trivsel i indskolingen", "art": "nøgletal",
+         "udvalg": "Børne- og Uddannelsesudvalget", "periode": "Valgperioden 2026–2029",
+         "indtastet": iso(NOW)},
     ]  # fmt: skip
 
 
