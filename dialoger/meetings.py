@@ -170,13 +170,20 @@ async def send_pack(ctx: Context) -> TurnResult:
     actor = ctx.require_actor()
     meetings.require_administration(actor)
     found = await meetings.meeting(ctx.session, actor, _id(ctx.turn.data.get("meeting")))
-    linked = await committees.committees(ctx.session, actor.municipality_id)
-    if not any(c.id == found.committee_id and c.channel_id for c in linked):
+    linked = {c.id for c in await committees.committees(ctx.session, actor.municipality_id)
+              if c.channel_id}  # fmt: skip
+    if found.committee_id not in linked:
         return TurnResult((say(ctx.texts("moede.ingen_kanal", committee=found.committee_name)),))
+    guests = [(cid, name) for cid, name in found.joint if cid in linked]
     due = Due(actor.municipality_id, Kind.PACK, found.id)
-    return TurnResult(
-        (say(ctx.texts("moede.pakke_sendes", committee=found.committee_name)),), dispatch=(due,)
-    )
+    if not found.joint:
+        said = ctx.texts("moede.pakke_sendes", committee=found.committee_name)
+        return TurnResult((say(said),), dispatch=(due,))
+    names = ", ".join([found.committee_name, *(name for _, name in guests)])
+    replies = [say(ctx.texts("moede.pakke_sendes_flere", committees=names))]
+    replies += [say(ctx.texts("moede.ingen_kanal", committee=name))
+                for cid, name in found.joint if cid not in linked]  # fmt: skip
+    return TurnResult(tuple(replies), dispatch=tuple(due.in_every_channel(c for c, _ in guests)))
 
 
 # --- summary buttons ---------------------------------------------------------------------------
@@ -239,12 +246,13 @@ async def approve_summary(ctx: Context) -> TurnResult:
     summary = done.summary
     tell_of_summary(ctx, done, "posted", "referat.godkendt_besked")
     due = Due(actor.municipality_id, Kind.SUMMARY, summary.meeting.id)
+    posts = due.in_every_channel(cid for cid, _ in summary.meeting.joint)
     added = len(summary.content.bearings)
     replies = (
         say(ctx.texts("referat.godkendt", count=added, committee=summary.meeting.committee_name)),
         card_reply(ctx.turn, summary_card(summary, ctx.texts, mode="posted")),
     )
-    return TurnResult(replies, dispatch=(due,))
+    return TurnResult(replies, dispatch=tuple(posts))
 
 
 async def decide_matter(ctx: Context) -> TurnResult:

@@ -143,18 +143,16 @@ async def meeting_message(
         return None  # the meeting has begun: a request, reminder or pack is of no use now
     municipality = await municipalities.by_id(session, held.municipality_id)
     t = texts(municipality.language)
+    channel = item.committee_id or held.committee_id  # a joint meeting's other committee
     if item.kind is Kind.PACK:
         built = await meeting_pack.pack(session, held.id)
-        return Message(
-            _with_document(pack_cards(built, t), "pakke", held, t), committee_id=held.committee_id
-        )
+        return Message(_with_document(pack_cards(built, t), "pakke", held, t), committee_id=channel)
     if item.kind is Kind.SUMMARY:
         summary = await summaries.of_meeting(session, held.id)
         assert summary is not None  # due only once approved
         shown = await summaries.view(session, summary)
         return Message(
-            _with_document(summary_cards(shown, t), "referat", held, t),
-            committee_id=held.committee_id,
+            _with_document(summary_cards(shown, t), "referat", held, t), committee_id=channel
         )
     uses_goals = profile(municipality.profile).uses_goals
     return await _request(session, item, held, t, uses_goals)

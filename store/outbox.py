@@ -33,7 +33,7 @@ from store.db import dialect_name, rowcount
 from store.enums import DispatchState, MeetingState, SummaryState
 from store.meetings import views
 from store.meetingviews import MeetingView
-from store.models import Dispatch, Meeting, Municipality, Summary
+from store.models import Dispatch, Meeting, MeetingCommittee, Municipality, Summary
 from store.people import leaders_by_unit
 from store.profiles import Profile, profile
 from store.working_days import working_day_on_or_before
@@ -80,16 +80,26 @@ class Due:
     unit_id: int | None = None
     person_id: int | None = None  # a request or reminder goes to each leader on its own
     at: datetime | None = field(default=None, compare=False)  # when it fell due
+    # A pack or summary for another committee taking part in a joint meeting: posted in
+    # that committee's channel. None: the meeting's own committee.
+    committee_id: int | None = None
 
     @property
     def key(self) -> str:
         unit = f":{self.unit_id}" if self.unit_id is not None else ""
         person = f":{self.person_id}" if self.person_id is not None else ""
-        return f"meeting:{self.meeting_id}:{self.kind}{unit}{person}"
+        guest = f":c{self.committee_id}" if self.committee_id is not None else ""
+        return f"meeting:{self.meeting_id}:{self.kind}{unit}{person}{guest}"
 
     def planned(self, now: datetime) -> Planned:
-        payload = {"meeting": self.meeting_id, "unit": self.unit_id, "person": self.person_id}
+        payload = {"meeting": self.meeting_id, "unit": self.unit_id, "person": self.person_id,
+                   "committee": self.committee_id}  # fmt: skip
         return Planned(self.municipality_id, self.key, self.kind, self.at or now, payload)
+
+    def in_every_channel(self, joint: Iterable[int]) -> list[Due]:
+        """This pack or summary for the meeting's own committee, and one for each committee
+        taking part in it: each channel gets its own, sent and retried on its own."""
+        return [self, *(replace(self, committee_id=committee) for committee in sorted(joint))]
 
     @classmethod
     def of(
@@ -98,7 +108,7 @@ class Due:
         """The meeting message an outbox row holds."""
         return cls(
             municipality_id, Kind(kind), payload["meeting"], payload.get("unit"),
-            payload.get("person"), at,
+            payload.get("person"), at, payload.get("committee"),
         )  # fmt: skip
 
 
@@ -406,7 +416,8 @@ class _Planned:
         found: list[Due] = []
         pack_at = due_at(meeting.starts_at, settings.pack_days, closed)
         if now >= pack_at:
-            found.append(Due(self.municipality_id, Kind.PACK, meeting.id, at=pack_at))
+            pack = Due(self.municipality_id, Kind.PACK, meeting.id, at=pack_at)
+            found += pack.in_every_channel(cid for cid, _ in meeting.joint)
         ask_at = due_at(meeting.starts_at, settings.preparation_days, closed)
         if now < ask_at or not settings.preparation_requests:
             return found
@@ -428,7 +439,30 @@ async def _summaries_due(session: AsyncSession, now: datetime) -> list[Due]:
             Summary.state == SummaryState.APPROVED, Summary.approved_at > now - SUMMARY_WINDOW
         )
     )
-    return [Due(m, Kind.SUMMARY, meeting, at=at) for m, meeting, at in rows]
+    approved = rows.all()
+    joint = await joint_committees(session, [meeting for _, meeting, _ in approved])
+    return [
+        item
+        for m, meeting, at in approved
+        for item in Due(m, Kind.SUMMARY, meeting, at=at).in_every_channel(joint.get(meeting, ()))
+    ]
+
+
+async def joint_committees(
+    session: AsyncSession, meeting_ids: Sequence[int]
+) -> dict[int, list[int]]:
+    """Meeting id → the other committees taking part in it (joint meetings only)."""
+    if not meeting_ids:
+        return {}
+    rows = await session.execute(
+        select(MeetingCommittee.meeting_id, MeetingCommittee.committee_id).where(
+            MeetingCommittee.meeting_id.in_(meeting_ids)
+        )
+    )
+    found: dict[int, list[int]] = {}
+    for meeting, committee in rows:
+        found.setdefault(meeting, []).append(committee)
+    return found
 
 
 async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, Profile]:
