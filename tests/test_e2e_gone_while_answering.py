@@ -32,6 +32,7 @@ T = texts("da")
 LAST_DAY = datetime(2029, 12, 31, 15, 0, tzinfo=LOCAL_TIME)
 NEXT_MORNING = datetime(2030, 1, 1, 8, 0, tzinfo=LOCAL_TIME)
 NARRATIVE = "Legepatruljen kom i gang i alle frikvarterer i december."
+CLOSED = T("status.maal_lukket", goal="Flere elever trives i frikvartererne")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -78,9 +79,9 @@ async def test_a_status_form_submitted_after_the_goal_closed_says_so_and_keeps_t
 
     everything = said(replies) + str(body)
     assert T("fejl.teknisk") not in everything
-    assert "Flere elever trives i frikvartererne" in everything
-    assert "lukket" in everything
-    assert NARRATIVE in everything  # what she wrote comes back to her
+    assert CLOSED in everything
+    assert NARRATIVE in everything  # what she wrote comes back to her, in place of the form
+    assert T("status.kort.knap_gem") not in everything
     assert len(await status_updates(pejling, "boegeskov-skole-trivsel")) == 1  # the demo's own
     [dialogue] = await progress_of(pejling, "mette")
     assert dialogue.state != "active"
@@ -90,15 +91,18 @@ async def test_a_status_dialogue_taken_up_again_after_the_goal_closed_ends_with_
     pejling: RunningPejling,
 ) -> None:
     """She opened the form on the last day and comes back to it the next morning by
-    typing `status`: the form cannot be shown again for a closed goal."""
-    await open_the_status_form(pejling)
+    typing `status`: the form cannot be shown again for a closed goal, and the one in
+    the chat says why instead of offering to save."""
+    form = await open_the_status_form(pejling)
     await night_closes_the_period(pejling)
 
     replies = await pejling.say("mette", "status")
 
     everything = said(replies)
     assert T("fejl.teknisk") not in everything
-    assert "Flere elever trives i frikvartererne" in everything and "lukket" in everything
+    assert CLOSED in everything
+    [old] = [m for m in pejling.fake.messages_in(form.conversation_id) if m.id == form.id]
+    assert card_text(old.cards[-1]) == CLOSED
     [dialogue] = await progress_of(pejling, "mette")
     assert dialogue.state != "active"
 
@@ -115,7 +119,7 @@ async def test_a_typed_answer_after_the_goal_closed_is_not_saved_on_another_goal
     again = await pejling.say("mette", "1")
 
     assert T("fejl.teknisk") not in said(replies) + said(again)
-    assert "lukket" in said(replies) and NARRATIVE in said(replies)
+    assert CLOSED in said(replies) and NARRATIVE in said(replies)
     for goal in ("boegeskov-skole-trivsel", "boegeskov-skole-laesning"):
         assert NARRATIVE not in [s.narrative for s in await status_updates(pejling, goal)]
 
@@ -150,8 +154,27 @@ async def test_a_goal_sent_after_a_new_org_file_moved_the_leader_says_why_and_ke
 
     everything = said(replies)
     assert T("fejl.teknisk") not in everything
-    assert "Bøgeskov Skole" in everything
+    assert T("maal.enhed_ikke_din_mere", unit="Bøgeskov Skole") in everything
     assert TYPED["title"] in everything and TYPED["expected_effect"] in everything
     assert await new_goals(pejling) == []
+    [dialogue] = await progress_of(pejling, "mette")
+    assert dialogue.state != "active"
+
+
+async def test_the_goal_form_asked_for_after_a_new_org_file_moved_the_leader_says_why(
+    pejling: RunningPejling,
+) -> None:
+    """Halfway through, she asks for the whole goal as one form: it cannot be drawn for
+    a unit that is no longer hers."""
+    await pejling.say("mette", "nyt mål")
+    await answer(pejling, "mette", METTE_ALL[:4])
+    await reimported(pejling, moved_to(pejling.org, "mette", "engholm-skole"))
+
+    replies = await pejling.say("mette", "formular")
+
+    everything = said(replies)
+    assert T("fejl.teknisk") not in everything
+    assert T("maal.enhed_ikke_din_mere", unit="Bøgeskov Skole") in everything
+    assert TYPED["title"] in everything
     [dialogue] = await progress_of(pejling, "mette")
     assert dialogue.state != "active"
