@@ -91,6 +91,12 @@ Asker = Callable[[Ask[D]], list[Reply]]
 Applies = Callable[[Mapping[str, Any]], bool]
 # A typed message that moves to another step: that step's name, or None.
 Navigator = Callable[[ProgressView, str, D, Texts], str | None]
+# Why a dialogue cannot go on because what it is about has gone since it began (see `Flow.gone`).
+Gone = Callable[["Context", ProgressView, D], Awaitable[DomainError | None]]
+
+
+async def _nothing_gone(ctx: Context, progress: ProgressView, data: Any) -> DomainError | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,14 @@ class Flow(Generic[D]):
     navigate: Navigator[D] = lambda progress, text, data, texts: None
     # Answers a new dialogue starts with (e.g. the unit, when the leader has one).
     prefill: Callable[[D], dict[str, Any]] = lambda data: {}
+    # Asked before each turn of a dialogue under way: why it can no longer be finished,
+    # now that what it is about has gone (the goal was closed, the unit is no longer the
+    # leader's), or None. Only then may it look in the store; the loaded data tells.
+    gone: Gone[D] = _nothing_gone
+    # The steps whose answers are the person's own words, each with the catalogue key of
+    # its label (or None): given back to them when the dialogue has to end unsaved, so
+    # nothing they wrote is lost.
+    own_words: Mapping[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [step.name for step in self.steps]
@@ -217,6 +231,24 @@ def advance(flow: Flow[D], progress: ProgressView, turn: Turn, data: D, texts: T
 
 
 FORM_FIELDS = "fields"  # card data: the inputs a form holds
+
+
+def written(
+    flow: Flow[D], progress: ProgressView, texts: Texts, turn: Turn | None = None
+) -> list[str]:
+    """The person's own words in the dialogue (`flow.own_words`), with those this `turn`
+    brings and those refused on the way, in the order of the steps, each after its label."""
+    given = {**progress.answers, **progress.answers.get(PENDING, {})}
+    if turn is not None:
+        given.update(_raw_answers(flow, progress, turn))
+    found = []
+    for name, label in flow.own_words.items():
+        value = given.get(name)
+        parts = value if isinstance(value, list) else [value]
+        said = "\n".join(str(p).strip() for p in parts if p is not None and str(p).strip())
+        if said and fold(said) not in SKIP_WORDS:
+            found.append(f"**{texts(label)}:** {said}" if label else said)
+    return found
 
 
 def _raw_answers(flow: Flow[D], progress: ProgressView, turn: Turn) -> dict[str, Any]:

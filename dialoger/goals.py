@@ -175,9 +175,10 @@ async def show_form(ctx: Context, progress_id: Any) -> TurnResult:
         return await runner.resume(ctx, current, "maal.vaelg_enhed_foerst")
     content = goals_flow.content_from(current.answers, data.leader)
     context = data.at(current.answers)
-    template = context.template(unit)
-    assert template is not None, "the unit was chosen among the leader's own"
-    form = cards.goal_form_card(template, context, unit, content,
+    drafting = context.unit(unit)
+    if drafting is None:  # no longer the leader's: taking the dialogue up again says so
+        return await runner.resume(ctx, current, "maal.ikke_din_enhed")
+    form = cards.goal_form_card(context.template_of(drafting), context, unit, content,
                                 current.id, current.step, ctx.texts)  # fmt: skip
     return TurnResult((card_reply(ctx.turn, form),), card_owner=current.id)
 

@@ -217,9 +217,8 @@ async def send_summary(ctx: Context) -> TurnResult:
         ctx.session, actor, _id(data.get("summary")), _id(data.get("revision")), ctx.today
     )
     tell_of_summary(ctx, done, "comment")
-    deadline = done.summary.comment_deadline
-    assert deadline is not None, "sending for comments sets the deadline"
-    told = say(ctx.texts("referat.sendt", count=len(done.tell), date=ctx.texts.date(deadline)))
+    deadline = ctx.texts.date(done.deadline)
+    told = say(ctx.texts("referat.sendt", count=len(done.tell), date=deadline))
     missed = await not_reached(ctx, done.tell)
     shown = card_reply(ctx.turn, summary_card(done.summary, ctx.texts, mode="draft"))
     return TurnResult((told, *missed, shown))

@@ -83,6 +83,8 @@ async def resume(
 ) -> TurnResult:
     flow = FLOWS[current.flow]
     data = await flow.load(ctx)
+    if (ended := await _gone(ctx, flow, current, data)) is not None:
+        return ended
     question = engine.ask(flow, current, ctx.turn, data, ctx.texts)
     return TurnResult((say(ctx.texts(note_key, **params)), *question), card_owner=current.id)
 
@@ -106,6 +108,8 @@ async def answer(ctx: Context, current: ProgressView) -> TurnResult:
         await save(ctx, current, progress.CANCELLED)
         return TurnResult((say(ctx.texts("fejl.ukendt")),))
     data = await flow.load(ctx)
+    if (ended := await _gone(ctx, flow, current, data, answering=True)) is not None:
+        return ended
     if engine.next_step(flow, current.answers, None) is None:
         return await _finish(ctx, flow, current, data)  # all answered before: save again
     step = engine.advance(flow, current, ctx.turn, data, ctx.texts)
@@ -144,6 +148,28 @@ async def _refused(
     return TurnResult((explanation, *question), card_owner=kept.id)
 
 
+async def _gone(
+    ctx: Context, flow: Flow[D], current: ProgressView, data: D, answering: bool = False
+) -> TurnResult | None:
+    """End a dialogue whose subject has gone since it began (a goal closed, a unit no
+    longer led): say why, give back what the person wrote (with what this turn brings,
+    when it `answering`), and close its card so it cannot be sent again."""
+    why = await flow.gone(ctx, current, data)
+    if why is None:
+        return None
+    await save(ctx, current, progress.CANCELLED)
+    explanation = engine.explain(ctx.texts, why.key, why.params)
+    words = engine.written(flow, current, ctx.texts, ctx.turn if answering else None)
+    kept = [ctx.texts("dialog.det_du_skrev"), *words] if words else []
+    said = "\n\n".join([explanation, *kept])
+    if ctx.turn.from_card:
+        return TurnResult((show(notice_card(said), Target.REPLACE),))
+    replies: list[Reply] = [say(said)]
+    if current.card_activity_id:
+        replies.append(show(notice_card(explanation), Target.UPDATE, current.card_activity_id))
+    return TurnResult(tuple(replies))
+
+
 async def cancel(ctx: Context, current: ProgressView | None) -> TurnResult:
     """Stop a dialogue. Its card is closed, so it cannot be sent afterwards."""
     if current is None:
@@ -171,6 +197,8 @@ async def go_to(ctx: Context, current: ProgressView, step: str) -> TurnResult:
     if flow is None:
         return TurnResult((say(ctx.texts("fejl.ukendt")),))
     data = await flow.load(ctx)
+    if (ended := await _gone(ctx, flow, current, data)) is not None:
+        return ended
     moved = engine.jump(flow, current, step, ctx.turn, data, ctx.texts)
     saved = await save(ctx, moved.progress)
     return TurnResult(moved.replies, card_owner=saved.id)

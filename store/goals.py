@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.bearings import UnitPlace, for_units
 from store.dates import LOCAL_TIME
 from store.enums import ApprovalStep, GoalAction, GoalState, Role
-from store.errors import Invalid, NotAllowed
+from store.errors import DomainError, Invalid, NotAllowed
 from store.evaluations import evaluations_of
 from store.goalfields import CHOICES, FIELDS, LENGTHS, MAX_ITEMS, Kind
 from store.goalviews import (
@@ -291,7 +291,7 @@ async def save(
     offered = {b.id for b in context.bearings_for(unit.id)}
     if not set(content.bearing_ids) <= offered | await _followed(session, goal_id):
         raise NotAllowed("maal.ukendt_pejlemaerke")
-    template = context.profile.template(unit.template) or context.profile.template_for("")
+    template = context.template_of(unit)
     repeated = await _already_submitted(session, origin) if goal_id is None else None
     if repeated is not None:  # the same dialogue sent again (a second device, a retry)
         return Saved(await _detail(session, repeated), created=False)
@@ -705,6 +705,17 @@ async def _approvers(session: AsyncSession, goal: Goal) -> tuple[int, ...]:
         )
     )
     return tuple(sorted(set(heads)))
+
+
+async def why_not_drafting(session: AsyncSession, actor: Actor, unit_id: int) -> DomainError:
+    """Why a goal being written for the unit `unit_id` can no longer be saved by `actor`:
+    a new organisation file made someone else its leader (or took the unit away)."""
+    name = await session.scalar(
+        select(Unit.name).where(Unit.id == unit_id, Unit.municipality_id == actor.municipality_id)
+    )
+    if name is None:
+        return NotAllowed("maal.ikke_din_enhed")
+    return NotAllowed("maal.enhed_ikke_din_mere", unit=name)
 
 
 async def close_ended(session: AsyncSession, today: date, now: datetime) -> int:

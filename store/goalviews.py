@@ -79,7 +79,11 @@ class DraftingContext:
 
     def template(self, unit_id: Any) -> Template | None:
         unit = self.unit(unit_id)
-        return self.profile.template(unit.template) if unit else None
+        return self.template_of(unit) if unit else None
+
+    def template_of(self, unit: DraftingUnit) -> Template:
+        """The template of one of these units: the one its type has in the profile."""
+        return self.profile.template(unit.template) or self.profile.template_for(unit.unit_type)
 
 
 @dataclass(frozen=True)

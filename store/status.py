@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 
 from store.enums import GoalAction
-from store.errors import Invalid, NotAllowed
+from store.errors import DomainError, Invalid, NotAllowed
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.models import Color, Goal, GoalEvent, GoalState, Period, Person, StatusUpdate, Unit
 from store.text import danish_order
@@ -217,6 +217,26 @@ async def reportable_goal(session: AsyncSession, actor: Actor, goal_id: int) -> 
     if row.unit_id not in actor.led_unit_ids:
         raise NotAllowed("status.not_your_goal")
     return goal_from_row(row)
+
+
+async def why_not_reportable(session: AsyncSession, actor: Actor, goal_id: int) -> DomainError:
+    """Why a goal chosen in a status dialogue is no longer among the actor's goals to report
+    on: closed (its period has ended, or its final report closed it), no longer one of
+    their units' (a new organisation file), or taken out of reporting some other way."""
+    found = (
+        await session.execute(
+            select(Goal.title, Goal.state, Goal.unit_id).where(
+                Goal.id == goal_id, Goal.municipality_id == actor.municipality_id
+            )
+        )
+    ).first()
+    if found is None:
+        return NotAllowed("status.unknown_goal")
+    if found.state == GoalState.CLOSED:
+        return Invalid("status.maal_lukket", goal=found.title)
+    if found.unit_id not in actor.led_unit_ids:
+        return NotAllowed("status.maal_ikke_din_enhed_mere", goal=found.title)
+    return Invalid("status.maal_ikke_aabent", goal=found.title)
 
 
 def check_narrative(narrative: str) -> str:

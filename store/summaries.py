@@ -9,7 +9,7 @@ are kept. Edits after sending bump the revision, and the participants are told.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -58,6 +58,13 @@ class SummaryChange:
 
     summary: SummaryView
     tell: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentForComments(SummaryChange):
+    """A draft sent to the participants, and the day they comment by."""
+
+    deadline: date = field(kw_only=True)
 
 
 # --- what the facilitator writes with --------------------------------------------------
@@ -209,7 +216,7 @@ async def save_draft(
 
 async def send_for_comments(
     session: AsyncSession, actor: Actor, summary_id: int, revision: int, today: date
-) -> SummaryChange:
+) -> SentForComments:
     """Send the draft to the participants, with a deadline from the profile. The days
     count from the meeting if it is still to come: the participants comment on what
     was said there, so the deadline never falls before it."""
@@ -219,9 +226,11 @@ async def send_for_comments(
     held = await session.get_one(Meeting, summary.meeting_id)
     days = profile(actor.profile).meetings.comment_days
     start = max(today, held.starts_at.astimezone(LOCAL_TIME).date())
-    summary.state, summary.comment_deadline = SummaryState.COMMENTS, start + timedelta(days=days)
+    deadline = start + timedelta(days=days)
+    summary.state, summary.comment_deadline = SummaryState.COMMENTS, deadline
     await session.flush()
-    return SummaryChange(await view(session, summary), await participants(session, held))
+    tell = await participants(session, held)
+    return SentForComments(await view(session, summary), tell, deadline=deadline)
 
 
 async def comment(

@@ -28,7 +28,7 @@ from store.meetingviews import (
 )
 from store.models import Committee, Person, Unit
 from store.orgfile import OrgFile
-from store.summaries import SummaryChange
+from store.summaries import SentForComments, SummaryChange
 from store_helpers import NOW, TODAY, Sessions, actor_of, by_key, edited, id_of
 
 # Thursday 10 December 2026, 14:00 Danish time: 18 days after the tests' NOW.
@@ -165,7 +165,7 @@ async def write_summary(
 
 async def send_for_comments(
     sessions: Sessions, org: OrgFile, change: SummaryChange, today: date = TODAY
-) -> SummaryChange:
+) -> SentForComments:
     """The administration sends the summary as `change` shows it to the participants."""
     async with sessions.begin() as session:
         actor = await actor_of(session, org, "camilla")

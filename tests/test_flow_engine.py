@@ -3,6 +3,7 @@ and that nothing typed is lost when an answer is refused."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from dialoger.engine import (
     advance,
     first_step,
     next_step,
+    written,
 )
 from dialoger.flows import FLOWS
 from dialoger.turn import Reply, say
@@ -146,6 +148,22 @@ def test_a_card_with_one_bad_field_keeps_the_good_ones_and_the_bad_text() -> Non
     assert result.progress.step == "count"
     assert result.progress.answers["owner"] == "Lise"
     assert result.progress.answers[PENDING] == {"count": "syv"}
+
+
+def test_the_persons_own_words_are_given_back_with_the_turns_and_the_refused_ones() -> None:
+    """What a dialogue ending unsaved gives back: the steps named as the person's own
+    words, labelled where a label is given; the answer this turn brings, and one refused
+    on the way, count; a skipped step and the other answers do not."""
+    noted = replace(PLAN, own_words={"reason": None, "note": "maal.felt.title.label"})
+    at_note = progress("note", count=5, reason="Flere børn", **{PENDING: {}})
+    assert written(noted, at_note, T) == ["Flere børn"]
+    assert written(noted, at_note, T, typed("Husk madpakken")) == [
+        "Flere børn", f"**{T('maal.felt.title.label')}:** Husk madpakken",
+    ]  # fmt: skip
+    assert written(noted, at_note, T, typed("spring over")) == ["Flere børn"]
+    refused = progress("owner", count=5, **{PENDING: {"reason": "x" * 5}})
+    assert written(noted, refused, T) == ["x" * 5]
+    assert written(PLAN, at_note, T, typed("Husk madpakken")) == []
 
 
 def test_next_step_wraps_round_to_unanswered_earlier_steps() -> None:

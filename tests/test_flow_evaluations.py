@@ -23,7 +23,7 @@ from kort.help import help_card
 from store.enums import GoalState
 from store.models import Evaluation, Goal
 from store.orgfile import OrgFile
-from store_helpers import Sessions, imported, with_profile
+from store_helpers import Sessions, by_key, edited, imported, with_profile
 
 T = texts("da")
 # Flow tests, not store tests: SQLite is enough (the store tests cover PostgreSQL).
@@ -242,3 +242,25 @@ async def test_without_goals_there_is_nothing_to_evaluate(
     light = card_text(help_card(T, leads=True, uses_goals=False))
     assert "midtvejsevaluering" not in light and "slutrapport" not in light
     assert "midtvejsevaluering" in card_text(help_card(T, leads=True))
+
+
+async def test_an_evaluation_of_a_unit_no_longer_led_ends_and_is_not_put_on_another_goal(
+    chat: Chat,
+) -> None:
+    """Halfway through her midway evaluation, a new organisation file makes Mette the
+    leader of Engholm Skole instead: she is told, gets her words back, and nothing is
+    saved on Engholm Skole's goal."""
+    await chat.say("mette", "midtvejsevaluering", "1", *TYPED[:2])
+    moved = edited(chat.org, lambda raw: by_key(raw["people"], "mette").update(
+        roles=[{"role": "unit_leader", "scope": "engholm-skole"}]))  # fmt: skip
+    await imported(chat.sessions, moved)
+
+    ended = valid(await chat.say("mette", TYPED[2]))
+    again = await chat.say("mette", TYPED[3], "gem", "1", "gem")
+
+    said = "\n".join(texts_of(ended.replies))
+    assert T("evaluering.ikke_dit_maal") in said
+    assert TYPED[1] in said and TYPED[2] in said
+    assert await chat.dialogue("mette") is None
+    assert await evaluations_of(chat) == []
+    assert T("fejl.teknisk") not in "\n".join(texts_of(again.replies))

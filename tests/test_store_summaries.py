@@ -175,7 +175,7 @@ async def test_a_summary_sent_before_its_meeting_has_its_deadline_after_the_meet
     """Hvidovre's seven days are counted from the meeting (10 December), not from the
     day the draft went out (22 November): the participants comment on what was said."""
     sent = await send_for_comments(sessions, demo, await drafted(sessions, demo), TODAY)
-    assert sent.summary.comment_deadline == date(2026, 12, 17)
+    assert sent.summary.comment_deadline == sent.deadline == date(2026, 12, 17)
 
 
 async def test_a_summary_is_approved_only_after_its_meeting(

@@ -230,6 +230,20 @@ def _navigator(kind: EvaluationKind) -> Navigator[EvaluationData]:
 # --- saving ----------------------------------------------------------------------------------
 
 
+async def gone(ctx: Context, progress: ProgressView, data: EvaluationData) -> DomainError | None:
+    """The chosen goal can no longer get the evaluation from this leader (a new
+    organisation file gave the unit another leader): the store says why."""
+    chosen = progress.answers.get(GOAL)
+    if chosen is None or data.goal(chosen) is not None:
+        return None
+    actor, kind = ctx.require_actor(), data.kind
+    try:
+        await evaluations.evaluable_goal(ctx.session, actor, kind, int(chosen), ctx.today)
+    except DomainError as refused:
+        return refused
+    return None
+
+
 async def finish(ctx: Context, progress: ProgressView, data: EvaluationData) -> list[Reply]:
     """Save the evaluation; a midway evaluation goes to the department head."""
     answers = progress.answers
@@ -297,7 +311,9 @@ def build(kind: EvaluationKind) -> Flow[EvaluationData]:
         refuse=refuse,
         navigate=_navigator(kind),
         prefill=prefill,
-        # The goal was closed, or the leader lost the unit, while they were answering.
+        gone=gone,
+        own_words={name: f"evaluering.del.{name}" for name in cards.TEXT_PARTS},
+        # The goal was closed, or the leader lost the unit, between the last turn and saving.
         redo_on={
             "evaluering.ukendt_maal": GOAL,
             "evaluering.ikke_dit_maal": GOAL,

@@ -230,7 +230,8 @@ def _ask_review(a: Ask[GoalData]) -> list[Reply]:
     unit = answers[UNIT]["id"]
     context = data.at(answers)
     template = context.template(unit)
-    assert template is not None, "the unit was chosen among the leader's own"
+    if template is None:  # no longer the leader's: `gone` ends the dialogue before asking
+        return [say(a.texts("maal.ikke_din_enhed"))]
     content = content_from(answers, data.leader)
     flags = _flags(data, unit, content, answers)
     card = cards.review_card(
@@ -450,6 +451,23 @@ def _navigate(progress: ProgressView, text: str, data: GoalData, texts_: Texts) 
     return named_part(text, {name: texts_(f"maal.felt.{name}.label") for name in names})
 
 
+async def gone(ctx: Context, progress: ProgressView, data: GoalData) -> DomainError | None:
+    """The unit the goal is written for is no longer among the writer's (a new
+    organisation file moved the leader): the store says why."""
+    unit = progress.answers.get(UNIT)
+    if not isinstance(unit, dict) or data.at(progress.answers).unit(unit.get("id")) is not None:
+        return None
+    return await goals.why_not_drafting(ctx.session, ctx.require_actor(), int(unit["id"]))
+
+
+def _own_words(chosen: Profile) -> dict[str, str | None]:
+    """The fields a leader writes in her own words, to give back if the goal cannot be
+    saved, each with its label."""
+    written = (Kind.TEXT, Kind.LINES)
+    names = [n for n in chosen.field_order() if FIELDS[n] in written] + [NO_BEARING]
+    return {name: f"maal.felt.{name}.label" for name in names}
+
+
 async def finish(ctx: Context, progress: ProgressView, data: GoalData) -> list[Reply]:
     """Save the goal as a draft or send it for approval; tell the department head."""
     answers = progress.answers
@@ -512,7 +530,8 @@ def build(chosen: Profile) -> Flow[GoalData]:
     steps.append(Step(REVIEW, _ask_review, _parse_review))
     return Flow(
         name=flow_name(chosen.key), steps=tuple(steps), load=load, finish=finish,
-        refuse=refuse, navigate=_navigate, prefill=prefill,
+        refuse=refuse, navigate=_navigate, prefill=prefill, gone=gone,
+        own_words=_own_words(chosen),
         redo_on={"maal.frist_udenfor": "deadline", "maal.ukendt_pejlemaerke": "bearings"},
     )  # fmt: skip
 

@@ -16,7 +16,7 @@ from dialoger.engine import Ask, Asker, Flow, Ok, Parsed, Problem, Step
 from dialoger.status_line import color_in
 from dialoger.turn import Reply, Target, card_reply, say, show
 from kort.catalogue import Texts
-from kort.common import color_explanation
+from kort.common import color_explanation, notice_card
 from kort.status import (
     goal_list_card,
     status_confirm_card,
@@ -132,7 +132,8 @@ def parse_goal_id(raw: Any, data: StatusData, answers: Mapping[str, Any]) -> Par
 
 def _form(a: Ask[StatusData]) -> dict[str, Any]:
     goal = a.data.goal(a.progress.answers.get("goal"))
-    assert goal is not None, "the goal was chosen among the leader's own"
+    if goal is None:  # gone since it was chosen: `gone` ends the dialogue before asking
+        return notice_card(a.texts("status.unknown_goal"))
     shown = {**a.progress.answers, **a.progress.answers.get("_pending", {})}
     deputy = a.data.deputy_for.get(goal.unit_id)
     return status_form_card(
@@ -219,6 +220,15 @@ def navigate(progress: ProgressView, text: str, data: StatusData, texts: Texts) 
 # --- saving ----------------------------------------------------------------------------
 
 
+async def gone(ctx: Context, progress: ProgressView, data: StatusData) -> DomainError | None:
+    """The chosen goal is no longer one the leader can report on (closed in the night at
+    the end of its period, or its unit no longer hers): the store says why."""
+    chosen = progress.answers.get("goal")
+    if chosen is None or data.goal(chosen) is not None:
+        return None
+    return await status.why_not_reportable(ctx.session, ctx.require_actor(), int(chosen))
+
+
 async def finish(ctx: Context, progress: ProgressView, data: StatusData) -> list[Reply]:
     answers: Mapping[str, Any] = progress.answers
     if answers.get(CORRECTS):
@@ -292,6 +302,8 @@ FLOW: Flow[StatusData] = Flow(
     load=load,
     finish=finish,
     refuse=refuse,
-    # The goal was closed, or the leader lost the unit, while they were answering.
+    gone=gone,
+    own_words={"narrative": None, "evidence": "status.kort.dokumentation"},
+    # The goal was closed, or the leader lost the unit, between the last turn and saving.
     redo_on={"status.unknown_goal": "goal", "status.not_your_goal": "goal"},
 )
