@@ -28,9 +28,9 @@ from store.enums import SummaryState
 from store.limits import COMMENT_MAX
 from store.meetingviews import (
     AgreedBearing,
-    AgreedFollowUp,
     AgreedMatter,
     CommentView,
+    FollowUpView,
     SummaryView,
     UnitSummary,
 )
@@ -237,7 +237,7 @@ def _matter(matter: AgreedMatter, texts: Texts, limit: int | None) -> list[Any]:
     return [text(matter.title, bold=True), consequence_facts(legal, economic, staff, texts, other)]
 
 
-def _follow_up(entry: AgreedFollowUp, texts: Texts, limit: int | None) -> str:
+def _follow_up(entry: FollowUpView, texts: Texts, limit: int | None) -> str:
     parts = [clip(entry.text, limit) or ""]
     if entry.owner:
         parts.append(texts("moedekort.referat.ansvarlig", person=entry.owner))

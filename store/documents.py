@@ -22,7 +22,6 @@ from store.documentviews import (
     EvaluationLine,
     ReportBearing,
     ReportDepartmentGoal,
-    ReportFollowUp,
     ReportGoal,
     ReportMatter,
     ReportSummary,
@@ -31,7 +30,7 @@ from store.documentviews import (
 )
 from store.enums import Color, EvaluationKind, GoalAction, MatterState, Role, SummaryState
 from store.errors import DomainError
-from store.meetingviews import SummaryContent
+from store.meetingviews import FollowUpView, SummaryContent
 from store.models import (
     Bearing,
     Committee,
@@ -496,7 +495,7 @@ def _summary(
             for m in content.matters
         ),
         follow_ups=tuple(
-            ReportFollowUp(f.text, people.get(f.owner, f.owner) if f.owner else None, f.due)
+            FollowUpView(f.text, people.get(f.owner, f.owner) if f.owner else None, f.due)
             for f in content.follow_ups
         ),
         written_by=people.get(summary.written_by),

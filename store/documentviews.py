@@ -11,7 +11,7 @@ from typing import Any
 
 from store.enums import Color, EvaluationKind
 from store.errors import Invalid
-from store.meetingviews import KnowledgeItemView
+from store.meetingviews import FollowUpView, KnowledgeItemView
 
 KINDS = ("rapport", "pakke", "referat", "aftale", "revision")
 FORMATS = ("pdf", "xlsx")
@@ -120,13 +120,6 @@ class ReportMatter:
 
 
 @dataclass(frozen=True)
-class ReportFollowUp:
-    text: str
-    owner: str | None = None
-    due: date | None = None
-
-
-@dataclass(frozen=True)
 class ReportSummary:
     """An approved summary of a dialogue meeting."""
 
@@ -139,7 +132,7 @@ class ReportSummary:
     matters: tuple[ReportMatter, ...] = ()
     # Of `bearings`, those still the committee's proposals (not yet decided by it).
     proposed: frozenset[str] = frozenset()
-    follow_ups: tuple[ReportFollowUp, ...] = ()
+    follow_ups: tuple[FollowUpView, ...] = ()
     written_by: str | None = None
     approved_by: str | None = None
     approved_at: datetime | None = None

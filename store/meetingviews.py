@@ -209,7 +209,10 @@ class AgreedMatter:
 
 
 @dataclass(frozen=True)
-class AgreedFollowUp:
+class FollowUpView:
+    """Something agreed at a meeting for someone to do, by a date if one was set: as the
+    summary holds it, and as the committee's documents show it."""
+
     text: str
     owner: str | None = None
     due: date | None = None
@@ -223,7 +226,7 @@ class SummaryContent:
     general: str | None = None
     bearings: tuple[AgreedBearing, ...] = ()
     matters: tuple[AgreedMatter, ...] = ()
-    follow_ups: tuple[AgreedFollowUp, ...] = ()
+    follow_ups: tuple[FollowUpView, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -247,8 +250,7 @@ class SummaryContent:
             ),
             matters=tuple(AgreedMatter(**m) for m in raw.get("matters", ())),
             follow_ups=tuple(
-                AgreedFollowUp(**{**f, "due": _date(f.get("due"))})
-                for f in raw.get("follow_ups", ())
+                FollowUpView(**{**f, "due": _date(f.get("due"))}) for f in raw.get("follow_ups", ())
             ),
         )
 

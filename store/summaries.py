@@ -25,9 +25,9 @@ from store.limits import COMMENT_MAX, NOTE_MAX, TITLE_MAX
 from store.meetings import meeting_view, require_administration
 from store.meetingviews import (
     AgreedBearing,
-    AgreedFollowUp,
     AgreedMatter,
     CommentView,
+    FollowUpView,
     MeetingView,
     SummaryContent,
     SummaryView,
@@ -127,7 +127,7 @@ def check_content(
         for m in content.matters
     )  # fmt: skip
     follow_ups = tuple(
-        AgreedFollowUp(_required(f.text, "follow_up"), _optional(f.owner, TITLE_MAX), f.due)
+        FollowUpView(_required(f.text, "follow_up"), _optional(f.owner, TITLE_MAX), f.due)
         for f in content.follow_ups
     )
     return SummaryContent(units, _optional(content.general), bearings, matters, follow_ups)

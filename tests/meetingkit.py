@@ -16,8 +16,8 @@ from store.enums import MeetingModel, SummaryState
 from store.errors import DomainError
 from store.meetingviews import (
     AgreedBearing,
-    AgreedFollowUp,
     AgreedMatter,
+    FollowUpView,
     MeetingChange,
     MeetingPlan,
     MeetingView,
@@ -144,10 +144,8 @@ def matter(title: str = "Flere pædagoger i udskolingen", **fields: Any) -> Agre
     return AgreedMatter(title, **fields)
 
 
-def follow_up(
-    text: str = "Forvaltningen undersøger vikarforbruget", **fields: Any
-) -> AgreedFollowUp:
-    return AgreedFollowUp(text, **fields)
+def follow_up(text: str = "Forvaltningen undersøger vikarforbruget", **fields: Any) -> FollowUpView:
+    return FollowUpView(text, **fields)
 
 
 async def write_summary(

@@ -41,11 +41,11 @@ from kort.summaries import summary_card, summary_cards, summary_sent_card
 from store.enums import BearingScope, Color, MatterState, MeetingModel, MeetingState, SummaryState
 from store.meetingviews import (
     AgreedBearing,
-    AgreedFollowUp,
     AgreedMatter,
     CommentView,
     CommitteeBearings,
     CommitteeMeetingView,
+    FollowUpView,
     MatterView,
     MeetingUnitView,
     MeetingView,
@@ -185,8 +185,8 @@ SUMMARY = SummaryView(
             AgreedMatter("Flere pædagoger"),
         ),
         follow_ups=(
-            AgreedFollowUp("Tal om læsning", "Jens Holm", date(2027, 4, 1)),
-            AgreedFollowUp("Send data til udvalget"),
+            FollowUpView("Tal om læsning", "Jens Holm", date(2027, 4, 1)),
+            FollowUpView("Send data til udvalget"),
         ),
     ),
     comment_deadline=date(2027, 3, 10),
@@ -278,7 +278,7 @@ def big_summary() -> SummaryView:
             AgreedMatter(f"Sag {m}", long_text(2000), long_text(2000), long_text(2000))
             for m in range(5)
         ),
-        follow_ups=tuple(AgreedFollowUp(long_text(500), "Jens Holm", date(2027, 4, 1))
+        follow_ups=tuple(FollowUpView(long_text(500), "Jens Holm", date(2027, 4, 1))
                          for _ in range(10)),
     )  # fmt: skip
     comments = tuple(CommentView("Anna Berg", long_text(2000), WHEN, 1) for _ in range(20))

@@ -32,8 +32,8 @@ from store.dates import parse_date, read_day
 from store.enums import BearingScope, MeetingState, SummaryState
 from store.meetingviews import (
     AgreedBearing,
-    AgreedFollowUp,
     AgreedMatter,
+    FollowUpView,
     MeetingView,
     SummaryContent,
     SummaryView,
@@ -182,9 +182,7 @@ def content_from(answers: Mapping[str, Any]) -> SummaryContent:
         ),
         matters=matters,
         follow_ups=tuple(
-            AgreedFollowUp(
-                f["text"], f.get("owner"), parse_date(f["due"]) if f.get("due") else None
-            )
+            FollowUpView(f["text"], f.get("owner"), parse_date(f["due"]) if f.get("due") else None)
             for f in filled(answers, "follow_up")
         ),
     )
