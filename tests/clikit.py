@@ -40,21 +40,23 @@ def _run(database_url: str, args: list[str]) -> tuple[int, str, str]:
 @contextmanager
 def _environment(database_url: str) -> Iterator[None]:
     """The environment `pejling_command` gives its process, put back afterwards."""
-    saved = dict(os.environ)
-    for key in [k for k in os.environ if k.startswith(("Microsoft", "PEJLING_"))]:
+    changed = [k for k in os.environ if k.startswith(("Microsoft", "PEJLING_"))]
+    saved = {k: os.environ[k] for k in [*changed, "DATABASE_URL"] if k in os.environ}
+    for key in changed:
         del os.environ[key]
     os.environ["DATABASE_URL"] = database_url
     try:
         yield
     finally:
-        os.environ.clear()
+        os.environ.pop("DATABASE_URL", None)
         os.environ.update(saved)
 
 
 @contextmanager
 def _logging_kept() -> Iterator[None]:
     """A command sets up the root logger for itself (`logs.configure`); the test's own
-    handlers (pytest's capture, caplog) and levels come back when it is done."""
+    handlers (pytest's capture, caplog) and levels come back when it is done. While it
+    runs, what a Pejling running in the test logs goes to the command's stderr too."""
     root, alembic = logging.getLogger(), logging.getLogger("alembic")
     handlers, level, alembic_level = root.handlers[:], root.level, alembic.level
     root.handlers = []  # so that `basicConfig(force=True)` closes none of the test's
