@@ -53,12 +53,28 @@ def schedule_trigger(schedule: str | None) -> CronTrigger:
     return CronTrigger.from_crontab(schedule or WEEKLY, timezone=LOCAL_TIME)
 
 
+# The last window found for each schedule. The windows of a schedule follow one another
+# without a gap, so a moment inside the last one has that window; the cron arithmetic is
+# done again only when the clock has passed it (the scheduler asks every committee on
+# every tick, and that arithmetic cost more than the rest of the digests' planning).
+_last_window: dict[str | None, DigestWindow] = {}
+
+
 def digest_window(schedule: str | None, at: datetime) -> DigestWindow:
     """The digest period `at` falls in: from the last scheduled time up to the next.
 
     A scheduled run and a `pejling digest` in the same period share the window, so the
     guard below lets only one of them post.
     """
+    moment = at.astimezone(UTC)
+    known = _last_window.get(schedule)
+    if known is not None and known.start <= moment < known.end:
+        return known
+    _last_window[schedule] = found = _window(schedule, at)
+    return found
+
+
+def _window(schedule: str | None, at: datetime) -> DigestWindow:
     trigger = schedule_trigger(schedule)
     start = _previous_fire(trigger, at)
     end = _next_fire(trigger, start)

@@ -376,6 +376,16 @@ async def due(session: AsyncSession, now: datetime) -> list[Due]:
             .order_by(Meeting.starts_at, Meeting.id)
         )
     )
+    found = await _candidates(session, meetings, now) + await _summaries_due(session, now)
+    rows = await existing(session, [(d.municipality_id, d.key) for d in found], now)
+    return [d for d in found if _still_open(d, rows, now)]
+
+
+async def _candidates(session: AsyncSession, meetings: list[Meeting], now: datetime) -> list[Due]:
+    """The planned meetings' packs, requests and reminders as far as their days have come.
+    Without a planned meeting there is nothing to look up (most of the scheduler's ticks)."""
+    if not meetings:
+        return []
     shown = await views(session, meetings)
     settings = await _settings(session, {m.municipality_id for m in meetings})
     leaders = await leaders_by_unit(session, {u.id for m in shown for u in m.units})
@@ -385,9 +395,7 @@ async def due(session: AsyncSession, now: datetime) -> list[Due]:
             continue  # held and summed up already: nothing more to prepare or read
         planned = _Planned(held.municipality_id, meeting, settings[held.municipality_id])
         found += planned.candidates(leaders, now)
-    found += await _summaries_due(session, now)
-    rows = await existing(session, [(d.municipality_id, d.key) for d in found], now)
-    return [d for d in found if _still_open(d, rows, now)]
+    return found
 
 
 def _still_open(item: Due, rows: Mapping[tuple[int, str], Dispatch], now: datetime) -> bool:

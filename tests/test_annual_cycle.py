@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from cardcheck import schema_errors
 from chatkit import chat_with
+from clikit import pejling_in_process
 from harness import DEMO_FILE, card_text, pejling_command
 from kort.annual_cycle import item_line, year_card
 from kort.catalogue import texts
@@ -155,7 +156,7 @@ def test_the_year_card_lists_the_months_in_danish() -> None:
 
 async def test_pejling_aarshjul_prints_a_persons_year(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'pejling.db'}"
-    assert (await pejling_command(url, "import", str(DEMO_FILE)))[0] == 0
+    assert (await pejling_in_process(url, "import", str(DEMO_FILE)))[0] == 0
 
     code, out, _ = await pejling_command(url, "årshjul", "--som", "mette", "--fra", "2027-01-01")
 
@@ -164,7 +165,7 @@ async def test_pejling_aarshjul_prints_a_persons_year(tmp_path: Path) -> None:
         "Årshjul for Mette Kjærgaard",
         "mandag 15. marts 2027 – Statusmelding på målene",
     ]
-    assert (await pejling_command(url, "årshjul", "--som", "ingen-sådan"))[0] == 2
+    assert (await pejling_in_process(url, "årshjul", "--som", "ingen-sådan"))[0] == 2
 
 
 async def test_typing_aarshjul_shows_the_persons_year_as_a_card(

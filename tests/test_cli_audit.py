@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from clikit import pejling_in_process
 from harness import DEMO_FILE, pejling_command
 from store import audit, status
 from store.db import create_engine, sessionmaker
@@ -43,7 +44,7 @@ async def mette_reports_yellow(url: str) -> int:
 
 async def demo_with_a_report(tmp_path: Path) -> tuple[str, int]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'pejling.db'}"
-    assert (await pejling_command(url, "import", str(DEMO_FILE)))[0] == 0
+    assert (await pejling_in_process(url, "import", str(DEMO_FILE)))[0] == 0
     return url, await mette_reports_yellow(url)
 
 
@@ -76,8 +77,8 @@ async def test_the_json_export_to_a_file_holds_the_same_events(tmp_path: Path) -
     url, _ = await demo_with_a_report(tmp_path)
     written = tmp_path / "revision.json"
 
-    code, out, _ = await pejling_command(url, *EXPORT, "--format", "json", "--ud", str(written))
-    _, as_csv, _ = await pejling_command(url, *EXPORT)
+    code, out, _ = await pejling_in_process(url, *EXPORT, "--format", "json", "--ud", str(written))
+    _, as_csv, _ = await pejling_in_process(url, *EXPORT)
 
     assert (code, out) == (0, "")
     events = json.loads(written.read_text(encoding="utf-8"))
@@ -91,7 +92,7 @@ async def test_the_period_may_be_given_by_its_name(tmp_path: Path) -> None:
     url, _ = await demo_with_a_report(tmp_path)
     by_name = (*EXPORT[:-1], "Valgperioden 2026–2029", "--format", "json")
 
-    code, out, _ = await pejling_command(url, *by_name)
+    code, out, _ = await pejling_in_process(url, *by_name)
 
     assert code == 0 and json.loads(out)
 
@@ -99,9 +100,9 @@ async def test_the_period_may_be_given_by_its_name(tmp_path: Path) -> None:
 async def test_an_unknown_committee_or_period_is_refused_in_danish(tmp_path: Path) -> None:
     url, _ = await demo_with_a_report(tmp_path)
 
-    committee = await pejling_command(url, "revision", "eksport", "--udvalg", "tmu",
-                                      "--periode", "valgperiode-2026-2029")  # fmt: skip
-    period = await pejling_command(url, *EXPORT[:-1], "2030")
+    committee = await pejling_in_process(url, "revision", "eksport", "--udvalg", "tmu",
+                                         "--periode", "valgperiode-2026-2029")  # fmt: skip
+    period = await pejling_in_process(url, *EXPORT[:-1], "2030")
 
     assert committee == (2, "", "Jeg kender ikke et udvalg med nøglen eller navnet »tmu«.\n")
     assert period == (2, "", "Jeg kender ikke en periode med nøglen eller navnet »2030«.\n")

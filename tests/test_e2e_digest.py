@@ -21,6 +21,7 @@ from bot.app import RUNTIME
 from bot.digests import DigestResult, Outcome, post_digest
 from bot.scheduler import scheduler_context, send_outbox
 from cardcheck import schema_errors
+from clikit import pejling_in_process
 from fakebf import FakeBotFramework, RecordedRequest
 from harness import (
     CHANNEL,
@@ -229,7 +230,7 @@ async def test_the_digest_command_posts_once_per_period(linked: RunningPejling) 
     assert code == 0, err
     assert out == "Børne- og Uddannelsesudvalget: overblikket er sendt til kanalen.\n"
     assert len(new_posts(linked)) == 1
-    code, out, err = await pejling_command(url, "digest", "--udvalg", "buu")
+    code, out, err = await pejling_in_process(url, "digest", "--udvalg", "buu")
     assert code == 0, err
     assert "overblikket for denne periode er allerede sendt" in out
     assert len(new_posts(linked)) == 1
@@ -238,7 +239,7 @@ async def test_the_digest_command_posts_once_per_period(linked: RunningPejling) 
 async def test_the_digest_command_refuses_an_unknown_committee(pejling: RunningPejling) -> None:
     url = pejling.runtime.settings.database_url
 
-    code, _, err = await pejling_command(url, "digest", "--committee", "xyz")
+    code, _, err = await pejling_in_process(url, "digest", "--committee", "xyz")
 
     assert code == 2
     assert "Jeg kender ikke et udvalg med nøglen eller navnet »xyz«." in err

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import json
 import logging
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,43 +174,58 @@ def _where(who: Who, tenant: str | None) -> Where:
     return Where.personal(tenant or "", who)
 
 
+# Built once: a strategy made inside a draw is validated again on every draw, and that
+# cost as much as the app's own work on the requests.
+people = st.sampled_from(PEOPLE)
+places = st.sampled_from(("personal", "channel"))
+clicks = st.sampled_from(("execute", "submit"))
+kinds = st.sampled_from(["message", "execute", "submit", "install", "reaction"])
+install_events = st.sampled_from(["personal", "team", "add", "remove"])
+typed_texts = st.one_of(st.sampled_from(TYPED), unicode_text, huge_text)
+reply_tos = st.text(min_size=1, max_size=20)
+foreign_actions = st.sampled_from(sorted(ACTION_IDS))
+any_actions = st.sampled_from(sorted({**ACTION_IDS, **FREE_ACTIONS}))
+any_ids = st.one_of(real_ids, hostile_values)
+field_lists = st.lists(st.sampled_from(["color", "narrative", "title"]))
+
+
 @st.composite
 def card_data(draw: st.DrawFn, foreign: bool) -> dict[str, Any]:
     table = ACTION_IDS if foreign else {**ACTION_IDS, **FREE_ACTIONS}
-    action = draw(st.sampled_from(sorted(table)))
+    action = draw(foreign_actions if foreign else any_actions)
     data: dict[str, Any] = {"action": action}
     for position, key in enumerate(table[action]):
-        ids = foreign_ids if foreign and position == 0 else st.one_of(real_ids, hostile_values)
-        data[key] = draw(ids)
+        data[key] = draw(foreign_ids if foreign and position == 0 else any_ids)
     if draw(st.booleans()):
-        data["fields"] = draw(st.lists(st.sampled_from(["color", "narrative", "title"])))
+        data["fields"] = draw(field_lists)
     return data
 
 
+card_data_of = {foreign: card_data(foreign) for foreign in (False, True)}
+
+
 @st.composite
-def shapes(draw: st.DrawFn, tenant: str | None, foreign_card: bool = False) -> dict[str, Any]:
+def _shapes(draw: st.DrawFn, tenant: str, foreign_card: bool) -> dict[str, Any]:
     """A real Teams activity from one of the demo's people, in the given tenant."""
     wire = WIRE[0]
-    who = _who(draw(st.sampled_from(PEOPLE)))
-    where = draw(st.sampled_from([_where(who, tenant), CHANNEL])) if tenant else None
-    where = where or _where(who, tenant)
+    who = _who(draw(people))
+    where = _where(who, tenant) if draw(places) == "personal" else CHANNEL
     if foreign_card:
         where = _where(who, tenant)
-        data = draw(card_data(foreign=True))
-        reply_to = draw(st.text(min_size=1, max_size=20))
-        build = draw(st.sampled_from([wire.execute, wire.submit]))
+        data = draw(card_data_of[True])
+        reply_to = draw(reply_tos)
+        build = wire.execute if draw(clicks) == "execute" else wire.submit
         return build(who, where, data, reply_to)
-    kind = draw(st.sampled_from(["message", "execute", "submit", "install", "reaction"]))
+    kind = draw(kinds)
     if kind == "message":
-        text = draw(st.one_of(st.sampled_from(TYPED), unicode_text, huge_text))
-        return wire.message(who, where, text)
+        return wire.message(who, where, draw(typed_texts))
     if kind in ("execute", "submit"):
-        data = draw(card_data(foreign=False))
-        reply_to = draw(st.text(min_size=1, max_size=20))
+        data = draw(card_data_of[False])
+        reply_to = draw(reply_tos)
         build = wire.execute if kind == "execute" else wire.submit
         return build(who, where, data, reply_to)
     if kind == "install":
-        event = draw(st.sampled_from(["personal", "team", "add", "remove"]))
+        event = draw(install_events)
         if event == "personal":
             return wire.personal_install(who, where)
         if event == "team":
@@ -219,6 +235,12 @@ def shapes(draw: st.DrawFn, tenant: str | None, foreign_card: bool = False) -> d
     reaction.update(type="messageReaction", reactionsAdded=[{"type": "like"}], replyToId="1")
     del reaction["text"]
     return reaction
+
+
+@functools.cache
+def shapes(tenant: str, foreign_card: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    """The activities of one tenant, one strategy per tenant for the whole run."""
+    return _shapes(tenant, foreign_card)
 
 
 def _slots(node: Any) -> Iterator[tuple[Any, Any]]:
@@ -259,9 +281,12 @@ def free_requests(draw: st.DrawFn) -> Request:
     return Request(_encoded(draw(mutated(base, frozenset()))))
 
 
+foreign_tenants = st.sampled_from([FOREIGN_TENANT, None, str(uuid.UUID(int=7))])
+
+
 @st.composite
 def foreign_tenant_requests(draw: st.DrawFn) -> Request:
-    tenant = draw(st.sampled_from([FOREIGN_TENANT, None, str(uuid.UUID(int=7))]))
+    tenant = draw(foreign_tenants)
     base = draw(shapes(tenant or "x"))
     base["channelData"]["tenant"] = {"id": tenant} if tenant else {}
     base["conversation"]["tenantId"] = tenant
@@ -279,27 +304,48 @@ def foreign_id_requests(draw: st.DrawFn) -> Request:
     return Request(_encoded(draw(shapes(TENANT, foreign_card=True))), refused=True)
 
 
+def _typed(tag: str) -> Callable[[Any], tuple[str, Any]]:
+    return lambda value: (tag, value)
+
+
+# How a body breaks, drawn apart from the activity it breaks (applied in `_broken`).
+breakages = st.one_of(
+    st.binary(max_size=64).map(_typed("bytes")),
+    # A cut as a share of the text: the text's length varies with the clock (the
+    # activity's timestamp), and Hypothesis needs the same bounds on every replay.
+    st.integers(1, 9_999).map(_typed("cut")),
+    st.one_of(st.lists(scalars, max_size=3), scalars).map(_typed("json")),
+    st.integers(1, 200_000).map(_typed("nested")),
+    st.just(("no type", None)),
+    hostile_values.filter(lambda v: not isinstance(v, str) or not v).map(_typed("type")),
+)
+wrong_content_types = st.sampled_from(
+    [None, "text/plain", "application/xml", "multipart/form-data"]
+)
+
+
+def _broken(base: dict[str, Any], breakage: tuple[str, Any]) -> bytes:
+    tag, value = breakage
+    if tag == "bytes":
+        return bytes(value)
+    if tag == "cut":
+        text = json.dumps(base)
+        return text[: len(text) * value // 10_000].encode()
+    if tag == "json":
+        return _encoded(value)
+    if tag == "nested":
+        return ("[" * value + "]" * value).encode()
+    if tag == "no type":
+        return _encoded({k: v for k, v in base.items() if k != "type"})
+    return _encoded({**base, "type": value})
+
+
 @st.composite
 def malformed_requests(draw: st.DrawFn) -> Request:
     base = draw(shapes(TENANT))
-    text = json.dumps(base)
-    body = draw(
-        st.one_of(
-            st.binary(max_size=64),
-            # A cut as a share of the text: the text's length varies with the clock (the
-            # activity's timestamp), and Hypothesis needs the same bounds on every replay.
-            st.integers(1, 9_999).map(lambda share: text[: len(text) * share // 10_000].encode()),
-            st.one_of(st.lists(scalars, max_size=3), scalars).map(lambda v: _encoded(v)),
-            st.integers(1, 200_000).map(lambda depth: ("[" * depth + "]" * depth).encode()),
-            st.just(_encoded({k: v for k, v in base.items() if k != "type"})),
-            hostile_values.filter(lambda v: not isinstance(v, str) or not v).map(
-                lambda v: _encoded({**base, "type": v})
-            ),
-        )
-    )
+    body = _broken(base, draw(breakages))
     if body == b"" or draw(st.booleans()):
-        wrong = st.sampled_from([None, "text/plain", "application/xml", "multipart/form-data"])
-        return Request(_encoded(base), draw(wrong), refused=True, malformed=True)
+        return Request(_encoded(base), draw(wrong_content_types), refused=True, malformed=True)
     return Request(body, refused=True, malformed=True)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import json
 import shutil
 import subprocess
 import sys
@@ -203,37 +205,41 @@ def test_the_house_drawn_from_the_imports_has_only_the_designed_arrows() -> None
     assert set(arrows()) <= HOUSE
 
 
+# Prints what reading a command line loaded: bot.devtools' modules, and the document
+# libraries (ReportLab, matplotlib, openpyxl take seconds to import).
+PROBE = (
+    "import json, sys\n"
+    "from bot import app, cli\n"
+    "cli._parser(sys.argv[1:])\n"
+    "heavy = ('matplotlib', 'reportlab', 'openpyxl')\n"
+    "print(json.dumps({\n"
+    "    'devtools': sorted(m for m in sys.modules if m.startswith('bot.devtools')),\n"
+    "    'documents': sorted(m for m in heavy if m in sys.modules),\n"
+    "}))\n"
+)
+
+
+@functools.cache
+def loaded_by(command: str) -> dict[str, list[str]]:
+    """What reading `pejling <command>`'s command line loads, in a process of its own; one
+    process per command for the module (starting Python is most of what it costs)."""
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, command], capture_output=True, text=True, cwd=ROOT
+    )
+    assert run.returncode == 0, run.stderr
+    found: dict[str, list[str]] = json.loads(run.stdout)
+    return found
+
+
 def test_the_product_commands_load_no_development_tool() -> None:
     """Reading `pejling serve`'s command line, in a process of its own, loads nothing of
     bot.devtools; `pejling chat` does, for its own arguments."""
-    probe = (
-        "import sys\n"
-        "from bot import cli\n"
-        "cli._parser(sys.argv[1:])\n"
-        "print(sorted(m for m in sys.modules if m.startswith('bot.devtools')))\n"
-    )
-
-    def loaded(command: str) -> str:
-        run = subprocess.run(
-            [sys.executable, "-c", probe, command], capture_output=True, text=True, cwd=ROOT
-        )
-        assert run.returncode == 0, run.stderr
-        return run.stdout.strip()
-
-    assert loaded("serve") == "[]"
-    assert "bot.devtools.chat.cli" in loaded("chat")
+    assert loaded_by("serve")["devtools"] == []
+    assert "bot.devtools.chat.cli" in loaded_by("chat")["devtools"]
 
 
 def test_starting_a_command_loads_no_document_library() -> None:
     """ReportLab, matplotlib and openpyxl take seconds to import: they load when the first
     document or course strip is made, not with `pejling serve` or any other command."""
-    probe = (
-        "import sys\n"
-        "from bot import app, cli\n"
-        "cli._parser(['serve'])\n"
-        "heavy = ('matplotlib', 'reportlab', 'openpyxl')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
-    )
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[]"
+    assert loaded_by("serve")["documents"] == []
+    assert loaded_by("chat")["documents"] == []

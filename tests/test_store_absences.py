@@ -114,12 +114,18 @@ async def test_an_absence_that_began_already_can_be_registered_until_it_ends(
     ],
     ids=["end-before-start", "in-the-past", "too-far-ahead", "too-long"],
 )
-async def test_dates_that_make_no_absence_are_refused(
-    sessions: Sessions, demo: OrgFile, days: tuple[date, date], key: str
-) -> None:
+def test_dates_that_make_no_absence_are_refused(days: tuple[date, date], key: str) -> None:
+    """The rule itself (absences.check_dates), without a database."""
     with pytest.raises(Invalid) as refused:
-        await register(sessions, demo, "mette", "mette", days, "jonas")
+        absences_store.check_dates(*days, absences_store.today_in_denmark(NOW))
     assert refused.value.key == key
+
+
+async def test_a_refused_registration_stores_nothing(sessions: Sessions, demo: OrgFile) -> None:
+    """Registering applies the rule before it writes, on both databases."""
+    with pytest.raises(Invalid) as refused:
+        await register(sessions, demo, "mette", "mette", (FRI, MON), "jonas")
+    assert refused.value.key == "fravaer.slut_foer_start"
     assert await rows(sessions, demo, "mette") == []
 
 

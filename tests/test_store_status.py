@@ -13,7 +13,13 @@ from store.errors import Invalid, NotAllowed
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.models import Goal, Period, StatusUpdate
 from store.orgfile import OrgFile
-from store.status import current_period, goals_of_leader, record_status
+from store.status import (
+    check_evidence,
+    check_narrative,
+    current_period,
+    goals_of_leader,
+    record_status,
+)
 from store_helpers import NOW, TODAY, Sessions, actor_of, id_of, municipality_id
 
 
@@ -264,48 +270,68 @@ async def test_a_goal_that_is_not_approved_cannot_be_reported_on(
     assert await statuses(sessions) == 8
 
 
+# --- the texts' rules, pure (store.status.check_narrative, check_evidence) ---------------
+
+
 @pytest.mark.parametrize("narrative", ["", "   \n\t "])
-async def test_a_status_needs_a_narrative(
-    sessions: Sessions, demo: OrgFile, narrative: str
-) -> None:
-    async with sessions.begin() as session:
-        mette = await actor_of(session, demo, "mette")
-        goal_id = await goal(session, demo, "boegeskov-skole-trivsel")
-        with pytest.raises(Invalid) as refused:
-            await record_status(session, mette, goal_id, Color.GREEN, narrative, "82 %", NOW)
+def test_a_status_needs_a_narrative(narrative: str) -> None:
+    with pytest.raises(Invalid) as refused:
+        check_narrative(narrative)
     assert refused.value.key == "status.narrative_required"
-    assert await statuses(sessions) == 8
 
 
-async def test_a_too_long_narrative_is_refused_with_limit_and_length(
-    sessions: Sessions, demo: OrgFile
-) -> None:
-    async with sessions.begin() as session:
-        mette = await actor_of(session, demo, "mette")
-        goal_id = await goal(session, demo, "boegeskov-skole-trivsel")
-        too_long = "x" * (NARRATIVE_MAX + 1)
-        with pytest.raises(Invalid) as refused:
-            await record_status(session, mette, goal_id, Color.GREEN, too_long, None, NOW)
+def test_a_too_long_narrative_is_refused_with_limit_and_length() -> None:
+    too_long = "x" * (NARRATIVE_MAX + 1)
+    with pytest.raises(Invalid) as refused:
+        check_narrative(too_long)
     assert (refused.value.key, refused.value.params) == (
         "status.too_long",
         {"limit": NARRATIVE_MAX, "length": NARRATIVE_MAX + 1},
     )
-    assert await statuses(sessions) == 8
 
 
-async def test_a_too_long_evidence_is_refused_with_limit_and_length(
-    sessions: Sessions, demo: OrgFile
-) -> None:
-    async with sessions.begin() as session:
-        mette = await actor_of(session, demo, "mette")
-        goal_id = await goal(session, demo, "boegeskov-skole-trivsel")
-        too_long = "x" * (EVIDENCE_MAX + 5)
-        with pytest.raises(Invalid) as refused:
-            await record_status(session, mette, goal_id, Color.GREEN, "Godt.", too_long, NOW)
+def test_a_too_long_evidence_is_refused_with_limit_and_length() -> None:
+    too_long = "x" * (EVIDENCE_MAX + 5)
+    with pytest.raises(Invalid) as refused:
+        check_evidence(too_long)
     assert (refused.value.key, refused.value.params) == (
         "status.too_long",
         {"limit": EVIDENCE_MAX, "length": EVIDENCE_MAX + 5},
     )
+
+
+def test_the_limit_applies_to_the_trimmed_text() -> None:
+    padded = "  " + "n" * NARRATIVE_MAX + "\n"
+    assert len(check_narrative(padded)) == NARRATIVE_MAX
+
+
+@pytest.mark.parametrize("evidence", [None, "", "   "])
+def test_empty_evidence_is_none(evidence: str | None) -> None:
+    assert check_evidence(evidence) is None
+
+
+# --- the rules applied when a status is recorded, on both databases ----------------------
+
+
+@pytest.mark.parametrize(
+    ("narrative", "evidence", "key"),
+    [
+        ("", "82 %", "status.narrative_required"),
+        ("x" * (NARRATIVE_MAX + 1), None, "status.too_long"),
+        ("Godt.", "x" * (EVIDENCE_MAX + 5), "status.too_long"),
+    ],
+    ids=["no narrative", "narrative too long", "evidence too long"],
+)
+async def test_a_refused_status_stores_nothing(
+    sessions: Sessions, demo: OrgFile, narrative: str, evidence: str | None, key: str
+) -> None:
+    async with sessions.begin() as session:
+        mette = await actor_of(session, demo, "mette")
+        goal_id = await goal(session, demo, "boegeskov-skole-trivsel")
+        with pytest.raises(Invalid) as refused:
+            await record_status(session, mette, goal_id, Color.GREEN, narrative, evidence, NOW)
+    assert refused.value.key == key
+    assert await statuses(sessions) == 8
 
 
 async def test_texts_at_their_limits_are_accepted(sessions: Sessions, demo: OrgFile) -> None:
@@ -317,15 +343,6 @@ async def test_texts_at_their_limits_are_accepted(sessions: Sessions, demo: OrgF
             session, mette, goal_id, Color.YELLOW, narrative, evidence, NOW
         )
     assert (len(status.narrative), len(status.evidence or "")) == (NARRATIVE_MAX, EVIDENCE_MAX)
-
-
-async def test_the_limit_applies_to_the_trimmed_text(sessions: Sessions, demo: OrgFile) -> None:
-    async with sessions.begin() as session:
-        mette = await actor_of(session, demo, "mette")
-        goal_id = await goal(session, demo, "boegeskov-skole-trivsel")
-        padded = "  " + "n" * NARRATIVE_MAX + "\n"
-        _, status = await record_status(session, mette, goal_id, Color.YELLOW, padded, None, NOW)
-    assert len(status.narrative) == NARRATIVE_MAX
 
 
 async def test_narrative_and_evidence_are_trimmed(sessions: Sessions, demo: OrgFile) -> None:
@@ -342,10 +359,8 @@ async def test_narrative_and_evidence_are_trimmed(sessions: Sessions, demo: OrgF
     assert (row.narrative, row.evidence) == ("Godt i gang.", "82 %")
 
 
-@pytest.mark.parametrize("evidence", [None, "", "   "])
-async def test_empty_evidence_is_saved_as_none(
-    sessions: Sessions, demo: OrgFile, evidence: str | None
-) -> None:
+async def test_empty_evidence_is_saved_as_none(sessions: Sessions, demo: OrgFile) -> None:
+    evidence = "   "  # each empty kind is test_empty_evidence_is_none
     async with sessions.begin() as session:
         mette = await actor_of(session, demo, "mette")
         goal_id = await goal(session, demo, "boegeskov-skole-trivsel")

@@ -1,7 +1,8 @@
 """Two years of the demo municipality with the clock moved on (`pejling tidsrejse`), as
-Hvidovre and as Jammerbugt: every leader gets each due reminder once, none after the
-work is done, none on a day off, all at 08:00 Danish time across the daylight-saving
-changes; and two instances side by side on one PostgreSQL database send nothing twice.
+Hvidovre: every leader gets each due reminder once, none after the work is done, none on
+a day off, all at 08:00 Danish time across the daylight-saving changes; and two instances
+side by side on one PostgreSQL database send nothing twice. Jammerbugt's agreement
+years are in test_time_travel_agreement_years.py.
 
 The runs start on 1 December 2026: status days, the midway evaluations (Mette away on
 30 June 2027, Jonas standing in), the drafting after each budget, and in Jammerbugt the
@@ -10,44 +11,19 @@ next agreement year taking over on 1 January.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
-from bot.cli import cli_runtime
-from bot.devtools import time_travel
-from bot.settings import Settings
 from conftest import PostgresDatabase
-from store.db import create_engine, sessionmaker
-from store.enums import GoalAction, GoalState
-from store.models import Goal, GoalEvent, Period
+from store.enums import GoalAction
+from store.models import GoalEvent
 from store.orgfile import OrgFile
+from timetravelkit import TWO_YEARS, sessions_on, travel
 
-START = date(2026, 12, 1)
-TWO_YEARS = 730
 # Status days in the election period from December 2026 to November 2028: 15 March, 15
 # June, 15 September and 15 November, and 15 November 2026 is already past.
 HVIDOVRE_STATUS_DAYS = 8
-
-
-@asynccontextmanager
-async def sessions_on(url: str) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(url)
-    try:
-        async with sessionmaker(engine)() as session:
-            yield session
-    finally:
-        await engine.dispose()
-
-
-async def travel(url: str, org: OrgFile, days: int, senders: int = 1) -> time_travel.Findings:
-    settings = Settings(database_url=url, scheduler=False, rate_limits=False)
-    async with cli_runtime(settings) as runtime:
-        return await time_travel.travel(runtime, org, START, days, senders)
 
 
 async def test_two_years_of_hvidovre_remind_once_on_time_and_stop_when_done(
@@ -86,39 +62,6 @@ async def test_two_years_of_hvidovre_remind_once_on_time_and_stop_when_done(
             )
         )
     assert revised and {(s or {}).get("budget_year") for s in revised} == {2028}
-
-
-async def test_two_agreement_years_in_jammerbugt_remind_once_of_each_years_own_goals(
-    tmp_path: Path, demo_org: OrgFile
-) -> None:
-    """Jammerbugt's agreement years 2026-2028: the leaders carry their goals into next year
-    in the drafting window (004), the department head approves, and from 1 January the
-    status days are about next year's agreement. Lise never drafts one, so after this
-    year's last status day nothing more is asked of her status."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'aftaleaar.db'}"
-    found = await travel(url, time_travel.as_profile(demo_org, "jammerbugt", START), TWO_YEARS)
-
-    assert found.clean, found.as_json()
-    got = found.per_person
-    # December 2026, four days in 2027 and three in 2028 (the run ends in November).
-    assert got["peter"]["status:remind"] == 8
-    assert got["mette"]["status:remind"] == 7  # June 2027 went to Jonas, her deputy
-    assert got["lise"]["status:remind"] == 1
-    assert got["henrik"]["drafting:escalate"] == 2  # Lise's two years without an agreement
-    assert got["peter"]["final_report:remind"] == 2  # for 2026, and for 2027
-    async with sessions_on(url) as session:
-        rows = await session.execute(
-            select(Period.name, Goal.state, func.count(Goal.id))
-            .join(Goal, Goal.period_id == Period.id)
-            .group_by(Period.name, Goal.state)
-        )
-        goals_by_year = {(name, state): count for name, state, count in rows}
-    # Each year's goals closed at its end; Lise's two were never carried into 2027.
-    assert goals_by_year == {
-        ("Aftaleåret 2026", GoalState.CLOSED): 12,
-        ("Aftaleåret 2027", GoalState.CLOSED): 10,
-        ("Aftaleåret 2028", GoalState.APPROVED): 10,
-    }
 
 
 async def test_two_instances_on_one_postgresql_send_nothing_twice(demo_org: OrgFile) -> None:
