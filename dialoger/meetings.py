@@ -247,10 +247,11 @@ async def approve_summary(ctx: Context) -> TurnResult:
     due = Due(actor.municipality_id, Kind.SUMMARY, summary.meeting.id)
     posts = due.in_every_channel(cid for cid, _ in summary.meeting.joint)
     added = len(summary.content.bearings)
-    replies = (
-        say(ctx.texts("referat.godkendt", count=added, committee=summary.meeting.committee_name)),
-        card_reply(ctx.turn, summary_card(summary, ctx.texts, mode="posted")),
-    )
+    said = ctx.texts("referat.godkendt", count=added, committee=summary.meeting.committee_name)
+    if summary.meeting.joint:  # a joint meeting's summary goes to each committee's channel
+        others = ", ".join(name for _, name in summary.meeting.joint)
+        said += " " + ctx.texts("referat.ogsaa_til", committees=others)
+    replies = (say(said), card_reply(ctx.turn, summary_card(summary, ctx.texts, mode="posted")))
     return TurnResult(replies, dispatch=tuple(posts))
 
 

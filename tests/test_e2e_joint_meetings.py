@@ -140,8 +140,9 @@ async def test_the_approved_summary_of_a_joint_meeting_is_posted_in_each_channel
     await made_joint(pejling)
     draft = await write_summary(pejling)
 
-    await approve(pejling, draft)
+    _, said, _ = await approve(pejling, draft)
 
+    assert said[0].text.endswith(f"Den sendes også til de andre udvalg i det fælles møde: {SSU}.")
     posts = await posted(pejling, 2)
     assert sorted(channel_of(p) for p in posts) == sorted(
         [CHANNEL.conversation_id, SSU_CHANNEL.conversation_id]
