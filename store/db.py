@@ -23,6 +23,12 @@ from store import sqlite_inline
 from store.audit import AuditedSession
 
 DEFAULT_URL = "sqlite+aiosqlite:///data/pejling.db"
+# PostgreSQL connections one process keeps open at most. Teams delivers in bursts; with
+# SQLAlchemy's default (5 kept, 10 more opened and closed again as needed) a burst of
+# turns opened a new connection every few turns, and those turns waited the ~20 ms a
+# connection takes to set up. Three instances at 20 stay well inside PostgreSQL's
+# default of 100 connections.
+POOL_DEFAULT = 20
 
 # The names the edge (bot/) uses for what it holds and passes on: an engine to open and
 # close, a factory of transactions, one transaction's session. bot/ imports these, never
@@ -64,6 +70,15 @@ def _sqlite_options(database: str | None) -> dict[str, Any]:
     return options
 
 
+def _pool_options() -> dict[str, Any]:
+    """Every connection opened stays open: turns beyond the pool wait their turn (first
+    come, first served) rather than open one more. `PEJLING_DB_POOL` sets the size."""
+    raw = os.environ.get("PEJLING_DB_POOL") or str(POOL_DEFAULT)
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError(f"PEJLING_DB_POOL must be a whole number of at least 1, not {raw!r}")
+    return {"pool_size": int(raw), "max_overflow": 0}
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own implicit BEGIN breaks SAVEPOINTs; _sqlite_begin below emits ours.
     dbapi_connection.isolation_level = None
@@ -94,6 +109,8 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     kwargs = {"hide_parameters": True, **kwargs}
     if parsed.get_backend_name() == "sqlite":
         kwargs = {**_sqlite_options(parsed.database), **kwargs}
+    else:
+        kwargs = {**_pool_options(), **kwargs}
     engine = create_async_engine(resolved, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_connect)

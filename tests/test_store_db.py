@@ -1,0 +1,48 @@
+"""The engine Pejling opens on a database URL: the driver chosen for the URL operators
+write, and on PostgreSQL a pool that keeps every connection it opens."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy.exc
+
+from databases import PREPARED
+from store.db import POOL_DEFAULT, create_engine, database_url
+
+POSTGRES = "postgresql://pejling@db.kommune.example/pejling"
+
+
+def test_the_urls_operators_write_get_the_async_drivers() -> None:
+    assert database_url(POSTGRES) == "postgresql+asyncpg://pejling@db.kommune.example/pejling"
+    assert database_url("postgres://u@h/d") == "postgresql+asyncpg://u@h/d"
+    assert database_url("sqlite:///data/p.db") == "sqlite+aiosqlite:///data/p.db"
+
+
+async def test_a_postgresql_pool_keeps_what_it_opens_and_opens_no_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A burst of turns waits for a connection instead of opening and closing extra ones,
+    each costing a turn the ~20 ms a new connection takes."""
+    monkeypatch.setenv("PEJLING_DB_POOL", "2")
+    engine = create_engine(PREPARED.postgres(None), pool_timeout=0.2)
+    held = [await engine.connect(), await engine.connect()]
+    with pytest.raises(sqlalchemy.exc.TimeoutError):
+        await engine.connect()  # a third turn waits for one of the two
+    for connection in held:
+        await connection.close()
+    assert engine.pool.checkedin() == 2  # both kept open for the next turns
+    await engine.dispose()
+
+
+def test_by_default_a_process_keeps_up_to_twenty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PEJLING_DB_POOL", raising=False)
+    assert create_engine(POSTGRES).pool.size() == POOL_DEFAULT == 20
+
+
+@pytest.mark.parametrize("wrong", ["0", "-3", "mange", "2.5"])
+def test_a_pool_size_that_is_no_whole_number_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, wrong: str
+) -> None:
+    monkeypatch.setenv("PEJLING_DB_POOL", wrong)
+    with pytest.raises(ValueError, match="PEJLING_DB_POOL must be a whole number"):
+        create_engine(POSTGRES)
