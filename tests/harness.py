@@ -79,10 +79,10 @@ class RunningPejling:
     async def say(self, key: str, text: str, where: Where | None = None) -> list[Message]:
         """A person types `text`; returns the messages the bot posted in reply."""
         place = where or self.personal(key)
-        before = len(self.fake.messages_in(place.conversation_id))
+        before = self.fake.count_in(place.conversation_id)
         status, _ = await self.post(self.wire.message(self.who(key), place, text))
         assert status in (200, 201), status
-        return self.fake.messages_in(place.conversation_id)[before:]
+        return self.fake.messages_in(place.conversation_id, since=before)
 
     async def execute(
         self, key: str, message: Message, title: str, inputs: dict[str, Any] | None = None
@@ -90,10 +90,10 @@ class RunningPejling:
         """Press an Action.Execute button on a card; (invoke response body, new messages)."""
         place = self.personal(key)
         data = {**button_data(message.cards[-1], title), **(inputs or {})}
-        before = len(self.fake.messages_in(place.conversation_id))
+        before = self.fake.count_in(place.conversation_id)
         status, body = await self.post(self.wire.execute(self.who(key), place, data, message.id))
         assert status == 200, (status, body)
-        return body, self.fake.messages_in(place.conversation_id)[before:]
+        return body, self.fake.messages_in(place.conversation_id, since=before)
 
     async def submit(
         self, key: str, message: Message, title: str, inputs: dict[str, Any] | None = None
@@ -101,10 +101,10 @@ class RunningPejling:
         """Press the Action.Submit fallback of a button, as an older Teams client would."""
         place = self.personal(key)
         data = {**button_data(message.cards[-1], title), **(inputs or {})}
-        before = len(self.fake.messages_in(place.conversation_id))
+        before = self.fake.count_in(place.conversation_id)
         status, _ = await self.post(self.wire.submit(self.who(key), place, data, message.id))
         assert status in (200, 201), status
-        return self.fake.messages_in(place.conversation_id)[before:]
+        return self.fake.messages_in(place.conversation_id, since=before)
 
 
 def button_data(card: dict[str, Any], title: str) -> dict[str, Any]:
