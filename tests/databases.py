@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import configure_mappers
 from sqlalchemy.pool import NullPool
 from sqlalchemy.util import LRUCache
 
@@ -318,6 +319,7 @@ def _share_statements(connection: Connection) -> None:
     connection.engine._compiled_cache = STATEMENTS
 
 
+configure_mappers()  # which would otherwise forget the caches set below
 for _mapper in Base.registry.mappers:
     _mapper.__dict__["_compiled_cache"] = SharedStatements(_mapper._compiled_cache_size * 10)
     _mapper._memoized_keys |= {"_compiled_cache"}
