@@ -13,7 +13,7 @@ import sys
 from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,15 @@ class RunningPejling:
     org: OrgFile
     runtime: Runtime
     wire: TeamsWire
+    # Who a key names, looked up once: finding a person folds every name in the file.
+    _known: dict[str, Who] = field(default_factory=dict, repr=False)
 
     def who(self, key: str) -> Who:
-        person = self.org.find_person(key)
-        assert person is not None, key
-        return Who(f"29:{person.key}", person.name, person.aad_object_id)
+        if key not in self._known:
+            person = self.org.find_person(key)
+            assert person is not None, key
+            self._known[key] = Who(f"29:{person.key}", person.name, person.aad_object_id)
+        return self._known[key]
 
     def personal(self, key: str) -> Where:
         return Where.personal(self.org.municipality.tenant_id, self.who(key))
