@@ -4,6 +4,7 @@ municipality, and a running Pejling talking to the fake Bot Framework service.""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from store.importer import import_org
 from store.orgfile import OrgFile, read_org_file
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
+
+# The test modules, as pytest rewrites their asserts, and the modules they import are kept
+# compiled in __pycache__ (which git ignores) even where PYTHONDONTWRITEBYTECODE is set:
+# otherwise every test process compiles them again, about 5 s of CPU each.
+sys.dont_write_bytecode = False
 
 # Every test's tmp_path (and so its SQLite files) in memory, unless the runner chose a
 # place; pyproject.toml keeps only the folders of failed tests.
