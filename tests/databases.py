@@ -136,6 +136,9 @@ class Prepared:
                 folder = tempfile.mkdtemp(prefix=f"pejling-tests-{RUN}-", dir=IN_MEMORY)
                 self._folder = Path(folder)
             made = self._folder / f"{key}.db"
+            if org is not None:
+                # Migrated once: an organisation is imported into a copy of the empty file.
+                self.sqlite_copy(None, made)
 
             async def build() -> None:
                 engine = create_engine(f"sqlite+aiosqlite:///{made}")
