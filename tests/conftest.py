@@ -3,6 +3,8 @@ municipality, and a running Pejling talking to the fake Bot Framework service.""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 # The throwaway databases, re-exported for the test modules that make their own.
-from databases import PREPARED, PostgresDatabase, Prepared, run_aside
+from databases import IN_MEMORY, PREPARED, PostgresDatabase, Prepared, run_aside
 
 # The fake Bot Framework service; see tests/fakebf.py. The redundant alias re-exports it.
 from fakebf import fake_bf as fake_bf
@@ -20,6 +22,16 @@ from store.importer import import_org
 from store.orgfile import OrgFile, read_org_file
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demokommune.yaml"
+
+# The test modules, as pytest rewrites their asserts, and the modules they import are kept
+# compiled in __pycache__ (which git ignores) even where PYTHONDONTWRITEBYTECODE is set:
+# otherwise every test process compiles them again, about 5 s of CPU each.
+sys.dont_write_bytecode = False
+
+# Every test's tmp_path (and so its SQLite files) in memory, unless the runner chose a
+# place; pyproject.toml keeps only the folders of failed tests.
+if IN_MEMORY is not None:
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", IN_MEMORY)
 # Set by `engine` when it hands out a database with the demo already imported.
 DEMO_IMPORTED = pytest.StashKey[bool]()
 

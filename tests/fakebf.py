@@ -633,15 +633,25 @@ class FakeBotFramework:
         """The activities posted to a conversation, as posted, each with the id it got."""
         return [m.versions[0] for m in self.messages_in(conversation_id)]
 
-    def messages_in(self, conversation_id: str) -> list[Message]:
-        """The messages in a conversation (a channel includes its threads), oldest first."""
+    def messages_in(self, conversation_id: str, since: int = 0) -> list[Message]:
+        """The messages in a conversation (a channel includes its threads), oldest first;
+        `since`: leaving out the first so many (those a test had already read)."""
         with self._lock:
             found = [
                 m
                 for m in self._messages.values()
                 if _in_conversation(m.conversation_id, conversation_id)
             ]
-            return copy.deepcopy(found)
+            return copy.deepcopy(found[since:])
+
+    def count_in(self, conversation_id: str) -> int:
+        """How many messages a conversation holds: `len(messages_in(…))` without copying
+        them, for a test that reads only what comes next."""
+        with self._lock:
+            return sum(
+                _in_conversation(m.conversation_id, conversation_id)
+                for m in self._messages.values()
+            )
 
     def message(self, activity_id: str) -> Message:
         """A message by id, with its current content after updates."""

@@ -208,14 +208,14 @@ async def send_card_data(
 ) -> tuple[Any, list[Message]]:
     """An Action.Execute from a card in `message` carrying `data`, whatever button it is."""
     place = pejling.personal(key)
-    before = len(pejling.fake.messages_in(place.conversation_id))
+    before = pejling.fake.count_in(place.conversation_id)
     status, body = await pejling.post(
         pejling.wire.execute(pejling.who(key), place, data, message.id)
     )
     assert status == 200, (status, body)
     if body.get("type") == ADAPTIVE_CARD:
         assert schema_errors(body["value"]) == []
-    return body["value"], pejling.fake.messages_in(place.conversation_id)[before:]
+    return body["value"], pejling.fake.messages_in(place.conversation_id, since=before)
 
 
 def button_for(card: dict[str, Any], button: str, **wanted: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import sys
 from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,15 @@ class RunningPejling:
     org: OrgFile
     runtime: Runtime
     wire: TeamsWire
+    # Who a key names, looked up once: finding a person folds every name in the file.
+    _known: dict[str, Who] = field(default_factory=dict, repr=False)
 
     def who(self, key: str) -> Who:
-        person = self.org.find_person(key)
-        assert person is not None, key
-        return Who(f"29:{person.key}", person.name, person.aad_object_id)
+        if key not in self._known:
+            person = self.org.find_person(key)
+            assert person is not None, key
+            self._known[key] = Who(f"29:{person.key}", person.name, person.aad_object_id)
+        return self._known[key]
 
     def personal(self, key: str) -> Where:
         return Where.personal(self.org.municipality.tenant_id, self.who(key))
@@ -79,10 +83,10 @@ class RunningPejling:
     async def say(self, key: str, text: str, where: Where | None = None) -> list[Message]:
         """A person types `text`; returns the messages the bot posted in reply."""
         place = where or self.personal(key)
-        before = len(self.fake.messages_in(place.conversation_id))
+        before = self.fake.count_in(place.conversation_id)
         status, _ = await self.post(self.wire.message(self.who(key), place, text))
         assert status in (200, 201), status
-        return self.fake.messages_in(place.conversation_id)[before:]
+        return self.fake.messages_in(place.conversation_id, since=before)
 
     async def execute(
         self, key: str, message: Message, title: str, inputs: dict[str, Any] | None = None
@@ -90,10 +94,10 @@ class RunningPejling:
         """Press an Action.Execute button on a card; (invoke response body, new messages)."""
         place = self.personal(key)
         data = {**button_data(message.cards[-1], title), **(inputs or {})}
-        before = len(self.fake.messages_in(place.conversation_id))
+        before = self.fake.count_in(place.conversation_id)
         status, body = await self.post(self.wire.execute(self.who(key), place, data, message.id))
         assert status == 200, (status, body)
-        return body, self.fake.messages_in(place.conversation_id)[before:]
+        return body, self.fake.messages_in(place.conversation_id, since=before)
 
     async def submit(
         self, key: str, message: Message, title: str, inputs: dict[str, Any] | None = None
@@ -101,10 +105,10 @@ class RunningPejling:
         """Press the Action.Submit fallback of a button, as an older Teams client would."""
         place = self.personal(key)
         data = {**button_data(message.cards[-1], title), **(inputs or {})}
-        before = len(self.fake.messages_in(place.conversation_id))
+        before = self.fake.count_in(place.conversation_id)
         status, _ = await self.post(self.wire.submit(self.who(key), place, data, message.id))
         assert status in (200, 201), status
-        return self.fake.messages_in(place.conversation_id)[before:]
+        return self.fake.messages_in(place.conversation_id, since=before)
 
 
 def button_data(card: dict[str, Any], title: str) -> dict[str, Any]:
