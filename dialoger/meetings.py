@@ -174,16 +174,18 @@ async def send_pack(ctx: Context) -> TurnResult:
               if c.channel_id}  # fmt: skip
     if found.committee_id not in linked:
         return TurnResult((say(ctx.texts("moede.ingen_kanal", committee=found.committee_name)),))
+    # A joint meeting's pack goes to each taking part whose channel is linked.
     guests = [(cid, name) for cid, name in found.joint if cid in linked]
-    due = Due(actor.municipality_id, Kind.PACK, found.id)
-    if not found.joint:
+    if guests:
+        names = ", ".join([found.committee_name, *(name for _, name in guests)])
+        said = ctx.texts("moede.pakke_sendes_flere", committees=names)
+    else:
         said = ctx.texts("moede.pakke_sendes", committee=found.committee_name)
-        return TurnResult((say(said),), dispatch=(due,))
-    names = ", ".join([found.committee_name, *(name for _, name in guests)])
-    replies = [say(ctx.texts("moede.pakke_sendes_flere", committees=names))]
-    replies += [say(ctx.texts("moede.ingen_kanal", committee=name))
+    unlinked = [say(ctx.texts("moede.ingen_kanal", committee=name))
                 for cid, name in found.joint if cid not in linked]  # fmt: skip
-    return TurnResult(tuple(replies), dispatch=tuple(due.in_every_channel(c for c, _ in guests)))
+    due = Due(actor.municipality_id, Kind.PACK, found.id)
+    posts = due.in_every_channel(cid for cid, _ in guests)
+    return TurnResult((say(said), *unlinked), dispatch=tuple(posts))
 
 
 # --- summary buttons ---------------------------------------------------------------------------

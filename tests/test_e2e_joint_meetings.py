@@ -109,6 +109,23 @@ async def test_the_pack_of_a_joint_meeting_is_posted_in_every_committees_channel
     assert len(channel_posts(pejling)) == 2
 
 
+async def test_a_committee_taking_part_without_a_channel_is_named_and_gets_no_post(
+    pejling: RunningPejling,
+) -> None:
+    await link_channel(pejling)
+    meeting = await made_joint(pejling)
+
+    answer, said = await press(pejling, "camilla", meeting, "Send mødepakken nu")
+
+    assert answer == f"Mødepakken sendes nu til kanalen for {BUU}."
+    assert [m.text for m in said] == [
+        f"{SSU} har ingen kanal tilknyttet endnu. Skriv @Pejling tilknyt {SSU} i udvalgets "
+        "kanal, så sendes mødepakken dér."
+    ]
+    [post] = await posted(pejling, 1)
+    assert channel_of(post) == CHANNEL.conversation_id
+
+
 async def packs_sent(pejling: RunningPejling, now: datetime) -> list[bool]:
     """The scheduler's tick at `now` for the meetings: whether each pack went out."""
     done = await outbox_edge.tick(pejling.runtime.proactive, now, sources=[Source.MEETINGS])
