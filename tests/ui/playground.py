@@ -248,7 +248,8 @@ class Chat:
         self.page.get_by_role("treeitem", name=re.compile(re.escape(conversation))).click()
 
     def say(self, text: str) -> None:
-        box = self.page.get_by_role("textbox")
+        # The message box, not a text input on a card in the conversation.
+        box = self.page.locator('[role="textbox"][contenteditable="true"]').last
         box.fill(text)
         box.press("Enter")
 

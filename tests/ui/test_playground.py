@@ -171,3 +171,50 @@ def test_a_politician_opens_the_bearings(browser: Any, bot: Bot, folder: Path) -
         bearings = jens.card("Alle børn skal trives og høre til i et fællesskab")
         jens.shot("pejlemaerker", bearings)
         assert "Tidlig indsats for sprog og læsning" in bearings.inner_text()
+
+
+# Camilla plans the daycares' meeting by typing: each answer waits for its question.
+PLANNING = (
+    ("nyt dialogmøde", "Hvilket udvalg skal mødet være med?"),
+    ("1", "Hvilken dag skal mødet holdes?"),
+    ("4. marts 2027", "Hvad tid starter mødet?"),
+    ("14", "Hvilken mødemodel?"),
+    ("1", "Hvilke enheder skal deltage?"),
+    ("dagtilbud", "Er der et tema for mødet?"),
+    ("Sprog og overgange", "Hvor holdes mødet?"),
+    ("Rådhuset, mødesal 2", "Se planen igennem."),
+    ("planlæg", "er planlagt til 4. marts 2027 kl. 14.00"),
+)
+
+
+def test_the_administration_makes_a_meeting_joint_and_sends_the_pack(
+    browser: Any, bot: Bot, folder: Path
+) -> None:
+    with chat_as(browser, bot, "camilla", folder) as camilla:
+        camilla.sees("Hej Camilla!")
+        camilla.open(CHANNEL)  # the daycares' committee has a channel; the other has none
+        camilla.post_to_pejling(f"tilknyt {CHANNEL}")
+        camilla.sees(f"Kanalen er nu tilknyttet {CHANNEL}.")
+        camilla.open()
+        for answer, question in PLANNING:
+            camilla.say(answer)
+            camilla.sees(re.compile(re.escape(question)))
+        meeting = camilla.card("Dialogmøde: Børne- og Uddannelsesudvalget")
+        camilla.press(meeting, "Fælles møde")
+        form = camilla.card("Fælles dialogmøde")
+        form.get_by_text("Social- og Sundhedsudvalget").click()
+        camilla.shot("faelles-moede", form)
+        camilla.press(form, "Gem udvalgene")
+        camilla.sees(
+            "Fælles møde: Social- og Sundhedsudvalget deltager sammen med "
+            "Børne- og Uddannelsesudvalget."
+        )
+        joint = camilla.card("Sammen med")
+        camilla.press(joint, "Send mødepakken nu")
+        camilla.sees(f"Mødepakken sendes nu til kanalen for {CHANNEL}.")
+        camilla.sees("Social- og Sundhedsudvalget har ingen kanal tilknyttet endnu.")
+        camilla.shot("pakke-sendt")
+        camilla.open(CHANNEL)
+        pack = camilla.card("Mødepakke")
+        camilla.shot("pakke-i-kanalen", pack)
+        assert "Sprog og overgange" in pack.inner_text()
