@@ -8,7 +8,7 @@ gets the pack in its channel. The summary and what it agrees live in `store.summ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -239,6 +239,22 @@ async def meeting_view(session: AsyncSession, meeting: Meeting) -> MeetingView:
     return (await views(session, [meeting]))[0]
 
 
+async def joint_committees(
+    session: AsyncSession, meeting_ids: Collection[int]
+) -> dict[int, list[tuple[int, str]]]:
+    """Meeting id → the other committees taking part in it, (id, name): joint meetings only."""
+    if not meeting_ids:
+        return {}
+    found: dict[int, list[tuple[int, str]]] = {}
+    for meeting_id, committee_id, name in await session.execute(
+        select(MeetingCommittee.meeting_id, Committee.id, Committee.name)
+        .join(Committee, Committee.id == MeetingCommittee.committee_id)
+        .where(MeetingCommittee.meeting_id.in_(meeting_ids))
+    ):
+        found.setdefault(meeting_id, []).append((committee_id, name))
+    return found
+
+
 async def views(session: AsyncSession, meetings: Sequence[Meeting]) -> list[MeetingView]:
     """Meetings as shown, with their units and who has prepared: three statements."""
     ids = [m.id for m in meetings]
@@ -270,13 +286,7 @@ async def views(session: AsyncSession, meetings: Sequence[Meeting]) -> list[Meet
             Summary.meeting_id.in_(ids)
         ))).all()
     )  # fmt: skip
-    joint: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
-    for meeting_id, committee_id, name in await session.execute(
-        select(MeetingCommittee.meeting_id, Committee.id, Committee.name)
-        .join(Committee, Committee.id == MeetingCommittee.committee_id)
-        .where(MeetingCommittee.meeting_id.in_(ids))
-    ):
-        joint[meeting_id].append((committee_id, name))
+    joint = await joint_committees(session, ids)
     return [
         MeetingView(
             id=m.id,
@@ -290,7 +300,7 @@ async def views(session: AsyncSession, meetings: Sequence[Meeting]) -> list[Meet
             place=m.place,
             revision=m.revision,
             summary_state=SummaryState(summaries[m.id]) if m.id in summaries else None,
-            joint=tuple(sorted(joint[m.id], key=lambda c: danish_order(c[1]))),
+            joint=tuple(sorted(joint.get(m.id, ()), key=lambda c: danish_order(c[1]))),
         )
         for m in meetings
     ]

@@ -31,9 +31,9 @@ from store.claims import CLAIM_LEASE
 from store.dates import LOCAL_TIME, SEND_AT
 from store.db import dialect_name, rowcount
 from store.enums import DispatchState, MeetingState, SummaryState
-from store.meetings import views
+from store.meetings import joint_committees, views
 from store.meetingviews import MeetingView
-from store.models import Dispatch, Meeting, MeetingCommittee, Municipality, Summary
+from store.models import Dispatch, Meeting, Municipality, Summary
 from store.people import leaders_by_unit
 from store.profiles import Profile, profile
 from store.working_days import working_day_on_or_before
@@ -452,25 +452,10 @@ async def _summaries_due(session: AsyncSession, now: datetime) -> list[Due]:
     return [
         item
         for m, meeting, at in approved
-        for item in Due(m, Kind.SUMMARY, meeting, at=at).in_every_channel(joint.get(meeting, ()))
-    ]
-
-
-async def joint_committees(
-    session: AsyncSession, meeting_ids: Sequence[int]
-) -> dict[int, list[int]]:
-    """Meeting id → the other committees taking part in it (joint meetings only)."""
-    if not meeting_ids:
-        return {}
-    rows = await session.execute(
-        select(MeetingCommittee.meeting_id, MeetingCommittee.committee_id).where(
-            MeetingCommittee.meeting_id.in_(meeting_ids)
+        for item in Due(m, Kind.SUMMARY, meeting, at=at).in_every_channel(
+            cid for cid, _ in joint.get(meeting, ())
         )
-    )
-    found: dict[int, list[int]] = {}
-    for meeting, committee in rows:
-        found.setdefault(meeting, []).append(committee)
-    return found
+    ]
 
 
 async def _settings(session: AsyncSession, ids: set[int]) -> dict[int, Profile]:
