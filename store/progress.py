@@ -6,7 +6,7 @@ guarded by a version number, so two devices answering at once cannot overwrite e
 other silently: the second save fails with `StaleProgress` and is retried on the new state.
 
 These run on nearly every turn, so the statements are built once, as Core statements
-with bind parameters: no ORM unit of work, no per-call statement building.
+with bind parameters, and run on the driver (store/prepared.py).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.db import rowcount
 from store.models import DialogueProgress
+from store.prepared import Prepared
 from store.views import ProgressView
 
 ACTIVE, PAUSED, DONE, CANCELLED = "active", "paused", "done", "cancelled"
@@ -45,10 +45,10 @@ _COLUMNS = (
 _OWNED = select(*_COLUMNS).where(
     _C.municipality_id == bindparam("municipality"), _C.person_id == bindparam("person")
 )
-_ACTIVE = _OWNED.where(_C.state == ACTIVE).order_by(_C.updated_at.desc()).limit(1)
-_FIND = _OWNED.where(_C.id == bindparam("progress"))
+_ACTIVE = Prepared(_OWNED.where(_C.state == ACTIVE).order_by(_C.updated_at.desc()).limit(1))
+_FIND = Prepared(_OWNED.where(_C.id == bindparam("progress")))
 _UNFINISHED = _OWNED.where(_C.state.in_((ACTIVE, PAUSED))).order_by(_C.updated_at.desc())
-_PAUSE_OTHERS = (
+_PAUSE_OTHERS = Prepared(
     update(_TABLE)
     .where(
         _C.municipality_id == bindparam("municipality"),
@@ -58,8 +58,14 @@ _PAUSE_OTHERS = (
     )
     .values(state=PAUSED)
 )
-_INSERT = insert(_TABLE)
-_SAVE = (
+_INSERT = Prepared(
+    insert(_TABLE),
+    keys=(
+        "id", "municipality_id", "person_id", "conversation_id", "flow", "step", "answers",
+        "state", "version", "created_at", "updated_at", "last_activity_id",
+    ),
+)  # fmt: skip
+_SAVE = Prepared(
     update(_TABLE)
     .where(_C.id == bindparam("progress"), _C.version == bindparam("seen"))
     .values(
@@ -77,7 +83,8 @@ _REMEMBER_CARD = (
 )
 
 
-def _view(row: Row[*tuple[Any, ...]]) -> ProgressView:
+def _view(row: Any) -> ProgressView:
+    """A dialogue from a row of `_COLUMNS`, from the driver or from SQLAlchemy."""
     return ProgressView(
         id=row.id,
         flow=row.flow,
@@ -92,8 +99,7 @@ def _view(row: Row[*tuple[Any, ...]]) -> ProgressView:
 async def active(
     session: AsyncSession, municipality_id: int, person_id: int
 ) -> ProgressView | None:
-    found = await session.execute(_ACTIVE, {"municipality": municipality_id, "person": person_id})
-    row = found.first()
+    row = await _ACTIVE.first(session, {"municipality": municipality_id, "person": person_id})
     return _view(row) if row else None
 
 
@@ -101,10 +107,9 @@ async def find(
     session: AsyncSession, municipality_id: int, person_id: int, progress_id: str
 ) -> tuple[ProgressView, str] | None:
     """A dialogue of this person's, in any state, with the state; None if not theirs."""
-    found = await session.execute(
-        _FIND, {"municipality": municipality_id, "person": person_id, "progress": progress_id}
+    row = await _FIND.first(
+        session, {"municipality": municipality_id, "person": person_id, "progress": progress_id}
     )
-    row = found.first()
     return (_view(row), row.state) if row else None
 
 
@@ -148,8 +153,8 @@ async def start(
         version=1,
         last_activity_id=activity_id,
     )
-    await session.execute(
-        _INSERT,
+    await _INSERT.run(
+        session,
         {
             "id": started.id,
             "municipality_id": municipality_id,
@@ -172,8 +177,8 @@ async def pause_others(
     session: AsyncSession, municipality_id: int, person_id: int, keep: str | None = None
 ) -> None:
     """Pause the person's active dialogues (but `keep`): one is active at a time."""
-    await session.execute(
-        _PAUSE_OTHERS, {"municipality": municipality_id, "person": person_id, "keep": keep or ""}
+    await _PAUSE_OTHERS.run(
+        session, {"municipality": municipality_id, "person": person_id, "keep": keep or ""}
     )
 
 
@@ -184,8 +189,8 @@ async def save(
     state: str = ACTIVE,
 ) -> ProgressView:
     """Write `progress` (step and answers) if nobody saved since it was read."""
-    result = await session.execute(
-        _SAVE,
+    saved = await _SAVE.run(
+        session,
         {
             "progress": progress.id,
             "seen": progress.version,
@@ -198,7 +203,7 @@ async def save(
             "card": progress.card_activity_id,
         },
     )
-    if rowcount(result) != 1:
+    if saved != 1:
         raise StaleProgress(progress.id)
     return replace(progress, version=progress.version + 1)
 

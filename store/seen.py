@@ -18,8 +18,9 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.db import rowcount
+from store.db import dialect_name, rowcount
 from store.models import Municipality, SeenActivity
+from store.prepared import Prepared
 
 # Teams retries within a minute; a day leaves room for a clock that is off, and is small.
 KEPT = timedelta(days=1)
@@ -31,15 +32,15 @@ _SEEN = (
     .where(_C.conversation_id == bindparam("conversation"), _C.activity_id == bindparam("activity"))
     .limit(1)
 )
-# Run on every turn: built once, with bind parameters, on the table rather than the
-# mapped class, so the session runs it as a plain statement (no ORM bulk insert) and its
-# row count is known.
-_CLAIM: dict[str, Any] = {
+# Run on every turn: built once, on the driver (store/prepared.py).
+_CLAIM_KEYS = ("municipality_id", "conversation_id", "activity_id", "seen_at")
+_CLAIM_SQL: dict[str, Any] = {
     name: dialect.insert(_TABLE).on_conflict_do_nothing(
         index_elements=[_C.conversation_id, _C.activity_id]
     )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
+_CLAIM = {name: Prepared(claim, _CLAIM_KEYS, only=name) for name, claim in _CLAIM_SQL.items()}
 # The same claim, answering with the municipality's roles version (store/roleversion.py)
 # when it goes through: a turn needs both, and they cost one round trip together.
 _MUNICIPALITY = Municipality.__table__.c
@@ -47,8 +48,12 @@ _ROLES_VERSION = (
     select(_MUNICIPALITY.roles_version)
     .where(_MUNICIPALITY.id == bindparam("of_municipality"))
     .scalar_subquery()
+    .label("roles_version")
 )
-_CLAIM_READING_ROLES = {name: claim.returning(_ROLES_VERSION) for name, claim in _CLAIM.items()}
+_CLAIM_READING_ROLES = {
+    name: Prepared(claim.returning(_ROLES_VERSION), _CLAIM_KEYS, only=name)
+    for name, claim in _CLAIM_SQL.items()
+}
 
 
 async def seen_before(session: AsyncSession, conversation_id: str, activity_id: str) -> bool:
@@ -75,8 +80,7 @@ async def claim(
         "activity_id": activity_id,
         "seen_at": now,
     }
-    result = await session.execute(_CLAIM[session.get_bind().dialect.name], row)
-    return rowcount(result) == 1
+    return await _CLAIM[dialect_name(session)].run(session, row) == 1
 
 
 async def claim_reading_roles(
@@ -95,8 +99,7 @@ async def claim_reading_roles(
         "seen_at": now,
         "of_municipality": municipality_id,
     }
-    claiming = _CLAIM_READING_ROLES[session.get_bind().dialect.name]
-    found = (await session.execute(claiming, row)).first()
+    found = await _CLAIM_READING_ROLES[dialect_name(session)].first(session, row)
     return (False, None) if found is None else (True, found[0])
 
 

@@ -123,6 +123,15 @@ class InlineConnection:
         self._open = False
         self._conn.close()
 
+    async def run(self, sql: str, parameters: Sequence[Any]) -> tuple[list[Any], int]:
+        """One statement, with its rows and the count of rows it changed: what
+        store/prepared.py needs, without a cursor object of ours around it."""
+        cursor = await _patiently(lambda: self._conn.execute(sql, parameters))
+        try:
+            return cursor.fetchall(), cursor.rowcount
+        finally:
+            cursor.close()
+
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
     FromClause,
+    Integer,
     Row,
     ScalarSelect,
     Select,
@@ -27,6 +29,7 @@ from store.enums import GoalAction
 from store.errors import DomainError, Invalid, NotAllowed
 from store.limits import EVIDENCE_MAX, NARRATIVE_MAX
 from store.models import Color, Goal, GoalEvent, GoalState, Period, Person, StatusUpdate, Unit
+from store.prepared import Prepared
 from store.text import danish_order
 from store.views import Actor, GoalView, PeriodView, StatusView
 
@@ -123,14 +126,24 @@ def reportable_goals(latest: FromClause, on: ColumnElement[bool]) -> Select[Any]
 # statement, built once. Narrow it with `.where(...)`; pass {"municipality": id};
 # read rows with `goal_from_row`.
 GOALS = reportable_goals(StatusUpdate.__table__, StatusUpdate.id == _NEWEST_STATUS)
-_LEADER_GOALS = GOALS.where(
-    Goal.unit_id.in_(bindparam("units", expanding=True)),
-    Goal.period_id == current_period_id(_MUNICIPALITY, _TODAY),
-)
-_ONE_GOAL = GOALS.where(Goal.id == bindparam("goal"))
+_ONE_GOAL = Prepared(GOALS.where(Goal.id == bindparam("goal")))
 
 
-def goal_from_row(row: Row[*tuple[Any, ...]]) -> GoalView:
+@cache
+def _leader_goals(units: int) -> Prepared:
+    """The goals of `units` units in the current period; pass {"unit_0": id, …}. One
+    statement per number of units, as a prepared statement takes no list (a leader leads
+    one unit or a few)."""
+    return Prepared(
+        GOALS.where(
+            Goal.unit_id.in_([bindparam(f"unit_{i}", type_=Integer) for i in range(units)]),
+            Goal.period_id == current_period_id(_MUNICIPALITY, _TODAY),
+        )
+    )
+
+
+def goal_from_row(row: Any) -> GoalView:
+    """A goal from a row of GOALS, from the driver or from SQLAlchemy."""
     latest = None
     if row.color is not None:
         latest = StatusView(
@@ -155,10 +168,9 @@ async def goals_of_leader(session: AsyncSession, actor: Actor, today: date) -> l
     units = actor.led_unit_ids
     if not units:
         return []
-    found = await session.execute(
-        _LEADER_GOALS,
-        {"municipality": actor.municipality_id, "units": sorted(units), "today": today},
-    )
+    params: dict[str, Any] = {"municipality": actor.municipality_id, "today": today}
+    params.update((f"unit_{i}", unit) for i, unit in enumerate(sorted(units)))
+    found = await _leader_goals(len(units)).rows(session, params)
     goals = [goal_from_row(row) for row in found]
     return sorted(goals, key=lambda g: danish_order(g.unit_name))  # stable: goal order kept
 
@@ -208,10 +220,7 @@ async def reportable_goal(session: AsyncSession, actor: Actor, goal_id: int) -> 
     Ids arrive in card data, which a client can forge, so the rule is checked here,
     every time, and not only when the card was built.
     """
-    found = await session.execute(
-        _ONE_GOAL, {"municipality": actor.municipality_id, "goal": goal_id}
-    )
-    row = found.first()
+    row = await _ONE_GOAL.first(session, {"municipality": actor.municipality_id, "goal": goal_id})
     if row is None:
         raise NotAllowed("status.unknown_goal")
     if row.unit_id not in actor.led_unit_ids:
