@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -137,7 +137,7 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     options: dict[str, Any] = {"expire_on_commit": False, "sync_session_class": AuditedSession}
     if engine.dialect.name == "sqlite":
         return _OneAtATime(engine, **options)
-    return async_sessionmaker(engine, **options)
+    return _Transactions(engine, **options)
 
 
 async def ping(engine: AsyncEngine) -> None:
@@ -146,7 +146,53 @@ async def ping(engine: AsyncEngine) -> None:
         await connection.execute(text("SELECT 1"))
 
 
-class _OneAtATime(async_sessionmaker[AsyncSession]):
+class _Transactions(async_sessionmaker[AsyncSession]):
+    """`begin()` as SQLAlchemy's, in fewer hand-offs to its greenlet: the transaction
+    begins with the first statement (autobegin), and commit and close are one call, run
+    to its end even when the turn is cancelled meanwhile. SQLAlchemy's own takes four
+    hand-offs and two tasks, which was a tenth of an ordinary turn's CPU."""
+
+    def _new(self, **kwargs: Any) -> AsyncSession:
+        return super().__call__(**kwargs)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
+        session = self._new()
+        try:
+            yield session
+        except BaseException:
+            await _to_the_end(session.run_sync(_close))  # closing rolls back
+            raise
+        await _to_the_end(session.run_sync(_commit_and_close))
+
+
+def _commit_and_close(session: Any) -> None:
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
+def _close(session: Any) -> None:
+    session.close()
+
+
+async def _to_the_end(work: Coroutine[Any, Any, None]) -> None:
+    """Finish `work` even if the caller is cancelled meanwhile, then pass the cancellation
+    on: a connection left half-returned to its pool would be lost to it."""
+    task = asyncio.ensure_future(work)
+    cancelled: asyncio.CancelledError | None = None
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError as error:
+            cancelled = error
+    if cancelled is not None:
+        raise cancelled
+    task.result()
+
+
+class _OneAtATime(_Transactions):
     """Sessions on SQLite's one connection, one at a time, first come first served.
 
     asyncio.Lock lets no newcomer pass a waiting turn, which a pool queue does: there a
@@ -158,15 +204,10 @@ class _OneAtATime(async_sessionmaker[AsyncSession]):
         super().__init__(engine, **kwargs)
         self._turn = asyncio.Lock()
 
-    def _new(self, **kwargs: Any) -> AsyncSession:
-        return super().__call__(**kwargs)
-
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncSession]:  # type: ignore[override]
-        async with self._turn:
-            session = self._new()
-            async with session, session.begin():
-                yield session
+        async with self._turn, super().begin() as session:
+            yield session
 
     @asynccontextmanager
     async def __call__(self, **kwargs: Any) -> AsyncIterator[AsyncSession]:  # type: ignore[override]

@@ -1,13 +1,21 @@
 """The engine Pejling opens on a database URL: the driver chosen for the URL operators
-write, and on PostgreSQL a pool that keeps every connection it opens."""
+write, on PostgreSQL a pool that keeps every connection it opens, and transactions that
+commit all of a turn or nothing and always give their connection back."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 import pytest
 import sqlalchemy.exc
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from databases import PREPARED
 from store.db import POOL_DEFAULT, create_engine, database_url
+from store.models import Person
+from store.orgfile import OrgFile
+from store_helpers import Sessions, actor_of
 
 POSTGRES = "postgresql://pejling@db.kommune.example/pejling"
 
@@ -46,3 +54,42 @@ def test_a_pool_size_that_is_no_whole_number_stops_the_start(
     monkeypatch.setenv("PEJLING_DB_POOL", wrong)
     with pytest.raises(ValueError, match="PEJLING_DB_POOL must be a whole number"):
         create_engine(POSTGRES)
+
+
+async def test_a_transaction_commits_what_its_block_wrote_and_nothing_of_a_failed_one(
+    sessions: Sessions, demo: OrgFile
+) -> None:
+    async with sessions.begin() as session:
+        mette = await actor_of(session, demo, "mette")
+        (await session.get_one(Person, mette.person_id)).name = "Mette Kjærgaard Holm"
+    with pytest.raises(RuntimeError):
+        async with sessions.begin() as session:
+            (await session.get_one(Person, mette.person_id)).name = "Forkert Navn"
+            await session.flush()
+            raise RuntimeError("the turn failed after writing")
+    async with sessions() as session:
+        assert (await session.get_one(Person, mette.person_id)).name == "Mette Kjærgaard Holm"
+
+
+async def test_a_transaction_cancelled_while_it_commits_still_returns_its_connection(
+    engine: AsyncEngine, sessions: Sessions, demo: OrgFile
+) -> None:
+    """Shutting down cancels the turns under way; each must give its connection back, or
+    the next turns would wait for ever on a pool (or SQLite's one connection) that is gone."""
+    for steps in range(12):  # cancelled at each point of the turn in turn, commit among them
+        task = asyncio.create_task(_write_a_name(sessions, demo))
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    async with asyncio.timeout(5), sessions.begin() as session:
+        assert await actor_of(session, demo, "mette")
+    if engine.dialect.name == "postgresql":  # SQLite's one connection was taken above
+        assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def _write_a_name(sessions: Sessions, demo: OrgFile) -> None:
+    async with sessions.begin() as session:
+        mette = await actor_of(session, demo, "mette")
+        (await session.get_one(Person, mette.person_id)).name = "Mette K."
