@@ -12,16 +12,19 @@ Teams' rate limits (`bot.ratelimit`), per conversation and per tenant.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
+from yarl import URL
 
 from bot.ratelimit import Kind, RateLimiter
 
@@ -186,7 +189,9 @@ class Connector:
         policy: RetryPolicy,
         slot: _Slot,
     ) -> dict[str, Any]:
-        url = service_url.rstrip("/") + "/" + path
+        # Every segment of `path` is percent-encoded already (`_segment`): the URL is
+        # taken as it is, not parsed and quoted again on each call.
+        url = URL(service_url.rstrip("/") + "/" + path, encoded=True)
         for attempt in range(policy.attempts):
             last = attempt == policy.attempts - 1
             if self._limiter is not None:  # each attempt is a call Teams counts
@@ -237,16 +242,19 @@ def _created_in(parameters: Mapping[str, Any]) -> str:
     return str(channel.get("id") or members[0].get("id") or "")
 
 
+@lru_cache(maxsize=4096)
 def _segment(value: str) -> str:
-    # Conversation ids hold ':', ';' and '@'; they go in the path percent-encoded.
+    # Conversation ids hold ':', ';' and '@'; they go in the path percent-encoded. The
+    # same few conversations are written to turn after turn: kept, not quoted each time.
     return quote(value, safe="")
 
 
 async def _json(response: aiohttp.ClientResponse) -> dict[str, Any]:
-    if response.content_length == 0:
+    raw = await response.read()
+    if not raw:
         return {}
     try:
-        body = await response.json(content_type=None)
-    except (aiohttp.ContentTypeError, ValueError):
+        body = json.loads(raw)  # Teams answers JSON in UTF-8, whatever its header says
+    except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
