@@ -9,6 +9,8 @@ statements (Pejling's own, built once in store/) run here on an imported demo da
 
 - `orm-session`: `AsyncSession.execute` inside `sessions.begin()`, as a turn runs them;
 - `core-connection`: `AsyncConnection.execute` inside `engine.begin()`: no ORM session;
+- `prepared`: as a turn runs them now: store/prepared.py in `sessions.begin()`, the SQL
+  on the driver inside the session's transaction;
 - `driver`: the SQL SQLAlchemy compiled for them, on the driver's own connection
   (sqlite3 in the event loop, asyncpg), parameters and rows as the driver takes them.
 
@@ -32,11 +34,13 @@ from typing import Any
 import asyncpg
 import targets
 from sqlalchemy import event
+from sqlalchemy.util import greenlet_spawn
 
 from store import migrate, progress, seen, status
 from store.db import create_engine, sessionmaker
 from store.importer import import_org
 from store.orgfile import read_org_file
+from store.prepared import Prepared
 
 Run = Callable[[int], Awaitable[None]]
 HELD: list[Any] = []  # driver connections checked out for the `driver` layer
@@ -56,14 +60,14 @@ def _dialogue_params(i: int) -> dict[str, Any]:
 
 
 _ACTIVE = {"municipality": 1, "person": 1}
-_GOALS = {"municipality": 1, "units": [1], "today": datetime.now(UTC).date()}
+_GOALS = {"municipality": 1, "unit_0": 1, "today": datetime.now(UTC).date()}
 
 
-def _statements(dialect: str) -> list[tuple[Any, Callable[[int], dict[str, Any]]]]:
+def _statements(dialect: str) -> list[tuple[Prepared, Callable[[int], dict[str, Any]]]]:
     return [
         (seen._CLAIM_READING_ROLES[dialect], _claim_params),
         (progress._ACTIVE, lambda i: _ACTIVE),
-        (status._LEADER_GOALS, lambda i: _GOALS),
+        (status._leader_goals(1), lambda i: _GOALS),
         (progress._INSERT, _dialogue_params),
     ]
 
@@ -74,8 +78,8 @@ async def _orm(engine: Any) -> Run:
 
     async def run(i: int) -> None:
         async with sessions.begin() as session:
-            for statement, params in statements:
-                await session.execute(statement, params(i))
+            for prepared, params in statements:
+                await session.execute(prepared.statement, params(i))  # type: ignore[call-overload]
 
     return run
 
@@ -85,8 +89,20 @@ async def _core(engine: Any) -> Run:
 
     async def run(i: int) -> None:
         async with engine.begin() as connection:
-            for statement, params in statements:
-                await connection.execute(statement, params(i))
+            for prepared, params in statements:
+                await connection.execute(prepared.statement, params(i))  # type: ignore[call-overload]
+
+    return run
+
+
+async def _session_prepared(engine: Any) -> Run:
+    sessions = sessionmaker(engine)
+    statements = _statements(engine.dialect.name)
+
+    async def run(i: int) -> None:
+        async with sessions.begin() as session:
+            for prepared, params in statements:
+                await prepared.run(session, params(i))
 
     return run
 
@@ -165,7 +181,7 @@ async def measure(db: str, transactions: int) -> None:
     url, dropped = await _prepared(db, temp)
     try:
         for name, layer in (("orm-session", _orm), ("core-connection", _core),
-                            ("driver", _driver)):  # fmt: skip
+                            ("prepared", _session_prepared), ("driver", _driver)):  # fmt: skip
             engine = create_engine(url)
             run = await layer(engine)
             for i in range(transactions // 10):
@@ -175,8 +191,8 @@ async def measure(db: str, transactions: int) -> None:
                 await run(i)
             spent = (time.process_time() - began) / transactions * 1000
             print(f"{db:10} {name:16} {spent:6.3f} ms CPU per transaction of 4 statements")
-            while HELD:
-                HELD.pop().close()
+            while HELD:  # returned to the pool, which rolls back: SQLAlchemy's greenlet
+                await greenlet_spawn(HELD.pop().close)
             await engine.dispose()
     finally:
         if dropped:
