@@ -73,15 +73,7 @@ def _statements(dialect: str) -> list[tuple[Prepared, Callable[[int], dict[str, 
 
 
 async def _orm(engine: Any) -> Run:
-    sessions = sessionmaker(engine)
-    statements = _statements(engine.dialect.name)
-
-    async def run(i: int) -> None:
-        async with sessions.begin() as session:
-            for prepared, params in statements:
-                await session.execute(prepared.statement, params(i))  # type: ignore[call-overload]
-
-    return run
+    return _in_sessions(engine, on_driver=False)
 
 
 async def _core(engine: Any) -> Run:
@@ -96,13 +88,21 @@ async def _core(engine: Any) -> Run:
 
 
 async def _session_prepared(engine: Any) -> Run:
+    return _in_sessions(engine, on_driver=True)
+
+
+def _in_sessions(engine: Any, on_driver: bool) -> Run:
+    """The statements in a turn's transaction: through the session, or on the driver."""
     sessions = sessionmaker(engine)
     statements = _statements(engine.dialect.name)
 
     async def run(i: int) -> None:
         async with sessions.begin() as session:
             for prepared, params in statements:
-                await prepared.run(session, params(i))
+                if on_driver:
+                    await prepared.run(session, params(i))
+                else:
+                    await session.execute(prepared.statement, params(i))  # type: ignore[call-overload]
 
     return run
 

@@ -18,6 +18,7 @@ from store import prepared, progress, status
 from store.models import DialogueProgress, Goal, Person, SeenActivity
 from store.orgfile import OrgFile
 from store.prepared import Prepared
+from store.views import Actor
 from store_helpers import NOW, TODAY, Sessions, actor_of, statements
 
 PROGRESS = DialogueProgress.__table__
@@ -31,6 +32,12 @@ ROWS = Prepared(
         PROGRESS.c.person_id == bindparam("person")
     )
 )
+
+
+@pytest.fixture
+async def mette(sessions: Sessions, demo: OrgFile) -> Actor:
+    async with sessions() as session:
+        return await actor_of(session, demo, "mette")
 
 
 def a_dialogue(actor: Any, **changes: Any) -> dict[str, Any]:
@@ -89,10 +96,8 @@ async def test_a_leaders_goals_are_the_same_on_the_driver(
 
 
 async def test_a_prepared_write_is_undone_with_its_transaction(
-    sessions: Sessions, demo: OrgFile
+    sessions: Sessions, mette: Actor
 ) -> None:
-    async with sessions() as session:
-        mette = await actor_of(session, demo, "mette")
     with pytest.raises(RuntimeError):
         async with sessions.begin() as session:
             await INSERT.run(session, a_dialogue(mette))  # the transaction's first statement
@@ -132,22 +137,20 @@ async def test_pending_changes_are_written_before_a_prepared_statement(
 
 
 async def test_a_refused_write_is_sqlalchemys_integrity_error(
-    sessions: Sessions, demo: OrgFile
+    sessions: Sessions, mette: Actor
 ) -> None:
-    async with sessions() as session:
-        mette = await actor_of(session, demo, "mette")
     with pytest.raises(IntegrityError):
         async with sessions.begin() as session:
             await INSERT.run(session, a_dialogue(mette, person_id=999_999))  # no such person
 
 
-async def test_a_claim_counts_once_and_a_copy_zero(sessions: Sessions, demo: OrgFile) -> None:
+async def test_a_write_counts_its_row_and_the_same_row_again_is_refused(
+    sessions: Sessions, mette: Actor
+) -> None:
     claim = Prepared(
         insert(SeenActivity.__table__),
         ("municipality_id", "conversation_id", "activity_id", "seen_at"),
     )
-    async with sessions() as session:
-        mette = await actor_of(session, demo, "mette")
     row = {
         "municipality_id": mette.municipality_id,
         "conversation_id": "a:1",
@@ -162,10 +165,8 @@ async def test_a_claim_counts_once_and_a_copy_zero(sessions: Sessions, demo: Org
 
 
 async def test_statements_on_the_driver_are_heard_by_statement_listeners(
-    engine: AsyncEngine, sessions: Sessions, demo: OrgFile
+    engine: AsyncEngine, sessions: Sessions, mette: Actor
 ) -> None:
-    async with sessions() as session:
-        mette = await actor_of(session, demo, "mette")
     with statements(engine) as sent:
         async with sessions() as session:
             await ROWS.rows(session, {"person": mette.person_id})
