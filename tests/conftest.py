@@ -88,6 +88,7 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     else:
         url = PREPARED.postgres(org)
     created = create_engine(url)
+    PREPARED.handed_out(created, org)
     yield created
     await created.dispose()
 
