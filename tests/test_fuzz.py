@@ -269,17 +269,23 @@ def _slots(node: Any) -> Iterator[tuple[Any, Any]]:
             yield from _slots(value)
 
 
+changes = st.integers(0, 4)
+dropped = st.booleans()
+
+
 @st.composite
 def mutated(draw: st.DrawFn, base: dict[str, Any], keep: frozenset[str]) -> dict[str, Any]:
     """`base` with up to four keys dropped or given hostile values; the top-level keys in
     `keep` are left alone (they are what makes a request one to refuse)."""
     activity = copy.deepcopy(base)
-    for _ in range(draw(st.integers(0, 4))):
+    for _ in range(draw(changes)):
         slots = [(c, k) for c, k in _slots(activity) if not (c is activity and k in keep)]
         if not slots:
             break
-        container, key = draw(st.sampled_from(slots))
-        if draw(st.booleans()):
+        # By position: a strategy of integers is made once per length, sampled_from(slots)
+        # would be made and checked again for every change.
+        container, key = slots[draw(st.integers(0, len(slots) - 1))]
+        if draw(dropped):
             del container[key]
         else:
             container[key] = draw(hostile_values)
