@@ -99,11 +99,24 @@ class PostgresDatabase:
             await admin.dispose()
 
 
-def fingerprint(org: OrgFile | None) -> str:
-    """Names what a prepared database holds: nothing but the schema, or `org` imported."""
+# What a prepared database holds besides the schema: organisation files imported one
+# after the other (none, the demo, the demo and a second municipality …).
+Orgs = tuple[OrgFile, ...]
+
+
+def chain(org: OrgFile | Orgs | None) -> Orgs:
     if org is None:
+        return ()
+    return org if isinstance(org, tuple) else (org,)
+
+
+def fingerprint(org: OrgFile | Orgs | None) -> str:
+    """Names what a prepared database holds: nothing but the schema, or `org` imported."""
+    orgs = chain(org)
+    if not orgs:
         return "empty"
-    return hashlib.sha256(org.model_dump_json().encode()).hexdigest()[:16]
+    dumped = "\n".join(one.model_dump_json() for one in orgs)
+    return hashlib.sha256(dumped.encode()).hexdigest()[:16]
 
 
 async def prepare(engine: AsyncEngine, org: OrgFile | None) -> None:
@@ -127,22 +140,26 @@ class Prepared:
         self._ready: dict[str, str] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connection: asyncpg.Connection
+        # What each engine handed to a test holds, while nothing has connected through it.
+        self._untouched: weakref.WeakKeyDictionary[AsyncEngine, Orgs] = weakref.WeakKeyDictionary()
 
-    def sqlite_copy(self, org: OrgFile | None, path: Path) -> Path:
+    def sqlite_copy(self, org: OrgFile | Orgs | None, path: Path) -> Path:
         """A SQLite file at `path`, migrated and with `org` imported."""
-        key = fingerprint(org)
+        orgs = chain(org)
+        key = fingerprint(orgs)
         if key not in self._files:
             if self._folder is None:
                 folder = tempfile.mkdtemp(prefix=f"pejling-tests-{RUN}-", dir=IN_MEMORY)
                 self._folder = Path(folder)
             made = self._folder / f"{key}.db"
-            if org is not None:
-                # Migrated once: an organisation is imported into a copy of the empty file.
-                self.sqlite_copy(None, made)
+            if orgs:
+                # Migrated once: an organisation is imported into a copy of the file that
+                # holds the ones before it (the empty one, for the first).
+                self.sqlite_copy(orgs[:-1], made)
 
             async def build() -> None:
                 engine = create_engine(f"sqlite+aiosqlite:///{made}")
-                await prepare(engine, org)
+                await prepare(engine, orgs[-1] if orgs else None)
                 await engine.dispose()
 
             run_aside(build)
@@ -152,18 +169,39 @@ class Prepared:
         shutil.copyfile(self._files[key], path)
         return path
 
-    def postgres(self, org: OrgFile | None, *, for_start: bool = False) -> str:
+    def postgres(self, org: OrgFile | Orgs | None, *, for_start: bool = False) -> str:
         """The URL of this process's PostgreSQL database, migrated and holding exactly
         what importing `org` into an empty one writes: rows, ids and sequences.
         `for_start`: handed straight to `running_pejling`, which need not import again."""
         key = fingerprint(org)
-        if key not in self._snapshots:
-            self._snapshots[key] = self._aside(self._snapshot(org))
-        self._aside(self._snapshots[key].restore(self._connection))
+        self._aside(self._snapshot_of(chain(org)).restore(self._connection))
         url = self._database().url
         if for_start:
             self._ready[url] = key
         return url
+
+    def handed_out(self, engine: AsyncEngine, org: OrgFile | Orgs | None) -> None:
+        """`engine` is a test's, on a database prepared with `org`: until something
+        connects through it, `import_onto` may hand it a prepared database instead."""
+        self._untouched[engine] = chain(org)
+        event.listen(engine.sync_engine, "engine_connect", lambda _: self._touched(engine))
+
+    def import_onto(self, engine: AsyncEngine, org: OrgFile) -> bool:
+        """Put the prepared database holding what `engine`'s holds and `org` after it in
+        place of `engine`'s, if nothing has connected through `engine` yet (so nothing
+        there but what it was prepared with); whether it was put in place. What importing
+        would write, without importing in every test that starts so."""
+        orgs = self._untouched.get(engine)
+        if orgs is None:
+            return False
+        orgs += (org,)
+        if engine.dialect.name == "sqlite":
+            assert engine.url.database is not None
+            self.sqlite_copy(orgs, Path(engine.url.database))
+        else:
+            self.postgres(orgs)
+        self._untouched[engine] = orgs
+        return True
 
     def take_ready(self, url: str, org: OrgFile) -> bool:
         """Whether `url` was just prepared with `org` for a start, so migrating and
@@ -205,8 +243,19 @@ class Prepared:
             ).result()
         return asyncio.run_coroutine_threadsafe(work, self._loop).result()
 
-    async def _snapshot(self, org: OrgFile | None) -> Snapshot:
-        await Snapshot({}).restore(self._connection)
+    def _touched(self, engine: AsyncEngine) -> None:
+        self._untouched.pop(engine, None)
+
+    def _snapshot_of(self, orgs: Orgs) -> Snapshot:
+        key = fingerprint(orgs)
+        if key not in self._snapshots:
+            before = self._snapshot_of(orgs[:-1]) if orgs else Snapshot({})
+            made = self._snapshot(before, orgs[-1] if orgs else None)
+            self._snapshots[key] = self._aside(made)
+        return self._snapshots[key]
+
+    async def _snapshot(self, before: Snapshot, org: OrgFile | None) -> Snapshot:
+        await before.restore(self._connection)
         if org is not None:
             engine = create_engine(self._database().url)
             async with sessionmaker(engine).begin() as session:

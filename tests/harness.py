@@ -205,15 +205,20 @@ async def two_on_postgresql(
 BOOKKEEPING = frozenset({"seen_activity"})
 
 
+# Every table's rows counted in one statement (the fuzz test counts before and after each
+# of its batches): one round trip instead of one per table.
+COUNTED = [table for table in Base.metadata.sorted_tables if table.name not in BOOKKEEPING]
+COUNT_ALL = select(
+    *(select(func.count()).select_from(table).scalar_subquery() for table in COUNTED)
+)
+
+
 async def table_counts(pejling: RunningPejling) -> dict[str, int]:
     """Rows in every table, so a test can show that a request wrote nothing. Which
     activities were handled (`seen_activity`) is the edge's bookkeeping, left out."""
     async with pejling.runtime.sessions() as session:
-        return {
-            table.name: await session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-            if table.name not in BOOKKEEPING
-        }
+        counts = (await session.execute(COUNT_ALL)).one()
+    return {table.name: count or 0 for table, count in zip(COUNTED, counts, strict=True)}
 
 
 async def rows(pejling: RunningPejling, statement: Any) -> list[Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from databases import PREPARED
 from store import goals, status
 from store.digests import build_digest, digest_window
 from store.enums import PeriodKind
@@ -137,9 +138,12 @@ def with_profile(org: OrgFile, key: str) -> OrgFile:
 
 
 async def imported(sessions: Sessions, org: OrgFile) -> OrgFile:
-    """`org` imported (or updated) in a transaction of its own."""
-    async with sessions.begin() as session:
-        await import_org(session, org)
+    """`org` imported (or updated) in a transaction of its own. Into a database no one
+    has used yet (a fixture's first step), a prepared copy of what importing it there
+    writes is put in place instead (tests/databases.py): the same rows, ids and sequences."""
+    if not PREPARED.import_onto(sessions.kw["bind"], org):
+        async with sessions.begin() as session:
+            await import_org(session, org)
     return org
 
 

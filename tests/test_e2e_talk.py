@@ -4,7 +4,7 @@ end to end over HTTP."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from harness import (
 from kort import actions
 from kort.catalogue import texts
 from store import gdpr
+from store.dates import LOCAL_TIME
 from store.models import AuditEvent, Person, StatusRevision
 
 
@@ -240,7 +241,7 @@ async def test_the_goal_card_shows_every_status_of_the_period_and_the_correction
 
     assert "Statushistorik i perioden" in shown
     assert "Forløb: Gr · Gu" in shown  # the demo file's green, then the corrected yellow
-    today = texts().date(datetime.now(UTC))  # reported today, as Copenhagen counts days
+    today = texts().date(datetime.now(LOCAL_TIME))  # both reports were made today
     assert f"🟡 Gul · {today} · Mette Kjærgaard" in shown
     assert f"Tidligere version – rettet {today} af Mette Kjærgaard" in shown
     assert f"🔴 Rød · {today}" in shown
