@@ -28,6 +28,7 @@ KORT_MAY_IMPORT = (
     "store.text",  # folding, Danish order, shortening: pure functions
     "store.documentviews",  # what the committee's documents show, made for kort/documents
     "store.dates",  # the Danish clock and date reading: pure functions
+    "store.shipped",  # reads the catalogue shipped inside kort/, as the profiles are read
 )
 
 

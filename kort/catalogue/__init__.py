@@ -14,9 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from store.dates import LOCAL_TIME
+from store.shipped import read_yaml
 
 Day = date  # `Texts.date` below hides the name `date` inside the class
 LANGUAGES = ("da", "en")
@@ -104,7 +103,7 @@ def _load(language: str) -> dict[str, str]:
     folder = resources.files(__package__).joinpath(language)
     for file in sorted(folder.iterdir(), key=lambda f: f.name):
         if file.name.endswith(".yaml"):
-            _flatten(yaml.safe_load(file.read_text(encoding="utf-8")) or {}, "", entries, file.name)
+            _flatten(read_yaml(file.read_text(encoding="utf-8")) or {}, "", entries, file.name)
     return entries
 
 

@@ -15,11 +15,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from store.enums import AgreementLevel, ApprovalStep, ColorScale, EvaluationKind
 from store.goalfields import FIELDS
+from store.shipped import read_yaml
 
 PROFILE_KEYS = ("hvidovre", "jammerbugt", "dragoer")
 
@@ -250,4 +250,4 @@ def profile(key: str) -> Profile:
     if key not in PROFILE_KEYS:
         raise KeyError(f"no profile {key!r}")
     text = resources.files("store.profiles").joinpath(f"{key}.yaml").read_text("utf-8")
-    return Profile.model_validate(yaml.safe_load(text))
+    return Profile.model_validate(read_yaml(text))
