@@ -229,6 +229,10 @@ async def _on_driver(
         translated = _translated(
             connection, pooled.dbapi_connection, compiled.sql, arguments, error
         )
+        if isinstance(translated, DBAPIError) and translated.connection_invalidated:
+            # As SQLAlchemy does with a connection that is gone (the database restarted):
+            # out of the pool, so the next transaction opens a new one instead of failing.
+            connection.invalidate(translated.orig)
         raise translated from error
 
 
@@ -258,4 +262,13 @@ def _translated(
             error = translated
     if not isinstance(error, base):
         return error
-    return DBAPIError.instance(sql, arguments, error, base, hide_parameters=True, dialect=dialect)
+    gone = dialect.is_disconnect(cast(Any, error), adapter, None)
+    return DBAPIError.instance(
+        sql,
+        arguments,
+        error,
+        base,
+        hide_parameters=True,
+        dialect=dialect,
+        connection_invalidated=gone,
+    )

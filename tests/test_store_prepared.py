@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import store
 from store import prepared, progress, status
+from store.db import create_engine
 from store.models import DialogueProgress, Goal, Person, SeenActivity
 from store.orgfile import OrgFile
 from store.prepared import Prepared
@@ -187,3 +188,31 @@ def test_what_the_session_would_do_more_of_is_refused(engine: AsyncEngine) -> No
     unnamed = Prepared(select(select(PROGRESS.c.id).limit(1).scalar_subquery()))
     with pytest.raises(ValueError, match="label"):
         unnamed.compiled_for(engine.dialect)
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+async def test_a_connection_postgresql_dropped_is_replaced_after_one_failed_turn(
+    sessions: Sessions, engine: AsyncEngine, mette: Actor
+) -> None:
+    """After a database restart every pooled connection is dead. The turn that finds one
+    fails (Teams sends it again), and the connection is thrown away rather than handed to
+    every turn after it."""
+    async with engine.connect() as connection:  # the pooled connection the turns reuse
+        pid = (await connection.exec_driver_sql("SELECT pg_backend_pid()")).scalar_one()
+    await _as_a_restart_would(engine, pid)
+    with pytest.raises(DBAPIError) as failed:
+        async with sessions.begin() as session:
+            await ROWS.rows(session, {"person": mette.person_id})
+    assert failed.value.connection_invalidated
+    async with sessions.begin() as session:
+        assert await ROWS.rows(session, {"person": mette.person_id}) == []
+
+
+async def _as_a_restart_would(engine: AsyncEngine, pid: int) -> None:
+    """End the server side of one of `engine`'s pooled connections, as a restart of
+    PostgreSQL ends them all (the test process's other connections stay)."""
+    server = engine.url.set(database="postgres").render_as_string(hide_password=False)
+    admin = create_engine(server)
+    async with admin.connect() as connection:
+        await connection.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    await admin.dispose()
