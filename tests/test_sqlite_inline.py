@@ -46,6 +46,23 @@ async def test_a_lock_held_elsewhere_is_waited_for_without_blocking_the_loop(
     assert other.execute("SELECT count(*) FROM t").fetchone() == (1,)
 
 
+async def test_a_statement_run_on_the_driver_waits_for_the_lock_as_well(tmp_path: Path) -> None:
+    """store/prepared.py runs its statements through `run`: the same patient wait."""
+    path = tmp_path / "locked.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("CREATE TABLE t (v INTEGER)")
+    other.execute("BEGIN IMMEDIATE")
+    connection = await sqlite_inline.connect(str(path))
+    waiting = asyncio.create_task(connection.run("INSERT INTO t VALUES (?)", (7,)))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    other.execute("COMMIT")
+    assert await asyncio.wait_for(waiting, 1) == ([], 1)
+    assert await connection.run("SELECT v FROM t", ()) == ([(7,)], -1)
+    await connection.close()
+
+
 async def test_a_lock_held_too_long_is_reported(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(sqlite_inline, "LOCK_WAIT", 0.05)
     path = tmp_path / "stuck.db"
