@@ -20,9 +20,9 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,7 @@ from store.meetings import joint_committees, views
 from store.meetingviews import MeetingView
 from store.models import Dispatch, Meeting, Municipality, Summary
 from store.people import leaders_by_unit
+from store.prepared import Prepared
 from store.profiles import Profile, profile
 from store.working_days import working_day_on_or_before
 
@@ -175,11 +176,59 @@ def _insert_new(session: AsyncSession) -> Any:
     )
 
 
+_DISPATCH = cast(Table, Dispatch.__table__)  # a mapped class has one table
+_D = _DISPATCH.c
+_WHEN = _D.next_at.type
+_NOW = bindparam("now", type_=_WHEN)
+# What a taken row carries, in `Taken`'s order.
+_TAKEN = (_D.id, _D.municipality_id, _D.key, _D.kind, _D.payload, _D.due_at, _D.attempts,
+          _D.first_tried_at)  # fmt: skip
+# Written out, not `in_(DispatchState.open())`: a list of values is expanded when the
+# statement runs, and `_TAKE` is compiled once (store/prepared.py).
+_OPEN = _D.state.in_([bindparam(f"open_{i}", s.value) for i, s in enumerate(DispatchState.open())])
+
+
+def _taking(where: ColumnElement[bool]) -> Update:
+    """Claim the open rows `where` selects, oldest first, up to `limit`, for `owner`, with a
+    lease until `lease_until`; answers the rows claimed. Rows another sender is taking at
+    this moment are skipped, not waited for (PostgreSQL's SKIP LOCKED; SQLite lets one
+    writer in at a time)."""
+    ready = _OPEN & where
+    chosen = (
+        select(_D.id)
+        .where(ready)
+        .order_by(_D.next_at, _D.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(_DISPATCH)
+        .where(_D.id.in_(chosen.scalar_subquery()), ready)
+        .values(
+            state=DispatchState.CLAIMED.value,
+            claimed_at=_NOW,
+            claimed_by=bindparam("owner"),
+            next_at=bindparam("lease_until", type_=_WHEN),
+            attempts=_D.attempts + 1,
+            first_tried_at=func.coalesce(_D.first_tried_at, _NOW),
+        )
+        .returning(*_TAKEN)
+    )
+
+
+# Every tick of every instance asks it, most often to find nothing: built once.
+_TAKE = Prepared(_taking(_D.next_at <= _NOW))
+
+
+def _taking_params(now: datetime, owner: str, limit: int) -> dict[str, Any]:
+    return {"now": now, "lease_until": now + CLAIM_LEASE, "owner": owner, "limit": limit}
+
+
 async def take(session: AsyncSession, now: datetime, owner: str, limit: int = 50) -> list[Taken]:
     """Claim up to `limit` ready rows for `owner`, oldest first, with a lease until
-    `now + CLAIM_LEASE`. Rows another sender is taking at this moment are skipped, not
-    waited for (PostgreSQL's SKIP LOCKED; SQLite lets one writer in at a time)."""
-    return await _take(session, Dispatch.next_at <= now, now, owner, limit)
+    `now + CLAIM_LEASE` (`_taking`)."""
+    found = await _TAKE.rows(session, _taking_params(now, owner, limit))
+    return _oldest_first([Taken(*row) for row in found], now)
 
 
 async def take_keys(
@@ -187,45 +236,12 @@ async def take_keys(
 ) -> list[Taken]:
     """Claim these rows if they are ready (a turn's notices, sent as soon as the turn is
     saved); rows another sender holds, or done already, are left."""
-    chosen = (Dispatch.municipality_id == municipality_id) & Dispatch.key.in_(keys)
-    return await _take(session, chosen & (Dispatch.next_at <= now), now, owner, len(keys))
+    chosen = (_D.municipality_id == municipality_id) & _D.key.in_(keys) & (_D.next_at <= _NOW)
+    result = await session.execute(_taking(chosen), _taking_params(now, owner, len(keys)))
+    return _oldest_first([Taken(*row) for row in result], now)
 
 
-async def _take(
-    session: AsyncSession, where: Any, now: datetime, owner: str, limit: int
-) -> list[Taken]:
-    ready = Dispatch.state.in_(DispatchState.open()) & where
-    chosen = (
-        select(Dispatch.id)
-        .where(ready)
-        .order_by(Dispatch.next_at, Dispatch.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    result = await session.execute(
-        update(Dispatch)
-        .where(Dispatch.id.in_(chosen.scalar_subquery()), ready)
-        .values(
-            state=DispatchState.CLAIMED,
-            claimed_at=now,
-            claimed_by=owner,
-            next_at=now + CLAIM_LEASE,
-            attempts=Dispatch.attempts + 1,
-            first_tried_at=func.coalesce(Dispatch.first_tried_at, now),
-        )
-        .returning(
-            Dispatch.id,
-            Dispatch.municipality_id,
-            Dispatch.key,
-            Dispatch.kind,
-            Dispatch.payload,
-            Dispatch.due_at,
-            Dispatch.attempts,
-            Dispatch.first_tried_at,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    taken = [Taken(*row) for row in result]
+def _oldest_first(taken: list[Taken], now: datetime) -> list[Taken]:
     return sorted(taken, key=lambda t: (t.due_at or now, t.id))
 
 
