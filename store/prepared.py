@@ -108,20 +108,21 @@ class Prepared:
         EVERY.append(self)
 
     async def rows(self, session: AsyncSession, params: Mapping[str, Any]) -> list[Any]:
-        compiled, found, _ = await self._execute(session, params)
-        return compiled.rows(found)
+        found, _ = await self._execute(session, params)
+        return found
 
     async def first(self, session: AsyncSession, params: Mapping[str, Any]) -> Any | None:
-        compiled, found, _ = await self._execute(session, params)
-        return compiled.rows(found[:1])[0] if found else None
+        found, _ = await self._execute(session, params)
+        return found[0] if found else None
 
     async def run(self, session: AsyncSession, params: Mapping[str, Any]) -> int:
-        _, _, count = await self._execute(session, params)
+        _, count = await self._execute(session, params)
         return count
 
     async def _execute(
         self, session: AsyncSession, params: Mapping[str, Any]
-    ) -> tuple[_Compiled, Sequence[Sequence[Any]], int]:
+    ) -> tuple[list[Any], int]:
+        """The rows, read by name and converted (none for a write), and the row count."""
         if _flushed_first(session):
             return await self._through_session(session, params)
         connection = await _held(session)
@@ -129,20 +130,19 @@ class Prepared:
         arguments = compiled.arguments(params)
         _announce(connection, compiled.sql, arguments)
         found, count = await _on_driver(connection, compiled, arguments)
-        return compiled, found, count
+        return (compiled.rows(found) if compiled.row else [], count)
 
     async def _through_session(
         self, session: AsyncSession, params: Mapping[str, Any]
-    ) -> tuple[_Compiled, Sequence[Sequence[Any]], int]:
+    ) -> tuple[list[Any], int]:
         """The same statement through SQLAlchemy, which flushes the session's pending
         changes first, so they are written before this statement runs."""
         compiled = self.compiled_for(session.get_bind().dialect)
         result = await session.execute(self.statement, dict(params))  # type: ignore[call-overload]
         if compiled.row is None:
-            return compiled, [], max(cast(Any, result).rowcount, 0)
-        found = [tuple(row) for row in result]
-        # SQLAlchemy converted the columns already; read them as they are.
-        return _Compiled(compiled.sql, compiled.binds, compiled.row, ()), found, len(found)
+            return [], max(cast(Any, result).rowcount, 0)
+        found = [compiled.row._make(row) for row in result]  # converted by SQLAlchemy
+        return found, len(found)
 
     def compiled_for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)
